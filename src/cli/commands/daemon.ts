@@ -1,0 +1,5 @@
+import { notImplemented } from '../not-implemented.js';
+
+export async function run(..._args: unknown[]): Promise<number> {
+  notImplemented('daemon', 3);
+}

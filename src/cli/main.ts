@@ -1,0 +1,197 @@
+/**
+ * The command line: parse, dispatch, report. Each command lives in `commands/<name>.ts` and is
+ * loaded with `import()` only when run, so `styxy port` never loads React or Ink.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT } from './exit-codes.js';
+import { renderError } from './render-error.js';
+import { VERSION } from './version.js';
+
+/** What every command module exports. Returns the exit code. */
+export type CommandRun<Args extends unknown[] = unknown[]> = (...args: Args) => Promise<number>;
+
+type Loader = () => Promise<{ run: (...args: never[]) => Promise<number> }>;
+
+const configOption = () => new Option('-c, --config <file>', 'use this config file instead of searching for one');
+const nameOption = () => new Option('--name <name>', 'the stack name, to run or reach a second copy from one folder');
+const jsonOption = () => new Option('--json', 'print one JSON document on stdout');
+
+export function buildProgram(onExitCode: (code: number) => void): Command {
+  const program = new Command('styxy')
+    .description('A port-aware launcher for development stacks.')
+    .version(VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions()
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+    .addHelpText('after', "\nRun `styxy <command> --help` for a command's flags. Docs: README.md.")
+    // Set before adding commands: subcommands copy these settings when created.
+    .exitOverride()
+    .configureOutput({
+      writeErr: (text) => process.stderr.write(text),
+      outputError: (text, write) => write(text.startsWith('error: ') ? `styxy: ${text.slice(7)}` : text),
+    });
+
+  // Every action loads its module lazily and reports the exit code it returns.
+  const dispatch =
+    (load: Loader) =>
+    async (...args: unknown[]) => {
+      // commander passes (…positionals, options, command); modules take (…positionals, options).
+      const mod = await load();
+      onExitCode(await (mod.run as (...a: unknown[]) => Promise<number>)(...args.slice(0, -1)));
+    };
+
+  program
+    .command('up')
+    .description('start the stack (or the named services and what they depend on)')
+    .argument('[services...]', 'services to start (with their dependencies)')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .option('-d, --detach', 'run in the background; return once every service is ready')
+    .option('--no-tui', 'plain prefixed lines instead of the live UI')
+    .addOption(jsonOption())
+    .option('--timeout <seconds>', 'with -d: give up waiting for readiness after this long', '120')
+    .action(dispatch(() => import('./commands/up.js')));
+
+  program
+    .command('down')
+    .description("stop this folder's stack (or every stack of this user)")
+    .addOption(configOption())
+    .addOption(nameOption())
+    .option('--all', 'stop every stack of this user')
+    .addOption(jsonOption())
+    .action(dispatch(() => import('./commands/down.js')));
+
+  program
+    .command('ps')
+    .description("the stack's services: status, ports, pid, restarts, uptime")
+    .addOption(configOption())
+    .addOption(nameOption())
+    .option('--all', 'every running stack of this user')
+    .addOption(jsonOption())
+    .action(dispatch(() => import('./commands/ps.js')));
+
+  program
+    .command('logs')
+    .description("print (and follow) a stack's logs")
+    .argument('[service]', 'only this service')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .option('-f, --follow', 'keep printing new lines until interrupted')
+    .option('-n, --lines <count>', 'lines to print from the end', '100')
+    .action(dispatch(() => import('./commands/logs.js')));
+
+  program
+    .command('attach')
+    .description('open the live UI on a stack running in the background')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .action(dispatch(() => import('./commands/attach.js')));
+
+  program
+    .command('restart')
+    .description('restart one service of a running stack, keeping its ports')
+    .argument('<service>', 'the service to restart')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .action(dispatch(() => import('./commands/restart.js')));
+
+  program
+    .command('port')
+    .description('print one port number (for scripts)')
+    .argument('<service>', 'the service')
+    .argument('[portName]', 'the port name (default: its first port)')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .action(dispatch(() => import('./commands/port.js')));
+
+  program
+    .command('env')
+    .description('print the injected environment as KEY=value lines')
+    .argument('[service]', 'only this service (default: every service)')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .addOption(jsonOption())
+    .action(dispatch(() => import('./commands/env.js')));
+
+  program
+    .command('run')
+    .description('lease ports, run one command with them in its environment, release on exit')
+    .argument('<command...>', 'the command and its arguments (after --)')
+    .option(
+      '-p, --port <NAME[:TYPE]>',
+      "lease a port into env var NAME, from TYPE's range (default type: dev); repeatable",
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .passThroughOptions()
+    .action(dispatch(() => import('./commands/run.js')));
+
+  program
+    .command('ls')
+    .description('every lease on this machine: port, type, stack, project, service, owner pid, since')
+    .addOption(jsonOption())
+    .action(dispatch(() => import('./commands/ls.js')));
+
+  program
+    .command('check')
+    .description('is the port free; if not, who holds it')
+    .argument('<port>', 'the port number')
+    .addOption(jsonOption())
+    .action(dispatch(() => import('./commands/check.js')));
+
+  program
+    .command('types')
+    .description('the service types and their port ranges')
+    .addOption(jsonOption())
+    .action(dispatch(() => import('./commands/types.js')));
+
+  program
+    .command('daemon')
+    .description('manage the coordinator: start | stop | status')
+    .argument('<action>', 'start, stop or status')
+    .addOption(jsonOption())
+    .action(dispatch(() => import('./commands/daemon.js')));
+
+  program
+    .command('config')
+    .description('validate the project config and print it resolved')
+    .addOption(configOption())
+    .addOption(jsonOption())
+    .action(dispatch(() => import('./commands/config.js')));
+
+  program
+    .command('init')
+    .description('write a starter styxy.config.ts')
+    .action(dispatch(() => import('./commands/init.js')));
+
+  program
+    .command('doctor')
+    .description('check the environment and explain what is wrong')
+    .addOption(jsonOption())
+    .action(dispatch(() => import('./commands/doctor.js')));
+
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and the script). Returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram((code) => {
+    exitCode = code;
+  });
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return EXIT.usage;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every parse error (unknown command or flag) is a usage error.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    return renderError(error);
+  }
+}

@@ -1,0 +1,177 @@
+/**
+ * The project config: what users write (`StyxyConfig`, typed by `defineConfig`) and what the rest
+ * of Styxy runs from (`ResolvedConfig`). Every option carries its default in its JSDoc so editors
+ * explain it.
+ */
+
+/** A port request: a service type name (`'api'`), or an object. */
+export type PortSpec = string | PortOptions;
+
+export interface PortOptions {
+  /**
+   * The service type whose range the port comes from (see `styxy types`).
+   * Required unless `fixed` is set.
+   */
+  type?: string;
+  /** A port to try first (after the port this service had last time). Falls back to the range. */
+  preferred?: number;
+  /** Same as `preferred`, or with `fixed: true` the one port to use. */
+  port?: number;
+  /**
+   * `true` (with `port`) or a port number: this exact port or an error naming its holder.
+   * @default false
+   */
+  fixed?: boolean | number;
+}
+
+/** When a dependent may start: once the dependency has started, is ready, or has completed (exit 0). */
+export type DependencyCondition = 'started' | 'ready' | 'completed';
+
+/** Readiness checks. Each takes `timeout` (ms, default 30000) and `interval` (ms, default 250). */
+export type ReadyCheckInput =
+  /** A TCP connect to one of the service's ports (by name) succeeds. */
+  | ({ port: string } & ProbeTiming)
+  /**
+   * An HTTP GET of this path on the service's first port (or `port`) answers 2xx/3xx.
+   * `${service.PORT}` references work in the path.
+   */
+  | ({ http: string; port?: string } & ProbeTiming)
+  /** A line of the service's output matches this regular expression. */
+  | ({ log: string | RegExp } & ProbeTiming)
+  /** This shell command exits 0 (run with the service's environment). */
+  | ({ command: string } & ProbeTiming);
+
+export interface ProbeTiming {
+  /** Give up (the service fails) after this many ms. @default 30000 */
+  timeout?: number;
+  /** Time between attempts, in ms. @default 250 */
+  interval?: number;
+}
+
+export type RestartPolicy = 'no' | 'on-failure' | 'always';
+
+export interface ServiceConfig {
+  /**
+   * A shell string (run with `sh -c`, so `$PORT` works) or an argv array (run directly).
+   * `${service.PORT_NAME}` references are replaced by leased port numbers.
+   */
+  command: string | string[];
+  /** Working directory, relative to the project root. @default the project root */
+  cwd?: string;
+  /**
+   * Ports to lease: env-var name → a service type name or options. The first one is also `PORT`.
+   * @example { PORT: 'api', DEBUG_PORT: { type: 'test' } }
+   */
+  ports?: Record<string, PortSpec>;
+  /** Extra environment. `${service.PORT_NAME}` references are replaced by leased ports. */
+  env?: Record<string, string | number | boolean>;
+  /** `.env` file(s), relative to the project root, loaded before `env`. */
+  envFile?: string | string[];
+  /**
+   * Services to wait for: a list (wait until each is ready) or a map to the condition to wait for.
+   * @example ['db'] or { db: 'ready', migrate: 'completed' }
+   */
+  dependsOn?: string[] | Record<string, DependencyCondition>;
+  /**
+   * How to tell the service is ready.
+   * @default TCP connect on the service's first port; "started" when it has no port
+   */
+  ready?: ReadyCheckInput | false;
+  /**
+   * Restart when the process exits: never, only on a non-zero exit / signal, or always.
+   * @default 'no'
+   */
+  restart?: RestartPolicy | RestartOptions;
+  /** Signal sent to the service's process group to stop it. @default 'SIGTERM' */
+  stopSignal?: NodeJS.Signals;
+  /** Time (ms) between the stop signal and SIGKILL. @default 5000 */
+  stopTimeout?: number;
+}
+
+export interface RestartOptions {
+  policy: RestartPolicy;
+  /** Give up (the service fails) after this many restarts in a row. @default 5 */
+  maxRestarts?: number;
+  /** First backoff delay in ms; doubles at each restart. @default 500 */
+  backoff?: number;
+  /** Largest backoff delay in ms. @default 10000 */
+  maxBackoff?: number;
+}
+
+export interface StyxyConfig {
+  /** The project's name, shown in `ps`, `ls` and the UI. @default the project folder's name */
+  name?: string;
+  /** The services of the stack, by name. */
+  services: Record<string, ServiceConfig>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolved form: defaults applied, references checked, services in start order. JSON-safe (the
+// `styxy config --json` document is this object).
+
+/** A port request in wire form: a range to choose from, or one fixed port. */
+export interface ResolvedPortRequest {
+  /** Service type; present unless the port is fixed without a type. */
+  readonly type: string | null;
+  readonly preferred: number | null;
+  readonly fixed: number | null;
+}
+
+export type ResolvedCommand =
+  | { readonly kind: 'shell'; readonly shell: string }
+  | { readonly kind: 'argv'; readonly argv: readonly string[] };
+
+export type ResolvedReadyCheck =
+  | { readonly kind: 'port'; readonly port: string; readonly timeoutMs: number; readonly intervalMs: number }
+  | {
+      readonly kind: 'http';
+      readonly path: string;
+      readonly port: string;
+      readonly timeoutMs: number;
+      readonly intervalMs: number;
+    }
+  | {
+      readonly kind: 'log';
+      readonly pattern: string;
+      readonly flags: string;
+      readonly timeoutMs: number;
+      readonly intervalMs: number;
+    }
+  | { readonly kind: 'command'; readonly command: string; readonly timeoutMs: number; readonly intervalMs: number }
+  | { readonly kind: 'started' };
+
+export interface ResolvedRestart {
+  readonly policy: RestartPolicy;
+  readonly maxRestarts: number;
+  readonly backoffMs: number;
+  readonly maxBackoffMs: number;
+}
+
+export interface ResolvedService {
+  readonly name: string;
+  /** Templates still hold `${service.PORT}` references; `interpolate` fills them once ports are leased. */
+  readonly command: ResolvedCommand;
+  /** Absolute. */
+  readonly cwd: string;
+  /** Env-var name → request, in the order written (the first is also `PORT`). */
+  readonly ports: Readonly<Record<string, ResolvedPortRequest>>;
+  /** From `envFile`s (parsed at load), then `env` (templates), later keys winning. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Absolute paths of the env files that were read. */
+  readonly envFiles: readonly string[];
+  readonly dependsOn: Readonly<Record<string, DependencyCondition>>;
+  readonly ready: ResolvedReadyCheck;
+  readonly restart: ResolvedRestart;
+  readonly stopSignal: NodeJS.Signals;
+  readonly stopTimeoutMs: number;
+}
+
+export interface ResolvedConfig {
+  readonly name: string;
+  /** The real path of the folder holding the config file: the project root. */
+  readonly root: string;
+  /** Absolute path of the config file (`package.json` for a `"styxy"` key). */
+  readonly file: string;
+  /** In start order (dependencies first; ties in the order written). */
+  readonly services: readonly ResolvedService[];
+}

@@ -1,0 +1,35 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects (DESIGN §8): unit (pure code, fast), integration (a real coordinator and real
+// processes), e2e (the built CLI, the TUI through tmux). Files run in parallel: every test gets
+// its own STYXY_HOME and its own narrow port ranges (test/helpers/home.ts).
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.{ts,tsx}'], testTimeout: 10_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.{ts,tsx}'],
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.{ts,tsx}'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
