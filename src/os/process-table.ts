@@ -1,0 +1,134 @@
+/**
+ * What the OS says about processes: is a pid alive, when did it start, who are its children.
+ * Linux reads /proc (no subprocess, no `ps`); other Unixes ask `ps` when it exists and degrade
+ * to "unknown" when it does not, so a missing `ps` never crashes a stop or a reap.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface ProcessInfo {
+  readonly pid: number;
+  readonly ppid: number;
+  readonly pgid: number;
+  /**
+   * When the process started, as an opaque string comparable for equality only (clock ticks
+   * since boot on Linux, `ps`'s lstart elsewhere). Together with the pid it names one process:
+   * a reused pid has another start time.
+   */
+  readonly startTime: string;
+}
+
+const hasProc = process.platform === 'linux';
+
+/** True while `pid` exists (EPERM means it exists but belongs to someone else). */
+export function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Parses /proc/<pid>/stat. The command name (field 2) may hold spaces and parentheses. */
+export function parseProcStat(text: string): ProcessInfo | null {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return null;
+  const pid = Number.parseInt(text, 10);
+  // After "pid (comm) ": state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt
+  // utime stime cutime cstime priority nice num_threads itrealvalue starttime …
+  const fields = text.slice(close + 2).split(' ');
+  const ppid = Number(fields[1]);
+  const pgid = Number(fields[2]);
+  const startTime = fields[19];
+  if (!Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(pgid) || !startTime) return null;
+  // A zombie has exited: it holds no port and cannot be signalled into doing anything.
+  if (fields[0] === 'Z') return null;
+  return { pid, ppid, pgid, startTime };
+}
+
+/** One process's facts, or null when it does not exist (or is a zombie). */
+export function processInfo(pid: number): ProcessInfo | null {
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  if (hasProc) {
+    try {
+      return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return null;
+    }
+  }
+  return listProcesses().find((info) => info.pid === pid) ?? null;
+}
+
+/** The start time of `pid`, or null when it is not running. */
+export function processStartTime(pid: number): string | null {
+  return processInfo(pid)?.startTime ?? null;
+}
+
+/** True when `pid` runs and is the same process that had `startTime` (not a reused pid). */
+export function isSameProcess(pid: number, startTime: string | null | undefined): boolean {
+  const info = processInfo(pid);
+  if (!info) return false;
+  return startTime == null || info.startTime === startTime;
+}
+
+/** Every process the OS shows us. Empty when it cannot tell (no /proc, no `ps`). */
+export function listProcesses(): ProcessInfo[] {
+  if (hasProc) {
+    const result: ProcessInfo[] = [];
+    for (const name of readdirSync('/proc')) {
+      if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
+      try {
+        const info = parseProcStat(readFileSync(`/proc/${name}/stat`, 'utf8'));
+        if (info) result.push(info);
+      } catch {
+        // Exited while we looked.
+      }
+    }
+    return result;
+  }
+  return listWithPs();
+}
+
+function listWithPs(): ProcessInfo[] {
+  let out: string;
+  try {
+    out = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,stat=,lstart='], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+  } catch {
+    return [];
+  }
+  const result: ProcessInfo[] = [];
+  for (const line of out.split('\n')) {
+    const match = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(.+?)\s*$/.exec(line);
+    if (!match || match[4]!.startsWith('Z')) continue;
+    result.push({ pid: Number(match[1]), ppid: Number(match[2]), pgid: Number(match[3]), startTime: match[5]! });
+  }
+  return result;
+}
+
+/** Every descendant of `pid` (children, grandchildren…) in `table`, nearest first. */
+export function descendantsOf(pid: number, table: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
+  const children = new Map<number, ProcessInfo[]>();
+  for (const info of table) {
+    const list = children.get(info.ppid);
+    if (list) list.push(info);
+    else children.set(info.ppid, [info]);
+  }
+  const result: ProcessInfo[] = [];
+  const queue = [pid];
+  const seen = new Set<number>([pid]);
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      if (seen.has(child.pid)) continue;
+      seen.add(child.pid);
+      result.push(child);
+      queue.push(child.pid);
+    }
+  }
+  return result;
+}

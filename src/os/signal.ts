@@ -1,0 +1,133 @@
+/**
+ * Signalling processes and process groups, and stopping everything a service left behind.
+ * Every function here is safe against pids that died or were reused: ESRCH is "already gone",
+ * and a recorded group is only signalled while its leader is still the process we started.
+ */
+import { descendantsOf, isAlive, isSameProcess, listProcesses, processInfo } from './process-table.js';
+import { processesTagged } from './tag.js';
+
+/** A process Styxy started: its pid, its process group, and its start time (pid-reuse guard). */
+export interface ProcessRecord {
+  readonly pid: number;
+  readonly pgid: number;
+  readonly startTime: string | null;
+}
+
+/** Sends `signal` to one pid. False when it does not exist. */
+export function signalPid(pid: number, signal: NodeJS.Signals): boolean {
+  if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return false;
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Sends `signal` to every process of group `pgid`. False when the group is empty. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  if (!Number.isInteger(pgid) || pgid <= 1 || pgid === ownGroup()) return false;
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let cachedGroup: number | undefined;
+function ownGroup(): number {
+  cachedGroup ??= processInfo(process.pid)?.pgid ?? -1;
+  return cachedGroup;
+}
+
+/**
+ * Signals a recorded group unless its leader's pid now names another process. (While any member
+ * of a group lives, Linux never hands its id out as a new pid, so a live group whose leader is
+ * gone is still ours; a leader pid with another start time means the group is gone and reused.)
+ */
+export function signalRecordedGroup(record: ProcessRecord, signal: NodeJS.Signals): boolean {
+  const leader = processInfo(record.pgid);
+  if (leader && record.pgid === record.pid && !isSameProcess(record.pid, record.startTime)) return false;
+  return signalGroup(record.pgid, signal);
+}
+
+/** What to stop: process groups Styxy started, and the tag its processes carry. */
+export interface StopTarget {
+  readonly groups: readonly ProcessRecord[];
+  /** The run token of `STYXY_TAG` (see tag.ts); with `service`, only that service's processes. */
+  readonly token?: string;
+  readonly service?: string;
+}
+
+/**
+ * Pids still alive for `target`: members of its groups, descendants of its recorded pids
+ * (double-forked processes keep no parent link, which is what the tag is for), and every
+ * process carrying its tag.
+ */
+export function remainingProcesses(target: StopTarget): number[] {
+  const table = listProcesses();
+  const pids = new Set<number>();
+  const groups = new Set(
+    target.groups.filter((record) => isSameProcess(record.pid, record.startTime) || !isAlive(record.pid)),
+  );
+  for (const info of table) {
+    for (const record of groups) if (info.pgid === record.pgid) pids.add(info.pid);
+  }
+  for (const record of groups) {
+    if (!isSameProcess(record.pid, record.startTime)) continue;
+    pids.add(record.pid);
+    for (const child of descendantsOf(record.pid, table)) pids.add(child.pid);
+  }
+  if (target.token) for (const pid of processesTagged(target.token, target.service)) pids.add(pid);
+  pids.delete(process.pid);
+  return [...pids].filter((pid) => processInfo(pid) !== null);
+}
+
+/** Signals every process of `target` (groups first, then stragglers one by one). */
+export function signalTarget(target: StopTarget, signal: NodeJS.Signals): number {
+  let signalled = 0;
+  for (const record of target.groups) if (signalRecordedGroup(record, signal)) signalled++;
+  for (const pid of remainingProcesses(target)) if (signalPid(pid, signal)) signalled++;
+  return signalled;
+}
+
+export interface StopOptions {
+  /** The graceful signal. @default 'SIGTERM' */
+  readonly signal?: NodeJS.Signals;
+  /** Time between the graceful signal and SIGKILL, in ms. @default 5000 */
+  readonly timeoutMs?: number;
+  /** Time to wait for SIGKILLed processes to disappear, in ms. @default 2000 */
+  readonly killWaitMs?: number;
+  /** Polling interval, in ms. @default 25 */
+  readonly intervalMs?: number;
+}
+
+export interface StopResult {
+  /** True when the graceful signal was not enough and SIGKILL was sent. */
+  readonly killed: boolean;
+  /** Pids that survived even SIGKILL within `killWaitMs` (uninterruptible sleep, or not ours). */
+  readonly survivors: readonly number[];
+}
+
+/**
+ * Stops everything of `target`: the graceful signal to its groups and to escaped processes,
+ * SIGKILL to whatever is left after `timeoutMs`, then a wait until nothing is left.
+ */
+export async function stopTarget(target: StopTarget, options: StopOptions = {}): Promise<StopResult> {
+  const { signal = 'SIGTERM', timeoutMs = 5000, killWaitMs = 2000, intervalMs = 25 } = options;
+  signalTarget(target, signal);
+  if (await waitUntilGone(target, timeoutMs, intervalMs)) return { killed: false, survivors: [] };
+  signalTarget(target, 'SIGKILL');
+  if (await waitUntilGone(target, killWaitMs, intervalMs)) return { killed: true, survivors: [] };
+  return { killed: true, survivors: remainingProcesses(target) };
+}
+
+async function waitUntilGone(target: StopTarget, timeoutMs: number, intervalMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (remainingProcesses(target).length === 0) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
