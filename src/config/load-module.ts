@@ -34,7 +34,9 @@ export async function importConfigModule(file: string, options: ModuleLoadOption
     alias: { styxy: OWN_ENTRY },
   });
   const module = (await jiti.import(file)) as Record<string, unknown>;
-  // CommonJS `module.exports = …` shows up as `default` too.
-  if (!Object.hasOwn(module, 'default')) return { kind: 'named-only', names: Object.keys(module) };
-  return { kind: 'default', value: await module.default };
+  if (Object.hasOwn(module, 'default')) return { kind: 'default', value: await module.default };
+  // An ES module (jiti marks it `__esModule`) without a default export; otherwise CommonJS
+  // `module.exports = { … }` (in a .cts, or a .js without "type": "module"), which is the config.
+  if (Object.hasOwn(module, '__esModule')) return { kind: 'named-only', names: Object.keys(module) };
+  return { kind: 'default', value: { ...module } };
 }
