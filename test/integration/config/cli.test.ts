@@ -146,6 +146,18 @@ describe('styxy config', () => {
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("ignores other tools' .config/config.* files in the current folder (never runs them)", async () => {
+    const made = project({
+      '.styxyrc.yaml': 'services:\n  a:\n    command: x\n',
+      '.config/config.ts': 'export default { x: 1 };\n',
+      '.config/config.js': "require('node:fs').writeFileSync(__dirname + '/ran', '');\nmodule.exports = {};\n",
+    });
+    const run = await styxy(made.dir, 'config', '--json');
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.stdout).services[0].name).toBe('a');
+    expect(made.list()).not.toContain('.config/ran');
+  });
+
   it('no config: exit 1 with a hint to run styxy init', async () => {
     const made = project({ 'a/b/.keep': '' });
     // HOME is the project folder, so the search stops there (whatever lies above the temp folder).

@@ -295,6 +295,18 @@ describe('files that fail to load', () => {
   });
 });
 
+describe("the README's example", () => {
+  it('loads as written', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration'));
+    const example = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    const made = project({ 'styxy.config.ts': example, 'api/.keep': '', '.env': 'A=1\n', '.env.local': 'B=2\n' });
+    const config = await load(made.dir);
+    expect(config.services.map((s) => s.name)).toEqual(['db', 'migrate', 'api', 'web']);
+  });
+});
+
 describe('validation against real files', () => {
   it('one block listing every problem, env files read with util.parseEnv, types from $STYXY_HOME/config.json', async () => {
     const typed = makeTestHome({ extraTypes: { grpc: 2 } });
