@@ -1,10 +1,11 @@
 /**
- * Finding the config: from the current folder upward. We walk the folders ourselves and let
- * cosmiconfig load the file (load-file.ts), because none of cosmiconfig 9's search strategies
- * fits: `none` looks in one folder only; `project` stops at the first package.json, so in a
- * monorepo `packages/web` (with its own package.json) would never find the root's config;
- * `global` walks up to `stopDir` but then also reads the global config folder
- * (`~/.config/styxy/config.*`), which must not turn into a project.
+ * Finding the config: from the current folder upward. We walk the folders ourselves, because
+ * none of cosmiconfig 9's search strategies fits: `none` looks in one folder only; `project` stops
+ * at the first package.json, so in a monorepo `packages/web` (with its own package.json) would
+ * never find the root's config; `global` walks up to `stopDir` (default: home) but then also
+ * reads the global config folder (`~/.config/styxy/config.*`), which must not turn into a
+ * project. Our walk also sees every config of a folder, so two of them are an error rather than
+ * a silent pick.
  *
  * The walk stops after the user's home folder when it starts inside it (a stray config above
  * home should not capture every project), else at the file-system root.
