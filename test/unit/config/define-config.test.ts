@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defineConfig } from '../../../src/index.js';
 
 // Type-level checks (`npm test` type-checks test/ too): the editor flags what the loader rejects.
-export const typed = [
+const typed = [
   defineConfig({
     name: 'shop',
     services: {
@@ -40,6 +40,16 @@ export const typed = [
 ];
 
 describe('defineConfig', () => {
+  it('accepts every option (and the @ts-expect-error lines above prove it rejects typos)', () => {
+    expect(typed).toHaveLength(8);
+    expect(typed[0]!.services.api!.restart).toEqual({
+      policy: 'on-failure',
+      maxRestarts: 3,
+      backoff: 100,
+      maxBackoff: 1000,
+    });
+  });
+
   it('returns the config unchanged', () => {
     const config = { services: { a: { command: 'x' } } };
     expect(defineConfig(config)).toBe(config);
