@@ -51,22 +51,25 @@ export function resolveService(
     problems.add(path, `expected a service object { command, ports, … }, found ${describeValue(raw)}`);
     return { service: placeholder(name, context), portNames: null, templates };
   }
-  const input = raw;
-  checkKeys(input, SERVICE_KEYS, path, problems);
-  const { ports, names } = resolvePorts(input.ports, [...path, 'ports'], context, problems);
-  const { env, envFiles } = resolveEnv(input.env, input.envFile, names, path, context, problems, templates);
+  checkKeys(raw, SERVICE_KEYS, path, problems);
+  // Fields in the order they are usually written, so problems read top to bottom.
+  const command = resolveCommand(raw.command, [...path, 'command'], problems, templates);
+  const cwd = resolveCwd(raw.cwd, [...path, 'cwd'], context, problems);
+  const { ports, names } = resolvePorts(raw.ports, [...path, 'ports'], context, problems);
+  const { env, envFiles } = resolveEnv(raw.env, raw.envFile, names, path, context, problems, templates);
+  const dependsOn = resolveDependsOn(raw.dependsOn, [...path, 'dependsOn'], problems);
   const service: ResolvedService = {
     name,
-    command: resolveCommand(input.command, [...path, 'command'], problems, templates),
-    cwd: resolveCwd(input.cwd, [...path, 'cwd'], context, problems),
-    dependsOn: resolveDependsOn(input.dependsOn, [...path, 'dependsOn'], problems),
+    command,
+    cwd,
+    dependsOn,
     ports,
     env,
-    ready: resolveReady(input.ready, names, [...path, 'ready'], problems, templates),
-    restart: resolveRestart(input.restart, [...path, 'restart'], problems),
+    ready: resolveReady(raw.ready, names, [...path, 'ready'], problems, templates),
+    restart: resolveRestart(raw.restart, [...path, 'restart'], problems),
     envFiles,
-    stopSignal: resolveStopSignal(input.stopSignal, [...path, 'stopSignal'], problems),
-    stopTimeoutMs: resolveStopTimeout(input.stopTimeout, [...path, 'stopTimeout'], problems),
+    stopSignal: resolveStopSignal(raw.stopSignal, [...path, 'stopSignal'], problems),
+    stopTimeoutMs: resolveStopTimeout(raw.stopTimeout, [...path, 'stopTimeout'], problems),
   };
   return { service, portNames: names, templates };
 }
