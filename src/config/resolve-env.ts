@@ -6,6 +6,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { describeValue, isPlainObject } from './describe-value.js';
+import { setOwn } from './own-key.js';
 import type { FieldPath, Problems } from './problems.js';
 import type { ResolveContext } from './resolve-context.js';
 import type { Template } from './resolve-ready.js';
@@ -52,7 +53,7 @@ export function resolveEnv(
       if (taken.has(key)) continue;
       const shown = isAbsolute(name) ? file : relative(context.root, file);
       if (!checkEnvKey(key, taken, at, problems, ` (set in ${shown})`)) continue;
-      env[key] = value;
+      setOwn(env, key, value);
       templates.push({ path: at, text: value });
     }
   });
@@ -67,7 +68,7 @@ export function resolveEnv(
     if (!checkEnvKey(key, taken, at, problems, '')) continue;
     const value = parseField(envValue, raw, at, problems, 'a string, number or boolean');
     if (value === undefined) continue;
-    env[key] = String(value);
+    setOwn(env, key, String(value));
     if (typeof value === 'string') templates.push({ path: at, text: value });
   }
   return { env, envFiles };

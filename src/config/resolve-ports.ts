@@ -4,6 +4,7 @@
  */
 import { checkKeys } from './check-keys.js';
 import { describeValue, isPlainObject } from './describe-value.js';
+import { setOwn } from './own-key.js';
 import type { FieldPath, Problems } from './problems.js';
 import type { ResolveContext } from './resolve-context.js';
 import { PORT_OPTION_KEYS, portOptions } from './schema.js';
@@ -37,7 +38,7 @@ export function resolvePorts(
     const at = [...path, name];
     checkPortName(name, index, names[0]!, at, problems);
     const request = resolvePortSpec(raw[name], at, context, problems);
-    if (request) ports[name] = request;
+    if (request) setOwn(ports, name, request);
   });
   return { ports, names };
 }

@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { checkKeys } from './check-keys.js';
 import { describeValue, isPlainObject } from './describe-value.js';
+import { setOwn } from './own-key.js';
 import type { FieldPath, Problems } from './problems.js';
 import type { ResolveContext } from './resolve-context.js';
 import { resolveEnv } from './resolve-env.js';
@@ -131,7 +132,7 @@ export function resolveDependsOn(
   if (raw === undefined) return dependsOn;
   if (Array.isArray(raw)) {
     raw.forEach((target, index) => {
-      if (typeof target === 'string' && target !== '') dependsOn[target] = 'ready';
+      if (typeof target === 'string' && target !== '') setOwn(dependsOn, target, 'ready');
       else problems.add([...path, index], `expected a service name, found ${describeValue(target)}`);
     });
     return dependsOn;
@@ -145,7 +146,7 @@ export function resolveDependsOn(
   }
   for (const [target, condition] of Object.entries(raw)) {
     const parsed = parseField(dependencyCondition, condition, [...path, target], problems);
-    if (parsed) dependsOn[target] = parsed;
+    if (parsed) setOwn(dependsOn, target, parsed);
   }
   return dependsOn;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { problemsOf, ROOT } from './fixtures.js';
+import { problemsOf, ROOT, resolveOk } from './fixtures.js';
 
 const ok = { command: 'node x.js' };
 
@@ -450,6 +450,22 @@ describe('validation: each kind of problem', () => {
     const problems = problemsOf(config, { files });
     expect(problems, problems.join('\n')).toHaveLength(expected.length);
     for (const pattern of expected) expect(problems).toContainEqual(expect.stringMatching(pattern));
+  });
+});
+
+describe('validation: keys named __proto__ (possible in JSON and YAML configs)', () => {
+  it('stay data: reported where invalid, never turned into prototypes', () => {
+    const config = JSON.parse(
+      '{ "services": { "a": { "command": "x", "ports": { "__proto__": "api" }, "env": { "__proto__": "1" }, "dependsOn": { "__proto__": "ready" } } } }',
+    );
+    expect(problemsOf(config)).toEqual([
+      expect.stringMatching(/^services\.a\.env\.__proto__: __proto__ would hide the leased port of the same name/),
+      'services.a.dependsOn.__proto__: no service named "__proto__" (services: a)',
+    ]);
+    const valid = JSON.parse('{ "services": { "a": { "command": "x", "ports": { "__proto__": "api" } } } }');
+    const ports = resolveOk(valid).services[0]!.ports;
+    expect(Object.getPrototypeOf(ports)).toBe(Object.prototype);
+    expect(Object.keys(ports)).toEqual(['__proto__']);
   });
 });
 
