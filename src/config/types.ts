@@ -64,6 +64,7 @@ export interface ProbeTiming {
   interval?: number;
 }
 
+/** When to restart an exited service: never, after a non-zero exit or a signal, or always. */
 export type RestartPolicy = 'no' | 'on-failure' | 'always';
 
 export interface ServiceConfig {
@@ -100,8 +101,11 @@ export interface ServiceConfig {
    */
   dependsOn?: string[] | Record<string, DependencyCondition>;
   /**
-   * How to tell the service is ready.
+   * How to tell the service is ready; `false`: as soon as it started. Dependents waiting for
+   * `'ready'` start then.
    * @default TCP connect on the service's first port; "started" when it has no port
+   * @example { http: '/health' }
+   * @example { log: /listening on \d+/i, timeout: 60000 }
    */
   ready?: ReadyCheckInput | false;
   /**
