@@ -8,7 +8,6 @@
  */
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createJiti } from 'jiti';
 
 export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
 
@@ -27,6 +26,8 @@ export type ModuleExport =
 
 /** Imports `file` fresh (no module cache: a changed config is read again) and returns its default export. */
 export async function importConfigModule(file: string, options: ModuleLoadOptions): Promise<ModuleExport> {
+  // Loaded on first use: JSON and YAML configs never need it.
+  const { createJiti } = await import('jiti');
   const jiti = createJiti(import.meta.url, {
     fsCache: options.cacheDir,
     moduleCache: false,
