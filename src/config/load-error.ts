@@ -3,8 +3,9 @@
  * import) becomes one readable line naming the file, with line and column when the loader gives
  * them, and the loader's message; never a stack trace.
  */
-import { dirname, relative, sep } from 'node:path';
+import { dirname, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { displayPath } from './problems.js';
 
 export interface LoadFailure {
   /** `file:line:column` (relative to the current folder), or the file alone. */
@@ -26,18 +27,17 @@ export class ConfigExportError extends Error {
 /** `cwd` is where paths are shown from. */
 export function describeLoadError(error: unknown, file: string, cwd: string): LoadFailure {
   const raw = error instanceof Error ? error.message : String(error);
-  if (error instanceof ConfigExportError) return { where: show(file, cwd), message: raw };
+  if (error instanceof ConfigExportError) return { where: displayPath(file, cwd), message: raw };
   // The stack tells where a JS/TS config threw; it says nothing for JSON and YAML (only our
   // callers' frames), and a missing module's stack points into transformed code.
   const code = (error as { code?: unknown } | null)?.code;
-  const useStack =
-    error instanceof Error &&
-    /\.[cm]?[jt]s$/.test(file) &&
-    code !== 'MODULE_NOT_FOUND' &&
-    code !== 'ERR_MODULE_NOT_FOUND';
+  const isModule = /\.[cm]?[jt]s$/.test(file);
+  const useStack = isModule && error instanceof Error && code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND';
   const stack = useStack ? (error.stack ?? '') : '';
-  const location = findLocation(raw, file) ?? yamlLocation(raw, file) ?? findLocation(stack, file);
-  const where = location ? `${show(location.file, cwd)}:${location.line}:${location.column}` : show(file, cwd);
+  const location = findLocation(raw, file) ?? (isModule ? findLocation(stack, file) : yamlLocation(raw, file));
+  const where = location
+    ? `${displayPath(location.file, cwd)}:${location.line}:${location.column}`
+    : displayPath(file, cwd);
   const lines = raw
     .split('\n')
     .filter((line) => !CODE_FRAME.test(line))
@@ -84,9 +84,4 @@ function findLocation(text: string, file: string): Location | undefined {
 function yamlLocation(message: string, file: string): Location | undefined {
   const match = /\((\d+):(\d+)\)$/m.exec(message);
   return match ? { file, line: match[1]!, column: match[2]! } : undefined;
-}
-
-function show(file: string, cwd: string): string {
-  const shown = relative(cwd, file);
-  return shown === '' || shown.startsWith(`..${sep}..${sep}..`) ? file : shown;
 }

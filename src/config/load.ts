@@ -3,13 +3,13 @@
  * one entry point the CLI and the supervisor call.
  */
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { StyxyError } from '../protocol/errors.js';
 import { ensureHome, ensurePrivateDir, type HomePaths, homePaths, styxyHome } from '../protocol/home.js';
 import { loadServiceTypes } from '../protocol/service-types.js';
 import { discoverConfig } from './discover.js';
 import { loadConfigFile } from './load-file.js';
-import { type ConfigProblem, formatProblemBlock } from './problems.js';
+import { type ConfigProblem, displayPath, formatProblemBlock } from './problems.js';
 import { resolveConfig } from './resolve.js';
 import type { ConfigFiles } from './resolve-context.js';
 import type { ResolvedConfig } from './types.js';
@@ -101,8 +101,7 @@ function checkGivenFile(file: string): string {
 }
 
 function invalidConfig(file: string, cwd: string, problems: readonly ConfigProblem[]): StyxyError {
-  const shown = relative(cwd, file);
-  const displayFile = shown.startsWith(`..${sep}..${sep}..`) ? file : shown;
+  const displayFile = displayPath(file, cwd);
   // A config in package.json lives under its "styxy" key: show paths as the user finds them.
   const inPackage = basename(file) === 'package.json';
   const listed = inPackage ? problems.map((p) => ({ ...p, path: p.path ? `styxy.${p.path}` : 'styxy' })) : problems;

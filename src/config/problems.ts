@@ -3,6 +3,7 @@
  * every problem at once. A problem names the field path (`services.web.ports.PORT`) and says what
  * was expected and what was found.
  */
+import { relative, sep } from 'node:path';
 
 /** A path into the config object: keys and list indexes. */
 export type FieldPath = readonly (string | number)[];
@@ -28,6 +29,12 @@ export class Problems {
   list(): ConfigProblem[] {
     return [...this.#list];
   }
+}
+
+/** A path as the user would type it from `cwd`; absolute when that would climb far up. */
+export function displayPath(file: string, cwd: string): string {
+  const shown = relative(cwd, file);
+  return shown === '' || shown.startsWith(`..${sep}..${sep}..`) ? file : shown;
 }
 
 /** `['services', 'web', 'command', 1]` → `services.web.command[1]`. */
