@@ -4,21 +4,29 @@
  * explain it.
  */
 
-/** A port request: a service type name (`'api'`), or an object. */
+/**
+ * A port request: a service type name (`'api'`: any free port of that type's range), or options.
+ * @example 'api'
+ * @example { type: 'dev', preferred: 5173 }
+ * @example { fixed: 5432 }
+ */
 export type PortSpec = string | PortOptions;
 
 export interface PortOptions {
   /**
-   * The service type whose range the port comes from (see `styxy types`).
-   * Required unless `fixed` is set.
+   * The service type whose range the port comes from (see `styxy types`; `$STYXY_HOME/config.json`
+   * adds types). Required unless the port is fixed.
    */
   type?: string;
-  /** A port to try first (after the port this service had last time). Falls back to the range. */
+  /**
+   * A port to try first (after the port this service had last time); falls back to the type's
+   * range when taken. May lie outside the range.
+   */
   preferred?: number;
-  /** Same as `preferred`, or with `fixed: true` the one port to use. */
+  /** Same as `preferred`; with `fixed: true`, the one port to use. */
   port?: number;
   /**
-   * `true` (with `port`) or a port number: this exact port or an error naming its holder.
+   * `true` (with `port`) or a port number: exactly this port, or an error naming its holder.
    * @default false
    */
   fixed?: boolean | number;
@@ -27,19 +35,27 @@ export interface PortOptions {
 /** When a dependent may start: once the dependency has started, is ready, or has completed (exit 0). */
 export type DependencyCondition = 'started' | 'ready' | 'completed';
 
-/** Readiness checks. Each takes `timeout` (ms, default 30000) and `interval` (ms, default 250). */
+/**
+ * Readiness checks. Each takes `timeout` (ms, default 30000) and `interval` (ms, default 250);
+ * timing alone (`{ timeout: 60000 }`) keeps the default check with that timing.
+ */
 export type ReadyCheckInput =
   /** A TCP connect to one of the service's ports (by name) succeeds. */
   | ({ port: string } & ProbeTiming)
   /**
-   * An HTTP GET of this path on the service's first port (or `port`) answers 2xx/3xx.
+   * An HTTP GET of this path on the service's first port (or `port`, by name) answers 2xx/3xx.
    * `${service.PORT}` references work in the path.
    */
   | ({ http: string; port?: string } & ProbeTiming)
-  /** A line of the service's output matches this regular expression. */
+  /**
+   * A line of the service's output matches this regular expression (a RegExp keeps its flags,
+   * except `g` and `y`, which would make matching depend on earlier lines).
+   */
   | ({ log: string | RegExp } & ProbeTiming)
   /** This shell command exits 0 (run with the service's environment). */
-  | ({ command: string } & ProbeTiming);
+  | ({ command: string } & ProbeTiming)
+  /** The default check (TCP on the first port, else "started") with this timing. */
+  | ProbeTiming;
 
 export interface ProbeTiming {
   /** Give up (the service fails) after this many ms. @default 30000 */
@@ -48,33 +64,48 @@ export interface ProbeTiming {
   interval?: number;
 }
 
+/** When to restart an exited service: never, after a non-zero exit or a signal, or always. */
 export type RestartPolicy = 'no' | 'on-failure' | 'always';
 
 export interface ServiceConfig {
   /**
    * A shell string (run with `sh -c`, so `$PORT` works) or an argv array (run directly).
    * `${service.PORT_NAME}` references are replaced by leased port numbers.
+   * @example 'vite --port $PORT --strictPort'
+   * @example ['node', 'server.js']
    */
   command: string | string[];
-  /** Working directory, relative to the project root. @default the project root */
+  /** Working directory, relative to the project root; it must exist. @default the project root */
   cwd?: string;
   /**
-   * Ports to lease: env-var name → a service type name or options. The first one is also `PORT`.
+   * Ports to lease: env-var name → a service type name or options. The first one is also `PORT`
+   * (a port named `PORT` must come first). Each is also `STYXY_<SERVICE>_<NAME>` in every service.
    * @example { PORT: 'api', DEBUG_PORT: { type: 'test' } }
    */
   ports?: Record<string, PortSpec>;
-  /** Extra environment. `${service.PORT_NAME}` references are replaced by leased ports. */
+  /**
+   * Extra environment (values become strings). `${service.PORT_NAME}` references are replaced by
+   * leased ports. Names of this service's ports and names starting with `STYXY_` are taken.
+   */
   env?: Record<string, string | number | boolean>;
-  /** `.env` file(s), relative to the project root, loaded before `env`. */
+  /**
+   * `.env` file(s), relative to the project root, read when the config loads (a missing one is
+   * an error); later files win, and `env` wins over them. A port variable they set is ignored.
+   */
   envFile?: string | string[];
   /**
-   * Services to wait for: a list (wait until each is ready) or a map to the condition to wait for.
-   * @example ['db'] or { db: 'ready', migrate: 'completed' }
+   * Services to start first: a list (wait until each is ready) or a map to the condition to wait
+   * for. `'ready'` on a service without a readiness check means started.
+   * @example ['db']
+   * @example { db: 'ready', migrate: 'completed' }
    */
   dependsOn?: string[] | Record<string, DependencyCondition>;
   /**
-   * How to tell the service is ready.
+   * How to tell the service is ready; `false`: as soon as it started. Dependents waiting for
+   * `'ready'` start then.
    * @default TCP connect on the service's first port; "started" when it has no port
+   * @example { http: '/health' }
+   * @example { log: /listening on \d+/i, timeout: 60000 }
    */
   ready?: ReadyCheckInput | false;
   /**
@@ -82,7 +113,7 @@ export interface ServiceConfig {
    * @default 'no'
    */
   restart?: RestartPolicy | RestartOptions;
-  /** Signal sent to the service's process group to stop it. @default 'SIGTERM' */
+  /** Signal sent to the service's process group to stop it (a name, e.g. `'SIGINT'`). @default 'SIGTERM' */
   stopSignal?: NodeJS.Signals;
   /** Time (ms) between the stop signal and SIGKILL. @default 5000 */
   stopTimeout?: number;
@@ -101,7 +132,11 @@ export interface RestartOptions {
 export interface StyxyConfig {
   /** The project's name, shown in `ps`, `ls` and the UI. @default the project folder's name */
   name?: string;
-  /** The services of the stack, by name. */
+  /**
+   * The services of the stack, by name (letters, digits, `-`, `_`); at least one. Names are
+   * compared upper-cased with `-` as `_` (as in `STYXY_WEB_APP_PORT`), so `web-app` and `web_app`
+   * cannot both exist.
+   */
   services: Record<string, ServiceConfig>;
 }
 

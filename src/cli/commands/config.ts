@@ -1,5 +1,101 @@
-import { notImplemented } from '../not-implemented.js';
+/**
+ * `styxy config [--json] [-c FILE]`: validate the project config and print it resolved, services
+ * in start order. An invalid config is reported by the CLI's error renderer (the readable block
+ * of every problem on stderr, exit 1).
+ */
+import { relative } from 'node:path';
+import { loadProjectConfig } from '../../config/load.js';
+import type {
+  ResolvedCommand,
+  ResolvedConfig,
+  ResolvedPortRequest,
+  ResolvedReadyCheck,
+  ResolvedRestart,
+  ResolvedService,
+} from '../../config/types.js';
+import { EXIT } from '../exit-codes.js';
 
-export async function run(..._args: unknown[]): Promise<number> {
-  notImplemented('config', 4);
+export interface ConfigOptions {
+  readonly config?: string;
+  readonly json?: boolean;
+}
+
+export async function run(options: ConfigOptions): Promise<number> {
+  const config = await loadProjectConfig({ cwd: process.cwd(), file: options.config });
+  process.stdout.write(options.json ? `${JSON.stringify(configDocument(config), null, 2)}\n` : formatConfig(config));
+  return EXIT.ok;
+}
+
+/**
+ * The `styxy config --json` document (wire format: fields may be added, never renamed):
+ * `{ name, root, file, services: [{ name, command, cwd, dependsOn, ports, env, ready, restart, … }] }`.
+ */
+export function configDocument(config: ResolvedConfig): ResolvedConfig {
+  return { name: config.name, root: config.root, file: config.file, services: config.services };
+}
+
+export function formatConfig(config: ResolvedConfig): string {
+  const count = config.services.length === 1 ? '1 service' : `${config.services.length} services`;
+  const lines = [`${config.name}  (${config.file})`, `${count}, in start order`];
+  for (const service of config.services) lines.push('', ...formatService(service, config.root));
+  return `${lines.join('\n')}\n`;
+}
+
+function formatService(service: ResolvedService, root: string): string[] {
+  const rows: [string, string][] = [['command', formatCommand(service.command)]];
+  rows.push(['cwd', relative(root, service.cwd) || '.']);
+  const ports = Object.entries(service.ports).map(([name, request]) => `${name}: ${formatRequest(request)}`);
+  rows.push(['ports', ports.length > 0 ? ports.join(', ') : 'none']);
+  const deps = Object.entries(service.dependsOn).map(([name, condition]) => `${name} (${condition})`);
+  if (deps.length > 0) rows.push(['after', deps.join(', ')]);
+  for (const file of service.envFiles) rows.push(['env file', relative(root, file)]);
+  for (const [key, value] of Object.entries(service.env)) rows.push(['env', `${key}=${value}`]);
+  rows.push(['ready', formatReady(service.ready)]);
+  rows.push(['restart', formatRestart(service.restart)]);
+  rows.push(['stop', `${service.stopSignal}, then SIGKILL after ${ms(service.stopTimeoutMs)}`]);
+  return [service.name, ...rows.map(([label, value]) => `  ${label.padEnd(8)}  ${value}`)];
+}
+
+function formatCommand(command: ResolvedCommand): string {
+  return command.kind === 'shell' ? command.shell : command.argv.map(shellQuote).join(' ');
+}
+
+function formatRequest(request: ResolvedPortRequest): string {
+  if (request.fixed !== null) return `fixed ${request.fixed}${request.type ? ` (${request.type})` : ''}`;
+  return request.preferred === null ? `${request.type}` : `${request.type}, preferred ${request.preferred}`;
+}
+
+function formatReady(ready: ResolvedReadyCheck): string {
+  switch (ready.kind) {
+    case 'started':
+      return 'once started';
+    case 'port':
+      return `TCP connect to ${ready.port}${timing(ready)}`;
+    case 'http':
+      return `HTTP GET ${ready.path} on ${ready.port} answers 2xx/3xx${timing(ready)}`;
+    case 'log':
+      return `output matches /${ready.pattern}/${ready.flags}${timing(ready)}`;
+    case 'command':
+      return `\`${ready.command}\` exits 0${timing(ready)}`;
+  }
+}
+
+function timing(check: { timeoutMs: number; intervalMs: number }): string {
+  return ` (every ${ms(check.intervalMs)}, timeout ${ms(check.timeoutMs)})`;
+}
+
+function formatRestart(restart: ResolvedRestart): string {
+  if (restart.policy === 'no') return 'no';
+  return `${restart.policy} (at most ${restart.maxRestarts} in a row, backoff ${ms(restart.backoffMs)} doubling to ${ms(restart.maxBackoffMs)})`;
+}
+
+function ms(value: number): string {
+  return value >= 1000 && value % 100 === 0 ? `${value / 1000}s` : `${value}ms`;
+}
+
+/** As a POSIX shell would need it, for display: bare, else in double quotes when that needs no escapes. */
+function shellQuote(arg: string): string {
+  if (/^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  if (!/["$`\\!]/.test(arg)) return `"${arg}"`;
+  return `'${arg.replaceAll("'", `'\\''`)}'`;
 }

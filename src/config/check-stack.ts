@@ -1,0 +1,105 @@
+/**
+ * Checks across services: `dependsOn` targets, `${service.PORT}` references, names that would
+ * collide in `STYXY_<SERVICE>_<PORT>` variables, and a fixed port asked for twice.
+ */
+import { findReferences } from './interpolate.js';
+import type { FieldPath, Problems } from './problems.js';
+import type { ServiceDraft } from './resolve-service.js';
+import { closest, didYouMean } from './suggest.js';
+
+/** Service names: letters, digits, `-`, `_` (they appear in `${name.PORT}` and in env-var names). */
+export const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** `web-app` → `WEB_APP`, as in `STYXY_WEB_APP_PORT`. */
+export function envName(serviceName: string): string {
+  return serviceName.toUpperCase().replaceAll('-', '_');
+}
+
+export function checkServiceName(name: string, path: FieldPath, problems: Problems): void {
+  if (!SERVICE_NAME.test(name)) {
+    problems.add(
+      path,
+      `a service name is letters, digits, "-" and "_", starting with a letter or digit; found "${name}"`,
+    );
+  } else if (/^\d+$/.test(name)) {
+    // JavaScript objects list integer-like keys first, so the written order would be lost.
+    problems.add(path, `a service name cannot be all digits ("${name}"): add a letter`);
+  }
+}
+
+export function checkStack(drafts: readonly ServiceDraft[], problems: Problems): void {
+  const byName = new Map(drafts.map((draft) => [draft.service.name, draft]));
+  const names = [...byName.keys()];
+  for (const draft of drafts) {
+    const { name, dependsOn } = draft.service;
+    for (const [target, condition] of Object.entries(dependsOn)) {
+      const at = ['services', name, 'dependsOn', target];
+      const dependency = byName.get(target);
+      if (target === name) problems.add(at, `"${name}" cannot depend on itself`);
+      else if (!dependency) problems.add(at, unknownService(target, names));
+      else if (condition === 'completed' && dependency.service.restart.policy === 'always') {
+        problems.add(at, `"${target}" has restart: 'always', so it never completes; wait for 'started' or 'ready'`);
+      }
+    }
+    for (const template of draft.templates) {
+      for (const reference of findReferences(template.text)) {
+        const target = byName.get(reference.service);
+        if (!target) {
+          problems.add(template.path, `${reference.text}: ${unknownService(reference.service, names)}`);
+        } else if (target.portNames && !target.portNames.includes(reference.port)) {
+          const ports = target.portNames;
+          problems.add(
+            template.path,
+            `${reference.text}: "${reference.service}" has no port "${reference.port}"${didYouMean(reference.port, ports)} (${ports.length === 0 ? 'it has no ports' : `its ports: ${ports.join(', ')}`})`,
+          );
+        }
+      }
+    }
+  }
+  checkCollisions(drafts, problems);
+}
+
+function unknownService(name: string, known: readonly string[]): string {
+  const match = closest(name, known);
+  return `no service named "${name}"${match ? `; did you mean "${match}"?` : ` (services: ${known.join(', ')})`}`;
+}
+
+function checkCollisions(drafts: readonly ServiceDraft[], problems: Problems): void {
+  const services = new Map<string, string>();
+  const variables = new Map<string, string>();
+  const fixed = new Map<number, string>();
+  for (const { service } of drafts) {
+    const upper = envName(service.name);
+    const other = services.get(upper);
+    if (other !== undefined) {
+      problems.add(
+        ['services', service.name],
+        `"${service.name}" and "${other}" are the same name in environment variables (STYXY_${upper}_…); rename one`,
+      );
+    } else {
+      services.set(upper, service.name);
+    }
+    for (const [portName, request] of Object.entries(service.ports)) {
+      const where = `${service.name}.${portName}`;
+      const variable = `STYXY_${upper}_${portName}`;
+      const clash = variables.get(variable);
+      if (clash !== undefined && other === undefined) {
+        problems.add(
+          ['services', service.name, 'ports', portName],
+          `${variable} would name both ${clash} and ${where}; rename one`,
+        );
+      }
+      variables.set(variable, where);
+      if (request.fixed !== null) {
+        const holder = fixed.get(request.fixed);
+        if (holder !== undefined) {
+          problems.add(
+            ['services', service.name, 'ports', portName],
+            `port ${request.fixed} is already fixed for ${holder}`,
+          );
+        }
+        fixed.set(request.fixed, where);
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * One service, field by field: each field is checked on its own (a bad field never hides problems
+ * in the others) and falls back to its default, so the cross-service checks that follow still see
+ * a whole service. The result is only used when no problem was found.
+ */
+import { resolve } from 'node:path';
+import { checkKeys } from './check-keys.js';
+import { describeValue, isPlainObject } from './describe-value.js';
+import { setOwn } from './own-key.js';
+import type { FieldPath, Problems } from './problems.js';
+import type { ResolveContext } from './resolve-context.js';
+import { resolveEnv } from './resolve-env.js';
+import { resolvePorts } from './resolve-ports.js';
+import { resolveReady, type Template } from './resolve-ready.js';
+import {
+  DEFAULT_RESTART,
+  DEFAULT_STOP_SIGNAL,
+  DEFAULT_STOP_TIMEOUT_MS,
+  resolveRestart,
+  resolveStopSignal,
+  resolveStopTimeout,
+} from './resolve-restart.js';
+import {
+  COMMAND_EXPECTED,
+  command as commandSchema,
+  DEPENDENCY_CONDITIONS,
+  dependencyCondition,
+  nonEmptyString,
+  SERVICE_KEYS,
+} from './schema.js';
+import { quoteList } from './suggest.js';
+import type { DependencyCondition, ResolvedCommand, ResolvedService } from './types.js';
+import { parseField } from './zod-problems.js';
+
+export interface ServiceDraft {
+  readonly service: ResolvedService;
+  /** Null when `ports` is unusable: checks against this service's port names are skipped. */
+  readonly portNames: readonly string[] | null;
+  /** Strings that may hold `${service.PORT}` references, with where they were written. */
+  readonly templates: readonly Template[];
+}
+
+export function resolveService(
+  name: string,
+  raw: unknown,
+  path: FieldPath,
+  context: ResolveContext,
+  problems: Problems,
+): ServiceDraft {
+  const templates: Template[] = [];
+  if (!isPlainObject(raw)) {
+    problems.add(path, `expected a service object { command, ports, … }, found ${describeValue(raw)}`);
+    return { service: placeholder(name, context), portNames: null, templates };
+  }
+  checkKeys(raw, SERVICE_KEYS, path, problems);
+  // Fields in the order they are usually written, so problems read top to bottom.
+  const command = resolveCommand(raw.command, [...path, 'command'], problems, templates);
+  const cwd = resolveCwd(raw.cwd, [...path, 'cwd'], context, problems);
+  const { ports, names } = resolvePorts(raw.ports, [...path, 'ports'], context, problems);
+  const { env, envFiles } = resolveEnv(raw.env, raw.envFile, names, path, context, problems, templates);
+  const dependsOn = resolveDependsOn(raw.dependsOn, [...path, 'dependsOn'], problems);
+  const service: ResolvedService = {
+    name,
+    command,
+    cwd,
+    dependsOn,
+    ports,
+    env,
+    ready: resolveReady(raw.ready, names, [...path, 'ready'], problems, templates),
+    restart: resolveRestart(raw.restart, [...path, 'restart'], problems),
+    envFiles,
+    stopSignal: resolveStopSignal(raw.stopSignal, [...path, 'stopSignal'], problems),
+    stopTimeoutMs: resolveStopTimeout(raw.stopTimeout, [...path, 'stopTimeout'], problems),
+  };
+  return { service, portNames: names, templates };
+}
+
+/** Stands in for a service that is not an object, so the checks across services can go on. */
+function placeholder(name: string, context: ResolveContext): ResolvedService {
+  return {
+    name,
+    command: { kind: 'shell', shell: '' },
+    cwd: context.root,
+    dependsOn: {},
+    ports: {},
+    env: {},
+    ready: { kind: 'started' },
+    restart: DEFAULT_RESTART,
+    envFiles: [],
+    stopSignal: DEFAULT_STOP_SIGNAL,
+    stopTimeoutMs: DEFAULT_STOP_TIMEOUT_MS,
+  };
+}
+
+/** A string runs with `sh -c` (so `$PORT` works); a list runs directly. */
+export function resolveCommand(
+  raw: unknown,
+  path: FieldPath,
+  problems: Problems,
+  templates: Template[],
+): ResolvedCommand {
+  const parsed = parseField(commandSchema, raw, path, problems, COMMAND_EXPECTED);
+  if (parsed === undefined) return { kind: 'shell', shell: '' };
+  if (typeof parsed === 'string') {
+    templates.push({ path, text: parsed });
+    return { kind: 'shell', shell: parsed };
+  }
+  if (parsed[0]!.trim() === '') problems.add([...path, 0], 'expected the program to run, found an empty string');
+  parsed.forEach((text, index) => {
+    templates.push({ path: [...path, index], text });
+  });
+  return { kind: 'argv', argv: parsed };
+}
+
+/** Relative to the project root; the folder must exist (a missing one fails only later, at spawn). */
+export function resolveCwd(raw: unknown, path: FieldPath, context: ResolveContext, problems: Problems): string {
+  if (raw === undefined) return context.root;
+  const cwd = parseField(nonEmptyString, raw, path, problems, 'a folder, relative to the project root');
+  if (cwd === undefined) return context.root;
+  const absolute = resolve(context.root, cwd);
+  if (!context.files.isDirectory(absolute)) problems.add(path, `folder "${cwd}" does not exist (${absolute})`);
+  return absolute;
+}
+
+/** A list waits for each to be ready; a map names the condition per dependency. Targets are checked later. */
+export function resolveDependsOn(
+  raw: unknown,
+  path: FieldPath,
+  problems: Problems,
+): Record<string, DependencyCondition> {
+  const dependsOn: Record<string, DependencyCondition> = {};
+  if (raw === undefined) return dependsOn;
+  if (Array.isArray(raw)) {
+    raw.forEach((target, index) => {
+      if (typeof target === 'string' && target !== '') setOwn(dependsOn, target, 'ready');
+      else problems.add([...path, index], `expected a service name, found ${describeValue(target)}`);
+    });
+    return dependsOn;
+  }
+  if (!isPlainObject(raw)) {
+    problems.add(
+      path,
+      `expected a list of service names or an object of name → ${quoteList(DEPENDENCY_CONDITIONS)}, found ${describeValue(raw)}`,
+    );
+    return dependsOn;
+  }
+  for (const [target, condition] of Object.entries(raw)) {
+    const parsed = parseField(dependencyCondition, condition, [...path, target], problems);
+    if (parsed) setOwn(dependsOn, target, parsed);
+  }
+  return dependsOn;
+}

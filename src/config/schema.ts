@@ -1,0 +1,87 @@
+/**
+ * The shape of each config field, in zod. Fields are parsed one by one (see resolve-service.ts) so
+ * that a bad field never hides problems in the others. Objects are loose here: unknown keys are
+ * reported by `checkKeys` with a suggestion. Which port names, types and services exist is checked
+ * after the shapes, by the resolvers.
+ */
+import { z } from 'zod';
+import type { DependencyCondition, RestartPolicy } from './types.js';
+
+export const TOP_LEVEL_KEYS = ['name', 'services'] as const;
+
+export const SERVICE_KEYS = [
+  'command',
+  'cwd',
+  'ports',
+  'env',
+  'envFile',
+  'dependsOn',
+  'ready',
+  'restart',
+  'stopSignal',
+  'stopTimeout',
+] as const;
+
+export const PORT_OPTION_KEYS = ['type', 'preferred', 'port', 'fixed'] as const;
+export const READY_KEYS = ['port', 'http', 'log', 'command', 'timeout', 'interval'] as const;
+export const RESTART_KEYS = ['policy', 'maxRestarts', 'backoff', 'maxBackoff'] as const;
+
+export const DEPENDENCY_CONDITIONS: readonly DependencyCondition[] = ['started', 'ready', 'completed'];
+export const RESTART_POLICIES: readonly RestartPolicy[] = ['no', 'on-failure', 'always'];
+
+const notBlank = (text: string) => text.trim() !== '';
+
+export const portNumber = z.int().min(1).max(65535);
+/** Milliseconds: whole, not negative. */
+const millis = z.int().min(0);
+
+export const projectName = z
+  .string()
+  .refine(notBlank, 'expected a name')
+  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'expected a name without control characters');
+
+export const command = z.union([z.string().refine(notBlank, 'expected a command'), z.array(z.string()).min(1)], {
+  error: 'a shell string or an argv list of strings',
+});
+export const COMMAND_EXPECTED = 'a shell string (run with sh -c) or an argv list of strings';
+
+export const nonEmptyString = z.string().min(1);
+
+export const envFile = z.union([z.string().min(1), z.array(z.string().min(1))], {
+  error: 'a file name or a list of file names',
+});
+
+export const envValue = z.union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' });
+
+export const portOptions = z.looseObject({
+  type: z.string().min(1).optional(),
+  preferred: portNumber.optional(),
+  port: portNumber.optional(),
+  fixed: z.union([z.boolean(), portNumber], { error: 'true, false or a port number' }).optional(),
+});
+
+export const dependencyCondition = z.enum(DEPENDENCY_CONDITIONS as [DependencyCondition, ...DependencyCondition[]]);
+
+export const readyOptions = z.looseObject({
+  port: z.string().min(1).optional(),
+  http: z.string().min(1).optional(),
+  log: z
+    .union([z.string().min(1), z.instanceof(RegExp)], {
+      error: 'a regular expression (a string, or a RegExp in a JS/TS config)',
+    })
+    .optional(),
+  command: z.string().refine(notBlank, 'expected a command').optional(),
+  timeout: z.int().min(1).optional(),
+  interval: z.int().min(1).optional(),
+});
+
+export const restartPolicy = z.enum(RESTART_POLICIES as [RestartPolicy, ...RestartPolicy[]]);
+
+export const restartOptions = z.looseObject({
+  policy: restartPolicy,
+  maxRestarts: z.int().min(0).optional(),
+  backoff: millis.optional(),
+  maxBackoff: millis.optional(),
+});
+
+export const stopTimeout = millis;
