@@ -23,7 +23,7 @@ function apply(state: MachineState, event: MachineEvent, fx: Effect[]): MachineS
   if (event.type === 'start') return state.begun ? state : { ...state, begun: true };
   if (event.type === 'stopStack') return stopStack(state, event.force, event, fx);
   const service = state.services[event.service];
-  if (!service || state.finished) return state;
+  if (!service || !state.begun || state.finished) return state;
   const { life } = service;
   const name = event.service;
   const current = 'run' in event && event.run === service.runs;
