@@ -50,3 +50,11 @@ export function blockedDependent(state: MachineState, name: string): string | nu
   }
   return null;
 }
+
+/** Every service has been up (ready or running) once, or has completed: `start()` resolves. */
+export function isUp(state: MachineState): boolean {
+  return state.order.every((name) => {
+    const service = state.services[name]!;
+    return service.everUp || service.life.kind === 'completed';
+  });
+}

@@ -5,7 +5,7 @@
  * service after the services that depend on it (reverse dependency order), then finish. Pure.
  */
 import { describeExit } from './lifecycle-text.js';
-import { isLive, liveDependents, unmetDependencies } from './machine-deps.js';
+import { isLive, isUp, liveDependents, unmetDependencies } from './machine-deps.js';
 import { beginStop, patch, spawn } from './machine-ops.js';
 import type { Effect, MachineOutcome, MachineState } from './machine-types.js';
 
@@ -25,7 +25,7 @@ function advance(state: MachineState, at: number, fx: Effect[]): MachineState {
     }
   }
   const services = next.order.map((name) => next.services[name]!);
-  if (next.phase === 'starting' && services.every((s) => s.everUp || s.life.kind === 'completed')) {
+  if (next.phase === 'starting' && isUp(next)) {
     next = { ...next, phase: 'running' };
   }
   // Every service has ended by itself (tasks that completed, crashes not restarted): so has the stack.

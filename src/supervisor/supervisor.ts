@@ -4,70 +4,25 @@
  * StackView for the UIs. `start()` settles once every service is up (or the stack failed);
  * `done` settles once every process is gone and every port is released.
  */
-import type { CoordinatorClient } from '../client/api.js';
-import type { ResolvedConfig } from '../config/types.js';
 import { newRunToken } from '../os/tag.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
-import type { LogLine, StackEvent, StackSnapshot } from '../protocol/stack.js';
+import type { StackSnapshot } from '../protocol/stack.js';
 import { DEFAULT_STACK_NAME, stackId } from '../protocol/stack-id.js';
 import { EffectRunner } from './effect-runner.js';
-import { openLogFiles } from './log-files.js';
-import { LogStore } from './log-store.js';
 import { initialState, step } from './machine.js';
+import { isUp } from './machine-deps.js';
 import { serviceSnapshots } from './machine-snapshot.js';
 import type { MachineEvent, MachineOutcome, MachineState } from './machine-types.js';
 import { launchSpecs, machineService, portRequests, portsFromLeases } from './prepare-stack.js';
 import { selectServices } from './select-services.js';
 import { type ActionWatch, watchAction } from './service-actions.js';
 import { interruptedError, serviceFailedError } from './stack-errors.js';
+import { StackOutput } from './stack-output.js';
 import { createStackPusher } from './stack-pusher.js';
-import type { StackActions, StackView } from './view.js';
+import type { StackOutcome, StopOptions, Supervisor, SupervisorOptions } from './supervisor-types.js';
+import type { StackActions } from './view.js';
 
-export interface SupervisorOptions {
-  readonly config: ResolvedConfig;
-  /** Run these services and what they need (default: every service). */
-  readonly services?: readonly string[];
-  /** @default 'default' */
-  readonly stackName?: string;
-  readonly coordinator: CoordinatorClient;
-  /** The stack runs in the background (`up -d`). @default false */
-  readonly detached?: boolean;
-  /** Write `<logDir>/<service>.log` (background stacks). @default null: no files */
-  readonly logDir?: string | null;
-  /** The environment services inherit. @default process.env */
-  readonly env?: Readonly<Record<string, string | undefined>>;
-  /** Lines kept per service. @default 5000 */
-  readonly ringSize?: number;
-  /** Least time between two pushes of the stack's state to the coordinator. @default 100 */
-  readonly pushIntervalMs?: number;
-  readonly now?: () => number;
-  /** The run token of the stack's STYXY_TAG. @default a fresh random one */
-  readonly runToken?: string;
-}
-
-/** How a stack ended: stopped on request or by itself (exit 0), by a signal (128 + n), or failed (1). */
-export type StackOutcome =
-  | { readonly kind: 'clean' }
-  | { readonly kind: 'interrupted'; readonly signal: NodeJS.Signals }
-  | { readonly kind: 'failed'; readonly error: StyxyError };
-
-export interface StopOptions {
-  /** Skip the grace period: SIGKILL now (second Ctrl-C). */
-  readonly force?: boolean;
-  /** The signal that asked for the stop: the outcome is then `interrupted`. */
-  readonly signal?: NodeJS.Signals;
-}
-
-export interface Supervisor extends StackView {
-  readonly id: string;
-  readonly runToken: string;
-  /** Registers, leases, starts. Resolves once every service is ready, running or completed. */
-  start(): Promise<StackSnapshot>;
-  /** Stops every service in reverse dependency order and releases every port. */
-  stop(options?: StopOptions): Promise<StackOutcome>;
-  /** The final outcome; never rejects. */
-  readonly done: Promise<StackOutcome>;
-}
+export type { StackOutcome, StopOptions, Supervisor, SupervisorOptions } from './supervisor-types.js';
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { config, coordinator } = options;
@@ -78,25 +33,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const runToken = options.runToken ?? newRunToken();
   const now = options.now ?? Date.now;
 
-  const listeners = new Set<(event: StackEvent) => void>();
-  const followers = new Map<string, Set<(line: LogLine) => void>>();
-  const emit = (event: StackEvent) => {
-    for (const listener of listeners) {
-      try {
-        listener(event);
-      } catch {} // a broken listener must not break the stack
-    }
-  };
-  const files = openLogFiles(options.logDir ?? null, names);
-  const logs = new LogStore(names, {
-    ...(options.ringSize === undefined ? {} : { ringSize: options.ringSize }),
-    now,
-    onLine: (line) => {
-      files?.get(line.service)?.write(line);
-      for (const follower of followers.get(line.service) ?? []) follower(line);
-      emit({ type: 'log', line });
-    },
-  });
+  const output = new StackOutput(names, { ringSize: options.ringSize, now, logDir: options.logDir ?? null });
+  const { logs } = output;
 
   let state: MachineState = initialState(services.map((service) => machineService(service, {})));
   let snapshot: StackSnapshot | null = null;
@@ -158,14 +96,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function publish(): void {
     snapshot = null;
-    emit({ type: 'snapshot', snapshot: getSnapshot() });
+    output.emit({ type: 'snapshot', snapshot: getSnapshot() });
     if (!state.finished) pusher.schedule();
     if (up) {
-      // Up: every service has been ready (or running) once, or has completed.
-      const allUp = state.order.every((name) => {
-        const service = state.services[name]!;
-        return service.everUp || service.life.kind === 'completed';
-      });
+      const allUp = isUp(state);
       if (state.failure) up.reject(failureError(state.failure.service, state.failure.reason));
       else if (allUp) up.resolve(getSnapshot());
       else if (state.stopping) up.reject(interruptedError());
@@ -177,7 +111,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   async function finished(outcome: MachineOutcome): Promise<void> {
     pusher.cancel();
     await coordinator.unregisterStack(id).catch(() => {});
-    for (const file of files?.values() ?? []) file.close();
+    output.close();
     for (const watch of watches) watch.check(state);
     watches.clear();
     settleDone(
@@ -188,7 +122,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   /** Ends a stack that never started its services (a refusal, a failed batch, a stop meanwhile). */
   async function abandon(registered: boolean, error: unknown): Promise<never> {
     if (registered) await coordinator.unregisterStack(id).catch(() => {});
-    for (const file of files?.values() ?? []) file.close();
+    output.close();
     const failure = isStyxyError(error)
       ? error
       : new StyxyError('STYXY_INTERNAL', `could not start the stack: ${(error as Error)?.message ?? error}`, {
@@ -235,12 +169,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       runToken,
       specs,
       logs,
-      follow: (service, listener) => {
-        const set = followers.get(service) ?? new Set();
-        followers.set(service, set);
-        set.add(listener);
-        return () => set.delete(listener);
-      },
+      follow: (service, listener) => output.follow(service, listener),
       coordinator,
       dispatch,
       now,
@@ -256,6 +185,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function stop(stopOptions: StopOptions = {}): Promise<StackOutcome> {
     if (!started) {
+      // Stopped before it started: it never will.
+      started = Promise.reject(interruptedError());
+      started.catch(() => {});
       settleDone(stopOptions.signal ? { kind: 'interrupted', signal: stopOptions.signal } : { kind: 'clean' });
     } else if (!state.begun) {
       pendingStop = { ...pendingStop, ...stopOptions, force: !!(pendingStop?.force || stopOptions.force) };
@@ -295,10 +227,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     done,
     getSnapshot,
     getLogs: (service, limit) => logs.lines(service, limit),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe: (listener) => output.subscribe(listener),
     actions,
   };
 }

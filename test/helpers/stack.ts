@@ -27,8 +27,8 @@ export interface StackHarness {
   readonly coordinator: TestCoordinator;
   /** The first connection (what supervisors use unless given another). */
   readonly client: CoordinatorClient;
-  /** A supervisor for an inline config (not started). */
-  supervisor(config: StyxyConfig, options?: Partial<Omit<SupervisorOptions, 'config'>>): Supervisor;
+  /** A supervisor for an inline config (not started), its project root `root` unless given. */
+  supervisor(config: StyxyConfig, options?: Partial<Omit<SupervisorOptions, 'config'>> & { root?: string }): Supervisor;
   cleanup(): Promise<void>;
 }
 
@@ -44,9 +44,9 @@ export async function createHarness(homeOptions: TestHomeOptions = {}): Promise<
     root,
     coordinator,
     client,
-    supervisor(config, options = {}) {
+    supervisor(config, { root: projectRoot = root, ...options } = {}) {
       const supervisor = createSupervisor({
-        config: resolveTestConfig(root, config),
+        config: resolveTestConfig(projectRoot, config),
         coordinator: client,
         env: home.env,
         ...options,
