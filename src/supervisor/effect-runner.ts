@@ -120,7 +120,9 @@ export class EffectRunner {
       // What an earlier run left behind (a child still holding the port) goes first.
       if (run > 1) await this.#sweep(service, spec.stopSignal, spec.stopTimeoutMs);
       shell.runStartSeq = logs.nextSeq;
-      const result = await spawnService(spec, (stream, line) => logs.append(service, stream, line));
+      const result = await spawnService(spec, (stream, line) => logs.append(service, stream, line)).catch(
+        (error: unknown) => ({ ok: false as const, message: (error as Error)?.message ?? String(error) }),
+      );
       if (!result.ok) {
         dispatch({ type: 'spawnFailed', service, run, message: result.message, at: now() });
         return;
@@ -137,11 +139,16 @@ export class EffectRunner {
 
   async #stop(service: string, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
     const shell = this.#shell(service);
-    await shell.spawning;
-    const killed = await this.#sweep(service, signal, timeoutMs);
-    // So that its last lines and its exit come before "stopped".
-    await Promise.race([shell.exit, sleep(OUTPUT_GRACE_MS * 2)]);
-    this.#context.dispatch({ type: 'stopDone', service, killed, at: this.#context.now() });
+    let killed = false;
+    try {
+      await shell.spawning;
+      killed = await this.#sweep(service, signal, timeoutMs);
+      // So that its last lines and its exit come before "stopped".
+      await Promise.race([shell.exit, sleep(OUTPUT_GRACE_MS * 2)]);
+    } finally {
+      // Whatever happened, the machine must move on (a stuck stop would hold the stack forever).
+      this.#context.dispatch({ type: 'stopDone', service, killed, at: this.#context.now() });
+    }
   }
 
   /** Stops every process of the service (its groups, and its tagged escapees). True if SIGKILL was needed. */
@@ -167,7 +174,10 @@ export class EffectRunner {
       backlog: () => logs.since(service, from),
       follow: (listener) => this.#context.follow(service, listener),
     };
-    void runProbe(spec.probe, { cwd: spec.cwd, env: spec.env, logs: source }, controller.signal).then((result) => {
+    const probing = runProbe(spec.probe, { cwd: spec.cwd, env: spec.env, logs: source }, controller.signal).catch(
+      (error: unknown) => ({ ok: false as const, reason: `ready check could not run: ${(error as Error)?.message}` }),
+    );
+    void probing.then((result) => {
       if (!result || controller.signal.aborted) return;
       if (shell.probe === controller) shell.probe = null;
       dispatch(
@@ -185,7 +195,10 @@ export class EffectRunner {
       if (shell.timer) clearTimeout(shell.timer);
     }
     const groups = [...this.#shells.values()].flatMap((shell) => shell.records);
-    await stopTarget({ groups, token: this.#context.runToken }, { timeoutMs: this.#forced ? 0 : 2000 });
-    this.#context.finished(outcome);
+    try {
+      await stopTarget({ groups, token: this.#context.runToken }, { timeoutMs: this.#forced ? 0 : 2000 });
+    } finally {
+      this.#context.finished(outcome);
+    }
   }
 }

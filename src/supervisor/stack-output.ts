@@ -12,13 +12,16 @@ export class StackOutput {
   readonly logs: LogStore;
   readonly #listeners = new Set<(event: StackEvent) => void>();
   readonly #followers = new Map<string, Set<(line: LogLine) => void>>();
-  readonly #files: Map<string, LogFile> | null;
+  readonly #services: readonly string[];
+  readonly #logDir: string | null;
+  #files: Map<string, LogFile> | null = null;
 
   constructor(
     services: readonly string[],
     options: { readonly ringSize?: number; readonly now: () => number; readonly logDir: string | null },
   ) {
-    this.#files = openLogFiles(options.logDir, services);
+    this.#services = services;
+    this.#logDir = options.logDir;
     this.logs = new LogStore(services, {
       ...(options.ringSize === undefined ? {} : { ringSize: options.ringSize }),
       now: options.now,
@@ -49,6 +52,14 @@ export class StackOutput {
     this.#followers.set(service, set);
     set.add(listener);
     return () => set.delete(listener);
+  }
+
+  /**
+   * Opens the log files (when there is a log folder). Only once the stack is registered: a
+   * refused second copy must not rotate the files of the copy that runs.
+   */
+  openFiles(): void {
+    this.#files ??= openLogFiles(this.#logDir, this.#services);
   }
 
   /** Flushes and closes the log files. */

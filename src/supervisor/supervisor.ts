@@ -151,6 +151,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return abandon(false, error);
     }
     if (pendingStop) return abandon(true, interruptedError());
+    output.openFiles();
     let specs: ReturnType<typeof launchSpecs>;
     let ports: ReturnType<typeof portsFromLeases>;
     try {

@@ -1,4 +1,6 @@
+import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processInfo } from '../../../src/os/process-table.js';
 import { createHarness, fixture, NODE, type StackHarness } from '../../helpers/stack.js';
@@ -74,11 +76,17 @@ describe('a stack and its coordinator', () => {
 
   it('refuses a second copy of a running stack, untouched', async () => {
     harness = await createHarness();
-    const first = harness.supervisor({ services: { api } });
+    const logDir = join(harness.home.home, 'stacks', 'same');
+    const first = harness.supervisor({ services: { api } }, { logDir });
     await first.start();
-    const second = harness.supervisor({ services: { api } }, { coordinator: await harness.coordinator.connect() });
+    const second = harness.supervisor(
+      { services: { api } },
+      { coordinator: await harness.coordinator.connect(), logDir },
+    );
     await expect(second.start()).rejects.toMatchObject({ code: 'STYXY_STACK_RUNNING' });
     expect((await second.done).kind).toBe('failed');
+    // The refused copy left the running one's log files alone (no rotation).
+    expect(readdirSync(logDir)).toEqual(['api.log']);
     expect(first.getSnapshot().services[0]!.status).toBe('ready');
     expect(await harness.client.listLeases()).toHaveLength(1);
     // Another name is another stack.
