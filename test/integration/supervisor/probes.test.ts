@@ -38,6 +38,19 @@ describe('readiness probes (real processes)', () => {
     );
   });
 
+  it('TCP and HTTP find a service that listens on IPv6 localhost only', async () => {
+    harness = await createHarness();
+    const listen6 = "require('http').createServer((q, s) => s.end('v6')).listen(+process.env.PORT, '::1')";
+    const supervisor = harness.supervisor({
+      services: {
+        tcp: { command: [NODE, '-e', listen6], ports: { PORT: 'api' } },
+        http: { command: [NODE, '-e', listen6], ports: { PORT: 'dev' }, ready: { http: '/' } },
+      },
+    });
+    const snapshot = await supervisor.start();
+    expect(snapshot.services.map((s) => s.status)).toEqual(['ready', 'ready']);
+  });
+
   it('HTTP: waits for a 2xx on the path, on the service port', async () => {
     harness = await createHarness();
     const supervisor = harness.supervisor({ services: { api: server({ ready: { http: '/health' } }) } });
@@ -49,13 +62,13 @@ describe('readiness probes (real processes)', () => {
     harness = await createHarness();
     const supervisor = harness.supervisor({
       services: {
-        api: server({ env: { HEALTH_STATUS: 503 }, ready: { http: '/health', timeout: 600, interval: 50 } }),
+        api: server({ env: { HEALTH_STATUS: 503 }, ready: { http: '/health', timeout: 1500, interval: 50 } }),
       },
     });
     const error = await startFailing(supervisor.start());
     expect(error.code).toBe('STYXY_SERVICE_FAILED');
     expect(error.message).toMatch(
-      /service "api" failed: ready check timed out after 600 ms \(HTTP GET :\d+\/health\): answered 503/,
+      /service "api" failed: ready check timed out after 1\.5 s \(HTTP GET :\d+\/health\): answered 503/,
     );
     expect(error.message).toMatch(/\| listening on \d+/);
     const outcome = await supervisor.done;
@@ -78,7 +91,7 @@ describe('readiness probes (real processes)', () => {
       services: {
         worker: {
           command: [NODE, '-e', 'console.log("warming up"); setInterval(() => {}, 1e6)'],
-          ready: { log: /^ready$/, timeout: 400 },
+          ready: { log: /^ready$/, timeout: 1500 },
         },
       },
     });
@@ -122,7 +135,7 @@ describe('readiness probes (real processes)', () => {
     );
     const supervisor = harness.supervisor({
       services: {
-        noisy: { command: [NODE, 'noisy.mjs'], ports: { PORT: 'api' }, ready: { port: 'PORT', timeout: 300 } },
+        noisy: { command: [NODE, 'noisy.mjs'], ports: { PORT: 'api' }, ready: { port: 'PORT', timeout: 1500 } },
       },
     });
     const error = await startFailing(supervisor.start());

@@ -21,7 +21,7 @@ describe('stopping (real processes)', () => {
         db: { ...recorder, ports: { PORT: 'database' }, ready: { log: 'up$' } },
         cache: { ...recorder, ports: { PORT: 'infrastructure' }, ready: { log: 'up$' } },
         api: { ...recorder, ports: { PORT: 'api' }, dependsOn: ['db', 'cache'], ready: { log: 'up$' } },
-        web: { ...recorder, ports: { PORT: 'dev' }, dependsOn: { api: 'started' }, ready: { log: 'up$' } },
+        web: { ...recorder, ports: { PORT: 'dev' }, dependsOn: ['api'], ready: { log: 'up$' } },
       },
     });
     await supervisor.start();
