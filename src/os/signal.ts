@@ -84,11 +84,23 @@ export function remainingProcesses(target: StopTarget): number[] {
   return [...pids].filter((pid) => processInfo(pid) !== null);
 }
 
-/** Signals every process of `target` (groups first, then stragglers one by one). */
+/**
+ * Signals every process of `target` (groups first, then stragglers one by one). A member of a
+ * group just signalled is not signalled again: many programs read a second SIGINT or SIGTERM as
+ * "force quit now" and would skip their graceful shutdown.
+ */
 export function signalTarget(target: StopTarget, signal: NodeJS.Signals): number {
   let signalled = 0;
-  for (const record of target.groups) if (signalRecordedGroup(record, signal)) signalled++;
-  for (const pid of remainingProcesses(target)) if (signalPid(pid, signal)) signalled++;
+  const reached = new Set<number>();
+  for (const record of target.groups) {
+    if (!signalRecordedGroup(record, signal)) continue;
+    signalled++;
+    reached.add(record.pgid);
+  }
+  for (const pid of remainingProcesses(target)) {
+    if (reached.has(processInfo(pid)?.pgid ?? -1)) continue;
+    if (signalPid(pid, signal)) signalled++;
+  }
   return signalled;
 }
 

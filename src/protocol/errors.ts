@@ -33,6 +33,8 @@ export const ERROR_CODES = {
   STYXY_STACK_RUNNING: 1,
   /** No running stack matches (project folder / --name). */
   STYXY_STACK_NOT_FOUND: 1,
+  /** The stack is stopping: no service of it can be started or restarted any more. */
+  STYXY_STACK_STOPPING: 1,
   /** A service name that the stack does not have. */
   STYXY_UNKNOWN_SERVICE: 1,
   /** A port name that the service does not have. */

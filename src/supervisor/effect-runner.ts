@@ -1,0 +1,204 @@
+/**
+ * Performs the state machine's effects: spawns, stops, probes, timers, reports to the
+ * coordinator, lifecycle lines. What they lead to comes back through `dispatch` as events. It
+ * keeps what the machine does not need to know: process records, probe and timer handles.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { CoordinatorClient } from '../client/api.js';
+import { type ProcessRecord, stopTarget } from '../os/signal.js';
+import type { LaunchSpec } from './launch-spec.js';
+import type { LogStore } from './log-store.js';
+import type { Effect, MachineEvent, MachineOutcome } from './machine-types.js';
+import type { LogSource } from './probes/log.js';
+import { runProbe } from './probes/run-probe.js';
+import { OUTPUT_GRACE_MS, spawnService } from './service-process.js';
+
+export interface EffectContext {
+  readonly stackId: string;
+  readonly runToken: string;
+  readonly specs: ReadonlyMap<string, LaunchSpec>;
+  readonly logs: LogStore;
+  /** Follows one service's new lines (for log probes). */
+  readonly follow: (service: string, listener: Parameters<LogSource['follow']>[0]) => () => void;
+  readonly coordinator: CoordinatorClient;
+  readonly dispatch: (event: MachineEvent) => void;
+  readonly now: () => number;
+  /** Everything is stopped and swept: release the ports and settle the outcome. */
+  readonly finished: (outcome: MachineOutcome) => void;
+  /** A coordinator call failed (the service keeps running; the client reconnects by itself). */
+  readonly coordinatorError: (error: unknown) => void;
+}
+
+interface ServiceShell {
+  /** Process groups of this service that may still hold processes. */
+  records: ProcessRecord[];
+  /** The spawn in progress (a stop waits for it, so it knows what to stop). */
+  spawning: Promise<void> | null;
+  probe: AbortController | null;
+  timer: NodeJS.Timeout | null;
+  /** The stack-wide seq of this run's first line (log probes read from there). */
+  runStartSeq: number;
+  /** The latest process's exit (with its last output read). */
+  exit: Promise<unknown> | null;
+}
+
+export class EffectRunner {
+  readonly #context: EffectContext;
+  readonly #shells = new Map<string, ServiceShell>();
+  #forced = false;
+
+  constructor(context: EffectContext) {
+    this.#context = context;
+    for (const name of context.specs.keys()) {
+      this.#shells.set(name, { records: [], spawning: null, probe: null, timer: null, runStartSeq: 1, exit: null });
+    }
+  }
+
+  run(effect: Effect): void {
+    const { coordinator, stackId, logs, coordinatorError } = this.#context;
+    switch (effect.type) {
+      case 'spawn':
+        this.#spawn(effect.service, effect.run);
+        break;
+      case 'stop':
+        if (effect.signal === 'SIGKILL' && effect.timeoutMs === 0) this.#forced = true;
+        void this.#stop(effect.service, effect.signal, effect.timeoutMs);
+        break;
+      case 'probe':
+        this.#probe(effect.service, effect.run);
+        break;
+      case 'cancelProbe': {
+        const shell = this.#shell(effect.service);
+        shell.probe?.abort();
+        shell.probe = null;
+        break;
+      }
+      case 'schedule':
+        this.#schedule(effect.service, effect.run, effect.delayMs);
+        break;
+      case 'cancelTimer': {
+        const shell = this.#shell(effect.service);
+        if (shell.timer) clearTimeout(shell.timer);
+        shell.timer = null;
+        break;
+      }
+      case 'reportProcess':
+        coordinator
+          .reportProcess({ stackId, service: effect.service, pid: effect.pid, pgid: effect.pid })
+          .catch(coordinatorError);
+        break;
+      case 'reportExit':
+        coordinator.reportExit({ stackId, service: effect.service, pid: effect.pid }).catch(coordinatorError);
+        break;
+      case 'log':
+        logs.append(effect.service, 'styxy', effect.text);
+        break;
+      case 'finish':
+        void this.#finish(effect.outcome);
+        break;
+    }
+  }
+
+  #schedule(service: string, run: number, delayMs: number): void {
+    const shell = this.#shell(service);
+    if (shell.timer) clearTimeout(shell.timer);
+    shell.timer = setTimeout(() => {
+      shell.timer = null;
+      this.#context.dispatch({ type: 'restartDue', service, run, at: this.#context.now() });
+    }, delayMs);
+  }
+
+  #shell(service: string): ServiceShell {
+    return this.#shells.get(service)!;
+  }
+
+  #spawn(service: string, run: number): void {
+    const shell = this.#shell(service);
+    const spec = this.#context.specs.get(service)!;
+    const { dispatch, now, logs } = this.#context;
+    shell.spawning = (async () => {
+      // What an earlier run left behind (a child still holding the port) goes first.
+      if (run > 1) await this.#sweep(service, spec.stopSignal, spec.stopTimeoutMs);
+      shell.runStartSeq = logs.nextSeq;
+      const result = await spawnService(spec, (stream, line) => logs.append(service, stream, line)).catch(
+        (error: unknown) => ({ ok: false as const, message: (error as Error)?.message ?? String(error) }),
+      );
+      if (!result.ok) {
+        dispatch({ type: 'spawnFailed', service, run, message: result.message, at: now() });
+        return;
+      }
+      const { record, exit } = result.process;
+      shell.records.push(record);
+      shell.exit = exit;
+      dispatch({ type: 'spawned', service, run, pid: record.pid, at: now() });
+      exit.then(({ code, signal }) =>
+        dispatch({ type: 'exited', service, run, pid: record.pid, code, signal, at: now() }),
+      );
+    })();
+  }
+
+  async #stop(service: string, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+    const shell = this.#shell(service);
+    let killed = false;
+    try {
+      await shell.spawning;
+      killed = await this.#sweep(service, signal, timeoutMs);
+      // So that its last lines and its exit come before "stopped".
+      await Promise.race([shell.exit, sleep(OUTPUT_GRACE_MS * 2)]);
+    } finally {
+      // Whatever happened, the machine must move on (a stuck stop would hold the stack forever).
+      this.#context.dispatch({ type: 'stopDone', service, killed, at: this.#context.now() });
+    }
+  }
+
+  /** Stops every process of the service (its groups, and its tagged escapees). True if SIGKILL was needed. */
+  async #sweep(service: string, signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> {
+    const shell = this.#shell(service);
+    const result = await stopTarget(
+      { groups: shell.records, token: this.#context.runToken, service },
+      { signal, timeoutMs },
+    );
+    if (result.survivors.length === 0) shell.records = [];
+    return result.killed;
+  }
+
+  #probe(service: string, run: number): void {
+    const shell = this.#shell(service);
+    const spec = this.#context.specs.get(service)!;
+    const { logs, dispatch, now } = this.#context;
+    shell.probe?.abort();
+    const controller = new AbortController();
+    shell.probe = controller;
+    const from = shell.runStartSeq;
+    const source: LogSource = {
+      backlog: () => logs.since(service, from),
+      follow: (listener) => this.#context.follow(service, listener),
+    };
+    const probing = runProbe(spec.probe, { cwd: spec.cwd, env: spec.env, logs: source }, controller.signal).catch(
+      (error: unknown) => ({ ok: false as const, reason: `ready check could not run: ${(error as Error)?.message}` }),
+    );
+    void probing.then((result) => {
+      if (!result || controller.signal.aborted) return;
+      if (shell.probe === controller) shell.probe = null;
+      dispatch(
+        result.ok
+          ? { type: 'probeReady', service, run, at: now() }
+          : { type: 'probeFailed', service, run, reason: result.reason, at: now() },
+      );
+    });
+  }
+
+  /** A last sweep of everything carrying the stack's tag (tasks' leftovers included). */
+  async #finish(outcome: MachineOutcome): Promise<void> {
+    for (const shell of this.#shells.values()) {
+      shell.probe?.abort();
+      if (shell.timer) clearTimeout(shell.timer);
+    }
+    const groups = [...this.#shells.values()].flatMap((shell) => shell.records);
+    try {
+      await stopTarget({ groups, token: this.#context.runToken }, { timeoutMs: this.#forced ? 0 : 2000 });
+    } finally {
+      this.#context.finished(outcome);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * Everything needed to run one service, fixed once its stack's ports are leased: the command
+ * (with `${service.PORT}` filled in), its folder, its environment and its readiness probe.
+ * Building every spec before anything starts means a bad reference or regex starts nothing.
+ */
+import type { StackPorts } from '../config/interpolate.js';
+import type { ResolvedService } from '../config/types.js';
+import { StyxyError } from '../protocol/errors.js';
+import { interpolateField } from './interpolate-field.js';
+import { type EnvContext, serviceEnv } from './service-env.js';
+
+export type ProbeSpec =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'tcp'; readonly port: number; readonly timeoutMs: number; readonly intervalMs: number }
+  | {
+      readonly kind: 'http';
+      readonly port: number;
+      readonly path: string;
+      readonly timeoutMs: number;
+      readonly intervalMs: number;
+    }
+  | { readonly kind: 'log'; readonly pattern: RegExp; readonly timeoutMs: number; readonly intervalMs: number }
+  | { readonly kind: 'command'; readonly command: string; readonly timeoutMs: number; readonly intervalMs: number };
+
+export interface LaunchSpec {
+  readonly service: string;
+  /** The program and its arguments (`sh -c <string>` for a shell string). */
+  readonly file: string;
+  readonly args: readonly string[];
+  /** The command as the user wrote it, references filled in (for messages). */
+  readonly display: string;
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly probe: ProbeSpec;
+  readonly stopSignal: NodeJS.Signals;
+  readonly stopTimeoutMs: number;
+}
+
+export function buildLaunchSpec(service: ResolvedService, context: EnvContext): LaunchSpec {
+  const fill = (text: string, field: string) => interpolateField(text, context.ports, service.name, field);
+  const { command } = service;
+  const argv =
+    command.kind === 'shell'
+      ? ['sh', '-c', fill(command.shell, 'command')]
+      : command.argv.map((arg, index) => fill(arg, `command[${index}]`));
+  if (argv.length === 0 || argv[0] === '') {
+    throw new StyxyError('STYXY_CONFIG_INVALID', `service "${service.name}", command: is empty`);
+  }
+  return {
+    service: service.name,
+    file: argv[0]!,
+    args: argv.slice(1),
+    display: command.kind === 'shell' ? argv[2]! : argv.join(' '),
+    cwd: service.cwd,
+    env: serviceEnv(service, context),
+    probe: probeSpec(service, context.ports, fill),
+    stopSignal: service.stopSignal,
+    stopTimeoutMs: service.stopTimeoutMs,
+  };
+}
+
+function probeSpec(
+  service: ResolvedService,
+  ports: StackPorts,
+  fill: (text: string, field: string) => string,
+): ProbeSpec {
+  const check = service.ready;
+  if (check.kind === 'started') return { kind: 'none' };
+  const timing = { timeoutMs: check.timeoutMs, intervalMs: check.intervalMs };
+  const portOf = (name: string) => {
+    const port = ports[service.name]?.[name];
+    if (port === undefined) {
+      const known = Object.keys(ports[service.name] ?? {});
+      throw new StyxyError(
+        'STYXY_CONFIG_INVALID',
+        `service "${service.name}", ready.port: "${name}" is not one of its ports (${known.join(', ') || 'it has none'})`,
+      );
+    }
+    return port;
+  };
+  switch (check.kind) {
+    case 'port':
+      return { kind: 'tcp', port: portOf(check.port), ...timing };
+    case 'http': {
+      const path = fill(check.path, 'ready.http');
+      return { kind: 'http', port: portOf(check.port), path: path.startsWith('/') ? path : `/${path}`, ...timing };
+    }
+    case 'log': {
+      const source = fill(check.pattern, 'ready.log');
+      try {
+        // A global or sticky regex would remember where it stopped between lines.
+        return { kind: 'log', pattern: new RegExp(source, check.flags.replace(/[gy]/g, '')), ...timing };
+      } catch (error) {
+        throw new StyxyError(
+          'STYXY_CONFIG_INVALID',
+          `service "${service.name}", ready.log: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+    }
+    case 'command':
+      return { kind: 'command', command: fill(check.command, 'ready.command'), ...timing };
+  }
+}

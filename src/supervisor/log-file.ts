@@ -1,0 +1,133 @@
+/**
+ * A service's log file for background stacks: `<dir>/<service>.log`, one line per output line
+ * (`<ISO time> <stream> <text>`), size-capped with rotation (`<service>.log.1` holds the previous
+ * part; with the default cap at most 2 × 5 MiB per service). A new run starts a new file (the
+ * last run's moves to `.1`). Lines are batched and written once per event-loop turn; a failing
+ * disk disables the file (reported once) and never the service.
+ */
+import { closeSync, fstatSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import type { LogLine } from '../protocol/stack.js';
+
+export const LOG_FILE_MAX_BYTES = 5 * 1024 * 1024;
+/** Flush at once past this many pending bytes, so a chatty service keeps memory bounded. */
+const FLUSH_AT = 256 * 1024;
+
+export function formatLogFileLine(line: Pick<LogLine, 'time' | 'stream' | 'text'>): string {
+  return `${new Date(line.time).toISOString()} ${line.stream} ${line.text}\n`;
+}
+
+/** The inverse of `formatLogFileLine` (without the newline); null for a line in another shape. */
+export function parseLogFileLine(text: string): Pick<LogLine, 'time' | 'stream' | 'text'> | null {
+  const match = /^(\S+) (stdout|stderr|styxy) ?(.*)$/s.exec(text);
+  if (!match) return null;
+  const time = Date.parse(match[1]!);
+  if (Number.isNaN(time)) return null;
+  return { time, stream: match[2] as LogLine['stream'], text: match[3]! };
+}
+
+export interface LogFileOptions {
+  /** Rotate when the file would grow past this. @default 5 MiB */
+  readonly maxBytes?: number;
+  /** Files kept, the current one included (at least 2). @default 2 */
+  readonly keep?: number;
+  /** Called once if writing fails; the file is then given up. */
+  readonly onError?: (error: Error) => void;
+}
+
+export class LogFile {
+  readonly #path: string;
+  readonly #maxBytes: number;
+  readonly #keep: number;
+  readonly #onError: (error: Error) => void;
+  #fd: number | null = null;
+  #size = 0;
+  #pending: string[] = [];
+  #pendingBytes = 0;
+  #scheduled = false;
+
+  constructor(path: string, options: LogFileOptions = {}) {
+    this.#path = path;
+    this.#maxBytes = options.maxBytes ?? LOG_FILE_MAX_BYTES;
+    this.#keep = Math.max(2, options.keep ?? 2);
+    this.#onError = options.onError ?? (() => {});
+    this.#guard(() => {
+      if (fileSize(path) > 0) this.#rotate();
+      this.#open();
+    });
+  }
+
+  write(line: Pick<LogLine, 'time' | 'stream' | 'text'>): void {
+    if (this.#fd === null) return;
+    const text = formatLogFileLine(line);
+    this.#pending.push(text);
+    this.#pendingBytes += Buffer.byteLength(text);
+    if (this.#pendingBytes >= FLUSH_AT) this.flush();
+    else if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /** Writes what is pending, now. */
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#fd === null || this.#pending.length === 0) return;
+    const data = Buffer.from(this.#pending.join(''));
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#guard(() => {
+      if (this.#size > 0 && this.#size + data.length > this.#maxBytes) {
+        this.#closeFd();
+        this.#rotate();
+        this.#open();
+      }
+      // A single batch larger than the cap keeps its newest part.
+      const slice = data.length > this.#maxBytes ? data.subarray(data.length - this.#maxBytes) : data;
+      this.#size += writeSync(this.#fd!, slice);
+    });
+  }
+
+  close(): void {
+    this.flush();
+    this.#closeFd();
+  }
+
+  #open(): void {
+    this.#fd = openSync(this.#path, 'a', 0o600);
+    this.#size = fstatSync(this.#fd).size;
+  }
+
+  #rotate(): void {
+    for (let index = this.#keep - 1; index >= 1; index--) {
+      const from = index === 1 ? this.#path : `${this.#path}.${index - 1}`;
+      if (fileSize(from) >= 0) renameSync(from, `${this.#path}.${index}`);
+    }
+  }
+
+  #closeFd(): void {
+    if (this.#fd === null) return;
+    const fd = this.#fd;
+    this.#fd = null;
+    try {
+      closeSync(fd);
+    } catch {}
+  }
+
+  #guard(action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.#closeFd();
+      this.#pending = [];
+      this.#onError(error as Error);
+    }
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return -1;
+  }
+}

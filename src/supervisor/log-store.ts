@@ -1,0 +1,70 @@
+/**
+ * The stack's recent output: one bounded ring per service, every line numbered by a stack-wide
+ * `seq` so that services interleave in the order their lines arrived.
+ */
+import type { LogLine } from '../protocol/stack.js';
+import { Ring } from './log-ring.js';
+
+/** Lines kept per service (about 1 MB of typical output). */
+export const DEFAULT_RING_SIZE = 5000;
+
+export class LogStore {
+  readonly #rings = new Map<string, Ring<LogLine>>();
+  readonly #now: () => number;
+  readonly #onLine: (line: LogLine) => void;
+  #seq = 0;
+
+  constructor(
+    services: readonly string[],
+    options: { ringSize?: number; now?: () => number; onLine?: (line: LogLine) => void } = {},
+  ) {
+    for (const name of services) this.#rings.set(name, new Ring(options.ringSize ?? DEFAULT_RING_SIZE));
+    this.#now = options.now ?? Date.now;
+    this.#onLine = options.onLine ?? (() => {});
+  }
+
+  /** The seq the next line will get. */
+  get nextSeq(): number {
+    return this.#seq + 1;
+  }
+
+  append(service: string, stream: LogLine['stream'], text: string): LogLine {
+    const line: LogLine = { seq: ++this.#seq, service, stream, text, time: this.#now() };
+    this.#rings.get(service)?.push(line);
+    this.#onLine(line);
+    return line;
+  }
+
+  /** The newest `limit` lines of one service, or of all services interleaved by seq. */
+  lines(service?: string, limit: number = Number.POSITIVE_INFINITY): LogLine[] {
+    if (service !== undefined) return this.#rings.get(service)?.toArray(limit) ?? [];
+    // Merge from the newest end: take the highest seq among the rings' tails, `limit` times.
+    const rings = [...this.#rings.values()];
+    const cursors = rings.map((ring) => ring.size - 1);
+    const result: LogLine[] = [];
+    while (result.length < limit) {
+      let best = -1;
+      for (let i = 0; i < rings.length; i++) {
+        const line = cursors[i]! >= 0 ? rings[i]!.at(cursors[i]!) : undefined;
+        if (line && (best < 0 || line.seq > rings[best]!.at(cursors[best]!)!.seq)) best = i;
+      }
+      if (best < 0) break;
+      result.push(rings[best]!.at(cursors[best]!)!);
+      cursors[best]!--;
+    }
+    return result.reverse();
+  }
+
+  /** Lines of `service` still in its ring with `seq >= from`, oldest first. */
+  since(service: string, from: number): LogLine[] {
+    const ring = this.#rings.get(service);
+    if (!ring) return [];
+    const result: LogLine[] = [];
+    for (let i = ring.size - 1; i >= 0; i--) {
+      const line = ring.at(i)!;
+      if (line.seq < from) break;
+      result.push(line);
+    }
+    return result.reverse();
+  }
+}

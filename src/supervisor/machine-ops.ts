@@ -1,0 +1,111 @@
+/**
+ * The state machine's building blocks: small pure transitions shared by the event handlers
+ * (machine.ts) and the scheduler (machine-drive.ts). Each takes the state and an effect list to
+ * append to, and returns the next state.
+ */
+import type { ServiceStatus } from '../protocol/stack.js';
+import type { Effect, MachineService, MachineState, ServiceState } from './machine-types.js';
+
+export function initialState(services: readonly MachineService[]): MachineState {
+  const states: Record<string, ServiceState> = {};
+  for (const spec of services) {
+    states[spec.name] = {
+      spec,
+      life: { kind: 'pending' },
+      runs: 0,
+      pid: null,
+      startedAt: null,
+      readyAt: null,
+      restarts: 0,
+      streak: 0,
+      lastExit: null,
+      everStarted: false,
+      everUp: false,
+    };
+  }
+  return {
+    begun: false,
+    phase: 'starting',
+    order: services.map((spec) => spec.name),
+    services: states,
+    stopping: null,
+    failure: null,
+    finished: false,
+  };
+}
+
+/** Replaces fields of one service. */
+export function patch(state: MachineState, name: string, changes: Partial<ServiceState>): MachineState {
+  const service = state.services[name]!;
+  return { ...state, services: { ...state.services, [name]: { ...service, ...changes } } };
+}
+
+/** DESIGN §6's status of a service. */
+export function statusOf(service: ServiceState): ServiceStatus {
+  const { life } = service;
+  switch (life.kind) {
+    case 'up':
+      return service.spec.checked ? 'ready' : 'running';
+    case 'backoff':
+      return 'exited';
+    case 'stopping':
+      return life.shown;
+    default:
+      return life.kind;
+  }
+}
+
+/** Spawns the next run of `name`. */
+export function spawn(
+  state: MachineState,
+  name: string,
+  at: number,
+  fx: Effect[],
+  changes: Partial<ServiceState> = {},
+): MachineState {
+  const run = state.services[name]!.runs + 1;
+  fx.push({ type: 'spawn', service: name, run });
+  return patch(state, name, {
+    ...changes,
+    runs: run,
+    pid: null,
+    readyAt: null,
+    life: { kind: 'starting', run, startedAt: at },
+  });
+}
+
+/** Stops the process of a starting or up service; `after: 'start'` spawns it again afterwards. */
+export function beginStop(
+  state: MachineState,
+  name: string,
+  after: 'stop' | 'start',
+  force: boolean,
+  fx: Effect[],
+): MachineState {
+  const service = state.services[name]!;
+  const { life, spec } = service;
+  if (life.kind !== 'starting' && life.kind !== 'up') return state;
+  if (life.kind === 'starting') fx.push({ type: 'cancelProbe', service: name });
+  fx.push({
+    type: 'stop',
+    service: name,
+    signal: force ? 'SIGKILL' : spec.stopSignal,
+    timeoutMs: force ? 0 : spec.stopTimeoutMs,
+  });
+  fx.push({ type: 'log', service: name, text: force ? 'stopping (forced: SIGKILL)' : `stopping (${spec.stopSignal})` });
+  return patch(state, name, {
+    life: { kind: 'stopping', run: life.run, shown: statusOf(service), after, forced: force },
+  });
+}
+
+/** Fails a service, and with it the stack (the first failure is the one reported). */
+export function fail(state: MachineState, name: string, reason: string, fx: Effect[]): MachineState {
+  fx.push({ type: 'log', service: name, text: `failed: ${reason}` });
+  const next = patch(state, name, { life: { kind: 'failed', reason } });
+  return {
+    ...next,
+    phase: 'failed',
+    failure: state.failure ?? { service: name, reason },
+    stopping: state.stopping ?? { force: false, reason: { kind: 'request' } },
+  };
+}

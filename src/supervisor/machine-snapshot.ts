@@ -1,0 +1,50 @@
+/** The machine's state as the wire snapshot of each service (`ps --json`, the UI). Pure. */
+import type { ServiceSnapshot } from '../protocol/stack.js';
+import { describeExit } from './lifecycle-text.js';
+import { unmetDependencies } from './machine-deps.js';
+import { statusOf } from './machine-ops.js';
+import type { MachineState, ServiceState } from './machine-types.js';
+
+export function serviceSnapshots(state: MachineState): ServiceSnapshot[] {
+  return state.order.map((name) => {
+    const service = state.services[name]!;
+    const running = service.pid !== null;
+    return {
+      name,
+      status: statusOf(service),
+      ports: service.spec.ports,
+      pid: service.pid,
+      restarts: service.restarts,
+      startedAt: running ? service.startedAt : null,
+      readyAt: running ? service.readyAt : null,
+      lastExit: service.lastExit,
+      detail: detailOf(state, service),
+      dependsOn: Object.keys(service.spec.dependsOn),
+    };
+  });
+}
+
+function detailOf(state: MachineState, service: ServiceState): string | null {
+  const { life } = service;
+  switch (life.kind) {
+    case 'pending': {
+      if (!state.begun) return null;
+      const unmet = unmetDependencies(state, service);
+      return unmet.length > 0 ? `waiting for ${unmet.join(', ')}` : null;
+    }
+    case 'starting':
+      return service.spec.checked && service.pid !== null ? 'waiting for its ready check' : null;
+    case 'backoff':
+      return life.detail;
+    case 'stopping':
+      return life.after === 'start' ? 'restarting' : 'stopping';
+    case 'failed':
+      return life.reason;
+    case 'exited':
+      return service.lastExit ? describeExit(service.lastExit) : null;
+    case 'up':
+    case 'completed':
+    case 'stopped':
+      return null;
+  }
+}

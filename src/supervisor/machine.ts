@@ -1,0 +1,181 @@
+/**
+ * The supervisor's state machine: `step(state, event) → { state, effects }`, a pure function.
+ * Events that belong to an older run of a service (a late probe result, the exit of a process
+ * that was already replaced) are recognised by their run number and change nothing but the
+ * bookkeeping of that process.
+ */
+import { describeExit, formatDuration, portsSuffix } from './lifecycle-text.js';
+import { blockedDependent } from './machine-deps.js';
+import { drive } from './machine-drive.js';
+import { beginStop, fail, patch, spawn } from './machine-ops.js';
+import type { Effect, MachineEvent, MachineState, StepResult } from './machine-types.js';
+import { decideOnExit } from './restart-policy.js';
+
+export { initialState, statusOf } from './machine-ops.js';
+
+export function step(state: MachineState, event: MachineEvent): StepResult {
+  const fx: Effect[] = [];
+  const applied = apply(state, event, fx);
+  return { state: drive(applied, event.at, fx), effects: fx };
+}
+
+function apply(state: MachineState, event: MachineEvent, fx: Effect[]): MachineState {
+  if (event.type === 'start') return state.begun ? state : { ...state, begun: true };
+  if (event.type === 'stopStack') return stopStack(state, event.force, event, fx);
+  const service = state.services[event.service];
+  if (!service || !state.begun || state.finished) return state;
+  const { life } = service;
+  const name = event.service;
+  const current = 'run' in event && event.run === service.runs;
+  switch (event.type) {
+    case 'spawned': {
+      fx.push({ type: 'reportProcess', service: name, pid: event.pid });
+      if (!current) return state;
+      let next = patch(state, name, { pid: event.pid, startedAt: event.at, everStarted: true });
+      if (life.kind !== 'starting') return next; // stopping already: the stop effect handles it
+      if (service.spec.checked) {
+        fx.push({ type: 'probe', service: name, run: event.run });
+        fx.push({ type: 'log', service: name, text: `starting (pid ${event.pid})` });
+        return next;
+      }
+      fx.push({ type: 'log', service: name, text: `running${portsSuffix(service.spec.ports)} (pid ${event.pid})` });
+      next = patch(next, name, { life: { kind: 'up', run: event.run, startedAt: event.at, readyAt: event.at } });
+      return patch(next, name, { readyAt: event.at, everUp: true });
+    }
+    case 'spawnFailed':
+      if (!current || life.kind !== 'starting') return state;
+      return fail(state, name, `could not start: ${event.message}`, fx);
+    case 'exited':
+      fx.push({ type: 'reportExit', service: name, pid: event.pid });
+      if (!current) return state;
+      return exited(state, name, event, fx);
+    case 'probeReady': {
+      if (!current || life.kind !== 'starting') return state;
+      const took = event.at - (service.startedAt ?? life.startedAt);
+      fx.push({
+        type: 'log',
+        service: name,
+        text: `ready${portsSuffix(service.spec.ports)} in ${formatDuration(took)}`,
+      });
+      const next = patch(state, name, { readyAt: event.at, everUp: true });
+      return patch(next, name, { life: { kind: 'up', run: life.run, startedAt: life.startedAt, readyAt: event.at } });
+    }
+    case 'probeFailed':
+      if (!current || life.kind !== 'starting') return state;
+      return fail(state, name, event.reason, fx);
+    case 'restartDue':
+      if (life.kind !== 'backoff' || life.run !== event.run || state.stopping) return state;
+      return spawn(state, name, event.at, fx, { restarts: service.restarts + 1 });
+    case 'stopDone': {
+      if (life.kind !== 'stopping') return state;
+      if (life.after === 'start' && !state.stopping) return spawn(state, name, event.at, fx);
+      const text = !event.killed
+        ? 'stopped'
+        : life.forced
+          ? 'stopped (SIGKILL)'
+          : `did not stop within ${formatDuration(service.spec.stopTimeoutMs)} of ${service.spec.stopSignal}; killed with SIGKILL`;
+      fx.push({ type: 'log', service: name, text });
+      return patch(state, name, { life: { kind: 'stopped' } });
+    }
+    case 'stopService':
+    case 'startService':
+    case 'restartService':
+      return state.stopping ? state : byHand(state, name, event.type, event.at, fx);
+  }
+}
+
+function exited(
+  state: MachineState,
+  name: string,
+  event: Extract<MachineEvent, { type: 'exited' }>,
+  fx: Effect[],
+): MachineState {
+  const service = state.services[name]!;
+  const { life } = service;
+  const exit = { code: event.code, signal: event.signal, at: event.at };
+  const next = patch(state, name, { pid: null, lastExit: exit });
+  if (life.kind !== 'starting' && life.kind !== 'up') return next; // stopping: stopDone follows
+  if (life.kind === 'starting') fx.push({ type: 'cancelProbe', service: name });
+  const decision = decideOnExit({
+    restart: service.spec.restart,
+    exit,
+    upForMs: life.kind === 'up' ? event.at - life.readyAt : null,
+    streak: service.streak,
+    blocks: blockedDependent(state, name),
+  });
+  if (decision.kind === 'failed' && !state.stopping) return fail(next, name, decision.reason, fx);
+  if (decision.kind === 'completed' || (state.stopping && event.code === 0)) {
+    fx.push({ type: 'log', service: name, text: 'completed' });
+    return patch(next, name, { life: { kind: 'completed' }, streak: 0 });
+  }
+  if (decision.kind === 'restart' && !state.stopping) {
+    fx.push({ type: 'log', service: name, text: decision.text });
+    fx.push({ type: 'schedule', service: name, run: life.run, delayMs: decision.delayMs });
+    const detail = decision.text.slice(decision.text.indexOf('restarting'));
+    return patch(next, name, {
+      life: { kind: 'backoff', run: life.run, delayMs: decision.delayMs, detail },
+      streak: decision.streak,
+    });
+  }
+  // Restart 'no' after it was up, or any exit while the stack stops: it stays exited.
+  fx.push({ type: 'log', service: name, text: decision.kind === 'exited' ? decision.text : describeExit(exit) });
+  return patch(next, name, { life: { kind: 'exited' } });
+}
+
+function stopStack(
+  state: MachineState,
+  force: boolean,
+  event: Extract<MachineEvent, { type: 'stopStack' }>,
+  fx: Effect[],
+): MachineState {
+  if (state.finished) return state;
+  if (!state.stopping) {
+    const phase = state.phase === 'failed' ? 'failed' : 'stopping';
+    return { ...state, phase, stopping: { force, reason: event.reason } };
+  }
+  if (!force || state.stopping.force) return state;
+  // A second Ctrl-C: what is still stopping gracefully gets SIGKILL now.
+  let next: MachineState = { ...state, stopping: { ...state.stopping, force: true } };
+  for (const name of next.order) {
+    const { life } = next.services[name]!;
+    if (life.kind !== 'stopping' || life.forced) continue;
+    fx.push({ type: 'stop', service: name, signal: 'SIGKILL', timeoutMs: 0 });
+    next = patch(next, name, { life: { ...life, forced: true } });
+  }
+  return next;
+}
+
+function byHand(
+  state: MachineState,
+  name: string,
+  action: 'stopService' | 'startService' | 'restartService',
+  at: number,
+  fx: Effect[],
+): MachineState {
+  const service = state.services[name]!;
+  const { life } = service;
+  const idle =
+    life.kind === 'stopped' || life.kind === 'exited' || life.kind === 'completed' || life.kind === 'pending';
+  if (life.kind === 'failed') return state;
+  if (life.kind === 'stopping') {
+    return patch(state, name, { life: { ...life, after: action === 'stopService' ? 'stop' : 'start' } });
+  }
+  if (action === 'stopService') {
+    if (life.kind === 'starting' || life.kind === 'up') return beginStop(state, name, 'stop', false, fx);
+    if (life.kind === 'backoff') fx.push({ type: 'cancelTimer', service: name });
+    if (life.kind === 'backoff' || life.kind === 'pending') {
+      fx.push({ type: 'log', service: name, text: 'stopped' });
+      return patch(state, name, { life: { kind: 'stopped' } });
+    }
+    return state;
+  }
+  const restarts = action === 'restartService' ? service.restarts + 1 : service.restarts;
+  if (life.kind === 'starting' || life.kind === 'up') {
+    if (action === 'startService') return state;
+    fx.push({ type: 'log', service: name, text: 'restarting (by request)' });
+    return patch(beginStop(state, name, 'start', false, fx), name, { restarts, streak: 0 });
+  }
+  if (life.kind === 'backoff') fx.push({ type: 'cancelTimer', service: name });
+  if (idle || life.kind === 'backoff') return spawn(state, name, at, fx, { restarts, streak: 0 });
+  return state;
+}

@@ -1,0 +1,83 @@
+/**
+ * Runs a service's readiness probe: attempts (every `interval` at most, sooner at first) until one
+ * passes or `timeout` runs out. A timeout fails the service, with what was checked and the last attempt's reason.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ProbeSpec } from '../launch-spec.js';
+import { formatDuration } from '../lifecycle-text.js';
+import type { Attempt } from './attempt.js';
+import { commandAttempt } from './command.js';
+import { httpAttempt } from './http.js';
+import { type LogSource, waitForLogLine } from './log.js';
+import { tcpAttempt } from './tcp.js';
+
+/**
+ * The first pause between attempts; it doubles up to the probe's `interval`. Most services are
+ * up within a few tens of milliseconds of their first try, and a dependency chain waits for each
+ * of them: a flat 250 ms would add up to 250 ms per link.
+ */
+const FIRST_PAUSE_MS = 25;
+
+/** Longest single attempt, per kind (a probe never waits past its own deadline either). */
+const ATTEMPT_MS = { tcp: 1000, http: 2000, command: 10_000 } as const;
+
+export interface ProbeContext {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly logs: LogSource;
+}
+
+/** `{ ok: true }`, `{ ok: false, reason }` on timeout, or null when cancelled through `signal`. */
+export async function runProbe(probe: ProbeSpec, context: ProbeContext, signal: AbortSignal): Promise<Attempt | null> {
+  if (probe.kind === 'none') return { ok: true };
+  const timedOut = (last: string | null) => ({
+    ok: false as const,
+    reason: `ready check timed out after ${formatDuration(probe.timeoutMs)} (${describeProbe(probe)})${last ? `: ${last}` : ''}`,
+  });
+  if (probe.kind === 'log') {
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(probe.timeoutMs)]);
+    if (await waitForLogLine(probe.pattern, context.logs, deadline)) return { ok: true };
+    return signal.aborted ? null : timedOut('no line matched');
+  }
+  const deadline = Date.now() + probe.timeoutMs;
+  let last: string | null = null;
+  let pauseMs = Math.min(FIRST_PAUSE_MS, probe.intervalMs);
+  for (;;) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return timedOut(last);
+    const limit = Math.min(remaining, ATTEMPT_MS[probe.kind]);
+    const attempt =
+      probe.kind === 'tcp'
+        ? await tcpAttempt(probe.port, limit, signal)
+        : probe.kind === 'http'
+          ? await httpAttempt(probe.port, probe.path, limit, signal)
+          : await commandAttempt(probe.command, context, limit, signal);
+    if (signal.aborted) return null;
+    if (attempt.ok) return attempt;
+    last = attempt.reason;
+    const pause = Math.min(pauseMs, deadline - Date.now());
+    pauseMs = Math.min(pauseMs * 2, probe.intervalMs);
+    if (pause <= 0) return timedOut(last);
+    try {
+      await sleep(pause, undefined, { signal });
+    } catch {
+      return null; // cancelled
+    }
+  }
+}
+
+/** `TCP connect to :8001`, `HTTP GET :8001/health`, `a log line matching /ready/`, `` `pg_isready` exits 0 ``. */
+export function describeProbe(probe: ProbeSpec): string {
+  switch (probe.kind) {
+    case 'none':
+      return 'none';
+    case 'tcp':
+      return `TCP connect to :${probe.port}`;
+    case 'http':
+      return `HTTP GET :${probe.port}${probe.path}`;
+    case 'log':
+      return `a log line matching ${probe.pattern}`;
+    case 'command':
+      return `\`${probe.command}\` exits 0`;
+  }
+}

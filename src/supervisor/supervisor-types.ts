@@ -1,0 +1,52 @@
+/** The supervisor's public types: its options, its outcome, and the object itself. */
+import type { CoordinatorClient } from '../client/api.js';
+import type { ResolvedConfig } from '../config/types.js';
+import type { StyxyError } from '../protocol/errors.js';
+import type { StackSnapshot } from '../protocol/stack.js';
+import type { StackView } from './view.js';
+
+export interface SupervisorOptions {
+  readonly config: ResolvedConfig;
+  /** Run these services and what they need (default: every service). */
+  readonly services?: readonly string[];
+  /** @default 'default' */
+  readonly stackName?: string;
+  readonly coordinator: CoordinatorClient;
+  /** The stack runs in the background (`up -d`). @default false */
+  readonly detached?: boolean;
+  /** Write `<logDir>/<service>.log` (background stacks). @default null: no files */
+  readonly logDir?: string | null;
+  /** The environment services inherit. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Lines kept per service. @default 5000 */
+  readonly ringSize?: number;
+  /** Least time between two pushes of the stack's state to the coordinator. @default 100 */
+  readonly pushIntervalMs?: number;
+  readonly now?: () => number;
+  /** The run token of the stack's STYXY_TAG. @default a fresh random one */
+  readonly runToken?: string;
+}
+
+/** How a stack ended: stopped on request or by itself (exit 0), by a signal (128 + n), or failed (1). */
+export type StackOutcome =
+  | { readonly kind: 'clean' }
+  | { readonly kind: 'interrupted'; readonly signal: NodeJS.Signals }
+  | { readonly kind: 'failed'; readonly error: StyxyError };
+
+export interface StopOptions {
+  /** Skip the grace period: SIGKILL now (second Ctrl-C). */
+  readonly force?: boolean;
+  /** The signal that asked for the stop: the outcome is then `interrupted`. */
+  readonly signal?: NodeJS.Signals;
+}
+
+export interface Supervisor extends StackView {
+  readonly id: string;
+  readonly runToken: string;
+  /** Registers, leases, starts. Resolves once every service is ready, running or completed. */
+  start(): Promise<StackSnapshot>;
+  /** Stops every service in reverse dependency order and releases every port. */
+  stop(options?: StopOptions): Promise<StackOutcome>;
+  /** The final outcome; never rejects. */
+  readonly done: Promise<StackOutcome>;
+}

@@ -1,0 +1,68 @@
+/**
+ * Runs supervisors in tests: a test home with narrow port ranges, a coordinator (coordinator.ts),
+ * a project folder, and cleanup that stops every stack (forced), closes the coordinator and
+ * removes the home — call `cleanup()` in afterEach so a failed test leaves nothing running.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CoordinatorClient } from '../../src/client/api.js';
+import type { StyxyConfig } from '../../src/config/types.js';
+import { createSupervisor, type Supervisor, type SupervisorOptions } from '../../src/supervisor/supervisor.js';
+import { startTestCoordinator, type TestCoordinator } from './coordinator.js';
+import { makeTestHome, type TestHome, type TestHomeOptions } from './home.js';
+import { resolveTestConfig } from './resolve-config.js';
+
+/** The Node that runs the tests (22, pinned): fixtures run with it, not whatever `node` is on PATH. */
+export const NODE = process.execPath;
+
+/** Absolute path of a fixture in test/fixtures. */
+export function fixture(name: string): string {
+  return new URL(`../fixtures/${name}`, import.meta.url).pathname;
+}
+
+export interface StackHarness {
+  readonly home: TestHome;
+  /** The project folder (inside the test home). */
+  readonly root: string;
+  readonly coordinator: TestCoordinator;
+  /** The first connection (what supervisors use unless given another). */
+  readonly client: CoordinatorClient;
+  /** A supervisor for an inline config (not started), its project root `root` unless given. */
+  supervisor(config: StyxyConfig, options?: Partial<Omit<SupervisorOptions, 'config'>> & { root?: string }): Supervisor;
+  cleanup(): Promise<void>;
+}
+
+export async function createHarness(homeOptions: TestHomeOptions = {}): Promise<StackHarness> {
+  const home = makeTestHome(homeOptions);
+  const root = join(home.home, 'project');
+  mkdirSync(root);
+  const coordinator = await startTestCoordinator(home);
+  const client = await coordinator.connect();
+  const supervisors: Supervisor[] = [];
+  return {
+    home,
+    root,
+    coordinator,
+    client,
+    supervisor(config, { root: projectRoot = root, ...options } = {}) {
+      const supervisor = createSupervisor({
+        config: resolveTestConfig(projectRoot, config),
+        coordinator: client,
+        env: home.env,
+        ...options,
+      });
+      supervisors.push(supervisor);
+      return supervisor;
+    },
+    async cleanup() {
+      await Promise.all(
+        supervisors.map(async (supervisor) => {
+          supervisor.start().catch(() => {});
+          await supervisor.stop({ force: true });
+        }),
+      );
+      await coordinator.close();
+      home.cleanup();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseLogFileLine } from '../../../src/supervisor/log-file.js';
+import { createPlainReporter } from '../../../src/ui/plain-reporter.js';
+import { createHarness, fixture, NODE, type StackHarness } from '../../helpers/stack.js';
+import { waitFor } from '../../helpers/wait.js';
+
+let harness: StackHarness;
+afterEach(() => harness?.cleanup());
+
+describe('service output (real processes)', () => {
+  it('a chatty service (300,000 lines) is drained to the end, even with a stdout nobody reads', async () => {
+    harness = await createHarness();
+    const supervisor = harness.supervisor(
+      {
+        services: {
+          chatty: { command: [NODE, fixture('chatty.mjs'), '300000'], ready: false },
+          api: {
+            command: [NODE, fixture('http-server.mjs')],
+            ports: { PORT: 'api' },
+            dependsOn: { chatty: 'started' },
+          },
+        },
+      },
+      { ringSize: 1000 },
+    );
+    // A stdout that never drains: the reporter must drop, not stall the services.
+    const stuck = new PassThrough({ highWaterMark: 1024 });
+    const reporter = createPlainReporter(supervisor, {
+      stdout: stuck,
+      stderr: new PassThrough(),
+      maxBufferedBytes: 64 * 1024,
+    });
+    const snapshot = await supervisor.start();
+    const api = snapshot.services[1]!;
+    await waitFor(() => supervisor.getLogs('chatty', 1)[0]?.text === 'done', { timeout: 30_000, message: 'done' });
+    // The other service answered all along, and still does.
+    expect(await (await fetch(`http://127.0.0.1:${api.ports.PORT}/`)).text()).toBe('ok api');
+    const ring = supervisor.getLogs('chatty');
+    expect(ring).toHaveLength(1000);
+    expect(ring.at(-2)!.text).toMatch(/^line 300000 x+$/);
+    expect(reporter.dropped).toBeGreaterThan(250_000);
+    reporter.close();
+  });
+
+  it('cuts a line longer than 64 KiB and keeps going', async () => {
+    harness = await createHarness();
+    writeFileSync(
+      join(harness.root, 'long.mjs'),
+      'console.log("a".repeat(200000)); console.log("after"); setInterval(() => {}, 1e6);',
+    );
+    const supervisor = harness.supervisor({
+      services: { long: { command: [NODE, 'long.mjs'], ready: { log: '^after$' } } },
+    });
+    await supervisor.start();
+    const texts = supervisor
+      .getLogs('long')
+      .filter((l) => l.stream === 'stdout')
+      .map((l) => l.text);
+    expect(texts).toHaveLength(2);
+    expect(texts[0]).toBe(`${'a'.repeat(64 * 1024)} [… line cut]`);
+    expect(texts[1]).toBe('after');
+  });
+
+  it('interleaves services by seq, keeps stderr apart, and writes log files when asked', async () => {
+    harness = await createHarness();
+    const logDir = join(harness.home.home, 'stacks', 'test');
+    const supervisor = harness.supervisor(
+      {
+        services: {
+          one: { command: 'echo out-one; echo err-one >&2; exec sleep 30', ready: { log: 'err-one' } },
+          two: { command: 'echo out-two; exec sleep 30', dependsOn: ['one'], ready: { log: 'out-two' } },
+        },
+      },
+      { logDir },
+    );
+    await supervisor.start();
+    const all = supervisor.getLogs();
+    expect(all.map((l) => l.seq)).toEqual([...all.map((l) => l.seq)].sort((a, b) => a - b));
+    expect(all.find((l) => l.text === 'err-one')?.stream).toBe('stderr');
+    expect(all.findIndex((l) => l.text === 'out-one')).toBeLessThan(all.findIndex((l) => l.text === 'out-two'));
+    expect(supervisor.getLogs(undefined, 2)).toEqual(all.slice(-2));
+    await supervisor.stop();
+    expect(readdirSync(logDir).sort()).toEqual(['one.log', 'two.log']);
+    const lines = readFileSync(join(logDir, 'one.log'), 'utf8').trim().split('\n').map(parseLogFileLine);
+    expect(lines).toContainEqual({ time: expect.any(Number), stream: 'stderr', text: 'err-one' });
+    expect(lines.at(-1)).toMatchObject({ stream: 'styxy', text: 'stopped' });
+  });
+});

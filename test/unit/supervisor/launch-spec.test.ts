@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import type { ResolvedService } from '../../../src/config/types.js';
+import { binDirs, prependPath } from '../../../src/supervisor/bin-path.js';
+import { buildLaunchSpec } from '../../../src/supervisor/launch-spec.js';
+import { selectServices } from '../../../src/supervisor/select-services.js';
+import { serviceEnv, stackPortVariable } from '../../../src/supervisor/service-env.js';
+
+const service = (over: Partial<ResolvedService> = {}): ResolvedService => ({
+  name: 'api',
+  command: { kind: 'shell', shell: 'serve --port ${api.PORT}' },
+  cwd: '/work/shop/api',
+  ports: { PORT: { type: 'api', preferred: null, fixed: null } },
+  env: {},
+  envFiles: [],
+  dependsOn: {},
+  ready: { kind: 'port', port: 'PORT', timeoutMs: 30_000, intervalMs: 250 },
+  restart: { policy: 'no', maxRestarts: 5, backoffMs: 500, maxBackoffMs: 10_000 },
+  stopSignal: 'SIGTERM',
+  stopTimeoutMs: 5000,
+  ...over,
+});
+
+const context = {
+  stackName: 'default',
+  stackId: 'shop-default-123',
+  project: 'shop',
+  runToken: 'tok',
+  ports: { api: { PORT: 8001, DEBUG_PORT: 9201 }, 'web-app': { PORT: 3000 } },
+  inherited: { PATH: '/usr/bin:/bin', HOME: '/home/me', PORT: '1', STYXY_API_PORT: 'stale' },
+  exists: (path: string) => ['/work/shop/node_modules/.bin', '/work/node_modules/.bin'].includes(path),
+};
+
+describe('service environment', () => {
+  it('layers inherited < env (files merged in) < Styxy own', () => {
+    const env = serviceEnv(
+      service({ env: { HOME: '/elsewhere', URL: 'http://localhost:${web-app.PORT}', PORT: 'x' } }),
+      context,
+    );
+    expect(env).toMatchObject({
+      HOME: '/elsewhere',
+      URL: 'http://localhost:3000',
+      PORT: '8001',
+      DEBUG_PORT: '9201',
+      STYXY_API_PORT: '8001',
+      STYXY_API_DEBUG_PORT: '9201',
+      STYXY_WEB_APP_PORT: '3000',
+      STYXY_STACK: 'default',
+      STYXY_STACK_ID: 'shop-default-123',
+      STYXY_SERVICE: 'api',
+      STYXY_PROJECT: 'shop',
+      STYXY_TAG: 'tok:api',
+      PATH: '/work/shop/node_modules/.bin:/work/node_modules/.bin:/usr/bin:/bin',
+    });
+  });
+
+  it('names stack port variables after the service, upper-cased, dashes to underscores', () => {
+    expect(stackPortVariable('web-app', 'HTTP_PORT')).toBe('STYXY_WEB_APP_HTTP_PORT');
+  });
+
+  it('finds node_modules/.bin from the folder up to the root, nearest first', () => {
+    const seen: string[] = [];
+    const exists = (path: string) => {
+      seen.push(path);
+      return path === '/a/node_modules/.bin';
+    };
+    expect(binDirs('/a/b', exists)).toEqual(['/a/node_modules/.bin']);
+    expect(seen).toEqual(['/a/b/node_modules/.bin', '/a/node_modules/.bin', '/node_modules/.bin']);
+    expect(prependPath(['/x'], '/x:/y')).toBe('/x:/y');
+    expect(prependPath(['/x'], undefined)).toBe('/x');
+  });
+});
+
+describe('launch spec', () => {
+  it('runs a shell string with sh -c and an argv directly, references filled in', () => {
+    expect(buildLaunchSpec(service(), context)).toMatchObject({
+      file: 'sh',
+      args: ['-c', 'serve --port 8001'],
+      display: 'serve --port 8001',
+    });
+    const argv = buildLaunchSpec(
+      service({ command: { kind: 'argv', argv: ['node', 'x.js', '--port=${api.PORT}'] } }),
+      context,
+    );
+    expect(argv).toMatchObject({ file: 'node', args: ['x.js', '--port=8001'], display: 'node x.js --port=8001' });
+  });
+
+  it.each([
+    [
+      { kind: 'port', port: 'DEBUG_PORT', timeoutMs: 1, intervalMs: 2 },
+      { kind: 'tcp', port: 9201, timeoutMs: 1, intervalMs: 2 },
+    ],
+    [
+      { kind: 'http', path: 'health?p=${api.PORT}', port: 'PORT', timeoutMs: 1, intervalMs: 2 },
+      { kind: 'http', port: 8001, path: '/health?p=8001' },
+    ],
+    [
+      { kind: 'log', pattern: 'on ${api.PORT}', flags: 'gi', timeoutMs: 1, intervalMs: 2 },
+      { kind: 'log', pattern: /on 8001/i },
+    ],
+    [
+      { kind: 'command', command: 'curl -f localhost:${api.PORT}', timeoutMs: 1, intervalMs: 2 },
+      { kind: 'command', command: 'curl -f localhost:8001' },
+    ],
+    [{ kind: 'started' }, { kind: 'none' }],
+  ] as const)('probe %j → %j', (ready, probe) => {
+    expect(buildLaunchSpec(service({ ready }), context).probe).toMatchObject(probe);
+  });
+
+  it.each([
+    [{ command: { kind: 'shell', shell: 'x ${db.PORT}' } }, 'service "api", command: ${db.PORT} names no leased port'],
+    [{ env: { A: '${api.NOPE}' } }, 'service "api", env.A: ${api.NOPE} names no leased port'],
+    [
+      { ready: { kind: 'port', port: 'NOPE', timeoutMs: 1, intervalMs: 1 } },
+      'ready.port: "NOPE" is not one of its ports (PORT, DEBUG_PORT)',
+    ],
+    [
+      { ready: { kind: 'log', pattern: '(', flags: '', timeoutMs: 1, intervalMs: 1 } },
+      'service "api", ready.log: Invalid regular expression',
+    ],
+  ] as const)('bad input %j is a config error naming the field', (over, message) => {
+    expect(() => buildLaunchSpec(service(over as Partial<ResolvedService>), context)).toThrow(
+      expect.objectContaining({ code: 'STYXY_CONFIG_INVALID', message: expect.stringContaining(message) }),
+    );
+  });
+});
+
+describe('selectServices', () => {
+  const stack = [
+    service({ name: 'db', ports: {}, command: { kind: 'shell', shell: 'db' } }),
+    service({ name: 'api', dependsOn: { db: 'ready' } }),
+    service({ name: 'web', command: { kind: 'shell', shell: 'web' }, env: { API: '${api.PORT}' } }),
+    service({ name: 'docs', command: { kind: 'shell', shell: 'docs' } }),
+  ];
+
+  it.each([
+    [undefined, ['db', 'api', 'web', 'docs']],
+    [[], ['db', 'api', 'web', 'docs']],
+    [['web'], ['db', 'api', 'web']],
+    [
+      ['docs', 'db'],
+      ['db', 'docs'],
+    ],
+  ])('%j → %j (dependencies and referenced services, in start order)', (names, expected) => {
+    expect(selectServices(stack, names).map((s) => s.name)).toEqual(expected);
+  });
+
+  it('names the services when asked for an unknown one', () => {
+    expect(() => selectServices(stack, ['nope'])).toThrow(
+      expect.objectContaining({ code: 'STYXY_UNKNOWN_SERVICE', hint: 'services: db, api, web, docs' }),
+    );
+  });
+});
