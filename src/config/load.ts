@@ -111,7 +111,8 @@ function invalidConfig(file: string, cwd: string, problems: readonly ConfigProbl
   });
 }
 
-const nodeFiles: ConfigFiles = {
+/** Config file reads from the real file system. */
+export const nodeFiles: ConfigFiles = {
   readText(path) {
     try {
       return readFileSync(path, 'utf8');

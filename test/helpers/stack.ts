@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoordinatorClient } from '../../src/client/api.js';
-import type { StyxyConfig } from '../../src/config/types.js';
+import type { ResolvedConfig, StyxyConfig } from '../../src/config/types.js';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from '../../src/supervisor/supervisor.js';
 import { startTestCoordinator, type TestCoordinator } from './coordinator.js';
 import { makeTestHome, type TestHome, type TestHomeOptions } from './home.js';
@@ -27,8 +27,15 @@ export interface StackHarness {
   readonly coordinator: TestCoordinator;
   /** The first connection (what supervisors use unless given another). */
   readonly client: CoordinatorClient;
-  /** A supervisor for an inline config (not started), its project root `root` unless given. */
-  supervisor(config: StyxyConfig, options?: Partial<Omit<SupervisorOptions, 'config'>> & { root?: string }): Supervisor;
+  /**
+   * A supervisor for an inline config (not started), its project root `root` unless given. A
+   * `ResolvedConfig` is used as is: tests of the supervisor's own defences build configs the
+   * loader would refuse.
+   */
+  supervisor(
+    config: StyxyConfig | ResolvedConfig,
+    options?: Partial<Omit<SupervisorOptions, 'config'>> & { root?: string },
+  ): Supervisor;
   cleanup(): Promise<void>;
 }
 
@@ -46,7 +53,7 @@ export async function createHarness(homeOptions: TestHomeOptions = {}): Promise<
     client,
     supervisor(config, { root: projectRoot = root, ...options } = {}) {
       const supervisor = createSupervisor({
-        config: resolveTestConfig(projectRoot, config),
+        config: 'root' in config ? config : resolveTestConfig(projectRoot, config, home.home),
         coordinator: client,
         env: home.env,
         ...options,

@@ -2,6 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Supervisor } from '../../../src/supervisor/supervisor.js';
+import { resolveTestConfig } from '../../helpers/resolve-config.js';
 import { createHarness, fixture, NODE, type StackHarness } from '../../helpers/stack.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -35,12 +36,12 @@ describe('service environment (real processes)', () => {
             command: [NODE, fixture('env-dump.mjs')],
             ports: { HTTP: 'dev' },
             envFile: '.env',
-            env: { OVERRIDDEN: 'env', API_URL: 'http://localhost:${api.PORT}/v1', PORT: 'mine', STYXY_STACK: 'mine' },
+            env: { OVERRIDDEN: 'env', API_URL: 'http://localhost:${api.PORT}/v1' },
             ready: false,
           },
         },
       },
-      { env: { ...harness.home.env, INHERITED: 'inherited', ONLY_INHERITED: 'yes' } },
+      { env: { ...harness.home.env, INHERITED: 'inherited', ONLY_INHERITED: 'yes', PORT: '1', STYXY_STACK: 'x' } },
     );
     const snapshot = await supervisor.start();
     const [api, web] = snapshot.services;
@@ -105,8 +106,16 @@ describe('service environment (real processes)', () => {
 
   it('a reference to a port that is not leased starts nothing and names the field', async () => {
     harness = await createHarness();
+    // The loader refuses this config; the supervisor must still defend itself against a
+    // ResolvedConfig built by other means.
+    const valid = resolveTestConfig(
+      harness.root,
+      { services: { api: { command: 'exec sleep 30' } } },
+      harness.home.home,
+    );
     const supervisor = harness.supervisor({
-      services: { api: { command: 'exec sleep 30', env: { URL: 'http://localhost:${api.NOPE}' } } },
+      ...valid,
+      services: [{ ...valid.services[0]!, env: { URL: 'http://localhost:${api.NOPE}' } }],
     });
     await expect(supervisor.start()).rejects.toMatchObject({
       code: 'STYXY_CONFIG_INVALID',
