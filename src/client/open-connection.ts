@@ -4,7 +4,7 @@
  * deadline. Anything at the socket path that is not a socket is reported, never touched.
  */
 import { lstatSync, readFileSync } from 'node:fs';
-import { type HelloResult, helloResult } from '../protocol/coordinator-api.js';
+import type { HelloResult } from '../protocol/coordinator-api.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import { ensureHome, type HomePaths } from '../protocol/home.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
@@ -60,6 +60,18 @@ function lastLogLine(paths: HomePaths): string | null {
   }
 }
 
+/** The coordinator's hello, checked by hand (no zod on the client's path: see envelope.ts). */
+function isHelloResult(value: Record<string, unknown>): value is Record<string, unknown> & HelloResult {
+  return (
+    typeof value.protocol === 'number' &&
+    typeof value.pid === 'number' &&
+    typeof value.version === 'string' &&
+    typeof value.startedAt === 'number' &&
+    typeof value.token === 'string' &&
+    typeof value.resumed === 'boolean'
+  );
+}
+
 export async function openConnection(options: OpenOptions): Promise<{ rpc: RpcClient; hello: HelloResult }> {
   const { paths } = options;
   let delay = 5;
@@ -75,14 +87,13 @@ export async function openConnection(options: OpenOptions): Promise<{ rpc: RpcCl
         ...(options.onClose ? { onClose: () => options.onClose?.() } : {}),
       });
       if (spawned) clearSpawnLock(paths);
-      const parsed = helloResult.safeParse(hello);
-      if (!parsed.success) {
+      if (!isHelloResult(hello)) {
         client.close();
         throw new StyxyError('STYXY_PROTOCOL_MISMATCH', `the coordinator on ${paths.socket} answered hello oddly`, {
           hint: 'run `styxy daemon stop`; the next command starts a coordinator of this version',
         });
       }
-      return { rpc: client, hello: parsed.data };
+      return { rpc: client, hello };
     } catch (error) {
       if (isStyxyError(error)) throw error; // the coordinator answered: a mismatch, a refused hello
       const code = (error as NodeJS.ErrnoException).code;

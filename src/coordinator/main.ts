@@ -12,8 +12,7 @@
  * It logs to $STYXY_HOME/coordinator.log and never writes to stdout.
  */
 
-import { lstatSync } from 'node:fs';
-import { StyxyError } from '../protocol/errors.js';
+import { lstatSync, statSync } from 'node:fs';
 import { ensureHome, homePaths, styxyHome } from '../protocol/home.js';
 import { PROTOCOL_VERSION, STYXY_VERSION } from '../protocol/version.js';
 import { type RpcServer, serveRpc } from '../transport/rpc-server.js';
@@ -23,6 +22,7 @@ import { acquireDaemonLock } from './daemon-lock.js';
 import { liveEffects } from './effects.js';
 import { ephemeralRange } from './ephemeral-range.js';
 import { createLog, rateLimited } from './log.js';
+import { protocolMismatch } from './mismatch.js';
 import { Persister } from './persister.js';
 import { CoordinatorState } from './state.js';
 import { loadState, serializeState } from './state-file.js';
@@ -32,7 +32,15 @@ const SWEEP_MS = 250;
 const LOCK_CHECK_MS = 2000;
 
 async function main(): Promise<number> {
-  const home = ensureHome(styxyHome());
+  const home = styxyHome();
+  // The client creates the home before starting us. Never create it here: a coordinator started
+  // just before its (test) home was deleted would bring the folder back and live on in it.
+  const homeId = folderId(home);
+  if (homeId === null) {
+    process.stderr.write(`styxy coordinator: ${home} does not exist\n`);
+    return 1;
+  }
+  ensureHome(home);
   const paths = homePaths(home);
   const log = createLog(paths.log);
   process.title = 'styxy-coordinator';
@@ -127,18 +135,7 @@ async function main(): Promise<number> {
       socketPath: paths.socket,
       protocolVersion: PROTOCOL_VERSION,
       mismatch: (peer) =>
-        new StyxyError(
-          'STYXY_PROTOCOL_MISMATCH',
-          `the running coordinator (pid ${process.pid}, styxy ${STYXY_VERSION}) speaks protocol ${PROTOCOL_VERSION}; this client speaks ${peer ?? 'an unknown protocol'}`,
-          {
-            hint: 'run `styxy daemon stop`; the next command starts a coordinator of its own version',
-            details: {
-              coordinatorPid: process.pid,
-              coordinatorProtocol: PROTOCOL_VERSION,
-              coordinatorVersion: STYXY_VERSION,
-            },
-          },
-        ),
+        protocolMismatch(peer, { pid: process.pid, version: STYXY_VERSION, protocol: PROTOCOL_VERSION }),
       hello: (params, peer) => coordinator.hello(params, peer),
       methods: coordinator.methods,
       onDisconnect: (owner, peer) => coordinator.disconnected(owner, peer),
@@ -153,7 +150,7 @@ async function main(): Promise<number> {
   // Exit when the lock is no longer ours (the home was deleted) or the socket file was removed:
   // clients could not reach us, and a new coordinator could not start while we hold the lock.
   lockWatch = setInterval(() => {
-    if (!lock.stillHeld()) stop(`the lock file ${paths.lock} is gone (home deleted?)`);
+    if (!lock.stillHeld() || folderId(home) !== homeId) stop(`the lock file ${paths.lock} is gone (home deleted?)`);
     else if (!isSocket(paths.socket)) stop(`the socket ${paths.socket} was removed`);
   }, LOCK_CHECK_MS);
   log(
@@ -161,6 +158,16 @@ async function main(): Promise<number> {
   );
   void coordinator.reapDead();
   return -1; // keep running
+}
+
+/** The folder's identity (device and inode): a deleted and re-created folder is another one. */
+function folderId(path: string): string | null {
+  try {
+    const stat = statSync(path);
+    return stat.isDirectory() ? `${stat.dev}:${stat.ino}` : null;
+  } catch {
+    return null;
+  }
 }
 
 function isSocket(path: string): boolean {

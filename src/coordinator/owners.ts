@@ -5,7 +5,8 @@
  * then frees its leases and stacks.
  */
 import { type HelloParams, type HelloResult, helloParams } from '../protocol/coordinator-api.js';
-import { badRequest, describeIssues } from '../transport/envelope.js';
+import { badRequest } from '../transport/envelope.js';
+import { describeIssues } from '../transport/envelope-schemas.js';
 import type { Peer } from '../transport/rpc-server.js';
 import type { Core, KillTarget } from './core.js';
 import { removeLeases } from './registry.js';

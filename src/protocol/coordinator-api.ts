@@ -5,6 +5,7 @@
  * PROTOCOL_VERSION (version.ts).
  */
 import { z } from 'zod';
+import { ENV_NAME } from './names.js';
 import { STACK_NAME_PATTERN } from './stack-id.js';
 
 export const port = z.number().int().min(1).max(65535);
@@ -15,8 +16,6 @@ const pid = z
   .max(2 ** 31 - 1);
 const text = (max = 4096) => z.string().max(max);
 const name = z.string().min(1).max(256);
-/** Env-var names: what a port is called in a service's environment. */
-export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const portName = z.string().regex(ENV_NAME, 'must be an environment variable name');
 const stackId = z.string().min(1).max(256);
 /** Run tokens (os/tag.ts) and owner tokens: long random strings. */

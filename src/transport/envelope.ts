@@ -10,8 +10,11 @@
  * - `event` `{ event, data }`: pushed by the server.
  *
  * The first request on a connection is `hello` with `{ protocol }` (the protocol version).
+ *
+ * This file has no zod on purpose: clients (every CLI command) load it, and zod alone costs a
+ * CLI start about 100 ms. The server validates requests with envelope-schemas.ts; clients read
+ * replies with the small guards below.
  */
-import { z } from 'zod';
 import { StyxyError, type WireError } from '../protocol/errors.js';
 
 export const REQUEST = 'request';
@@ -20,37 +23,6 @@ export const EVENT = 'event';
 export const HELLO = 'hello';
 
 export type RequestId = number | string;
-
-const requestId = z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(64)]);
-
-/** Only the id, so that a request with a bad method or params can still be answered by id. */
-export const requestIdSchema = z.looseObject({ id: requestId });
-
-export const requestSchema = z.looseObject({
-  id: requestId,
-  method: z.string().min(1).max(64),
-  params: z.unknown().optional(),
-});
-
-export const wireErrorSchema = z.looseObject({
-  code: z.string().max(64),
-  message: z.string().max(64 * 1024),
-  hint: z
-    .string()
-    .max(64 * 1024)
-    .optional(),
-  details: z.record(z.string(), z.unknown()).optional(),
-});
-
-export const replySchema = z.union([
-  z.looseObject({ id: requestId.nullable(), ok: z.literal(true), result: z.unknown().optional() }),
-  z.looseObject({ id: requestId.nullable(), ok: z.literal(false), error: wireErrorSchema }),
-]);
-
-export const eventSchema = z.looseObject({ event: z.string().min(1).max(64), data: z.unknown().optional() });
-
-/** The part of a hello every version understands: the version itself. */
-export const helloVersionSchema = z.looseObject({ protocol: z.number().int() });
 
 export type Reply =
   | { readonly id: RequestId | null; readonly ok: true; readonly result: unknown }
@@ -64,15 +36,39 @@ export function errorReply(id: RequestId | null, error: StyxyError): Reply {
   return { id, ok: false, error: error.toWire() };
 }
 
-/** A one-line summary of zod issues: `requests.0.port: expected number`. */
-export function describeIssues(error: z.ZodError, limit = 5): string {
-  const lines = error.issues
-    .slice(0, limit)
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`);
-  if (error.issues.length > limit) lines.push(`and ${error.issues.length - limit} more`);
-  return lines.join('; ');
-}
-
 export function badRequest(message: string, details?: Record<string, unknown>): StyxyError {
   return new StyxyError('STYXY_BAD_REQUEST', message, details === undefined ? {} : { details });
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function isId(value: unknown): value is RequestId | null {
+  return value === null || (typeof value === 'number' && Number.isSafeInteger(value)) || typeof value === 'string';
+}
+
+/** A reply frame's data, or null when it is not one. */
+export function readReply(data: unknown): Reply | null {
+  if (!isObject(data) || !isId(data.id)) return null;
+  if (data.ok === true) return { id: data.id, ok: true, result: data.result };
+  const error = data.error;
+  if (data.ok !== false || !isObject(error) || typeof error.code !== 'string' || typeof error.message !== 'string') {
+    return null;
+  }
+  return {
+    id: data.id,
+    ok: false,
+    error: {
+      code: error.code,
+      message: error.message,
+      ...(typeof error.hint === 'string' ? { hint: error.hint } : {}),
+      ...(isObject(error.details) ? { details: error.details } : {}),
+    },
+  };
+}
+
+/** An event frame's data, or null when it is not one. */
+export function readEvent(data: unknown): { event: string; data: unknown } | null {
+  if (!isObject(data) || typeof data.event !== 'string' || data.event.length === 0) return null;
+  return { event: data.event, data: data.data };
 }

@@ -117,7 +117,7 @@ export function listenIpc(socketPath: string, handlers: IpcServerHandlers, limit
         started = true;
         resolve({
           send(socket, type, data) {
-            if (socket.destroyed) return false;
+            if (socket.destroyed || socket.writableEnded) return false;
             try {
               // A false return is only backpressure (the frame is queued); the guarded writer
               // destroys a socket whose backlog passes its cap.

@@ -4,7 +4,7 @@
  * everything else that arrives on a socket.
  */
 import { StyxyError } from '../protocol/errors.js';
-import { EVENT, eventSchema, HELLO, REPLY, REQUEST, replySchema } from './envelope.js';
+import { EVENT, HELLO, REPLY, REQUEST, readEvent, readReply } from './envelope.js';
 import { connectIpc, type IpcConnection, type IpcLimits } from './ipc.js';
 
 export interface RpcClientOptions {
@@ -63,8 +63,8 @@ export async function connectRpc(
       onMessage(type, data) {
         if (type === REPLY) settle(data);
         else if (type === EVENT) {
-          const event = eventSchema.safeParse(data);
-          if (event.success) options.onEvent?.(event.data.event, event.data.data);
+          const event = readEvent(data);
+          if (event) options.onEvent?.(event.event, event.data);
         }
       },
       onClose(error) {
@@ -80,20 +80,20 @@ export async function connectRpc(
   );
 
   function settle(data: unknown): void {
-    const reply = replySchema.safeParse(data);
-    if (!reply.success) return;
-    const { id } = reply.data;
+    const reply = readReply(data);
+    if (!reply) return;
+    const { id } = reply;
     if (id === null) {
       // The server could not read one of our frames and is closing: every request fails.
-      if (!reply.data.ok) failAll(StyxyError.fromWire(reply.data.error));
+      if (!reply.ok) failAll(StyxyError.fromWire(reply.error));
       return;
     }
     const entry = typeof id === 'number' ? pending.get(id) : undefined;
     if (!entry) return;
     pending.delete(id as number);
     if (entry.timer) clearTimeout(entry.timer);
-    if (reply.data.ok) entry.resolve(reply.data.result);
-    else entry.reject(StyxyError.fromWire(reply.data.error));
+    if (reply.ok) entry.resolve(reply.result);
+    else entry.reject(StyxyError.fromWire(reply.error));
   }
 
   const client: RpcClient = {

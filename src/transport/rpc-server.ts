@@ -9,19 +9,16 @@ import type { z } from 'zod';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import {
   badRequest,
-  describeIssues,
   EVENT,
   errorReply,
   HELLO,
-  helloVersionSchema,
   okReply,
   REPLY,
   REQUEST,
   type Reply,
   type RequestId,
-  requestIdSchema,
-  requestSchema,
 } from './envelope.js';
+import { describeIssues, helloVersionSchema, requestIdSchema, requestSchema } from './envelope-schemas.js';
 import { type IpcLimits, listenIpc } from './ipc.js';
 
 /** Requests queued on one connection before new ones are refused. */
@@ -120,7 +117,8 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
       },
       onMessage(type, data, socket) {
         const connection = connections.get(socket);
-        if (!connection || connection.closed) return;
+        // Once refused, the rest of what the peer sent is not read.
+        if (!connection || connection.closed || socket.writableEnded) return;
         if (type !== REQUEST) {
           refuse(connection, null, `unknown message type "${type.slice(0, 64)}": expected "${REQUEST}"`);
           return;

@@ -4,8 +4,8 @@
  */
 import { basename } from 'node:path';
 import type { PortRequest } from '../../client/api.js';
-import { ENV_NAME } from '../../protocol/coordinator-api.js';
 import { StyxyError } from '../../protocol/errors.js';
+import { ENV_NAME } from '../../protocol/names.js';
 
 export const DEFAULT_RUN_TYPE = 'dev';
 
