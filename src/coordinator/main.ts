@@ -13,10 +13,11 @@
  */
 
 import { lstatSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { ensureHome, homePaths, styxyHome } from '../protocol/home.js';
 import { PROTOCOL_VERSION, STYXY_VERSION } from '../protocol/version.js';
 import { type RpcServer, serveRpc } from '../transport/rpc-server.js';
-import { inspectSocketPath, removeStaleSocket } from '../transport/socket-path.js';
+import { inspectSocketPath, removeStaleSocket, socketFolderProblem } from '../transport/socket-path.js';
 import { createCoordinator } from './coordinator.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { liveEffects } from './effects.js';
@@ -51,6 +52,12 @@ async function main(): Promise<number> {
     return 0;
   }
   const lock = acquired.lock;
+  const folderProblem = dirname(paths.socket) === home ? null : socketFolderProblem(paths.socket);
+  if (folderProblem !== null) {
+    log(`refusing to start: the socket's folder is not private: ${folderProblem}`);
+    lock.release();
+    return 1;
+  }
   const found = await inspectSocketPath(paths.socket);
   switch (found.kind) {
     case 'live':
@@ -120,6 +127,11 @@ async function main(): Promise<number> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => {}); // no terminal to hang up on; ignore like any daemon
+  // Every request path is guarded; a rejection nobody handled is a bug worth a log line, not
+  // worth taking the coordinator (and every client's service) down.
+  process.on('unhandledRejection', (reason) => {
+    log(`bug: unhandled rejection: ${reason instanceof Error ? reason.stack : String(reason)}`);
+  });
   process.on('uncaughtException', (error) => {
     log(`crashed: ${error.stack ?? error.message}`);
     if (!stopping) {

@@ -3,8 +3,9 @@
  * there is a socket that nothing listens on. Anything else (a live socket, a file, a folder, a
  * socket we may not connect to) is left alone.
  */
-import { lstatSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
+import { dirname } from 'node:path';
 
 export type SocketPathState =
   | { readonly kind: 'absent' }
@@ -68,4 +69,28 @@ export function removeStaleSocket(path: string): boolean {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw error;
   }
+}
+
+/**
+ * Makes sure nobody else can reach or swap the folders of a socket that lives outside an
+ * owner-only home (a relocated socket under the temp folder): the socket's folder and its parent
+ * must be real folders of ours that others cannot write to. Creates them (owner-only) when
+ * missing. Returns what is wrong, or null.
+ */
+export function socketFolderProblem(socketPath: string): string | null {
+  if (process.platform === 'win32' || typeof process.getuid !== 'function') return null;
+  const uid = process.getuid();
+  const folder = dirname(socketPath);
+  for (const dir of [dirname(folder), folder]) {
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      const stat = lstatSync(dir);
+      if (!stat.isDirectory()) return `${dir} is not a folder`;
+      if (stat.uid !== uid) return `${dir} belongs to uid ${stat.uid}, not to you (${uid})`;
+      if ((stat.mode & 0o022) !== 0) return `${dir} can be written by others (mode ${(stat.mode & 0o777).toString(8)})`;
+    } catch (error) {
+      return `cannot prepare ${dir}: ${(error as Error).message}`;
+    }
+  }
+  return null;
 }

@@ -95,10 +95,11 @@ async function stop(options: Options): Promise<number> {
     client = await connectCoordinator({ kind: 'cli', autoStart: false });
   } catch (error) {
     if (isNotRunning(error)) return report({ stopped: false, pid: null }, 'coordinator: not running');
-    const pid =
-      isStyxyError(error) && error.code === 'STYXY_PROTOCOL_MISMATCH' ? error.details?.coordinatorPid : undefined;
-    if (typeof pid !== 'number') throw error;
+    if (!(isStyxyError(error) && error.code === 'STYXY_PROTOCOL_MISMATCH')) throw error;
     // Another version: it will not take our requests, but it is ours to stop (it holds our lock).
+    const holder = readLockFile(homePaths().lock);
+    const pid = error.details?.coordinatorPid ?? (typeof holder === 'object' ? holder?.pid : undefined);
+    if (typeof pid !== 'number') throw error;
     await terminate(pid);
     return report({ stopped: true, pid }, `stopped the coordinator (pid ${pid}, another protocol version)`);
   }

@@ -4,8 +4,9 @@
  * of someone else is never taken over.
  */
 import { spawn } from 'node:child_process';
-import { lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectCoordinator } from '../../../src/client/connect.js';
 import { isStyxyError } from '../../../src/protocol/errors.js';
@@ -83,6 +84,28 @@ describe('the socket path', () => {
     mkdirSync(socket);
     expect(await runDaemon(home.env)).toBe(1);
     expect(lstatSync(socket).isDirectory()).toBe(true);
+  });
+
+  it('a home too deep for a socket path: the socket moves to a private folder, never a shared one', async () => {
+    home = makeTestHome();
+    const deep = join(home.home, 'a-folder-name-long-enough'.repeat(4));
+    mkdirSync(deep);
+    const runtime = join(home.home, 'runtime');
+    mkdirSync(runtime, { mode: 0o700 });
+    const env = { ...home.env, STYXY_HOME: deep, XDG_RUNTIME_DIR: runtime };
+    const { socket } = homePaths(deep, env);
+    expect(socket.startsWith(join(runtime, 'styxy'))).toBe(true);
+    const status = await runCli(['daemon', 'start', '--json'], { env });
+    expect(JSON.parse(status.stdout)).toMatchObject({ running: true, socket });
+    expect(statSync(dirname(socket)).mode & 0o777).toBe(0o700);
+    await stopCoordinator(deep);
+
+    // A parent folder others can write to could be used to swap ours: refuse to listen there.
+    chmodSync(join(runtime, 'styxy'), 0o777);
+    expect(await runDaemon(env)).toBe(1);
+    expect(coordinatorLog(deep)).toMatch(
+      /refusing to start: the socket's folder is not private: .*can be written by others/,
+    );
   });
 
   it("someone else's live socket is never taken over", async () => {
