@@ -143,12 +143,13 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
   );
 
   function send(connection: Connection<Session>, reply: Reply): void {
-    if (connection.closed) return;
-    if (server.send(connection.socket, REPLY, reply)) return;
-    if (connection.socket.destroyed) return;
+    const socket = connection.socket;
+    if (connection.closed || socket.destroyed || socket.writableEnded) return;
+    if (server.send(socket, REPLY, reply)) return;
+    if (socket.destroyed) return;
     // The reply could not be encoded (over the frame cap): say so instead.
     const tooLarge = badRequest('the reply is larger than the largest message allowed');
-    server.send(connection.socket, REPLY, errorReply(reply.id, new StyxyError('STYXY_INTERNAL', tooLarge.message)));
+    server.send(socket, REPLY, errorReply(reply.id, new StyxyError('STYXY_INTERNAL', tooLarge.message)));
   }
 
   /** Answers a frame that breaks the envelope and closes the connection: the peer is broken. */
