@@ -103,6 +103,10 @@ export interface DaemonStatus {
   readonly uptimeMs: number | null;
   readonly leases: number;
   readonly stacks: number;
+  /** Extras (not in DESIGN's list): the coordinator's protocol version, owners and connections. */
+  readonly protocol?: number | null;
+  readonly owners?: number;
+  readonly connections?: number;
 }
 
 export interface ConnectOptions {
@@ -114,6 +118,8 @@ export interface ConnectOptions {
   readonly kind: 'cli' | 'supervisor' | 'run';
   /** Give up connecting (and starting) after this many ms. @default 10000 */
   readonly timeoutMs?: number;
+  /** The client's working folder: the project shown for leases without a stack. @default process.cwd() */
+  readonly cwd?: string;
 }
 
 export interface CoordinatorClient {
@@ -125,7 +131,12 @@ export interface CoordinatorClient {
    * its holder: STYXY_PORT_TAKEN, STYXY_RANGE_EXHAUSTED, STYXY_UNKNOWN_TYPE). Leases belong to
    * this connection's owner and to `stackId` when given (which must be registered by this owner).
    */
-  reserve(batch: { readonly stackId?: string; readonly requests: readonly PortRequest[] }): Promise<Lease[]>;
+  reserve(batch: {
+    readonly stackId?: string;
+    readonly requests: readonly PortRequest[];
+    /** Leases without a stack (`styxy run`): the STYXY_TAG token to sweep if this owner dies. */
+    readonly runToken?: string;
+  }): Promise<Lease[]>;
   /** Releases this owner's leases of these ports (all of them when omitted). */
   release(ports?: readonly number[]): Promise<void>;
 
@@ -149,7 +160,14 @@ export interface CoordinatorClient {
     readonly stackId: string | null;
     readonly service: string;
     readonly pid: number;
+    /**
+     * The process group to kill if the owner dies (the pid itself when spawned detached). 0 when
+     * the process shares its owner's group: then only the pid, its descendants and its tag are
+     * killed, never the group (it may be the user's shell job).
+     */
     readonly pgid: number;
+    /** For processes without a stack (`styxy run`): their STYXY_TAG token. */
+    readonly runToken?: string;
   }): Promise<void>;
   /** The process exited (or was stopped): forget it. */
   reportExit(report: {
@@ -174,6 +192,9 @@ export interface CoordinatorClient {
   on(event: 'disconnected' | 'reconnected', listener: () => void): () => void;
   on(event: 'reclaimFailed', listener: (error: Error) => void): () => void;
 
-  /** Closes the connection. An owner that closes and exits loses its leases. */
+  /**
+   * Closes the connection. What this owner still holds stays held while its process lives (as
+   * after a dropped connection) and is freed when it exits: release first to give ports back now.
+   */
   close(): Promise<void>;
 }

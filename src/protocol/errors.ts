@@ -47,6 +47,13 @@ export const ERROR_CODES = {
   STYXY_INTERRUPTED: 130,
   /** A bug: something that should not happen. Printed with its stack trace. */
   STYXY_INTERNAL: 1,
+  /**
+   * After a coordinator restart or a dropped connection, some of what this owner held (ports,
+   * its stack) was taken by another owner in between. `details` lists what was lost.
+   */
+  STYXY_RECLAIM_FAILED: 1,
+  /** A request about a stack or process that belongs to another owner (or to nobody). */
+  STYXY_NOT_OWNER: 1,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,14 +1,15 @@
 /**
- * Runs supervisors in tests: a test home with narrow port ranges, a coordinator (coordinator.ts),
+ * Runs supervisors in tests: a test home with narrow port ranges, a real coordinator daemon,
  * a project folder, and cleanup that stops every stack (forced), closes the coordinator and
  * removes the home — call `cleanup()` in afterEach so a failed test leaves nothing running.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CoordinatorClient } from '../../src/client/api.js';
+import { connectCoordinator } from '../../src/client/connect.js';
 import type { ResolvedConfig, StyxyConfig } from '../../src/config/types.js';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from '../../src/supervisor/supervisor.js';
-import { startTestCoordinator, type TestCoordinator } from './coordinator.js';
+import { startTestCoordinator, stopCoordinator } from './coordinator.js';
 import { makeTestHome, type TestHome, type TestHomeOptions } from './home.js';
 import { resolveTestConfig } from './resolve-config.js';
 
@@ -18,6 +19,14 @@ export const NODE = process.execPath;
 /** Absolute path of a fixture in test/fixtures. */
 export function fixture(name: string): string {
   return new URL(`../fixtures/${name}`, import.meta.url).pathname;
+}
+
+/** The real coordinator daemon of the test home, and connections to it. */
+export interface TestCoordinator {
+  /** A new connection, as a supervisor (or a second `styxy up`) opens one. */
+  connect(): Promise<CoordinatorClient>;
+  /** Closes every connection opened here and stops the daemon. */
+  close(): Promise<void>;
 }
 
 export interface StackHarness {
@@ -43,7 +52,19 @@ export async function createHarness(homeOptions: TestHomeOptions = {}): Promise<
   const home = makeTestHome(homeOptions);
   const root = join(home.home, 'project');
   mkdirSync(root);
-  const coordinator = await startTestCoordinator(home);
+  await startTestCoordinator(home);
+  const clients: CoordinatorClient[] = [];
+  const coordinator: TestCoordinator = {
+    async connect() {
+      const client = await connectCoordinator({ home: home.home, kind: 'supervisor', autoStart: false });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((client) => client.close().catch(() => {})));
+      await stopCoordinator(home);
+    },
+  };
   const client = await coordinator.connect();
   const supervisors: Supervisor[] = [];
   return {

@@ -1,5 +1,62 @@
-import { notImplemented } from '../not-implemented.js';
+/**
+ * `styxy check PORT [--json]`: is the port free, and if not, who holds it: a lease (stack,
+ * service, pid) or another program (pid and command, where the OS tells). Exits 0 when the port
+ * is free and 1 when it is held, so scripts can write `styxy check 3000 && …`.
+ */
+import type { PortCheck, PortHolder } from '../../client/api.js';
+import { connectCoordinator } from '../../client/connect.js';
+import { isFreeOnEveryAddress } from '../../coordinator/bind-probe.js';
+import { findPortHolder } from '../../coordinator/port-holder.js';
+import { isStyxyError, StyxyError } from '../../protocol/errors.js';
+import { printJson } from '../table.js';
 
-export async function run(..._args: unknown[]): Promise<number> {
-  notImplemented('check', 3);
+export async function run(portText: string, options: { readonly json?: boolean }): Promise<number> {
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || !Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new StyxyError('STYXY_USAGE', `"${portText}" is not a port number (1–65535)`);
+  }
+  const result = await checkPort(port);
+  if (options.json) printJson(result);
+  else process.stdout.write(`${describe(result)}\n`);
+  return result.free ? 0 : 1;
+}
+
+async function checkPort(port: number): Promise<PortCheck> {
+  let client: Awaited<ReturnType<typeof connectCoordinator>>;
+  try {
+    client = await connectCoordinator({ kind: 'cli', autoStart: false });
+  } catch (error) {
+    if (!(isStyxyError(error) && error.details?.reason === 'not-running')) throw error;
+    // No coordinator, no leases: only other programs can hold it.
+    if (await isFreeOnEveryAddress(port)) return { port, free: true, holder: null };
+    const holder = await findPortHolder(port);
+    return {
+      port,
+      free: false,
+      holder: {
+        kind: 'process',
+        pid: holder?.pid ?? null,
+        command: holder?.command ?? null,
+        address: holder?.address ?? null,
+      },
+    };
+  }
+  try {
+    return await client.check(port);
+  } finally {
+    await client.close();
+  }
+}
+
+function describe(result: PortCheck): string {
+  if (result.free) return `port ${result.port} is free`;
+  const holder = result.holder as PortHolder & Record<string, unknown>;
+  if (holder.kind === 'lease') {
+    const where =
+      holder.stack === 'run' ? `\`styxy run\` in ${holder.root}` : `stack ${holder.project}/${holder.stack}`;
+    return `port ${result.port} is leased to ${where}: service ${holder.service} (${holder.portName}), pid ${holder.pid}, since ${holder.since}`;
+  }
+  if (holder.pid === null) return `port ${result.port} is in use by another program (the OS does not say which)`;
+  const at = holder.address ? ` on ${holder.address}` : '';
+  return `port ${result.port} is in use by another program${at}: pid ${holder.pid}${holder.command ? ` (${holder.command})` : ''}`;
 }

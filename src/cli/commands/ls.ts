@@ -1,5 +1,47 @@
-import { notImplemented } from '../not-implemented.js';
+/**
+ * `styxy ls [--json]`: every lease on this machine. Starts no coordinator: with none running,
+ * nothing is leased.
+ */
+import type { LeaseInfo } from '../../client/api.js';
+import { connectCoordinator } from '../../client/connect.js';
+import { isStyxyError } from '../../protocol/errors.js';
+import { age, formatTable, printJson } from '../table.js';
 
-export async function run(..._args: unknown[]): Promise<number> {
-  notImplemented('ls', 3);
+export async function run(options: { readonly json?: boolean }): Promise<number> {
+  const leases = await currentLeases();
+  if (options.json) {
+    printJson({ leases });
+    return 0;
+  }
+  if (leases.length === 0) {
+    process.stdout.write('no leases\n');
+    return 0;
+  }
+  const rows = leases.map((lease) => [
+    String(lease.port),
+    lease.type ?? '-',
+    lease.stack,
+    lease.project,
+    lease.service,
+    lease.portName,
+    String(lease.pid),
+    age(lease.since),
+  ]);
+  process.stdout.write(formatTable(['PORT', 'TYPE', 'STACK', 'PROJECT', 'SERVICE', 'NAME', 'PID', 'AGE'], rows));
+  return 0;
+}
+
+async function currentLeases(): Promise<LeaseInfo[]> {
+  let client: Awaited<ReturnType<typeof connectCoordinator>>;
+  try {
+    client = await connectCoordinator({ kind: 'cli', autoStart: false });
+  } catch (error) {
+    if (isStyxyError(error) && error.details?.reason === 'not-running') return [];
+    throw error;
+  }
+  try {
+    return await client.listLeases();
+  } finally {
+    await client.close();
+  }
 }

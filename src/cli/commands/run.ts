@@ -1,5 +1,83 @@
-import { notImplemented } from '../not-implemented.js';
+/**
+ * `styxy run [-p NAME[:TYPE]]... -- CMD...`: lease ports, run CMD (argv, no shell) with them in
+ * its environment (`PORT` is the first; each NAME; STYXY_TAG), pass signals on, exit with CMD's
+ * code (128 + n for signal n), give the ports back. The child is reported to the coordinator, so
+ * that a `kill -9` of `styxy run` still gets it killed and its ports freed within a second.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { constants } from 'node:os';
+import { connectCoordinator } from '../../client/connect.js';
+import { newRunToken, TAG_VARIABLE, tagValue } from '../../os/tag.js';
+import { StyxyError } from '../../protocol/errors.js';
+import { forwardSignals } from '../run/forward-signals.js';
+import { parsePortFlags, serviceName } from '../run/port-flags.js';
 
-export async function run(..._args: unknown[]): Promise<number> {
-  notImplemented('run', 3);
+export interface RunOptions {
+  readonly port?: readonly string[];
+}
+
+type Exit = { readonly code: number | null; readonly signal: NodeJS.Signals | null };
+
+export async function run(command: readonly string[], options: RunOptions): Promise<number> {
+  if (command.length === 0) {
+    throw new StyxyError('STYXY_USAGE', 'no command to run', { hint: 'styxy run -p PORT -- <command> [args…]' });
+  }
+  const service = serviceName(command);
+  const requests = parsePortFlags(options.port ?? [], service);
+  const client = await connectCoordinator({ kind: 'run' });
+  try {
+    const token = newRunToken();
+    const leases = await client.reserve({ requests, runToken: token });
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(leases[0]!.port) };
+    for (const lease of leases) env[lease.portName] = String(lease.port);
+    env[TAG_VARIABLE] = tagValue(token, service);
+
+    // See forward-signals.ts: interactive commands stay in our group (the terminal's foreground).
+    const ownGroup = !process.stdin.isTTY;
+    const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env, detached: ownGroup });
+    const stopForwarding = forwardSignals(child, ownGroup);
+    try {
+      const exit = await started(child, command[0]!);
+      if (exit === null) {
+        const pid = child.pid!;
+        // Never our own group when the child shares it: pgid 0 = "kill the pid and its tag only".
+        await client.reportProcess({ stackId: null, service, pid, pgid: ownGroup ? pid : 0, runToken: token });
+        const { code, signal } = await exited(child);
+        await client.reportExit({ stackId: null, service, pid });
+        return code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0);
+      }
+      return exit.code ?? 1;
+    } finally {
+      stopForwarding();
+    }
+  } finally {
+    await client.release().catch(() => {});
+    await client.close();
+  }
+}
+
+/** Resolves null once spawned, or the exit to report when CMD could not be started. */
+function started(child: ChildProcess, program: string): Promise<Exit | null> {
+  return new Promise((resolve) => {
+    child.once('spawn', () => resolve(null));
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') {
+        process.stderr.write(`styxy: ${program}: command not found\n`);
+        resolve({ code: 127, signal: null });
+      } else {
+        process.stderr.write(`styxy: cannot run ${program}: ${error.message}\n`);
+        resolve({ code: 126, signal: null });
+      }
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<Exit> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      resolve({ code: child.exitCode, signal: child.signalCode });
+      return;
+    }
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
 }

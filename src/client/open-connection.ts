@@ -1,0 +1,130 @@
+/**
+ * One connection to the coordinator, starting it when none answers: connect, and on "nothing
+ * there" (ENOENT) or "nobody listening" (ECONNREFUSED) start one and keep trying until the
+ * deadline. Anything at the socket path that is not a socket is reported, never touched.
+ */
+import { lstatSync, readFileSync } from 'node:fs';
+import type { HelloResult } from '../protocol/coordinator-api.js';
+import { isStyxyError, StyxyError } from '../protocol/errors.js';
+import { ensureHome, type HomePaths } from '../protocol/home.js';
+import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { connectRpc, type RpcClient } from '../transport/rpc-client.js';
+import { clearSpawnLock, coordinatorHoldsLock, startCoordinator } from './start-coordinator.js';
+
+export interface OpenOptions {
+  readonly paths: HomePaths;
+  /** Hello params (without `protocol`). */
+  readonly hello: Readonly<Record<string, unknown>>;
+  readonly autoStart: boolean;
+  /** Epoch ms after which to give up. */
+  readonly deadline: number;
+  readonly onEvent?: (event: string, data: unknown) => void;
+  readonly onClose?: () => void;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+export function connectionClosed(): StyxyError {
+  return new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', 'the connection to the coordinator closed', {
+    hint: 'it restarts by itself on the next command; see `styxy doctor` if it keeps failing',
+  });
+}
+
+export function notRunning(paths: HomePaths): StyxyError {
+  return new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', `no coordinator is running for ${paths.home}`, {
+    hint: 'run `styxy daemon start` (any command that needs one starts it)',
+    details: { reason: 'not-running', socket: paths.socket },
+  });
+}
+
+function blockedPath(paths: HomePaths): StyxyError | null {
+  try {
+    const stat = lstatSync(paths.socket);
+    if (stat.isSocket()) return null;
+    const what = stat.isDirectory() ? 'a folder' : stat.isSymbolicLink() ? 'a symbolic link' : 'a regular file';
+    return new StyxyError(
+      'STYXY_COORDINATOR_UNAVAILABLE',
+      `${paths.socket} is ${what}, not a socket: the coordinator cannot listen there`,
+      { hint: `move it away (\`mv ${paths.socket} ${paths.socket}.bak\`) and retry`, details: { reason: 'blocked' } },
+    );
+  } catch {
+    return null;
+  }
+}
+
+function lastLogLine(paths: HomePaths): string | null {
+  try {
+    const lines = readFileSync(paths.log, 'utf8').trimEnd().split('\n');
+    return lines.at(-1) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The coordinator's hello, checked by hand (no zod on the client's path: see envelope.ts). */
+function isHelloResult(value: Record<string, unknown>): value is Record<string, unknown> & HelloResult {
+  return (
+    typeof value.protocol === 'number' &&
+    typeof value.pid === 'number' &&
+    typeof value.version === 'string' &&
+    typeof value.startedAt === 'number' &&
+    typeof value.token === 'string' &&
+    typeof value.resumed === 'boolean'
+  );
+}
+
+export async function openConnection(options: OpenOptions): Promise<{ rpc: RpcClient; hello: HelloResult }> {
+  const { paths } = options;
+  let delay = 5;
+  let spawned = false;
+  for (;;) {
+    try {
+      const { client, hello } = await connectRpc({
+        socketPath: paths.socket,
+        protocolVersion: PROTOCOL_VERSION,
+        hello: options.hello,
+        closedError: connectionClosed,
+        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+        ...(options.onClose ? { onClose: () => options.onClose?.() } : {}),
+      });
+      if (spawned) clearSpawnLock(paths);
+      if (!isHelloResult(hello)) {
+        client.close();
+        throw new StyxyError('STYXY_PROTOCOL_MISMATCH', `the coordinator on ${paths.socket} answered hello oddly`, {
+          hint: 'run `styxy daemon stop`; the next command starts a coordinator of this version',
+        });
+      }
+      return { rpc: client, hello };
+    } catch (error) {
+      if (isStyxyError(error)) throw error; // the coordinator answered: a mismatch, a refused hello
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ECONNREFUSED') {
+        throw new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', `cannot connect to ${paths.socket}: ${String(error)}`, {
+          hint: 'run `styxy doctor`',
+          cause: error,
+        });
+      }
+      const blocked = blockedPath(paths);
+      if (blocked) throw blocked;
+      if (!options.autoStart) {
+        // A coordinator between taking its lock and listening is "starting", not "not running".
+        if (!coordinatorHoldsLock(paths) || Date.now() > options.deadline) throw notRunning(paths);
+      } else {
+        ensureHome(paths.home);
+        if (startCoordinator(paths, options.env)) spawned = true;
+      }
+      if (Date.now() > options.deadline) {
+        if (spawned) clearSpawnLock(paths);
+        const last = lastLogLine(paths);
+        throw new StyxyError(
+          'STYXY_COORDINATOR_UNAVAILABLE',
+          `the coordinator did not answer on ${paths.socket} in time`,
+          {
+            hint: `see ${paths.log}${last ? ` (last line: ${last})` : ''}`,
+          },
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 100);
+    }
+  }
+}

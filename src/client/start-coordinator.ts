@@ -1,0 +1,96 @@
+/**
+ * Starting the coordinator: a detached `node dist/coordinator/main.js` of its own session, its
+ * output going to `$STYXY_HOME/coordinator.log`. Correctness does not depend on this file (the
+ * daemon's own lock keeps it to one per home); the spawn lock here only keeps fifty clients that
+ * start at once from launching fifty daemons that would all but one exit at once.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isSameProcess } from '../os/process-table.js';
+import { TAG_VARIABLE } from '../os/tag.js';
+import type { HomePaths } from '../protocol/home.js';
+import { readLockFile } from '../protocol/lock-file.js';
+
+/** A spawn younger than this is still starting; later clients wait for it instead of spawning. */
+const SPAWN_FRESH_MS = 3000;
+
+/**
+ * The daemon's entry. Both src/client/ (tests run the sources) and dist/client/ sit two folders
+ * below the package root, so this resolves to the built daemon either way.
+ */
+export function coordinatorEntry(): string {
+  return fileURLToPath(new URL('../../dist/coordinator/main.js', import.meta.url));
+}
+
+function spawnLockPath(paths: HomePaths): string {
+  return join(paths.home, 'coordinator.spawn');
+}
+
+/** True while a live coordinator holds the daemon lock (it is starting or serving). */
+export function coordinatorHoldsLock(paths: HomePaths): boolean {
+  const holder = readLockFile(paths.lock);
+  return typeof holder === 'object' && holder !== null && isSameProcess(holder.pid, holder.startTime);
+}
+
+/** Spawns a coordinator unless one holds the lock or another client spawned one a moment ago. */
+export function startCoordinator(paths: HomePaths, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (coordinatorHoldsLock(paths)) return false;
+  const spawnLock = spawnLockPath(paths);
+  let fd: number;
+  try {
+    fd = openSync(spawnLock, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    if (ageMs(spawnLock) < SPAWN_FRESH_MS) return false;
+    try {
+      unlinkSync(spawnLock);
+    } catch {}
+    return startCoordinator(paths, env);
+  }
+  try {
+    writeSync(fd, `${process.pid}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  spawnDaemon(paths, env);
+  return true;
+}
+
+/** Removes the spawn lock once the coordinator answers (or starting it failed). */
+export function clearSpawnLock(paths: HomePaths): void {
+  const spawnLock = spawnLockPath(paths);
+  try {
+    if (readFileSync(spawnLock, 'utf8') === `${process.pid}\n`) unlinkSync(spawnLock);
+  } catch {}
+}
+
+function spawnDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): void {
+  const log = openSync(paths.log, 'a', 0o600);
+  try {
+    const childEnv: NodeJS.ProcessEnv = { ...env, STYXY_HOME: paths.home };
+    // A coordinator started from inside a service must not carry its tag: a sweep of that
+    // service's processes would kill the coordinator too.
+    delete childEnv[TAG_VARIABLE];
+    const child = spawn(process.execPath, [coordinatorEntry()], {
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: childEnv,
+      // Not the caller's folder: a daemon must not keep a worktree busy.
+      cwd: paths.home,
+    });
+    child.on('error', () => {}); // reported as "did not start" by the caller's deadline
+    child.unref();
+  } finally {
+    closeSync(log);
+  }
+}
+
+function ageMs(path: string): number {
+  try {
+    return Date.now() - lstatSync(path).mtimeMs;
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}

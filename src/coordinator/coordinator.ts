@@ -1,0 +1,124 @@
+/**
+ * The coordinator as a value: its core (state + injected effects) and the method table the
+ * socket server dispatches to. main.ts runs it as a daemon; tests run it in-process with fake
+ * effects (no sockets, no processes) or behind a real socket.
+ */
+import {
+  checkParams,
+  emptyParams,
+  reclaimParams,
+  registerStackParams,
+  releaseParams,
+  reportExitParams,
+  reportProcessParams,
+  reserveParams,
+  stackIdParams,
+  updateStackParams,
+  updateStackRegistrationParams,
+} from '../protocol/coordinator-api.js';
+import { method, type Peer, type RpcMethod } from '../transport/rpc-server.js';
+import { type CoordinatorEffects, type CoordinatorInfo, type Core, createSerializer } from './core.js';
+import { release, reserve } from './leases.js';
+import type { Log } from './log.js';
+import { createReaper, disconnected, hello, sweep } from './owners.js';
+import { reclaim } from './reclaim.js';
+import {
+  registerStack,
+  reportExit,
+  reportProcess,
+  unregisterStack,
+  updateStack,
+  updateStackRegistration,
+} from './stacks.js';
+import { CoordinatorState, type Owner } from './state.js';
+import type { TypesSource } from './types-source.js';
+import { checkPort, listLeases, listStacks, status } from './views.js';
+
+export interface CoordinatorOptions {
+  readonly state?: CoordinatorState;
+  readonly effects: CoordinatorEffects;
+  readonly types: TypesSource;
+  readonly ephemeral: readonly [number, number] | null;
+  readonly info: CoordinatorInfo;
+  readonly log: Log;
+  readonly persist?: () => void;
+  /** Number of open connections (for `status`). */
+  readonly connections?: () => number;
+  /** Asked to exit (`styxy daemon stop`): called after the reply is sent. */
+  readonly onShutdown?: () => void;
+}
+
+export interface Coordinator {
+  readonly core: Core;
+  readonly methods: Readonly<Record<string, RpcMethod<Owner>>>;
+  hello(params: unknown, peer: Peer): Promise<{ session: Owner; result: object }>;
+  disconnected(owner: Owner | null, peer: Peer): void;
+  /** The liveness sweep: call every ~250 ms. */
+  sweep(): void;
+  /** Reaps the owners a loaded state holds whose processes are gone. Resolves when done. */
+  reapDead(): Promise<void>;
+}
+
+export function createCoordinator(options: CoordinatorOptions): Coordinator {
+  const state = options.state ?? new CoordinatorState();
+  const { effects } = options;
+  let core: Core;
+  const reap = createReaper(() => core);
+  core = {
+    state,
+    effects,
+    types: options.types,
+    ephemeral: options.ephemeral,
+    info: options.info,
+    log: options.log,
+    persist: options.persist ?? (() => {}),
+    serialize: createSerializer(),
+    isAlive: (owner) => {
+      const startTime = effects.startTimeOf(owner.pid);
+      return startTime !== null && (owner.startTime === null || owner.startTime === startTime);
+    },
+    reap,
+  };
+
+  const methods: Record<string, RpcMethod<Owner>> = {
+    reserve: method(reserveParams, (params, owner: Owner) => reserve(core, owner, params)),
+    release: method(releaseParams, (params, owner: Owner) => release(core, owner, params)),
+    registerStack: method(registerStackParams, (params, owner: Owner) => registerStack(core, owner, params)),
+    updateStackRegistration: method(updateStackRegistrationParams, (params, owner: Owner) =>
+      updateStackRegistration(core, owner, params),
+    ),
+    updateStack: method(updateStackParams, (params, owner: Owner) => updateStack(core, owner, params)),
+    unregisterStack: method(stackIdParams, (params, owner: Owner) => unregisterStack(core, owner, params)),
+    reportProcess: method(reportProcessParams, (params, owner: Owner) => reportProcess(core, owner, params)),
+    reportExit: method(reportExitParams, (params, owner: Owner) => reportExit(core, owner, params)),
+    listLeases: method(emptyParams, () => listLeases(core)),
+    listStacks: method(emptyParams, () => listStacks(core)),
+    check: method(checkParams, (params) => checkPort(core, params.port)),
+    types: method(emptyParams, () =>
+      [...core.types.get().values()].map((type) => ({
+        name: type.name,
+        range: type.range,
+        description: type.description,
+      })),
+    ),
+    status: method(emptyParams, () => status(core, options.connections?.() ?? 0)),
+    shutdown: method(emptyParams, (_params, owner: Owner) => {
+      core.log(`shutdown asked by ${owner.kind} pid ${owner.pid}`);
+      setTimeout(() => options.onShutdown?.(), 20).unref();
+      return { stopping: true };
+    }),
+    reclaim: method(reclaimParams, (params, owner: Owner) => reclaim(core, owner, params)),
+  };
+
+  return {
+    core,
+    methods,
+    hello: async (params, peer) => hello(core, params, peer),
+    disconnected: (owner, peer) => disconnected(core, owner, peer),
+    sweep: () => sweep(core),
+    async reapDead() {
+      const dead = [...state.owners.values()].filter((owner) => owner.peer === null && !core.isAlive(owner));
+      await Promise.all(dead.map((owner) => reap(owner, 'it died while no coordinator ran')));
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * Reserving and releasing ports. Reservations run one at a time (the core's serializer), so a
+ * port being probed for one batch cannot be taken by another, and a batch is leased whole or
+ * not at all.
+ */
+
+import type { z } from 'zod';
+import type { Lease } from '../client/api.js';
+import type { releaseParams, reserveParams } from '../protocol/coordinator-api.js';
+import { StyxyError } from '../protocol/errors.js';
+import { BROWSER_BLOCKED_PORTS } from '../protocol/service-types.js';
+import type { PortPolicy } from './candidates.js';
+import { choosePorts } from './choose-ports.js';
+import type { Core } from './core.js';
+import { failureError } from './describe-failure.js';
+import { addLeases, type LeaseRecord, removeLeases } from './registry.js';
+import { ownedStack } from './stacks.js';
+import type { Owner } from './state.js';
+import { stickyKey } from './sticky.js';
+import { toLease } from './views.js';
+
+/** The stack name of leases without a stack (`styxy run`), in sticky keys and `ls`. */
+export const RUN_STACK_NAME = 'run';
+
+export function policyOf(core: Core): PortPolicy {
+  return { types: core.types.get(), ephemeral: core.ephemeral, blocked: BROWSER_BLOCKED_PORTS };
+}
+
+/** The sticky key maker of an owner's leases in `stackId` (or its `styxy run` leases). */
+export function keyMaker(core: Core, owner: Owner, stackId: string | null) {
+  const stack = stackId === null ? undefined : core.state.stacks.get(stackId);
+  const root = stack?.registration.root ?? owner.cwd;
+  const name = stack?.registration.name ?? RUN_STACK_NAME;
+  return (request: { service: string; portName: string }) => stickyKey(root, name, request.service, request.portName);
+}
+
+export function ownerGone(owner: Owner): StyxyError {
+  return new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', `owner pid ${owner.pid} is being reaped`);
+}
+
+export async function reserve(core: Core, owner: Owner, params: z.infer<typeof reserveParams>): Promise<Lease[]> {
+  const stackId = params.stackId ?? null;
+  if (stackId !== null) ownedStack(core, owner, stackId);
+  if (params.runToken !== undefined && !owner.runTokens.has(params.runToken)) {
+    owner.runTokens.add(params.runToken);
+    core.persist();
+  }
+  return core.serialize(async () => {
+    const state = core.state;
+    if (owner.reaping || !state.owners.has(owner.id)) throw ownerGone(owner);
+    const keyOf = keyMaker(core, owner, stackId);
+    const result = await choosePorts(
+      {
+        requests: params.requests,
+        policy: policyOf(core),
+        leaseOf: (port) => state.registry.leases.get(port),
+        stickyOf: (request) => state.sticky.get(keyOf(request))?.port,
+      },
+      core.effects.probe,
+    );
+    if (!result.ok) throw await failureError(core, result.failure);
+    // The owner may have died, or its stack ended, while its ports were probed.
+    if (owner.reaping || !state.owners.has(owner.id)) throw ownerGone(owner);
+    if (stackId !== null) ownedStack(core, owner, stackId);
+    const now = core.effects.now();
+    const records: LeaseRecord[] = params.requests.map((request, index) => ({
+      port: result.ports[index]!,
+      type: request.type,
+      service: request.service,
+      portName: request.portName,
+      stackId,
+      owner: owner.id,
+      since: now,
+      stickyKey: keyOf(request),
+    }));
+    state.registry = addLeases(state.registry, records);
+    for (const record of records)
+      state.sticky.remember(record.stickyKey, { port: record.port, type: record.type, at: now });
+    core.persist();
+    return records.map(toLease);
+  });
+}
+
+export function release(core: Core, owner: Owner, params: z.infer<typeof releaseParams>): { released: number[] } {
+  const only = params.ports === undefined ? null : new Set(params.ports);
+  const { registry, removed } = removeLeases(
+    core.state.registry,
+    (lease) => lease.owner === owner.id && (only === null || only.has(lease.port)),
+  );
+  if (removed.length === 0) return { released: [] };
+  core.state.registry = registry;
+  core.persist();
+  return { released: removed.map((lease) => lease.port).sort((a, b) => a - b) };
+}

@@ -1,0 +1,129 @@
+/**
+ * The life of an owner: created at hello (or resumed with its token), detached when its
+ * connection closes, reaped when it is detached and its process is gone. Reaping kills the
+ * process groups it reported and the processes carrying its run tokens (off the request path),
+ * then frees its leases and stacks.
+ */
+import { type HelloParams, type HelloResult, helloParams } from '../protocol/coordinator-api.js';
+import { badRequest } from '../transport/envelope.js';
+import { describeIssues } from '../transport/envelope-schemas.js';
+import type { Peer } from '../transport/rpc-server.js';
+import type { Core, KillTarget } from './core.js';
+import { removeLeases } from './registry.js';
+import { newOwnerToken, type Owner, ownerIdOf } from './state.js';
+
+export function hello(
+  core: Core,
+  params: unknown,
+  peer: Peer,
+): { session: Owner; result: Omit<HelloResult, 'protocol'> } {
+  const parsed = helloParams.safeParse(params);
+  if (!parsed.success) throw badRequest(`invalid hello: ${describeIssues(parsed.error)}`);
+  const hello: HelloParams = parsed.data;
+  const startTime = core.effects.startTimeOf(hello.pid);
+  if (startTime === null) throw badRequest(`pid ${hello.pid} (given in hello) is not running`);
+  const base = { pid: core.info.pid, version: core.info.version, startedAt: core.info.startedAt };
+  if (hello.resume !== undefined) {
+    const owner = core.state.owners.get(ownerIdOf(hello.resume));
+    if (owner && owner.reaping === null && owner.pid === hello.pid && sameStart(owner.startTime, startTime)) {
+      const previous = owner.peer;
+      owner.peer = peer;
+      if (previous && !previous.closed) previous.close();
+      return { session: owner, result: { ...base, token: hello.resume, resumed: true } };
+    }
+  }
+  const token = newOwnerToken();
+  const owner: Owner = {
+    id: ownerIdOf(token),
+    pid: hello.pid,
+    startTime,
+    kind: hello.kind,
+    cwd: hello.cwd,
+    peer,
+    reaping: null,
+    runTokens: new Set(),
+  };
+  core.state.owners.set(owner.id, owner);
+  return { session: owner, result: { ...base, token, resumed: false } };
+}
+
+function sameStart(recorded: string | null, current: string): boolean {
+  return recorded === null || recorded === current;
+}
+
+/** A connection closed. The owner keeps what it holds while its process lives. */
+export function disconnected(core: Core, owner: Owner | null, peer: Peer): void {
+  if (!owner || owner.peer !== peer) return; // never said hello, or a newer connection took over
+  owner.peer = null;
+  if (owner.reaping) return;
+  if (core.state.isEmpty(owner)) {
+    core.state.owners.delete(owner.id);
+    return;
+  }
+  if (!core.isAlive(owner)) void core.reap(owner, 'its connection closed and its process is gone');
+}
+
+/** The liveness sweep (every ~250 ms): reaps detached owners whose process is gone. */
+export function sweep(core: Core): void {
+  for (const owner of core.state.owners.values()) {
+    if (owner.peer === null && owner.reaping === null && !core.isAlive(owner)) {
+      void core.reap(owner, 'its process is gone');
+    }
+  }
+}
+
+/** What to kill for `owner`: its reported groups, by run token (stack token or `styxy run` token). */
+export function killTargetsOf(core: Core, owner: Owner): KillTarget[] {
+  const byToken = new Map<string | null, KillTarget['groups'][number][]>();
+  const add = (token: string | null) => {
+    if (!byToken.has(token)) byToken.set(token, []);
+    return byToken.get(token)!;
+  };
+  for (const token of owner.runTokens) add(token);
+  for (const stack of core.state.stacksOf(owner.id)) add(stack.registration.runToken);
+  for (const entry of core.state.processesOf(owner.id)) {
+    const stackToken = entry.stackId === null ? null : core.state.stacks.get(entry.stackId)?.registration.runToken;
+    add(stackToken ?? entry.runToken).push({ pid: entry.pid, pgid: entry.pgid, startTime: entry.startTime });
+  }
+  return [...byToken].map(([token, groups]) => ({ token, groups }));
+}
+
+/** Creates the core's `reap`: one reap per owner, its promise shared by everyone who waits on it. */
+export function createReaper(core: () => Core): (owner: Owner, reason: string) => Promise<void> {
+  return (owner, reason) => {
+    if (owner.reaping) return owner.reaping;
+    const c = core();
+    const targets = killTargetsOf(c, owner).filter((target) => target.groups.length > 0 || target.token !== null);
+    owner.reaping = (async () => {
+      try {
+        if (targets.length > 0) await c.effects.kill(targets);
+      } catch (error) {
+        c.log(`reaping pid ${owner.pid}: kill failed: ${(error as Error).message}`);
+      } finally {
+        free(c, owner, reason);
+      }
+    })();
+    return owner.reaping;
+  };
+}
+
+function free(core: Core, owner: Owner, reason: string): void {
+  const state = core.state;
+  const { registry, removed } = removeLeases(state.registry, (lease) => lease.owner === owner.id);
+  state.registry = registry;
+  const stacks = state.stacksOf(owner.id).map((stack) => stack.registration.id);
+  for (const id of stacks) state.stacks.delete(id);
+  let processes = 0;
+  for (const [key, entry] of state.processes) {
+    if (entry.owner !== owner.id) continue;
+    state.processes.delete(key);
+    processes++;
+  }
+  state.owners.delete(owner.id);
+  core.persist();
+  const ports = removed.map((lease) => lease.port).sort((a, b) => a - b);
+  core.log(
+    `reaped ${owner.kind} pid ${owner.pid} (${reason}): freed ports [${ports.join(', ')}]` +
+      `${stacks.length > 0 ? `, stacks [${stacks.join(', ')}]` : ''}, killed what remained of ${processes} process(es)`,
+  );
+}

@@ -1,0 +1,132 @@
+/**
+ * Which program holds a TCP port, for error messages and `styxy check`. Linux: the listening
+ * socket's inode from /proc/net/tcp and tcp6, then the process whose /proc/<pid>/fd links to
+ * it. Elsewhere: `lsof`, when installed. Either way the answer may be "unknown" (another user's
+ * process, no lsof): the port is still reported as taken.
+ */
+import { execFile } from 'node:child_process';
+import { readdir, readFile, readlink } from 'node:fs/promises';
+
+export interface ProcessHolder {
+  readonly pid: number | null;
+  readonly command: string | null;
+  /** The address it listens on (`127.0.0.1`, `::`), when known. */
+  readonly address: string | null;
+}
+
+export interface ListeningSocket {
+  readonly address: string;
+  readonly port: number;
+  readonly inode: number;
+}
+
+const LISTEN = '0A';
+
+/** Decodes /proc/net/tcp's hex address (IPv4: one little-endian word; IPv6: four). */
+export function decodeProcAddress(hex: string): string {
+  if (hex.length === 8) {
+    const bytes = Buffer.from(hex, 'hex').reverse();
+    return [...bytes].join('.');
+  }
+  const words: string[] = [];
+  for (let i = 0; i < 32; i += 8)
+    words.push(
+      Buffer.from(hex.slice(i, i + 8), 'hex')
+        .reverse()
+        .toString('hex'),
+    );
+  const groups = words
+    .join('')
+    .match(/.{4}/g)!
+    .map((group) => group.replace(/^0{1,3}/, ''));
+  const mapped = groups.slice(0, 5).every((g) => g === '0') && groups[5] === 'ffff';
+  if (mapped) return `::ffff:${decodeProcAddress(hex.slice(24))}`;
+  return compressIpv6(groups);
+}
+
+/** RFC 5952: the longest run of two or more zero groups becomes `::`. */
+function compressIpv6(groups: readonly string[]): string {
+  let best = { at: -1, length: 0 };
+  for (let i = 0; i < groups.length; ) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < groups.length && groups[j] === '0') j++;
+    if (j - i > best.length) best = { at: i, length: j - i };
+    i = j;
+  }
+  if (best.length < 2) return groups.join(':');
+  return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.length).join(':')}`;
+}
+
+/** Listening sockets of a /proc/net/tcp{,6} table. */
+export function parseProcNetTcp(text: string): ListeningSocket[] {
+  const result: ListeningSocket[] = [];
+  for (const line of text.split('\n').slice(1)) {
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 10 || fields[3] !== LISTEN) continue;
+    const [address, portHex] = fields[1]!.split(':');
+    if (!address || !portHex) continue;
+    result.push({ address: decodeProcAddress(address), port: Number.parseInt(portHex, 16), inode: Number(fields[9]) });
+  }
+  return result;
+}
+
+async function linuxHolder(port: number): Promise<ProcessHolder | null> {
+  const sockets: ListeningSocket[] = [];
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    try {
+      sockets.push(...parseProcNetTcp(await readFile(table, 'utf8')).filter((socket) => socket.port === port));
+    } catch {
+      // No IPv6, or no /proc/net.
+    }
+  }
+  if (sockets.length === 0) return null;
+  const inodes = new Map(sockets.filter((s) => s.inode > 0).map((s) => [`socket:[${s.inode}]`, s.address]));
+  for (const name of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(name)) continue;
+    const fds = await readdir(`/proc/${name}/fd`).catch(() => [] as string[]);
+    for (const fd of fds) {
+      const link = await readlink(`/proc/${name}/fd/${fd}`).catch(() => '');
+      const address = inodes.get(link);
+      if (address === undefined) continue;
+      const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+      return { pid: Number(name), command: formatCommand(cmdline.split('\0')), address };
+    }
+  }
+  return { pid: null, command: null, address: sockets[0]!.address };
+}
+
+function lsofHolder(port: number): Promise<ProcessHolder | null> {
+  return new Promise((resolve) => {
+    execFile(
+      'lsof',
+      ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpcn'],
+      { timeout: 3000, encoding: 'utf8' },
+      (error, stdout) => {
+        if (error && !stdout) {
+          resolve(null);
+          return;
+        }
+        const pid = /^p(\d+)$/m.exec(stdout)?.[1];
+        const command = /^c(.+)$/m.exec(stdout)?.[1] ?? null;
+        const address = /^n(.+):\d+$/m.exec(stdout)?.[1] ?? null;
+        resolve(pid ? { pid: Number(pid), command, address } : null);
+      },
+    );
+  });
+}
+
+/** The program listening on `port`, or null when the OS shows none. */
+export function findPortHolder(port: number): Promise<ProcessHolder | null> {
+  return process.platform === 'linux' ? linuxHolder(port) : lsofHolder(port);
+}
+
+/** `node server.js --port 3000`, shortened to fit a message. */
+export function formatCommand(argv: readonly string[], max = 120): string | null {
+  const text = argv.filter((part) => part.length > 0).join(' ');
+  if (text.length === 0) return null;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

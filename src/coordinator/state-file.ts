@@ -1,0 +1,166 @@
+/**
+ * `$STYXY_HOME/state.json`: owners, stacks, leases, reported processes and sticky ports, so that
+ * a restarted coordinator knows what live supervisors hold and what dead ones left behind.
+ * Written atomically (temp file, fsync, rename, fsync of the folder): a crash leaves the old
+ * file or the new one, never half of one. A file that cannot be read as state is moved aside
+ * (`state.json.corrupt-<time>`) and the coordinator starts empty.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { port, serviceSnapshot, stackRegistration } from '../protocol/coordinator-api.js';
+
+const FORMAT = 1;
+
+const ownerSchema = z.looseObject({
+  id: z.string().min(1),
+  pid: z.number().int().positive(),
+  startTime: z.string().nullable(),
+  kind: z.string(),
+  cwd: z.string(),
+  runTokens: z.array(z.string()).default([]),
+});
+
+const stateSchema = z.looseObject({
+  format: z.literal(FORMAT),
+  savedAt: z.number(),
+  owners: z.array(ownerSchema),
+  stacks: z.array(
+    z.looseObject({
+      owner: z.string(),
+      registration: stackRegistration,
+      since: z.number(),
+      phase: z.enum(['starting', 'running', 'stopping', 'stopped', 'failed']),
+      services: z.array(serviceSnapshot),
+    }),
+  ),
+  leases: z.array(
+    z.looseObject({
+      port,
+      type: z.string().nullable(),
+      service: z.string(),
+      portName: z.string(),
+      stackId: z.string().nullable(),
+      owner: z.string(),
+      since: z.number(),
+      stickyKey: z.string(),
+    }),
+  ),
+  processes: z.array(
+    z.looseObject({
+      owner: z.string(),
+      stackId: z.string().nullable(),
+      service: z.string(),
+      pid: z.number().int().positive(),
+      pgid: z.number().int().nonnegative(),
+      startTime: z.string().nullable(),
+      runToken: z.string().nullable(),
+    }),
+  ),
+  sticky: z.array(z.looseObject({ key: z.string(), port, type: z.string().nullable(), at: z.number() })),
+});
+
+export type PersistedState = z.infer<typeof stateSchema>;
+export type PersistedOwner = PersistedState['owners'][number];
+export type PersistedStack = PersistedState['stacks'][number];
+export type PersistedProcess = PersistedState['processes'][number];
+
+export type LoadResult =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'loaded'; readonly state: PersistedState }
+  | { readonly kind: 'corrupt'; readonly reason: string; readonly movedTo: string | null };
+
+/** Why `text` is not a state file, or null when it is one (read-only: for `styxy doctor`). */
+export function stateProblem(text: string): string | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return `not JSON: ${(error as Error).message}`;
+  }
+  const parsed = stateSchema.safeParse(json);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  return `not a state file: ${issue?.path.join('.') || '(root)'}: ${issue?.message}`;
+}
+
+/** Reads the state file; a corrupt one is renamed aside (never deleted: it may help a bug report). */
+export function loadState(file: string, now: Date = new Date()): LoadResult {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    return setAside(file, `unreadable: ${(error as Error).message}`, now);
+  }
+  const problem = stateProblem(text);
+  if (problem !== null) return setAside(file, problem, now);
+  return { kind: 'loaded', state: stateSchema.parse(JSON.parse(text)) };
+}
+
+function setAside(file: string, reason: string, now: Date): LoadResult {
+  const movedTo = `${file}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    renameSync(file, movedTo);
+    return { kind: 'corrupt', reason, movedTo };
+  } catch {
+    return { kind: 'corrupt', reason, movedTo: null };
+  }
+}
+
+export function serializeState(state: Omit<PersistedState, 'format'>): string {
+  return `${JSON.stringify({ format: FORMAT, ...state })}\n`;
+}
+
+let sequence = 0;
+function tempName(file: string): string {
+  return `${file}.tmp-${process.pid}-${++sequence}`;
+}
+
+/** Atomic write, off the event loop's critical path (async fs). */
+export async function writeStateFile(file: string, text: string): Promise<void> {
+  const temp = tempName(file);
+  const handle = await open(temp, 'w', 0o600);
+  try {
+    await handle.writeFile(text);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await rename(temp, file);
+  await syncFolder(dirname(file));
+}
+
+/** The same, synchronously: for the last write on the way out. */
+export function writeStateFileSync(file: string, text: string): void {
+  const temp = tempName(file);
+  const fd = openSync(temp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+  try {
+    const dir = openSync(dirname(file), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
+  } catch {}
+}
+
+/** Makes the rename durable. Not every system lets a folder be fsynced; that is not an error. */
+async function syncFolder(dir: string): Promise<void> {
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {}
+}

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * The version of the coordinator's wire protocol (methods, params and results in
+ * coordinator-api.ts). Bump it on any change an older peer would misread; a client and a
+ * coordinator of different versions refuse each other at hello and tell the user to run
+ * `styxy daemon stop` (the next command starts a coordinator of its own version).
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** Styxy's package version (from package.json, two folders up from both src/ and dist/). */
+export const STYXY_VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;

@@ -1,0 +1,61 @@
+// Types for the parts of node-ipc 14.0.0 that src/transport/ipc.ts uses (the package ships none).
+declare module 'node-ipc' {
+  import type { Socket } from 'node:net';
+
+  // Handlers receive different arguments per event; callers annotate them.
+  // biome-ignore lint/suspicious/noExplicitAny: node-ipc passes event-specific arguments
+  type Handler = (...args: any[]) => void;
+
+  interface Emitter {
+    on(type: string, handler: Handler): this;
+    off(type?: string, handler?: Handler | '*'): this;
+  }
+
+  export interface IpcConfig {
+    appspace: string;
+    socketRoot: string;
+    id: string;
+    encoding: BufferEncoding;
+    parser: 'raw' | 'fast' | 'guarded' | 'assured';
+    unlink: boolean;
+    maxMessageSize: number;
+    maxPendingBytes: number;
+    maxEventNameLength: number;
+    messageTimeout: number;
+    silent: boolean;
+    logPayloads: boolean;
+    logger: (...args: unknown[]) => void;
+    maxConnections: number;
+    retry: number;
+    maxRetries: number;
+    stopRetrying: boolean;
+    readableAll: boolean;
+    writableAll: boolean;
+    secureSocketRoot: boolean;
+  }
+
+  export interface IpcServer extends Emitter {
+    start(): void;
+    stop(): void;
+    emit(socket: Socket, type: string, data: unknown): boolean;
+    server: import('node:net').Server | false;
+  }
+
+  export interface IpcClient extends Emitter {
+    emit(type: string, data: unknown): boolean;
+    socket: Socket | false;
+  }
+
+  export class IPCModule {
+    config: IpcConfig;
+    of: Record<string, IpcClient>;
+    server: IpcServer | false;
+    serve(path: string, callback?: () => void): void;
+    connectTo(id: string, path: string, callback?: () => void): void;
+    disconnect(id: string): void;
+  }
+
+  export class IPCProtocolError extends Error {
+    code: string;
+  }
+}

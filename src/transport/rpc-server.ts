@@ -1,0 +1,253 @@
+/**
+ * A request/reply server over ipc.ts: validates every frame at the edge, requires a hello with
+ * the protocol version first, runs each connection's requests in order, and answers every
+ * request, whatever it holds. Nothing a peer sends can throw out of here: a broken frame gets an
+ * error reply and its connection closed; a bad request gets an error reply.
+ */
+import type { Socket } from 'node:net';
+import type { z } from 'zod';
+import { isStyxyError, StyxyError } from '../protocol/errors.js';
+import {
+  badRequest,
+  EVENT,
+  errorReply,
+  HELLO,
+  okReply,
+  REPLY,
+  REQUEST,
+  type Reply,
+  type RequestId,
+} from './envelope.js';
+import { describeIssues, helloVersionSchema, requestIdSchema, requestSchema } from './envelope-schemas.js';
+import { type IpcLimits, listenIpc } from './ipc.js';
+
+/** Requests queued on one connection before new ones are refused. */
+const MAX_QUEUED = 256;
+
+/** One connected peer, as handlers see it. */
+export interface Peer {
+  /** Unique within this server's life. */
+  readonly id: number;
+  readonly closed: boolean;
+  /** Pushes an event to this peer. False when it could not be sent. */
+  send(event: string, data: unknown): boolean;
+  /** Closes the connection once what was sent is flushed. */
+  close(): void;
+}
+
+export interface RpcMethod<Session, Params = unknown> {
+  readonly params: z.ZodType<Params>;
+  readonly handle: (params: Params, session: Session, peer: Peer) => unknown;
+}
+
+/** Builds a method entry with its params type inferred from the schema. */
+export function method<Session, Params>(
+  params: z.ZodType<Params>,
+  handle: (params: Params, session: Session, peer: Peer) => unknown,
+): RpcMethod<Session> {
+  return { params, handle } as RpcMethod<Session>;
+}
+
+export interface RpcServerOptions<Session> {
+  readonly socketPath: string;
+  readonly protocolVersion: number;
+  /** The error answered to a hello of another protocol version (the connection then closes). */
+  readonly mismatch: (peerVersion: number | null) => StyxyError;
+  /** Accepts a hello (its full params) and returns the session and the hello's result. */
+  readonly hello: (params: unknown, peer: Peer) => Promise<{ session: Session; result: object }>;
+  readonly methods: Readonly<Record<string, RpcMethod<Session>>>;
+  /** A peer's connection closed; `session` is null when it never finished its hello. */
+  readonly onDisconnect?: (session: Session | null, peer: Peer) => void;
+  /** Protocol violations and handler bugs, for the log. */
+  readonly log: (line: string) => void;
+  readonly limits?: IpcLimits;
+}
+
+export interface RpcServer {
+  readonly connections: number;
+  /** Every peer that finished its hello. */
+  peers(): Peer[];
+  close(): void;
+}
+
+interface Connection<Session> {
+  readonly peer: Peer;
+  readonly socket: Socket;
+  session: Session | null;
+  /** Resolves when the previous request of this connection is done (requests run in order). */
+  tail: Promise<void>;
+  readonly queued: Set<RequestId>;
+  closed: boolean;
+  /** Set by a reply that ends the conversation (a version mismatch, no hello). */
+  closeAfterReply: boolean;
+}
+
+export async function serveRpc<Session>(options: RpcServerOptions<Session>): Promise<RpcServer> {
+  const connections = new Map<Socket, Connection<Session>>();
+  let nextPeerId = 1;
+  const log = (line: string) => {
+    try {
+      options.log(line);
+    } catch {
+      // A log that cannot be written must not take the server down.
+    }
+  };
+
+  const server = await listenIpc(
+    options.socketPath,
+    {
+      onConnect(socket) {
+        const connection: Connection<Session> = {
+          peer: {
+            id: nextPeerId++,
+            get closed() {
+              return connection.closed;
+            },
+            send: (event, data) => server.send(socket, EVENT, { event, data }),
+            close: () => endSocket(socket),
+          },
+          socket,
+          session: null,
+          tail: Promise.resolve(),
+          queued: new Set(),
+          closed: false,
+          closeAfterReply: false,
+        };
+        connections.set(socket, connection);
+      },
+      onMessage(type, data, socket) {
+        const connection = connections.get(socket);
+        // Once refused, the rest of what the peer sent is not read.
+        if (!connection || connection.closed || socket.writableEnded) return;
+        if (type !== REQUEST) {
+          refuse(connection, null, `unknown message type "${type.slice(0, 64)}": expected "${REQUEST}"`);
+          return;
+        }
+        receive(connection, data);
+      },
+      onClose(socket) {
+        const connection = connections.get(socket);
+        if (!connection) return;
+        connections.delete(socket);
+        connection.closed = true;
+        options.onDisconnect?.(connection.session, connection.peer);
+      },
+      onPeerError(error) {
+        log(`peer dropped: ${(error as { code?: string }).code ?? 'error'}: ${error.message}`);
+      },
+      onBug(error) {
+        log(`bug in a socket handler: ${error instanceof Error ? error.stack : String(error)}`);
+      },
+    },
+    options.limits,
+  );
+
+  function send(connection: Connection<Session>, reply: Reply): void {
+    const socket = connection.socket;
+    if (connection.closed || socket.destroyed || socket.writableEnded) return;
+    if (server.send(socket, REPLY, reply)) return;
+    if (socket.destroyed) return;
+    // The reply could not be encoded (over the frame cap): say so instead.
+    const tooLarge = badRequest('the reply is larger than the largest message allowed');
+    server.send(socket, REPLY, errorReply(reply.id, new StyxyError('STYXY_INTERNAL', tooLarge.message)));
+  }
+
+  /** Answers a frame that breaks the envelope and closes the connection: the peer is broken. */
+  function refuse(connection: Connection<Session>, id: RequestId | null, message: string): void {
+    log(`peer ${connection.peer.id}: ${message}; closing its connection`);
+    send(connection, errorReply(id, badRequest(message)));
+    endSocket(connection.socket);
+  }
+
+  function receive(connection: Connection<Session>, data: unknown): void {
+    const envelope = requestSchema.safeParse(data);
+    if (!envelope.success) {
+      const withId = requestIdSchema.safeParse(data);
+      const id = withId.success ? withId.data.id : null;
+      refuse(connection, id, `malformed request: ${describeIssues(envelope.error)}`);
+      return;
+    }
+    const { id, method: name, params } = envelope.data;
+    if (connection.queued.has(id)) {
+      send(connection, errorReply(id, badRequest(`request id ${JSON.stringify(id)} is already in flight`)));
+      return;
+    }
+    if (connection.queued.size >= MAX_QUEUED) {
+      send(connection, errorReply(id, badRequest(`more than ${MAX_QUEUED} requests in flight on one connection`)));
+      return;
+    }
+    connection.queued.add(id);
+    connection.tail = connection.tail.then(async () => {
+      try {
+        send(connection, await answer(connection, name, params, id));
+        if (connection.closeAfterReply) endSocket(connection.socket);
+      } catch (error) {
+        log(`bug answering ${name}: ${error instanceof Error ? error.stack : String(error)}`);
+      } finally {
+        connection.queued.delete(id);
+      }
+    });
+  }
+
+  async function answer(connection: Connection<Session>, name: string, params: unknown, id: RequestId): Promise<Reply> {
+    if (connection.closed) return errorReply(id, badRequest('connection closed'));
+    try {
+      if (name === HELLO) return await hello(connection, params, id);
+      const session = connection.session;
+      if (session === null) {
+        connection.closeAfterReply = true;
+        return errorReply(id, badRequest(`the first request must be "${HELLO}" (got "${name}")`));
+      }
+      const entry = Object.hasOwn(options.methods, name) ? options.methods[name] : undefined;
+      if (!entry) return errorReply(id, badRequest(`unknown method "${name}"`, { method: name }));
+      const parsed = entry.params.safeParse(params ?? {});
+      if (!parsed.success) {
+        return errorReply(id, badRequest(`invalid params for "${name}": ${describeIssues(parsed.error)}`));
+      }
+      return okReply(id, await entry.handle(parsed.data, session, connection.peer));
+    } catch (error) {
+      if (isStyxyError(error)) return errorReply(id, error);
+      log(`bug in "${name}": ${error instanceof Error ? error.stack : String(error)}`);
+      return errorReply(id, new StyxyError('STYXY_INTERNAL', `internal error in "${name}": ${String(error)}`));
+    }
+  }
+
+  async function hello(connection: Connection<Session>, params: unknown, id: RequestId): Promise<Reply> {
+    if (connection.session !== null) return errorReply(id, badRequest(`"${HELLO}" was already said`));
+    const version = helloVersionSchema.safeParse(params);
+    const peerVersion = version.success ? version.data.protocol : null;
+    if (peerVersion !== options.protocolVersion) {
+      connection.closeAfterReply = true;
+      return errorReply(id, options.mismatch(peerVersion));
+    }
+    const { session, result } = await options.hello(params, connection.peer);
+    if (connection.closed) {
+      // Gone while we said hello: let the owner of the session know it is already disconnected.
+      options.onDisconnect?.(session, connection.peer);
+      return errorReply(id, badRequest('connection closed'));
+    }
+    connection.session = session;
+    return okReply(id, { protocol: options.protocolVersion, ...result });
+  }
+
+  return {
+    get connections() {
+      return connections.size;
+    },
+    peers() {
+      return [...connections.values()].filter((c) => c.session !== null && !c.closed).map((c) => c.peer);
+    },
+    close() {
+      server.close();
+    },
+  };
+}
+
+/** Half-closes after flushing, and destroys if the peer does not close within a second. */
+function endSocket(socket: Socket): void {
+  if (socket.destroyed) return;
+  socket.end();
+  const timer = setTimeout(() => socket.destroy(), 1000);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}

@@ -1,0 +1,193 @@
+/**
+ * The generic request/reply transport over a real Unix socket: a toy server in this process,
+ * real clients (ours, and raw sockets writing node-ipc frames by hand).
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { StyxyError } from '../../../src/protocol/errors.js';
+import { connectRpc } from '../../../src/transport/rpc-client.js';
+import { method, type RpcServer, serveRpc } from '../../../src/transport/rpc-server.js';
+import { waitFor } from '../../helpers/wait.js';
+
+let dir: string;
+let socketPath: string;
+let server: RpcServer;
+const disconnects: (string | null)[] = [];
+const logs: string[] = [];
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'styxy-rpc-'));
+  socketPath = join(dir, 'sock', 'test.sock');
+  disconnects.length = 0;
+  logs.length = 0;
+  let calls = 0;
+  server = await serveRpc<string>({
+    socketPath,
+    protocolVersion: 7,
+    mismatch: (peer) => new StyxyError('STYXY_PROTOCOL_MISMATCH', `server speaks 7, peer ${peer}`, { hint: 'restart' }),
+    hello: async (params) => ({ session: String((params as { name?: string }).name ?? 'anon'), result: { hi: true } }),
+    methods: {
+      echo: method(z.looseObject({ value: z.unknown() }), (params, session) => ({ value: params.value, session })),
+      add: method(z.looseObject({ a: z.number(), b: z.number() }), (params) => params.a + params.b),
+      slow: method(z.looseObject({ ms: z.number() }), async (params) => {
+        await new Promise((resolve) => setTimeout(resolve, params.ms));
+        return ++calls;
+      }),
+      boom: method(z.looseObject({}), () => {
+        throw new Error('kaboom');
+      }),
+      big: method(z.looseObject({}), () => 'x'.repeat(2 * 1024 * 1024)),
+      push: method(z.looseObject({}), (_params, _session, peer) => peer.send('tick', { n: 1 })),
+    },
+    onDisconnect: (session) => disconnects.push(session),
+    log: (line) => logs.push(line),
+  });
+});
+
+afterEach(() => {
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const closed = () => new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', 'closed');
+const client = (name = 'a', version = 7) =>
+  connectRpc({ socketPath, protocolVersion: version, hello: { name }, closedError: closed });
+
+/** A raw socket speaking node-ipc frames by hand. */
+function raw(): Promise<{ socket: Socket; replies: unknown[]; ended: Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ path: socketPath });
+    const replies: unknown[] = [];
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (text: string) => {
+      buffer += text;
+      let at = buffer.indexOf('\f');
+      while (at >= 0) {
+        replies.push(JSON.parse(buffer.slice(0, at)));
+        buffer = buffer.slice(at + 1);
+        at = buffer.indexOf('\f');
+      }
+    });
+    const ended = new Promise<void>((done) => socket.once('close', () => done()));
+    socket.once('connect', () => resolve({ socket, replies, ended }));
+    socket.once('error', reject);
+  });
+}
+const frame = (type: string, data: unknown) => `${JSON.stringify({ type, data })}\f`;
+
+describe('rpc transport', () => {
+  it('says hello, answers requests by id, pushes events; the socket folder is owner-only', async () => {
+    const events: unknown[] = [];
+    const { client: c, hello } = await connectRpc({
+      socketPath,
+      protocolVersion: 7,
+      hello: { name: 'ann' },
+      closedError: closed,
+      onEvent: (event, data) => events.push({ event, data }),
+    });
+    expect(hello).toEqual({ protocol: 7, hi: true });
+    expect(await Promise.all([c.request('add', { a: 1, b: 2 }), c.request('echo', { value: [1] })])).toEqual([
+      3,
+      { value: [1], session: 'ann' },
+    ]);
+    await c.request('push');
+    await waitFor(() => events.length === 1);
+    expect(events).toEqual([{ event: 'tick', data: { n: 1 } }]);
+    expect(statSync(join(dir, 'sock')).mode & 0o777).toBe(0o700);
+    c.close();
+    await waitFor(() => disconnects.includes('ann'));
+  });
+
+  it('answers bad requests with coded errors and keeps the connection', async () => {
+    const { client: c } = await client();
+    await expect(c.request('nope')).rejects.toMatchObject({
+      code: 'STYXY_BAD_REQUEST',
+      message: 'unknown method "nope"',
+    });
+    await expect(c.request('add', { a: 'x', b: 2 })).rejects.toMatchObject({
+      code: 'STYXY_BAD_REQUEST',
+      message: expect.stringMatching(/invalid params for "add": a: /),
+    });
+    await expect(c.request('boom')).rejects.toMatchObject({ code: 'STYXY_INTERNAL' });
+    await expect(c.request('big')).rejects.toMatchObject({ message: expect.stringMatching(/larger than the largest/) });
+    await expect(c.request('hello', { protocol: 7 })).rejects.toMatchObject({ message: '"hello" was already said' });
+    expect(await c.request('add', { a: 2, b: 2 })).toBe(4);
+    c.close();
+  });
+
+  it('refuses another protocol version with the mismatch error, and closes', async () => {
+    await expect(client('old', 6)).rejects.toMatchObject({
+      code: 'STYXY_PROTOCOL_MISMATCH',
+      message: 'server speaks 7, peer 6',
+      hint: 'restart',
+    });
+  });
+
+  it('runs one connection in order, even when a slow request comes first', async () => {
+    const { client: c } = await client();
+    const results = await Promise.all([c.request('slow', { ms: 50 }), c.request('slow', { ms: 0 })]);
+    expect(results).toEqual([1, 2]);
+    c.close();
+  });
+
+  it('requires hello first; answers colliding ids; survives broken frames', async () => {
+    const first = await raw();
+    first.socket.write(frame('request', { id: 1, method: 'add', params: { a: 1, b: 1 } }));
+    await first.ended;
+    expect(first.replies).toEqual([
+      {
+        type: 'reply',
+        data: {
+          id: 1,
+          ok: false,
+          error: expect.objectContaining({ message: expect.stringMatching(/first request must be "hello"/) }),
+        },
+      },
+    ]);
+
+    const second = await raw();
+    second.socket.write(frame('request', { id: 1, method: 'hello', params: { protocol: 7, name: 'raw' } }));
+    second.socket.write(frame('request', { id: 2, method: 'slow', params: { ms: 30 } }));
+    second.socket.write(frame('request', { id: 2, method: 'add', params: { a: 1, b: 1 } }));
+    await waitFor(() => second.replies.length === 3);
+    // The collision is answered at once, the others in order.
+    const data = second.replies.map((r) => (r as { data: { id: number; ok: boolean } }).data);
+    expect(data).toEqual([
+      expect.objectContaining({
+        id: 2,
+        ok: false,
+        error: expect.objectContaining({ message: 'request id 2 is already in flight' }),
+      }),
+      expect.objectContaining({ id: 1, ok: true }),
+      expect.objectContaining({ id: 2, ok: true }),
+    ]);
+    // A frame of the wrong type: answered with id null, then the connection is closed.
+    second.socket.write(frame('shout', { id: 3 }));
+    await second.ended;
+    expect(second.replies.at(-1)).toMatchObject({ data: { id: null, ok: false } });
+
+    for (const garbage of [
+      'not json\f',
+      '[1,2]\f',
+      `${JSON.stringify({ type: 'connect', data: {} })}\f`,
+      Buffer.alloc(64, 0),
+    ]) {
+      const peer = await raw();
+      peer.socket.write(garbage);
+      if (typeof garbage === 'string') await peer.ended;
+      else peer.socket.destroy();
+    }
+    const huge = await raw();
+    huge.socket.write('x'.repeat(1024 * 1024 + 10)); // no delimiter: over the frame cap
+    await huge.ended;
+
+    const { client: c } = await client();
+    expect(await c.request('add', { a: 20, b: 22 })).toBe(42);
+    c.close();
+  });
+});

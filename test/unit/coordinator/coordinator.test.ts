@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import type { Lease, LeaseInfo, StackRegistration } from '../../../src/client/api.js';
+import { isStyxyError } from '../../../src/protocol/errors.js';
+import { type FakeClient, fakeCoordinator, portRequest as req } from '../../helpers/fake-coordinator.js';
+
+function registration(client: FakeClient, id = 'shop-default-1', name = 'default'): StackRegistration {
+  return {
+    id,
+    name,
+    project: 'shop',
+    root: '/work/shop',
+    configFile: '/work/shop/styxy.config.ts',
+    pid: client.pid,
+    detached: false,
+    controlSocket: null,
+    runToken: 'tokentoken1234',
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<{ code: string; message: string; hint?: string }> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isStyxyError(error))
+      return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
+    throw error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('coordinator (in-process, fake effects)', () => {
+  it('leases all or nothing, and names the holder of a taken fixed port', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    const b = await fake.connect();
+    const leases = await a.call<Lease[]>('reserve', {
+      requests: [req('web', 'PORT', 'dev'), req('web', 'HMR', 'dev')],
+    });
+    expect(leases.map((l) => l.port)).toEqual([3000, 3001]);
+    const failed = await rejection(
+      b.call('reserve', { requests: [req('api', 'PORT', 'dev'), req('db', 'PORT', null, { fixed: 3001 })] }),
+    );
+    expect(failed.code).toBe('STYXY_PORT_TAKEN');
+    expect(failed.message).toContain('port 3001 for "db" (PORT) is held by `styxy run` of web');
+    expect(failed.message).toContain(`pid ${a.pid}`);
+    expect(failed.hint).toContain('styxy check 3001');
+    // Nothing of b's batch was leased (3002 stays free).
+    expect((await b.call<LeaseInfo[]>('listLeases')).map((l) => l.port)).toEqual([3000, 3001]);
+  });
+
+  it('says which program holds a fixed port, and what filled a range', async () => {
+    const fake = fakeCoordinator({ types: { api: [8000, 8001] } });
+    const a = await fake.connect();
+    fake.busy.add(8000);
+    const fixed = await rejection(a.call('reserve', { requests: [req('db', 'PORT', null, { fixed: 8000 })] }));
+    expect(fixed.message).toBe('port 8000 for "db" (PORT) is in use by another program: pid 4242 (foreign-server)');
+    await a.call('reserve', { requests: [req('web', 'PORT', 'api')] });
+    const full = await rejection(a.call('reserve', { requests: [req('web2', 'PORT', 'api')] }));
+    expect(full.code).toBe('STYXY_RANGE_EXHAUSTED');
+    expect(full.message).toContain("type api's range 8000–8001");
+    expect(full.message).toContain('1 leased');
+    expect(full.message).toContain('1 in use by other programs (8000)');
+    const unknown = await rejection(a.call('reserve', { requests: [req('web', 'PORT', 'nope')] }));
+    expect(unknown.code).toBe('STYXY_UNKNOWN_TYPE');
+    expect(unknown.hint).toContain('known types: api');
+  });
+
+  it('gives a key its sticky port back next time', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    await a.call('reserve', { requests: [req('other', 'PORT', 'dev')] }); // 3000
+    const first = await a.call<Lease[]>('reserve', { requests: [req('web', 'PORT', 'dev')] }); // 3001
+    await a.call('release', {});
+    const again = await a.call<Lease[]>('reserve', { requests: [req('web', 'PORT', 'dev')] });
+    expect(again[0]!.port).toBe(first[0]!.port);
+  });
+
+  it('resumes an owner only with its token, its own pid and start time', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    await a.call('reserve', { requests: [req('web', 'PORT', 'dev')] });
+    a.peer.close();
+    const resumed = await fake.connect(a.pid, a.token);
+    expect(resumed.resumed).toBe(true);
+    expect(resumed.owner).toBe(a.owner);
+    const other = await fake.connect(undefined, a.token); // another process presenting the token
+    expect(other.resumed).toBe(false);
+    expect(other.owner).not.toBe(a.owner);
+    await other.call('release', {}); // releases nothing of a's
+    expect(fake.state.registry.leases.get(3000)?.owner).toBe(a.owner.id);
+  });
+
+  it('keeps a detached owner while its process lives, reaps it once dead', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    await a.call('registerStack', { registration: registration(a) });
+    await a.call('reserve', { stackId: 'shop-default-1', requests: [req('web', 'PORT', 'dev')] });
+    const child = fake.spawnPid();
+    await a.call('reportProcess', { stackId: 'shop-default-1', service: 'web', pid: child, pgid: child });
+    a.peer.close();
+    fake.coordinator.sweep();
+    await fake.settle();
+    expect(fake.state.registry.leases.size).toBe(1);
+    expect(fake.kills).toEqual([]);
+    fake.killPid(a.pid);
+    fake.coordinator.sweep();
+    await fake.settle();
+    expect(fake.state.registry.leases.size).toBe(0);
+    expect(fake.state.stacks.size).toBe(0);
+    expect(fake.kills).toEqual([
+      [{ token: 'tokentoken1234', groups: [{ pid: child, pgid: child, startTime: `start-${child}` }] }],
+    ]);
+    expect(fake.logs.join('\n')).toMatch(/reaped supervisor pid \d+ .*freed ports \[3000\]/);
+  });
+
+  it('reaps at once when the connection closes after the process died', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect(undefined, undefined, 'run');
+    await a.call('reserve', { requests: [req('sh', 'PORT', 'dev')], runToken: 'runtoken12345' });
+    fake.killPid(a.pid);
+    a.peer.close();
+    await fake.settle();
+    expect(fake.state.registry.leases.size).toBe(0);
+    expect(fake.kills[0]).toEqual([{ token: 'runtoken12345', groups: [] }]);
+  });
+
+  it('refuses a second live stack with the same id, naming its pid; takes over a dead one', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    const b = await fake.connect();
+    await a.call('registerStack', { registration: registration(a) });
+    const refused = await rejection(b.call('registerStack', { registration: registration(b) }));
+    expect(refused.code).toBe('STYXY_STACK_RUNNING');
+    expect(refused.message).toBe(`stack shop/default is already running (pid ${a.pid})`);
+    expect(refused.hint).toContain('styxy attach');
+    a.peer.close(); // detached but alive: still running
+    expect((await rejection(b.call('registerStack', { registration: registration(b) }))).code).toBe(
+      'STYXY_STACK_RUNNING',
+    );
+    fake.killPid(a.pid);
+    await b.call('registerStack', { registration: registration(b) });
+    expect(fake.state.stacks.get('shop-default-1')?.owner).toBe(b.owner.id);
+  });
+
+  it("keeps one owner out of another's stacks, leases and processes", async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    const b = await fake.connect();
+    await a.call('registerStack', { registration: registration(a) });
+    const lease = await a.call<Lease[]>('reserve', {
+      stackId: 'shop-default-1',
+      requests: [req('web', 'PORT', 'dev')],
+    });
+    for (const [method, params] of [
+      ['reserve', { stackId: 'shop-default-1', requests: [req('x', 'PORT', 'dev')] }],
+      ['updateStack', { stackId: 'shop-default-1', phase: 'running', services: [] }],
+      ['unregisterStack', { stackId: 'shop-default-1' }],
+      ['reportProcess', { stackId: 'shop-default-1', service: 'web', pid: fake.spawnPid(), pgid: 0 }],
+    ] as const) {
+      expect((await rejection(b.call(method, params))).code).toBe('STYXY_NOT_OWNER');
+    }
+    await b.call('release', { ports: [lease[0]!.port] });
+    expect(fake.state.registry.leases.get(lease[0]!.port)?.owner).toBe(a.owner.id);
+    expect((await rejection(b.call('registerStack', { registration: registration(a) }))).code).toBe(
+      'STYXY_BAD_REQUEST',
+    );
+  });
+
+  it("never records the owner's own process group (the user's shell job)", async () => {
+    const fake = fakeCoordinator();
+    const shellJob = 77;
+    const owner = fake.spawnPid(shellJob);
+    const a = await fake.connect(owner, undefined, 'run');
+    const child = fake.spawnPid(shellJob);
+    await a.call('reportProcess', {
+      stackId: null,
+      service: 'vim',
+      pid: child,
+      pgid: shellJob,
+      runToken: 'runtoken12345',
+    });
+    const entry = [...fake.state.processes.values()][0]!;
+    expect(entry.pgid).toBe(child);
+    expect((await rejection(a.call('reportProcess', { stackId: null, service: 'x', pid: owner, pgid: 0 }))).code).toBe(
+      'STYXY_BAD_REQUEST',
+    );
+    const gone = await a.call<{ recorded: boolean }>('reportProcess', {
+      stackId: null,
+      service: 'x',
+      pid: 99_999,
+      pgid: 0,
+    });
+    expect(gone.recorded).toBe(false);
+  });
+
+  it('reclaim re-grants what is free, reports what another owner took, and drops what the client gave up', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    const b = await fake.connect();
+    await b.call('reserve', { requests: [req('b', 'PORT', null, { fixed: 3002 })] });
+    await a.call('reserve', { requests: [req('stale', 'PORT', null, { fixed: 3005 })] });
+    const lease = (port: number) => ({
+      port,
+      type: 'dev',
+      service: 'web',
+      portName: `P${port}`,
+      stackId: null,
+      since: 5,
+    });
+    const result = await a.call<{ lostPorts: { port: number }[]; lostStacks: unknown[] }>('reclaim', {
+      stacks: [],
+      leases: [lease(3001), lease(3002)],
+      processes: [],
+      runTokens: [],
+    });
+    expect(result.lostPorts.map((lost) => lost.port)).toEqual([3002]);
+    const mine = [...fake.state.registry.leases.values()].filter((l) => l.owner === a.owner.id).map((l) => l.port);
+    expect(mine).toEqual([3001]); // 3005 dropped: the client no longer holds it
+  });
+
+  it('reclaims a stack unless another live owner took it', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    const b = await fake.connect();
+    await b.call('registerStack', { registration: registration(b, 'taken-default-1') });
+    const result = await a.call<{ lostStacks: { stackId: string; pid: number }[] }>('reclaim', {
+      stacks: [
+        { registration: registration(a), phase: 'running', services: [] },
+        { registration: registration(a, 'taken-default-1') },
+      ],
+      leases: [{ port: 3000, type: 'dev', service: 'web', portName: 'PORT', stackId: 'shop-default-1', since: 1 }],
+      processes: [],
+      runTokens: [],
+    });
+    expect(result.lostStacks).toEqual([{ stackId: 'taken-default-1', pid: b.pid }]);
+    expect(fake.state.stacks.get('shop-default-1')?.phase).toBe('running');
+    expect(fake.state.registry.leases.get(3000)?.stackId).toBe('shop-default-1');
+  });
+});

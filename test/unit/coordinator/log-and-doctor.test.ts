@@ -1,0 +1,69 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkEphemeral, checkHome, checkNode } from '../../../src/cli/doctor/checks.js';
+import { createLog, rateLimited } from '../../../src/coordinator/log.js';
+import { homePaths } from '../../../src/protocol/home.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'styxy-log-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('coordinator log', () => {
+  it('rotates past its size cap, keeping one older file', () => {
+    const file = join(tempDir(), 'coordinator.log');
+    const log = createLog(file, 200);
+    for (let i = 0; i < 10; i++) log(`line ${i} ${'x'.repeat(20)}`);
+    const current = readFileSync(file, 'utf8');
+    const older = readFileSync(`${file}.1`, 'utf8');
+    expect(current.length).toBeLessThanOrEqual(200);
+    expect(current).toContain('line 9');
+    expect(older).not.toContain('line 9');
+    expect(current).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \[\d+\] line/);
+  });
+
+  it('drops lines past the rate limit and says how many', () => {
+    const lines: string[] = [];
+    const log = rateLimited((line) => lines.push(line), 3);
+    for (let i = 0; i < 10; i++) log(`peer ${i}`);
+    expect(lines).toEqual(['peer 0', 'peer 1', 'peer 2']);
+  });
+});
+
+describe('doctor checks', () => {
+  it.each([
+    ['22.13.0', 'ok'],
+    ['24.1.0', 'ok'],
+    ['22.12.9', 'problem'],
+    ['20.19.0', 'problem'],
+  ])('node %s is %s', (version, status) => {
+    expect(checkNode(version).status).toBe(status);
+  });
+
+  it('flags a home others can read, with the command that fixes it', () => {
+    const home = join(tempDir(), 'home');
+    mkdirSync(home, { mode: 0o755 });
+    chmodSync(home, 0o755);
+    const result = checkHome(homePaths(home));
+    expect(result).toMatchObject({ status: 'problem', fix: `chmod 700 ${home}` });
+    chmodSync(home, 0o700);
+    expect(checkHome(homePaths(home)).status).toBe('ok');
+    expect(checkHome(homePaths(join(home, 'missing'))).status).toBe('info');
+  });
+
+  it('names types whose range overlaps the OS ephemeral range', () => {
+    const result = checkEphemeral([
+      { name: 'dev', range: [3000, 3099], description: '' },
+      { name: 'grpc', range: [50_050, 50_099], description: '' },
+    ]);
+    expect(result.status).toBe('problem');
+    expect(result.detail).toContain('grpc (50050–50099)');
+  });
+});
