@@ -58,6 +58,9 @@ export function renderStackUi(view: StackView, options: StackUiOptions): StackUi
       stdout,
       stdin,
       exitOnCtrlC: false,
+      // Ink turns itself non-interactive under CI=true (final frame only); the caller has
+      // already decided that this is a terminal, so believe stdout.
+      interactive: stdout.isTTY === true,
       // Console output from elsewhere would tear a full-screen frame either way; Ink's patch
       // only adds cost. Nothing of ours logs while the UI is up.
       patchConsole: false,

@@ -50,7 +50,7 @@ export function columnsFor(width: number, natural: NaturalWidths): Column[] {
   widths.set('status', STATUS_WIDTH);
   let used = widths.get('name')! + GAP + STATUS_WIDTH;
   for (const { id, min } of OPTIONAL) {
-    if (used + GAP + min > budget) continue;
+    if (used + GAP + min > budget) break; // strictly by importance: no less important column jumps in
     widths.set(id, min);
     used += GAP + min;
   }
