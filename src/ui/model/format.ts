@@ -29,7 +29,7 @@ export function formatUptime(service: ServiceSnapshot, now: number): string {
 export function formatNote(service: ServiceSnapshot): string {
   if (service.detail) return service.detail;
   const exit = service.lastExit;
-  if (!exit || service.pid !== null) return '';
+  if (!exit || service.pid !== null || service.status === 'completed') return '';
   if (exit.signal) return `killed by ${exit.signal}`;
   return `exit code ${exit.code ?? '?'}`;
 }
