@@ -89,7 +89,7 @@ test('shows the stack, follows keys, searches, helps, and q leaves the terminal 
 
   t.send('q');
   expect(await exitStatus(t)).toBe(0);
-  screen = await t.waitForScreen('ui-demo: quit (actions: stopStack)');
+  screen = await t.waitForScreen('ui-demo: quit (actions: stopStack) (react: production)');
   expect(screen).not.toContain('SERVICE');
   expect(modes(t)).toEqual({ alternateScreen: '0', cursorVisible: '1', mouse: '000' });
 });

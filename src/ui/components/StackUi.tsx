@@ -1,4 +1,4 @@
-import { Box, useInput, useWindowSize } from 'ink';
+import { Box, useInput, useStdin, useWindowSize } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StackView } from '../../supervisor/view.js';
 import { useMouseWheel, WHEEL_LINES } from '../hooks/use-mouse-wheel.js';
@@ -98,13 +98,19 @@ export function StackUi({ view, mode, coordinatorPid, mouse = false, onExit }: S
     [view, mode, logRows, perform],
   );
 
-  useInput((input, key) => {
-    for (const [char, charKey] of splitKeys(input, key)) {
-      const command = commandFor(char, charKey, current.current, mode);
-      if (command) dispatch(command);
-    }
-  });
-  useMouseWheel((steps) => dispatch({ type: 'scroll-lines', delta: steps * WHEEL_LINES }), mouse);
+  // Without a terminal on stdin (`up < /dev/null`) there are no keys: the UI still shows the
+  // stack, and Ctrl-C arrives as SIGINT for the caller to handle.
+  const { isRawModeSupported } = useStdin();
+  useInput(
+    (input, key) => {
+      for (const [char, charKey] of splitKeys(input, key)) {
+        const command = commandFor(char, charKey, current.current, mode);
+        if (command) dispatch(command);
+      }
+    },
+    { isActive: isRawModeSupported },
+  );
+  useMouseWheel((steps) => dispatch({ type: 'scroll-lines', delta: steps * WHEEL_LINES }), mouse && isRawModeSupported);
 
   // A stack that has stopped (by the user's request or not) has nothing left to show.
   useEffect(() => {

@@ -1,44 +1,16 @@
 /**
- * The entry point `up` and `attach` call: renders the live UI of a stack view in the terminal and
- * resolves when the user is done. Full screen (the alternate screen, as htop or vim), so the
- * shell's scrollback is left as it was; Ink's own Ctrl-C exit is off (the UI stops the stack
- * first). Ink restores the terminal (cursor, raw mode, screen) on unmount, and also when the
+ * Mounts the UI with Ink (loaded by run-ui.ts once React's production build is in place). Full
+ * screen (the alternate screen, as htop or vim), so the shell's scrollback is left as it was;
+ * Ink's own Ctrl-C exit is off (the UI stops the stack first). Ink restores the terminal (cursor, raw mode, screen) on unmount, and also when the
  * process exits any other way (it hooks exit and signals).
  */
 import { render } from 'ink';
 import type { StackView } from '../supervisor/view.js';
 import { StackUi, type UiResult } from './components/StackUi.js';
 import { REDRAW_INTERVAL_MS } from './hooks/use-stack-view.js';
+import type { StackUiHandle, StackUiOptions } from './run-ui.js';
 
-export type { UiResult } from './components/StackUi.js';
-
-export interface StackUiOptions {
-  /** @default process.stdin */
-  readonly stdin?: NodeJS.ReadStream;
-  /** @default process.stdout */
-  readonly stdout?: NodeJS.WriteStream;
-  /**
-   * `foreground`: q and Ctrl-C stop the stack (a second Ctrl-C forces), then the UI ends.
-   * `attach`: q and Ctrl-C detach (the stack keeps running); X stops the stack after a y.
-   */
-  readonly mode: 'foreground' | 'attach';
-  /** Shown in the header; defaults to the view's snapshot. */
-  readonly coordinatorPid?: number | null;
-  /** Mouse wheel scrolling. @default true when stdout is a terminal */
-  readonly mouse?: boolean;
-}
-
-export interface StackUiHandle {
-  /**
-   * Settles once the UI is gone and the terminal restored. Rejects with the error of the
-   * stack's stopStack() when stopping it failed.
-   */
-  readonly done: Promise<UiResult>;
-  /** Takes the UI down now (e.g. before the caller exits on a signal); `done` then resolves 'stopped'. */
-  unmount(): void;
-}
-
-export function renderStackUi(view: StackView, options: StackUiOptions): StackUiHandle {
+export function mountStackUi(view: StackView, options: StackUiOptions): StackUiHandle {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
   let outcome: { result: UiResult; error?: unknown } | null = null;
