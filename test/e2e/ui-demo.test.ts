@@ -61,18 +61,21 @@ const rowOf = (screen: string, text: string) => screen.split('\n').find((row) =>
 
 test('shows the stack, follows keys, searches, helps, and q leaves the terminal as it was', async () => {
   const t = await startDemo();
-  let screen = await t.waitForScreen((s) => s.includes('shop / default') && s.includes('worker line'));
+  let screen = await t.waitForScreen((s) => s.includes('shop / default') && s.includes('crashing: boom'));
   expect(rowOf(screen, 'shop / default')).toContain('coordinator pid 4121 · 4 ports leased');
   expect(rowOf(screen, ' api ')).toMatch(/api\s+● ready\s+PORT=20020 DEBUG_PORT=20021\s+31002/);
   expect(rowOf(screen, '▸')).toContain('db');
   expect(screen).toMatch(/api\s+│ GET \/orders\/\d+ 200/);
+  // The worker's crash printed terminal controls: none of them reached the terminal.
+  expect(rowOf(screen, ' worker ')).toMatch(/worker\s+✗ failed/);
   expect(modes(t)).toEqual({ alternateScreen: '1', cursorVisible: '0', mouse: '101' });
+  expect(t.display('#{pane_title}')).not.toContain('pwned');
   await t.waitForScreen((s) => rowOf(s, ' web ').includes('ready')); // was starting
 
   t.send('j', 'Enter');
   screen = await t.waitForScreen('logs: api');
   expect(rowOf(screen, '▸')).toContain('api');
-  expect(screen).not.toContain('worker line');
+  expect(screen).not.toContain('db line');
 
   t.send('a', '/', 'orders', 'Enter');
   screen = await t.waitForScreen((s) => /\/orders \d+\/\d+/.test(s));
@@ -116,14 +119,14 @@ test('attach mode: q detaches without stopping the stack', async () => {
 
 test('SIGTERM: handled, the stack stops and the UI ends; unhandled, the terminal is still restored', async () => {
   let t = await startDemo();
-  await t.waitForScreen('worker line');
+  await t.waitForScreen('db line');
   process.kill(pid!, 'SIGTERM');
   expect(await exitStatus(t)).toBe(0);
   await t.waitForScreen('ui-demo: stopped (actions: stopStack)');
   expect(modes(t)).toEqual({ alternateScreen: '0', cursorVisible: '1', mouse: '000' });
 
   t = await startDemo(['--bare']);
-  await t.waitForScreen('worker line');
+  await t.waitForScreen('db line');
   expect(modes(t).mouse).toBe('101');
   process.kill(pid!, 'SIGTERM');
   expect(await exitStatus(t)).toBe(128 + 15);

@@ -29,6 +29,22 @@ export interface MemoryViewOptions {
 
 let nextPid = 40_000;
 
+/** A service snapshot: running, no ports, no process, unless `patch` says otherwise. */
+export function serviceSnapshot(patch: Partial<ServiceSnapshot> & { readonly name: string }): ServiceSnapshot {
+  return {
+    status: 'running',
+    ports: {},
+    pid: null,
+    restarts: 0,
+    startedAt: null,
+    readyAt: null,
+    lastExit: null,
+    detail: null,
+    dependsOn: [],
+    ...patch,
+  };
+}
+
 export class MemoryView implements StackView {
   readonly calls: RecordedAction[] = [];
   readonly actions: StackActions;
@@ -40,20 +56,7 @@ export class MemoryView implements StackView {
 
   constructor(options: MemoryViewOptions) {
     this.ringSize = options.ringSize ?? 5000;
-    const services = options.services.map(
-      (s): ServiceSnapshot => ({
-        status: 'running',
-        ports: {},
-        pid: null,
-        restarts: 0,
-        startedAt: null,
-        readyAt: null,
-        lastExit: null,
-        detail: null,
-        dependsOn: [],
-        ...s,
-      }),
-    );
+    const services = options.services.map(serviceSnapshot);
     const leases = services.reduce((n, s) => n + Object.keys(s.ports).length, 0);
     this.snapshot = {
       stack: {

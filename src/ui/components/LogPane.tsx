@@ -53,7 +53,7 @@ export const LogPane = memo(function LogPane(props: LogPaneProps) {
         rows.map((row) => (
           <Text key={row.key} wrap="truncate-end">
             {row.prefix !== '' && <Text color={colourOf(row.service)}>{row.prefix}</Text>}
-            <Text dimColor={row.dim}>{row.text === '' ? ' ' : row.text}</Text>
+            <Text dimColor={row.dim}>{row.text}</Text>
           </Text>
         ))
       )}

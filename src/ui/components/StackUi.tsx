@@ -133,7 +133,11 @@ export function StackUi({ view, mode, coordinatorPid, mouse = false, onExit }: S
   const names = snapshot.services.map((s) => s.name);
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
-      <Header snapshot={snapshot} coordinatorPid={coordinatorPid ?? snapshot.coordinator.pid} width={columns} />
+      <Header
+        snapshot={snapshot}
+        coordinatorPid={coordinatorPid === undefined ? snapshot.coordinator.pid : coordinatorPid}
+        width={columns}
+      />
       {state.overlay === 'help' ? (
         <HelpOverlay mode={mode} width={columns} height={Math.max(1, rows - 2)} />
       ) : (

@@ -50,7 +50,9 @@ export function logRow(line: LogLine, options: RowOptions): LogRow {
   const text = sanitizedText(line);
   const marks = options.matcher?.marks(stripAnsi(text), line.seq === options.currentSeq);
   const slice = fitLine(text, { start: options.pan, width: textWidth, marks });
-  return { key: line.seq, prefix, service: line.service, text: slice.text, dim: line.stream === 'styxy' };
+  // An empty row still takes its row (an empty Text would collapse and shift the pane).
+  const shown = slice.width === 0 ? ' ' : slice.text;
+  return { key: line.seq, prefix, service: line.service, text: shown, dim: line.stream === 'styxy' };
 }
 
 /** Width of the name in prefixes: the longest service name, capped so lines keep their room. */

@@ -4,7 +4,8 @@
  */
 import type { Key } from 'ink';
 
-const NO_KEY: Key = {
+/** A key press with no flags: plain text. */
+export const NO_KEY: Key = {
   upArrow: false,
   downArrow: false,
   leftArrow: false,

@@ -4,6 +4,7 @@ import { columnsFor } from '../../../src/ui/model/columns.ts';
 import { formatDuration, formatNote, formatPorts, formatUptime } from '../../../src/ui/model/format.ts';
 import { headerParts } from '../../../src/ui/model/header.ts';
 import { layoutFor, tableStart } from '../../../src/ui/model/layout.ts';
+import { serviceSnapshot } from '../../helpers/memory-view.ts';
 
 const natural = { name: 6, ports: 30, note: 20 };
 const ids = (width: number) => columnsFor(width, natural).map((c) => c.id);
@@ -49,19 +50,7 @@ describe('layout', () => {
   });
 });
 
-const service = (patch: Partial<ServiceSnapshot>): ServiceSnapshot => ({
-  name: 'api',
-  status: 'running',
-  ports: {},
-  pid: null,
-  restarts: 0,
-  startedAt: null,
-  readyAt: null,
-  lastExit: null,
-  detail: null,
-  dependsOn: [],
-  ...patch,
-});
+const service = (patch: Partial<ServiceSnapshot>) => serviceSnapshot({ name: 'api', ...patch });
 
 describe('cell formats', () => {
   test.each([

@@ -4,22 +4,13 @@ import type { LogLine, ServiceSnapshot } from '../../../src/protocol/stack.ts';
 import type { UiCommand } from '../../../src/ui/model/commands.ts';
 import { commandFor, KEY_HELP } from '../../../src/ui/model/keymap.ts';
 import { findMatch } from '../../../src/ui/model/search.ts';
-import { splitKeys } from '../../../src/ui/model/split-keys.ts';
+import { NO_KEY, splitKeys } from '../../../src/ui/model/split-keys.ts';
 import { INITIAL_STATE, type UiContext, type UiState, update } from '../../../src/ui/model/ui-state.ts';
 import { matcherFor } from '../../../src/ui/text/highlight.ts';
+import { serviceSnapshot } from '../../helpers/memory-view.ts';
 
-const service = (name: string, status: ServiceSnapshot['status'] = 'running'): ServiceSnapshot => ({
-  name,
-  status,
-  ports: {},
-  pid: 1,
-  restarts: 0,
-  startedAt: 0,
-  readyAt: null,
-  lastExit: null,
-  detail: null,
-  dependsOn: [],
-});
+const service = (name: string, status: ServiceSnapshot['status'] = 'running') =>
+  serviceSnapshot({ name, status, pid: 1, startedAt: 0 });
 const LINES: LogLine[] = Array.from({ length: 50 }, (_, i) => ({
   seq: i + 1,
   service: 'a',
@@ -147,30 +138,7 @@ describe('findMatch', () => {
   });
 });
 
-const key = (patch: Partial<Key> = {}): Key =>
-  ({
-    upArrow: false,
-    downArrow: false,
-    leftArrow: false,
-    rightArrow: false,
-    pageDown: false,
-    pageUp: false,
-    home: false,
-    end: false,
-    return: false,
-    escape: false,
-    ctrl: false,
-    shift: false,
-    tab: false,
-    backspace: false,
-    delete: false,
-    meta: false,
-    super: false,
-    hyper: false,
-    capsLock: false,
-    numLock: false,
-    ...patch,
-  }) as Key;
+const key = (patch: Partial<Key> = {}): Key => ({ ...NO_KEY, ...patch });
 
 describe('keys', () => {
   const normal = { overlay: 'none', search: null } as const;
