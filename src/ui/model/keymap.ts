@@ -18,7 +18,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'enter  l', does: "show the selected service's logs only" },
   { keys: 'a', does: 'show the logs of all services' },
   { keys: 'PgUp PgDn  wheel', does: 'scroll the logs (stops following)' },
-  { keys: 'g  G', does: 'jump to the oldest line / the end (follows again)' },
+  { keys: 'g  G  Home End', does: 'jump to the oldest line / the end (follows again)' },
   { keys: '← →', does: 'scroll long lines sideways' },
   { keys: '/', does: 'search the logs (enter: go to the newest match)' },
   { keys: 'n  N', does: 'next older / newer match' },
