@@ -6,6 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { waitFor } from './wait.ts';
 
 export interface TmuxOptions {
@@ -78,12 +79,16 @@ export class Tmux {
     }
   }
 
+  /** Ends the server and removes its socket file (tmux leaves it behind after kill-server). */
   kill(): void {
+    let socketPath: string | null = null;
     try {
+      socketPath = this.run('display-message', '-p', '#{socket_path}').trim();
       this.run('kill-server');
     } catch {
       // already gone
     }
+    if (socketPath) rmSync(socketPath, { force: true });
   }
 
   private run(...args: string[]): string {
