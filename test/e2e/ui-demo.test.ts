@@ -132,3 +132,13 @@ test('SIGTERM: handled, the stack stops and the UI ends; unhandled, the terminal
   expect(await exitStatus(t)).toBe(128 + 15);
   expect(modes(t)).toEqual({ alternateScreen: '0', cursorVisible: '1', mouse: '000' });
 });
+
+test('an uncaught error in the process still restores the terminal, and the error is readable', async () => {
+  const t = await startDemo(['--crash-after', '1000']);
+  await t.waitForScreen('SERVICE');
+  expect(modes(t).alternateScreen).toBe('1');
+  expect(await exitStatus(t)).toBe(1);
+  const screen = await t.waitForScreen('Error: ui-demo: simulated crash');
+  expect(screen).not.toContain('SERVICE');
+  expect(modes(t)).toEqual({ alternateScreen: '0', cursorVisible: '1', mouse: '000' });
+});
