@@ -6,7 +6,7 @@ import type { UiMode, UiState } from '../model/ui-state.js';
  * The bottom row: the main keys, or what is going on (the search prompt, a confirmation, the
  * stack stopping, the outcome of an action).
  */
-export function KeyBar(props: { state: UiState; mode: UiMode; width: number; title: string }) {
+export function KeyBar(props: { state: UiState; mode: UiMode; title: string }) {
   const { state, mode } = props;
   if (state.search?.editing) {
     return (

@@ -1,5 +1,5 @@
 import { Box, useInput, useStdin, useWindowSize } from 'ink';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StackView } from '../../supervisor/view.js';
 import { useMouseWheel, WHEEL_LINES } from '../hooks/use-mouse-wheel.js';
 import { useStackView } from '../hooks/use-stack-view.js';
@@ -130,7 +130,9 @@ export function StackUi({ view, mode, coordinatorPid, mouse = false, onExit }: S
   }, [state.flash]);
 
   const title = `${snapshot.stack.project}/${snapshot.stack.name}`;
-  const names = snapshot.services.map((s) => s.name);
+  // Stable while the services are, so the memoized log pane skips renders that are not its own.
+  const nameList = snapshot.services.map((s) => s.name).join('\n');
+  const names = useMemo(() => nameList.split('\n'), [nameList]);
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
       <Header
@@ -156,7 +158,7 @@ export function StackUi({ view, mode, coordinatorPid, mouse = false, onExit }: S
           />
         </>
       )}
-      <KeyBar state={state} mode={mode} width={columns} title={title} />
+      <KeyBar state={state} mode={mode} title={title} />
     </Box>
   );
 }
