@@ -1,0 +1,35 @@
+/** Cell texts of the services table and the header. */
+import type { ServiceSnapshot } from '../../protocol/stack.js';
+
+/** `42s`, `3m12s`, `2h05m`, `3d04h`. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m${pad(seconds % 60)}s`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h${pad(minutes % 60)}m`;
+  return `${Math.floor(hours / 24)}d${pad(hours % 24)}h`;
+}
+
+/** `PORT=3001 DEBUG=9201`, in config order. */
+export function formatPorts(ports: Readonly<Record<string, number>>): string {
+  return Object.entries(ports)
+    .map(([name, port]) => `${name}=${port}`)
+    .join(' ');
+}
+
+/** How long the current process has run, while it runs. */
+export function formatUptime(service: ServiceSnapshot, now: number): string {
+  return service.startedAt !== null && service.pid !== null ? formatDuration(now - service.startedAt) : '-';
+}
+
+/** What the note column says: the supervisor's detail, else how the last process ended. */
+export function formatNote(service: ServiceSnapshot): string {
+  if (service.detail) return service.detail;
+  const exit = service.lastExit;
+  if (!exit || service.pid !== null || service.status === 'completed') return '';
+  if (exit.signal) return `killed by ${exit.signal}`;
+  return `exit code ${exit.code ?? '?'}`;
+}

@@ -1,0 +1,71 @@
+/**
+ * The entry point `up` and `attach` call: renders the live UI of a stack view in the terminal and
+ * resolves when the user is done. Import the UI only through this module: it puts React's
+ * production build in place first (production-react.ts), then loads Ink (about a second) on first
+ * use, or earlier with `preloadStackUi()`.
+ */
+import './production-react.js';
+import type { StackView } from '../supervisor/view.js';
+import type { UiResult } from './components/StackUi.js';
+
+export type { UiResult } from './components/StackUi.js';
+
+type MountModule = typeof import('./mount.js');
+let loading: Promise<MountModule> | null = null;
+let loaded: MountModule | null = null;
+const mountModule = () => {
+  loading ??= import('./mount.js').then((module) => {
+    loaded = module;
+    return module;
+  });
+  return loading;
+};
+
+/** Loads Ink and the components now (e.g. while ports are being reserved), so the UI shows at once. */
+export async function preloadStackUi(): Promise<void> {
+  await mountModule();
+}
+
+export interface StackUiOptions {
+  /** @default process.stdin */
+  readonly stdin?: NodeJS.ReadStream;
+  /** @default process.stdout */
+  readonly stdout?: NodeJS.WriteStream;
+  /**
+   * `foreground`: q and Ctrl-C stop the stack (a second Ctrl-C forces), then the UI ends.
+   * `attach`: q and Ctrl-C detach (the stack keeps running); X stops the stack after a y.
+   */
+  readonly mode: 'foreground' | 'attach';
+  /** Shown in the header; defaults to the view's snapshot. */
+  readonly coordinatorPid?: number | null;
+  /** Mouse wheel scrolling. @default true when stdout is a terminal */
+  readonly mouse?: boolean;
+}
+
+export interface StackUiHandle {
+  /**
+   * Settles once the UI is gone and the terminal restored. Rejects with the error of the
+   * stack's stopStack() when stopping it failed.
+   */
+  readonly done: Promise<UiResult>;
+  /** Takes the UI down now (e.g. before the caller exits on a signal); `done` then resolves 'stopped'. */
+  unmount(): void;
+}
+
+export function renderStackUi(view: StackView, options: StackUiOptions): StackUiHandle {
+  if (loaded) return loaded.mountStackUi(view, options);
+  let unmounted = false;
+  let mounted: StackUiHandle | null = null;
+  const done = mountModule().then(({ mountStackUi }): Promise<UiResult> | UiResult => {
+    if (unmounted) return 'stopped';
+    mounted = mountStackUi(view, options);
+    return mounted.done;
+  });
+  return {
+    done,
+    unmount() {
+      unmounted = true;
+      mounted?.unmount();
+    },
+  };
+}
