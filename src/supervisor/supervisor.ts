@@ -155,7 +155,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     let specs: ReturnType<typeof launchSpecs>;
     let ports: ReturnType<typeof portsFromLeases>;
     try {
-      const leased = await coordinator.reserve({ stackId: id, requests: portRequests(services) });
+      const requests = portRequests(services);
+      // A stack without ports leases nothing (the coordinator refuses an empty batch).
+      const leased = requests.length === 0 ? [] : await coordinator.reserve({ stackId: id, requests });
       leases = leased.length;
       ports = portsFromLeases(services, leased);
       const inherited = options.env ?? process.env;
