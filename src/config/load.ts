@@ -32,17 +32,30 @@ export interface LoadProjectConfigOptions {
 export async function loadProjectConfig(options: LoadProjectConfigOptions): Promise<ResolvedConfig> {
   const cwd = resolve(options.cwd);
   const home = options.home ?? styxyHome();
-  const found =
-    options.file === undefined ? findFile(cwd, options.stopDir) : checkGivenFile(resolve(cwd, options.file));
-  // The project root is the real path of the config's folder (a symlinked config file belongs
-  // to the folder it is linked from).
-  const root = realpathSync(dirname(found));
-  const file = join(root, basename(found));
+  const { root, file } = locateConfig(options);
   const paths = homePaths(home);
   const raw = await loadConfigFile(file, { cwd, cacheDir: jitiCache(paths) });
   const result = resolveConfig(raw, file, { root, types: loadServiceTypes(paths.config), files: nodeFiles });
   if (result.ok) return result.config;
   throw invalidConfig(file, cwd, result.problems);
+}
+
+/**
+ * Where the project's config is, without loading it: its file and the project root, which with
+ * a stack name identifies a stack (`ps` and `port` find a running stack even while its config
+ * is being edited into something invalid). Throws as `loadProjectConfig` does when none is found.
+ */
+export function locateConfig(options: Pick<LoadProjectConfigOptions, 'cwd' | 'file' | 'stopDir'>): {
+  readonly root: string;
+  readonly file: string;
+} {
+  const cwd = resolve(options.cwd);
+  const found =
+    options.file === undefined ? findFile(cwd, options.stopDir) : checkGivenFile(resolve(cwd, options.file));
+  // The project root is the real path of the config's folder (a symlinked config file belongs
+  // to the folder it is linked from).
+  const root = realpathSync(dirname(found));
+  return { root, file: join(root, basename(found)) };
 }
 
 /** jiti's transform cache, owner-only under $STYXY_HOME; none when it cannot be created (a read-only home). */
