@@ -74,6 +74,7 @@ export function createPlainReporter(view: StackView, options: PlainReporterOptio
     phase = next;
     if (next === 'running') err.write(note(`styxy: every service is up (${names.length})\n`));
     else if (next === 'stopping') err.write(note('styxy: stopping\n'));
+    else if (next === 'failed') err.write(note('styxy: stopping (a service failed)\n'));
     else if (next === 'stopped') err.write(note('styxy: stopped\n'));
   };
   const unsubscribe = view.subscribe(onEvent);
