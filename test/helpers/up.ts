@@ -74,7 +74,16 @@ export function makeUpProject(
     },
     leftovers: () => processesOfHome(home.home),
     async cleanup() {
-      for (const child of started) if (child.child.exitCode === null) child.child.kill('SIGKILL');
+      // A graceful stop first (quicker than reaping), SIGKILL for an `up` that does not end.
+      const ending = started.filter((child) => child.child.exitCode === null && child.child.signalCode === null);
+      for (const child of ending) child.child.kill('SIGINT');
+      await Promise.all(
+        ending.map((child) =>
+          waitFor(() => child.child.exitCode !== null || child.child.signalCode !== null, { timeout: 10_000 }).catch(
+            () => child.child.kill('SIGKILL'),
+          ),
+        ),
+      );
       await Promise.all(started.map((child) => child.exited));
       // The coordinator reaps what a killed `up` left; whatever is still there after that goes now.
       await waitFor(() => processesOfHome(home.home).length === 0, { timeout: 5000 }).catch(() => {
@@ -138,9 +147,9 @@ function isZombie(pid: string): boolean {
   }
 }
 
-/** The `ps --json` document of the project's stack. */
-export async function psJson(project: UpProject, args: readonly string[] = []): Promise<PsJson> {
-  const result = await project.cli(['ps', '--json', ...args]);
+/** The `ps --json` document of the project's stack (run in `cwd`, default the project folder). */
+export async function psJson(project: UpProject, args: readonly string[] = [], cwd?: string): Promise<PsJson> {
+  const result = await project.cli(['ps', '--json', ...args], cwd === undefined ? {} : { cwd });
   if (result.code !== 0) throw new Error(`styxy ps failed (${result.code}): ${result.stderr}`);
   return JSON.parse(result.stdout) as PsJson;
 }
