@@ -7,7 +7,7 @@
 import { connectCoordinator } from '../../client/connect.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { selectServices } from '../../config/select-services.js';
-import { homePaths, stackDir, styxyHome } from '../../protocol/home.js';
+import { stackDir, styxyHome } from '../../protocol/home.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { exitCodeOf, handleStopSignals } from '../../supervisor/stop-signals.js';
 import { createSupervisor } from '../../supervisor/supervisor.js';
@@ -41,7 +41,7 @@ export async function runForeground(names: readonly string[], options: Foregroun
       stackName,
       coordinator: client,
       // Written for foreground stacks too, so `styxy logs` works for every stack.
-      logDir: stackDir(homePaths(home).home, stackId(config.root, stackName)),
+      logDir: stackDir(home, stackId(config.root, stackName)),
     });
     const renderer = await chooseRenderer(supervisor, {
       tui: options.tui,
