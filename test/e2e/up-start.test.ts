@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stackDir } from '../../src/protocol/home.js';
+import { coordinatorPid } from '../helpers/coordinator.js';
 import { fixture, NODE } from '../helpers/stack.js';
 import { makeUpProject, psJson, type UpProject, waitUp } from '../helpers/up.js';
 import { waitFor } from '../helpers/wait.js';
@@ -105,6 +106,28 @@ describe('styxy up: starting', () => {
     expect(project.leftovers()).toEqual([]);
     expect(await leases(project)).toEqual([]);
     expect(await project.stacks()).toEqual([]);
+  });
+
+  it('keeps running when the coordinator dies: says so, reconnects to a new one, re-claims its ports', async () => {
+    project = makeUpProject({ services: { api } });
+    const up = await project.upReady();
+    const before = await psJson(project);
+    const port = before.services[0]!.ports.PORT!;
+    const old = coordinatorPid(project.home)!;
+    process.kill(old, 'SIGKILL');
+    await waitFor(() => /reconnected to the coordinator \(pid \d+\)/.test(up.stderr()), {
+      message: 'the reconnection',
+    });
+    expect(up.stderr()).toContain('styxy: lost the coordinator; reconnecting (the services keep running)\n');
+    const now = Number(/reconnected to the coordinator \(pid (\d+)\)/.exec(up.stderr())![1]);
+    expect(now).not.toBe(old);
+    expect(now).toBe(coordinatorPid(project.home));
+    expect((await psJson(project)).services[0]).toMatchObject({ status: 'ready', ports: { PORT: port } });
+    expect((await leases(project)).map((lease) => lease.port)).toEqual([port]);
+    expect(await (await fetch(`http://localhost:${port}/`)).text()).toBe('ok api');
+    up.child.kill('SIGINT');
+    expect((await up.exited).code).toBe(130);
+    expect(await leases(project)).toEqual([]);
   });
 
   it('--json: the `ps --json` document on stdout once up, and nothing else there', async () => {
