@@ -74,29 +74,36 @@ export function makeUpProject(
     },
     leftovers: () => processesOfHome(home.home),
     async cleanup() {
-      // A graceful stop first (quicker than reaping), SIGKILL for an `up` that does not end.
-      const ending = started.filter((child) => child.child.exitCode === null && child.child.signalCode === null);
-      for (const child of ending) child.child.kill('SIGINT');
-      await Promise.all(
-        ending.map((child) =>
-          waitFor(() => child.child.exitCode !== null || child.child.signalCode !== null, { timeout: 10_000 }).catch(
-            () => child.child.kill('SIGKILL'),
-          ),
-        ),
-      );
-      await Promise.all(started.map((child) => child.exited));
-      // The coordinator reaps what a killed `up` left; whatever is still there after that goes now.
-      await waitFor(() => processesOfHome(home.home).length === 0, { timeout: 5000 }).catch(() => {
-        for (const pid of processesOfHome(home.home)) {
-          try {
-            process.kill(pid, 'SIGKILL');
-          } catch {}
-        }
-      });
-      await stopCoordinator(home);
-      home.cleanup();
+      try {
+        await stopEverything();
+      } finally {
+        await stopCoordinator(home);
+        home.cleanup();
+      }
     },
   };
+
+  async function stopEverything(): Promise<void> {
+    // A graceful stop first (quicker than reaping), SIGKILL for an `up` that does not end.
+    const ending = started.filter((child) => child.child.exitCode === null && child.child.signalCode === null);
+    for (const child of ending) child.child.kill('SIGINT');
+    await Promise.all(
+      ending.map((child) =>
+        waitFor(() => child.child.exitCode !== null || child.child.signalCode !== null, { timeout: 10_000 }).catch(() =>
+          child.child.kill('SIGKILL'),
+        ),
+      ),
+    );
+    await Promise.all(started.map((child) => child.exited));
+    // The coordinator reaps what a killed `up` left; whatever is still there after that goes now.
+    await waitFor(() => processesOfHome(home.home).length === 0, { timeout: 5000 }).catch(() => {
+      for (const pid of processesOfHome(home.home)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {}
+      }
+    });
+  }
   return project;
 }
 
