@@ -4,6 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stackDir } from '../../src/protocol/home.js';
 import { coordinatorPid } from '../helpers/coordinator.js';
@@ -25,6 +26,25 @@ const leases = async (p: UpProject) =>
   (JSON.parse((await p.cli(['ls', '--json'])).stdout) as { leases: { port: number; stack: string }[] }).leases;
 
 describe('styxy up: starting', () => {
+  it('usage errors and unknown services fail before a coordinator is even started', async () => {
+    project = makeUpProject({ services: { web: { command: 'exec sleep 30', ready: false } } });
+    const cases = [
+      [['-d'], 2, 'styxy: `styxy up -d` is not built yet\n'],
+      [['--name', 'a b'], 2, 'styxy: --name "a b" is not a stack name'],
+      [
+        ['wbe'],
+        1,
+        `styxy: no service "wbe" in ${join(project.root, '.styxyrc.json')}; did you mean "web"?\nhint: services: web\n`,
+      ],
+    ] as const;
+    for (const [args, code, message] of cases) {
+      const result = await project.up(args).exited;
+      expect(result.code, args.join(' ')).toBe(code);
+      expect(result.stderr.startsWith(message), result.stderr).toBe(true);
+    }
+    expect(coordinatorPid(project.home)).toBeNull();
+  });
+
   it('a service failing before it is ready: exit 1, its last lines, its dependents never started, nothing left', async () => {
     project = makeUpProject({
       services: {
