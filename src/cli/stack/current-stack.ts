@@ -5,7 +5,7 @@
  * edited into something invalid does not hide the stack that runs.
  */
 import type { StackInfo } from '../../client/api.js';
-import { locateConfig } from '../../config/load.js';
+import { locateConfig } from '../../config/locate.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
 import { runningStacks } from './running-stacks.js';
