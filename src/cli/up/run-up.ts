@@ -34,6 +34,11 @@ export async function runForeground(names: readonly string[], options: Foregroun
   // An unknown service name fails here, before a coordinator is started for nothing.
   const services = selectServices(config, names).map((service) => service.name);
   const client = await connectCoordinator({ kind: 'supervisor', home });
+  // A reader gone away (EPIPE) or a closed terminal (EIO) must not crash the supervisor: the
+  // stack still has to be stopped and its ports given back.
+  const ignore = () => {};
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
   try {
     const supervisor = createSupervisor({
       config,
@@ -74,5 +79,7 @@ export async function runForeground(names: readonly string[], options: Foregroun
     }
   } finally {
     await client.close();
+    process.stdout.off('error', ignore);
+    process.stderr.off('error', ignore);
   }
 }
