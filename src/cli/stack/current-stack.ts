@@ -32,7 +32,11 @@ export async function currentStack(options: CurrentStackOptions, cwd: string = p
 export function stackNotFound(root: string, name: string, othersHere: readonly string[]): StyxyError {
   const which = name === DEFAULT_STACK_NAME ? '' : ` named "${name}"`;
   const start = `start it with \`styxy up${name === DEFAULT_STACK_NAME ? '' : ` --name ${name}`}\``;
-  const running = othersHere.map((other) => (other === DEFAULT_STACK_NAME ? 'the default one' : `--name ${other}`));
+  // The default stack first, then by name: the same hint however the stacks were started.
+  const sorted = [...othersHere].sort((a, b) =>
+    a === DEFAULT_STACK_NAME ? -1 : b === DEFAULT_STACK_NAME ? 1 : a.localeCompare(b),
+  );
+  const running = sorted.map((other) => (other === DEFAULT_STACK_NAME ? 'the default one' : `--name ${other}`));
   return new StyxyError('STYXY_STACK_NOT_FOUND', `no stack${which} of ${root} is running`, {
     hint: running.length > 0 ? `running here: ${running.join(', ')}; or ${start}` : start,
     details: { root, name, running: othersHere },

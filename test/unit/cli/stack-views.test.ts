@@ -169,9 +169,9 @@ describe('finding the stack', () => {
     ['review', [], 'no stack named "review" of /p is running', 'start it with `styxy up --name review`'],
     [
       'review',
-      ['default', 'other'],
+      ['other', 'default', 'b'],
       'no stack named "review" of /p is running',
-      'running here: the default one, --name other; or start it with `styxy up --name review`',
+      'running here: the default one, --name b, --name other; or start it with `styxy up --name review`',
     ],
   ])('--name %s with %j running here', (name, others, message, hint) => {
     expect(stackNotFound('/p', name, others)).toMatchObject({ code: 'STYXY_STACK_NOT_FOUND', message, hint });
