@@ -51,6 +51,17 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .option('--no-tui', 'plain prefixed lines instead of the live UI')
     .addOption(jsonOption())
     .option('--timeout <seconds>', 'with -d: give up waiting for readiness after this long', '120')
+    .addHelpText(
+      'after',
+      [
+        '',
+        "Without a terminal (or with --no-tui) each service's lines go to stdout as `name | line`,",
+        "Styxy's own lines (`api ready on :8001 in 312 ms`) to stderr. --json prints the `ps --json`",
+        'document once every service is up (service lines then go to the log files only).',
+        'Ctrl-C, SIGTERM or SIGHUP stops the stack gracefully; Ctrl-C again forces it.',
+        'Exit codes: 0 stopped cleanly, 1 a service failed, 130 after Ctrl-C (128 + n after signal n).',
+      ].join('\n'),
+    )
     .action(dispatch(() => import('./commands/up.js')));
 
   program
@@ -109,6 +120,16 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .command('env')
     .description('print the injected environment as KEY=value lines')
     .argument('[service]', 'only this service (default: every service)')
+    .addHelpText(
+      'after',
+      [
+        '',
+        "Prints what Styxy adds for the running stack's services: their ports (PORT, named ports,",
+        'STYXY_<SERVICE>_<PORT_NAME>), STYXY_STACK, STYXY_STACK_ID, STYXY_SERVICE, STYXY_PROJECT, and',
+        "each service's env files and env (with ${service.PORT} filled in, from the config as it is",
+        'now). Not the environment services inherit, their PATH, or STYXY_TAG.',
+      ].join('\n'),
+    )
     .addOption(configOption())
     .addOption(nameOption())
     .addOption(jsonOption())

@@ -2,13 +2,13 @@
  * `loadProjectConfig`: find the config (or take `-c FILE`), load it, validate and resolve it. The
  * one entry point the CLI and the supervisor call.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { StyxyError } from '../protocol/errors.js';
 import { ensureHome, ensurePrivateDir, type HomePaths, homePaths, styxyHome } from '../protocol/home.js';
 import { loadServiceTypes } from '../protocol/service-types.js';
-import { discoverConfig } from './discover.js';
 import { loadConfigFile } from './load-file.js';
+import { locateConfig } from './locate.js';
 import { type ConfigProblem, displayPath, formatProblemBlock } from './problems.js';
 import { resolveConfig } from './resolve.js';
 import type { ConfigFiles } from './resolve-context.js';
@@ -32,12 +32,7 @@ export interface LoadProjectConfigOptions {
 export async function loadProjectConfig(options: LoadProjectConfigOptions): Promise<ResolvedConfig> {
   const cwd = resolve(options.cwd);
   const home = options.home ?? styxyHome();
-  const found =
-    options.file === undefined ? findFile(cwd, options.stopDir) : checkGivenFile(resolve(cwd, options.file));
-  // The project root is the real path of the config's folder (a symlinked config file belongs
-  // to the folder it is linked from).
-  const root = realpathSync(dirname(found));
-  const file = join(root, basename(found));
+  const { root, file } = locateConfig(options);
   const paths = homePaths(home);
   const raw = await loadConfigFile(file, { cwd, cacheDir: jitiCache(paths) });
   const result = resolveConfig(raw, file, { root, types: loadServiceTypes(paths.config), files: nodeFiles });
@@ -53,51 +48,6 @@ function jitiCache(paths: HomePaths): string | false {
   } catch {
     return false;
   }
-}
-
-function findFile(cwd: string, stopDir: string | undefined): string {
-  const discovery = discoverConfig(cwd, stopDir);
-  switch (discovery.found) {
-    case 'one':
-      return discovery.file;
-    case 'several': {
-      const names = discovery.files.map((file) => basename(file));
-      throw new StyxyError('STYXY_CONFIG_INVALID', `several Styxy configs in ${discovery.dir}: ${names.join(', ')}`, {
-        hint: 'keep one of them (or pick one with -c FILE)',
-        details: { files: discovery.files, problems: [{ path: '', message: `several configs: ${names.join(', ')}` }] },
-      });
-    }
-    case 'none': {
-      const top = discovery.searched.at(-1) ?? cwd;
-      throw new StyxyError(
-        'STYXY_CONFIG_NOT_FOUND',
-        `no Styxy config in ${cwd} or any folder above it (up to ${top})`,
-        {
-          hint: 'run `styxy init` to write a starter styxy.config.ts, or pass -c FILE',
-          details: { cwd, searched: discovery.searched },
-        },
-      );
-    }
-  }
-}
-
-function checkGivenFile(file: string): string {
-  let isFile: boolean;
-  try {
-    isFile = statSync(file).isFile();
-  } catch {
-    throw new StyxyError('STYXY_CONFIG_NOT_FOUND', `config file ${file} does not exist`, {
-      hint: 'check the path given with -c (it is relative to the current folder)',
-      details: { file },
-    });
-  }
-  if (!isFile) {
-    throw new StyxyError('STYXY_CONFIG_NOT_FOUND', `${file} is not a file`, {
-      hint: 'give -c the config file itself, e.g. -c path/to/styxy.config.ts',
-      details: { file },
-    });
-  }
-  return file;
 }
 
 function invalidConfig(file: string, cwd: string, problems: readonly ConfigProblem[]): StyxyError {

@@ -143,8 +143,9 @@ export class EffectRunner {
     try {
       await shell.spawning;
       killed = await this.#sweep(service, signal, timeoutMs);
-      // So that its last lines and its exit come before "stopped".
-      await Promise.race([shell.exit, sleep(OUTPUT_GRACE_MS * 2)]);
+      // So that its last lines and its exit come before "stopped". Unref'd: a grace timer left
+      // running must not hold the process (`up` would exit half a second late).
+      await Promise.race([shell.exit, sleep(OUTPUT_GRACE_MS * 2, undefined, { ref: false })]);
     } finally {
       // Whatever happened, the machine must move on (a stuck stop would hold the stack forever).
       this.#context.dispatch({ type: 'stopDone', service, killed, at: this.#context.now() });

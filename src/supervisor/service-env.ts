@@ -11,13 +11,17 @@ import { TAG_VARIABLE, tagValue } from '../os/tag.js';
 import { binDirs, pathKey, prependPath } from './bin-path.js';
 import { interpolateField } from './interpolate-field.js';
 
-export interface EnvContext {
+/** What Styxy adds for every service of a stack (`styxy env` prints it). */
+export interface InjectedEnvContext {
   readonly stackName: string;
   readonly stackId: string;
   readonly project: string;
-  readonly runToken: string;
   /** Every port leased for the stack: service → port name → port. */
   readonly ports: StackPorts;
+}
+
+export interface EnvContext extends InjectedEnvContext {
+  readonly runToken: string;
   /** The environment services inherit (Styxy's own, usually). */
   readonly inherited: Readonly<Record<string, string | undefined>>;
   /** For tests: whether a folder exists. */
@@ -29,9 +33,13 @@ export function stackPortVariable(service: string, portName: string): string {
   return `STYXY_${service.toUpperCase().replace(/-/g, '_')}_${portName}`;
 }
 
-export function serviceEnv(service: ResolvedService, context: EnvContext): Record<string, string> {
+/**
+ * What Styxy puts in a service's environment on top of what it inherits, in precedence order:
+ * its env files and `env` (references filled in), its ports, every port of the stack, and the
+ * `STYXY_*` names of the stack. Neither `STYXY_TAG` nor PATH: those depend on the run.
+ */
+export function injectedEnv(service: ResolvedService, context: InjectedEnvContext): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(context.inherited)) if (value !== undefined) env[key] = value;
   // Env files and `env` arrive merged (later keys winning) in ResolvedService.env.
   for (const [key, value] of Object.entries(service.env)) {
     env[key] = interpolateField(value, context.ports, service.name, `env.${key}`);
@@ -47,6 +55,13 @@ export function serviceEnv(service: ResolvedService, context: EnvContext): Recor
   env.STYXY_STACK_ID = context.stackId;
   env.STYXY_SERVICE = service.name;
   env.STYXY_PROJECT = context.project;
+  return env;
+}
+
+export function serviceEnv(service: ResolvedService, context: EnvContext): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(context.inherited)) if (value !== undefined) env[key] = value;
+  Object.assign(env, injectedEnv(service, context));
   env[TAG_VARIABLE] = tagValue(context.runToken, service.name);
   const key = pathKey(env);
   env[key] = prependPath(binDirs(service.cwd, context.exists), env[key]);

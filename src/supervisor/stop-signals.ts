@@ -30,21 +30,43 @@ export interface StopSignalsOptions {
   readonly source?: SignalSource;
   /** Told of each signal, e.g. to print "stopping… (Ctrl-C again to force)". */
   readonly onSignal?: (signal: NodeJS.Signals, forced: boolean) => void;
+  /**
+   * A signal this soon after the first is the same request delivered twice, not a second one.
+   * @default DUPLICATE_SIGNAL_MS
+   */
+  readonly duplicateWindowMs?: number;
+  readonly now?: () => number;
 }
 
 /**
- * Routes stop signals to `target.stop`. Installing the listeners also keeps Node from dying on
- * them, so the stack always gets its clean stop. Returns a function that removes the listeners.
+ * One Ctrl-C can arrive twice: from the terminal (to the whole foreground job) and again from a
+ * parent that forwards signals to its children (script runners and process managers often do).
+ * Forcing on that would skip every service's grace period; a person pressing Ctrl-C again takes
+ * longer than this.
+ */
+export const DUPLICATE_SIGNAL_MS = 400;
+
+/**
+ * Routes stop signals to `target.stop`: the first stops gracefully, a later one (outside the
+ * duplicate window) forces. Installing the listeners also keeps Node from dying on them, so the
+ * stack always gets its clean stop. Returns a function that removes the listeners.
  */
 export function handleStopSignals(
   target: { stop(options: StopOptions): Promise<unknown> },
   options: StopSignalsOptions = {},
 ): () => void {
   const source: SignalSource = options.source ?? process;
+  const now = options.now ?? Date.now;
+  const window = options.duplicateWindowMs ?? DUPLICATE_SIGNAL_MS;
   let first: NodeJS.Signals | null = null;
+  let firstAt = 0;
   const listener = (signal: NodeJS.Signals) => {
+    if (first !== null && now() - firstAt < window) return;
     const forced = first !== null;
-    first ??= signal;
+    if (first === null) {
+      first = signal;
+      firstAt = now();
+    }
     options.onSignal?.(signal, forced);
     void target.stop({ force: forced, signal: first });
   };

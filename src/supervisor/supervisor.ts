@@ -4,6 +4,7 @@
  * StackView for the UIs. `start()` settles once every service is up (or the stack failed);
  * `done` settles once every process is gone and every port is released.
  */
+import { selectServices } from '../config/select-services.js';
 import { newRunToken } from '../os/tag.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import type { StackSnapshot } from '../protocol/stack.js';
@@ -14,7 +15,6 @@ import { isUp } from './machine-deps.js';
 import { serviceSnapshots } from './machine-snapshot.js';
 import type { MachineEvent, MachineOutcome, MachineState } from './machine-types.js';
 import { launchSpecs, machineService, portRequests, portsFromLeases } from './prepare-stack.js';
-import { selectServices } from './select-services.js';
 import { type ActionWatch, watchAction } from './service-actions.js';
 import { interruptedError, serviceFailedError } from './stack-errors.js';
 import { StackOutput } from './stack-output.js';
@@ -26,7 +26,7 @@ export type { StackOutcome, StopOptions, Supervisor, SupervisorOptions } from '.
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { config, coordinator } = options;
-  const services = selectServices(config.services, options.services);
+  const services = selectServices(config, options.services ?? []);
   const names = services.map((service) => service.name);
   const stackName = options.stackName ?? DEFAULT_STACK_NAME;
   const id = stackId(config.root, stackName);
@@ -155,7 +155,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     let specs: ReturnType<typeof launchSpecs>;
     let ports: ReturnType<typeof portsFromLeases>;
     try {
-      const leased = await coordinator.reserve({ stackId: id, requests: portRequests(services) });
+      const requests = portRequests(services);
+      // A stack without ports leases nothing (the coordinator refuses an empty batch).
+      const leased = requests.length === 0 ? [] : await coordinator.reserve({ stackId: id, requests });
       leases = leased.length;
       ports = portsFromLeases(services, leased);
       const inherited = options.env ?? process.env;

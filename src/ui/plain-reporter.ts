@@ -9,7 +9,11 @@ import { colorEnabled, dim, type Paint, red, servicePaint } from './plain-colors
 import { DEFAULT_MAX_BUFFERED_BYTES, PlainWriter } from './plain-writer.js';
 
 export interface PlainReporterOptions {
-  readonly stdout: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  /**
+   * Where the services' lines go; null: nowhere (`up --json` keeps stdout for its one document;
+   * the lines stay in the rings and log files).
+   */
+  readonly stdout: (NodeJS.WritableStream & { readonly isTTY?: boolean }) | null;
   readonly stderr: NodeJS.WritableStream & { readonly isTTY?: boolean };
   /** For NO_COLOR / FORCE_COLOR. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -20,6 +24,8 @@ export interface PlainReporterOptions {
 export interface PlainReporter {
   /** Lines dropped because a stream was too slow (stdout and stderr together). */
   readonly dropped: number;
+  /** Prints one of Styxy's own lines on stderr: `styxy: <text>`. */
+  notice(text: string): void;
   /** Resolves once what was printed so far is written out (or after `timeoutMs`). */
   flush(timeoutMs?: number): Promise<void>;
   /** Stops printing. */
@@ -29,9 +35,9 @@ export interface PlainReporter {
 export function createPlainReporter(view: StackView, options: PlainReporterOptions): PlainReporter {
   const env = options.env ?? process.env;
   const max = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
-  const out = new PlainWriter(options.stdout, max);
+  const out = options.stdout ? new PlainWriter(options.stdout, max) : null;
   const err = new PlainWriter(options.stderr, max);
-  const outColor = colorEnabled(options.stdout, env);
+  const outColor = options.stdout ? colorEnabled(options.stdout, env) : false;
   const errColor = colorEnabled(options.stderr, env);
 
   const first = view.getSnapshot();
@@ -59,7 +65,7 @@ export function createPlainReporter(view: StackView, options: PlainReporterOptio
       if (stream === 'styxy') {
         err.write(`${paint.err(service)} ${text.startsWith('failed') ? failText(text) : text}\n`);
       } else {
-        out.write(text === '' ? `${paint.prefix}\n` : `${paint.prefix} ${text}\n`);
+        out?.write(text === '' ? `${paint.prefix}\n` : `${paint.prefix} ${text}\n`);
       }
       return;
     }
@@ -68,20 +74,24 @@ export function createPlainReporter(view: StackView, options: PlainReporterOptio
     phase = next;
     if (next === 'running') err.write(note(`styxy: every service is up (${names.length})\n`));
     else if (next === 'stopping') err.write(note('styxy: stopping\n'));
+    else if (next === 'failed') err.write(note('styxy: stopping (a service failed)\n'));
     else if (next === 'stopped') err.write(note('styxy: stopped\n'));
   };
   const unsubscribe = view.subscribe(onEvent);
 
   return {
     get dropped() {
-      return out.dropped + err.dropped;
+      return (out?.dropped ?? 0) + err.dropped;
+    },
+    notice(text) {
+      err.write(`styxy: ${text}\n`);
     },
     async flush(timeoutMs) {
-      await Promise.all([out.flush(timeoutMs), err.flush(timeoutMs)]);
+      await Promise.all([out?.flush(timeoutMs), err.flush(timeoutMs)]);
     },
     close() {
       unsubscribe();
-      out.close();
+      out?.close();
       err.close();
     },
   };

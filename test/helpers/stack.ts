@@ -83,14 +83,18 @@ export async function createHarness(homeOptions: TestHomeOptions = {}): Promise<
       return supervisor;
     },
     async cleanup() {
-      await Promise.all(
-        supervisors.map(async (supervisor) => {
-          supervisor.start().catch(() => {});
-          await supervisor.stop({ force: true });
-        }),
-      );
-      await coordinator.close();
-      home.cleanup();
+      try {
+        // Settled, not all: one stop that throws must not keep the coordinator running.
+        await Promise.allSettled(
+          supervisors.map(async (supervisor) => {
+            supervisor.start().catch(() => {});
+            await supervisor.stop({ force: true });
+          }),
+        );
+      } finally {
+        await coordinator.close();
+        home.cleanup();
+      }
     },
   };
 }

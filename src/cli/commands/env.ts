@@ -1,5 +1,23 @@
-import { notImplemented } from '../not-implemented.js';
+/**
+ * `styxy env [SERVICE] [--json]`: the environment Styxy injects into the services of this
+ * folder's running stack, as `KEY=value` lines (every service, grouped under `# service` lines,
+ * when none is named), or one JSON object.
+ */
+import { loadProjectConfig } from '../../config/load.js';
+import { EXIT } from '../exit-codes.js';
+import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
+import { formatEnv, stackEnv } from '../stack/stack-env.js';
+import { printJson } from '../table.js';
 
-export async function run(..._args: unknown[]): Promise<number> {
-  notImplemented('env', 5);
+export interface EnvOptions extends CurrentStackOptions {
+  readonly json?: boolean;
+}
+
+export async function run(service: string | undefined, options: EnvOptions): Promise<number> {
+  const stack = await currentStack(options);
+  const config = await loadProjectConfig({ cwd: process.cwd(), file: options.config });
+  const envs = stackEnv(stack, config, service);
+  if (options.json) printJson(service === undefined ? Object.fromEntries(envs) : (envs.get(service) ?? {}));
+  else process.stdout.write(formatEnv(envs, service === undefined));
+  return EXIT.ok;
 }

@@ -22,8 +22,9 @@ describe('a stack and its coordinator', () => {
     // Records the calls the supervisor makes, whatever coordinator is behind.
     const calls: [string, unknown][] = [];
     const recording = new Proxy(harness.client, {
-      get(target, key, receiver) {
-        const value = Reflect.get(target, key, receiver);
+      get(target, key) {
+        // The target as receiver: the client's getters read its #private fields.
+        const value = Reflect.get(target, key);
         if (typeof value !== 'function') return value;
         return (...args: unknown[]) => {
           calls.push([String(key), args[0]]);

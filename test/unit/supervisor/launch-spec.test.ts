@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ResolvedService } from '../../../src/config/types.js';
 import { binDirs, prependPath } from '../../../src/supervisor/bin-path.js';
 import { buildLaunchSpec } from '../../../src/supervisor/launch-spec.js';
-import { selectServices } from '../../../src/supervisor/select-services.js';
-import { serviceEnv, stackPortVariable } from '../../../src/supervisor/service-env.js';
+import { injectedEnv, serviceEnv, stackPortVariable } from '../../../src/supervisor/service-env.js';
 
 const service = (over: Partial<ResolvedService> = {}): ResolvedService => ({
   name: 'api',
@@ -50,6 +49,22 @@ describe('service environment', () => {
       STYXY_PROJECT: 'shop',
       STYXY_TAG: 'tok:api',
       PATH: '/work/shop/node_modules/.bin:/work/node_modules/.bin:/usr/bin:/bin',
+    });
+  });
+
+  it('injects only what Styxy adds: env (filled in), ports, STYXY_* names; no tag, no PATH, nothing inherited', () => {
+    const env = injectedEnv(service({ env: { URL: 'http://localhost:${web-app.PORT}' } }), context);
+    expect(env).toEqual({
+      URL: 'http://localhost:3000',
+      PORT: '8001',
+      DEBUG_PORT: '9201',
+      STYXY_API_PORT: '8001',
+      STYXY_API_DEBUG_PORT: '9201',
+      STYXY_WEB_APP_PORT: '3000',
+      STYXY_STACK: 'default',
+      STYXY_STACK_ID: 'shop-default-123',
+      STYXY_SERVICE: 'api',
+      STYXY_PROJECT: 'shop',
     });
   });
 
@@ -120,33 +135,6 @@ describe('launch spec', () => {
   ] as const)('bad input %j is a config error naming the field', (over, message) => {
     expect(() => buildLaunchSpec(service(over as Partial<ResolvedService>), context)).toThrow(
       expect.objectContaining({ code: 'STYXY_CONFIG_INVALID', message: expect.stringContaining(message) }),
-    );
-  });
-});
-
-describe('selectServices', () => {
-  const stack = [
-    service({ name: 'db', ports: {}, command: { kind: 'shell', shell: 'db' } }),
-    service({ name: 'api', dependsOn: { db: 'ready' } }),
-    service({ name: 'web', command: { kind: 'shell', shell: 'web' }, env: { API: '${api.PORT}' } }),
-    service({ name: 'docs', command: { kind: 'shell', shell: 'docs' } }),
-  ];
-
-  it.each([
-    [undefined, ['db', 'api', 'web', 'docs']],
-    [[], ['db', 'api', 'web', 'docs']],
-    [['web'], ['db', 'api', 'web']],
-    [
-      ['docs', 'db'],
-      ['db', 'docs'],
-    ],
-  ])('%j → %j (dependencies and referenced services, in start order)', (names, expected) => {
-    expect(selectServices(stack, names).map((s) => s.name)).toEqual(expected);
-  });
-
-  it('names the services when asked for an unknown one', () => {
-    expect(() => selectServices(stack, ['nope'])).toThrow(
-      expect.objectContaining({ code: 'STYXY_UNKNOWN_SERVICE', hint: 'services: db, api, web, docs' }),
     );
   });
 });

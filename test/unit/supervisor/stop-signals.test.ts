@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { StyxyError } from '../../../src/protocol/errors.js';
 import { createStackPusher } from '../../../src/supervisor/stack-pusher.js';
-import { exitCodeOf, handleStopSignals } from '../../../src/supervisor/stop-signals.js';
+import { DUPLICATE_SIGNAL_MS, exitCodeOf, handleStopSignals } from '../../../src/supervisor/stop-signals.js';
 import type { StopOptions } from '../../../src/supervisor/supervisor.js';
 
 describe('stop signals', () => {
@@ -14,11 +14,13 @@ describe('stop signals', () => {
     const source = new EventEmitter();
     const calls: StopOptions[] = [];
     const seen: [string, boolean][] = [];
+    let time = 1000;
     const dispose = handleStopSignals(
       { stop: async (options) => void calls.push(options) },
-      { source: source as never, onSignal: (s, forced) => seen.push([s, forced]) },
+      { source: source as never, onSignal: (s, forced) => seen.push([s, forced]), now: () => time },
     );
     source.emit(signal, signal);
+    time += DUPLICATE_SIGNAL_MS;
     source.emit('SIGINT', 'SIGINT');
     expect(calls).toEqual([
       { force: false, signal },
@@ -31,6 +33,26 @@ describe('stop signals', () => {
     expect(exitCodeOf({ kind: 'interrupted', signal })).toBe(code);
     dispose();
     expect(source.listenerCount('SIGINT') + source.listenerCount('SIGTERM') + source.listenerCount('SIGHUP')).toBe(0);
+  });
+
+  it('a signal repeated within the duplicate window (terminal + a forwarding parent) does not force', () => {
+    const source = new EventEmitter();
+    const calls: StopOptions[] = [];
+    let time = 5000;
+    handleStopSignals(
+      { stop: async (options) => void calls.push(options) },
+      { source: source as never, now: () => time },
+    );
+    source.emit('SIGINT', 'SIGINT');
+    time += DUPLICATE_SIGNAL_MS - 1;
+    source.emit('SIGINT', 'SIGINT');
+    expect(calls).toEqual([{ force: false, signal: 'SIGINT' }]);
+    time += 1;
+    source.emit('SIGINT', 'SIGINT');
+    expect(calls).toEqual([
+      { force: false, signal: 'SIGINT' },
+      { force: true, signal: 'SIGINT' },
+    ]);
   });
 
   it('exit 0 after a clean stop, the error exit code (1) when a service failed', () => {

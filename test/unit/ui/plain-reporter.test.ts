@@ -79,6 +79,23 @@ describe('plain reporter', () => {
     expect(listeners.size).toBe(0);
   });
 
+  it('says when a failure stops the stack; notices go to stderr; no stdout: service lines dropped', async () => {
+    const { view, line, phase } = fakeView(['api']);
+    const stderr = new PassThrough();
+    const err = collect(stderr);
+    const reporter = createPlainReporter(view, { stdout: null, stderr, env: {} });
+    reporter.notice('SIGINT received; press Ctrl-C again to force');
+    line('api', 'stdout', 'not shown');
+    line('api', 'styxy', 'failed: exited with code 1 before it was ready');
+    phase('failed');
+    await reporter.flush();
+    expect(err()).toBe(
+      'styxy: SIGINT received; press Ctrl-C again to force\napi failed: exited with code 1 before it was ready\nstyxy: stopping (a service failed)\n',
+    );
+    expect(reporter.dropped).toBe(0);
+    reporter.close();
+  });
+
   it('colours each service differently when forced, and not when NO_COLOR', async () => {
     const { view, line } = fakeView(['api', 'web']);
     const stdout = new PassThrough();

@@ -1,0 +1,44 @@
+/**
+ * The running stack of the current folder (`ps`, `port`, `env`): the project root of the config
+ * that `styxy up` would find (or `-c FILE`) and the stack name (`--name`) give its id, and the
+ * coordinator says whether it runs. The config is only located, not loaded, so a config being
+ * edited into something invalid does not hide the stack that runs.
+ */
+import type { StackInfo } from '../../client/api.js';
+import { locateConfig } from '../../config/locate.js';
+import { StyxyError } from '../../protocol/errors.js';
+import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
+import { runningStacks } from './running-stacks.js';
+import { stackNameOption } from './stack-name.js';
+
+export interface CurrentStackOptions {
+  /** `-c FILE`. */
+  readonly config?: string;
+  /** `--name N`. */
+  readonly name?: string;
+}
+
+export async function currentStack(options: CurrentStackOptions, cwd: string = process.cwd()): Promise<StackInfo> {
+  const name = stackNameOption(options.name);
+  const { root } = locateConfig({ cwd, file: options.config });
+  const id = stackId(root, name);
+  const stacks = await runningStacks();
+  const found = stacks.find((stack) => stack.id === id);
+  if (found) return found;
+  const others = stacks.filter((stack) => stack.root === root).map((stack) => stack.name);
+  throw stackNotFound(root, name, others);
+}
+
+export function stackNotFound(root: string, name: string, othersHere: readonly string[]): StyxyError {
+  const which = name === DEFAULT_STACK_NAME ? '' : ` named "${name}"`;
+  const start = `start it with \`styxy up${name === DEFAULT_STACK_NAME ? '' : ` --name ${name}`}\``;
+  // The default stack first, then by name: the same hint however the stacks were started.
+  const sorted = [...othersHere].sort((a, b) =>
+    a === DEFAULT_STACK_NAME ? -1 : b === DEFAULT_STACK_NAME ? 1 : a.localeCompare(b),
+  );
+  const running = sorted.map((other) => (other === DEFAULT_STACK_NAME ? 'the default one' : `--name ${other}`));
+  return new StyxyError('STYXY_STACK_NOT_FOUND', `no stack${which} of ${root} is running`, {
+    hint: running.length > 0 ? `running here: ${running.join(', ')}; or ${start}` : start,
+    details: { root, name, running: othersHere },
+  });
+}

@@ -1,0 +1,58 @@
+/**
+ * The `ps --json` document of one stack (DESIGN §6; wire format: fields may be added, never
+ * renamed): `{ stack: { id, name, project, pid, … }, services: [{ name, status, ports, pid,
+ * restarts, … }] }`. `up --json` prints the same document once the stack is up.
+ */
+import type { ServiceSnapshot, StackPhase } from '../../protocol/stack.js';
+
+export interface StackFacts {
+  readonly id: string;
+  readonly name: string;
+  readonly project: string;
+  readonly root: string;
+  /** The supervisor's pid. */
+  readonly pid: number;
+  readonly detached: boolean;
+  readonly phase: StackPhase;
+}
+
+export interface PsDocument {
+  readonly stack: StackFacts;
+  readonly services: readonly PsService[];
+}
+
+export interface PsService extends ServiceSnapshot {
+  /** Milliseconds since the current process started; null when none runs. */
+  readonly uptimeMs: number | null;
+}
+
+export function psDocument(
+  stack: StackFacts,
+  services: readonly ServiceSnapshot[],
+  now: number = Date.now(),
+): PsDocument {
+  return {
+    stack: {
+      id: stack.id,
+      name: stack.name,
+      project: stack.project,
+      pid: stack.pid,
+      root: stack.root,
+      detached: stack.detached,
+      phase: stack.phase,
+    },
+    services: services.map((service) => ({
+      name: service.name,
+      status: service.status,
+      ports: service.ports,
+      pid: service.pid,
+      restarts: service.restarts,
+      uptimeMs: service.pid !== null && service.startedAt !== null ? Math.max(0, now - service.startedAt) : null,
+      startedAt: service.startedAt,
+      readyAt: service.readyAt,
+      lastExit: service.lastExit,
+      detail: service.detail,
+      dependsOn: service.dependsOn,
+    })),
+  };
+}

@@ -1,0 +1,28 @@
+/** `styxy ps` for people: a line about the stack, then one row per service. */
+import { age, formatTable } from '../table.js';
+import type { PsDocument } from './ps-document.js';
+
+/** `8001` for a lone PORT; `8001 ADMIN_PORT=4001` when there are more. */
+export function formatPorts(ports: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(ports);
+  if (entries.length === 0) return '-';
+  return entries.map(([name, port]) => (name === 'PORT' ? String(port) : `${name}=${port}`)).join(' ');
+}
+
+export function formatPs(document: PsDocument, now: number = Date.now()): string {
+  const { stack, services } = document;
+  const title = `${stack.project}/${stack.name}  ${stack.phase}  pid ${stack.pid}${stack.detached ? ' (background)' : ''}  ${stack.root}\n`;
+  if (services.length === 0) return `${title}(no services reported yet)\n`;
+  const notes = services.some((service) => service.detail);
+  const header = ['SERVICE', 'STATUS', 'PORTS', 'PID', 'UPTIME', 'RESTARTS', ...(notes ? ['NOTE'] : [])];
+  const rows = services.map((service) => [
+    service.name,
+    service.status,
+    formatPorts(service.ports),
+    service.pid === null ? '-' : String(service.pid),
+    service.uptimeMs === null ? '-' : age(now - service.uptimeMs, now),
+    String(service.restarts),
+    ...(notes ? [service.detail ?? ''] : []),
+  ]);
+  return title + formatTable(header, rows);
+}

@@ -1,0 +1,42 @@
+/**
+ * What Styxy injects into the services of a running stack (`styxy env`): each service's env files
+ * and `env` from the config as it is now, with the stack's leased ports filled in, its ports and
+ * the `STYXY_*` names. Not the inherited environment, PATH or STYXY_TAG (a shell that took the
+ * tag would be stopped with the stack).
+ */
+import type { StackInfo } from '../../client/api.js';
+import type { ResolvedConfig } from '../../config/types.js';
+import { StyxyError } from '../../protocol/errors.js';
+import { injectedEnv } from '../../supervisor/service-env.js';
+import { stackPorts } from './stack-ports.js';
+
+/** service → KEY → value, in start order; only `only` when given. */
+export function stackEnv(stack: StackInfo, config: ResolvedConfig, only?: string): Map<string, Record<string, string>> {
+  const ports = stackPorts(stack);
+  // The services the stack runs (`up web` runs some); before its first push, the config's.
+  const running = stack.services.length > 0 ? new Set(stack.services.map((s) => s.name)) : null;
+  const services = config.services.filter((service) => running === null || running.has(service.name));
+  if (only !== undefined && !services.some((service) => service.name === only)) {
+    const known = services.map((service) => service.name);
+    throw new StyxyError('STYXY_UNKNOWN_SERVICE', `no service "${only}" in stack ${stack.project}/${stack.name}`, {
+      hint: `its services: ${known.join(', ') || 'none'}`,
+      details: { service: only, known },
+    });
+  }
+  const context = { stackName: stack.name, stackId: stack.id, project: stack.project, ports };
+  const result = new Map<string, Record<string, string>>();
+  for (const service of services) {
+    if (only !== undefined && service.name !== only) continue;
+    result.set(service.name, injectedEnv(service, context));
+  }
+  return result;
+}
+
+/** `KEY=value` lines; several services grouped under `# service` lines. */
+export function formatEnv(envs: ReadonlyMap<string, Record<string, string>>, grouped: boolean): string {
+  const blocks = [...envs].map(([service, env]) => {
+    const lines = Object.entries(env).map(([key, value]) => `${key}=${value}`);
+    return (grouped ? [`# ${service}`, ...lines] : lines).join('\n');
+  });
+  return blocks.length === 0 ? '' : `${blocks.join('\n\n')}\n`;
+}

@@ -1,0 +1,85 @@
+/**
+ * `styxy up` in the foreground: load the config, connect to the coordinator (starting one if
+ * needed), run the stack under a supervisor with its log files in `$STYXY_HOME/stacks/<id>/`,
+ * show it (choose-renderer.ts), stop it on SIGINT/SIGTERM/SIGHUP (again: forced), and exit with
+ * the stack's outcome: 0 clean, 1 failed, 128 + n after signal n (130 for Ctrl-C).
+ */
+import { connectCoordinator } from '../../client/connect.js';
+import { loadProjectConfig } from '../../config/load.js';
+import { selectServices } from '../../config/select-services.js';
+import { stackDir, styxyHome } from '../../protocol/home.js';
+import { stackId } from '../../protocol/stack-id.js';
+import { exitCodeOf, handleStopSignals } from '../../supervisor/stop-signals.js';
+import { createSupervisor } from '../../supervisor/supervisor.js';
+import { renderError } from '../render-error.js';
+import { psDocument } from '../stack/ps-document.js';
+import { stackNameOption } from '../stack/stack-name.js';
+import { printJson } from '../table.js';
+import { chooseRenderer } from './choose-renderer.js';
+import { tellCoordinatorEvents } from './coordinator-notices.js';
+import { upHeader } from './up-header.js';
+
+export interface ForegroundOptions {
+  readonly config?: string;
+  readonly name?: string;
+  /** False with `--no-tui`. */
+  readonly tui: boolean;
+  readonly json: boolean;
+}
+
+export async function runForeground(names: readonly string[], options: ForegroundOptions): Promise<number> {
+  const stackName = stackNameOption(options.name);
+  const home = styxyHome();
+  const config = await loadProjectConfig({ cwd: process.cwd(), file: options.config, home });
+  // An unknown service name fails here, before a coordinator is started for nothing.
+  const services = selectServices(config, names).map((service) => service.name);
+  const client = await connectCoordinator({ kind: 'supervisor', home });
+  // A reader gone away (EPIPE) or a closed terminal (EIO) must not crash the supervisor: the
+  // stack still has to be stopped and its ports given back.
+  const ignore = () => {};
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
+  try {
+    const supervisor = createSupervisor({
+      config,
+      services: names,
+      stackName,
+      coordinator: client,
+      // Written for foreground stacks too, so `styxy logs` works for every stack.
+      logDir: stackDir(home, stackId(config.root, stackName)),
+    });
+    const renderer = await chooseRenderer(supervisor, {
+      tui: options.tui,
+      json: options.json,
+      stdout: process.stdout,
+      stderr: process.stderr,
+    });
+    renderer.notice(upHeader(config, stackName, services));
+    const stopTelling = tellCoordinatorEvents(client, (text) => renderer.notice(text));
+    const stopHandling = handleStopSignals(supervisor, {
+      onSignal: (signal, forced) =>
+        renderer.notice(
+          forced ? `${signal} again: forcing the stop (SIGKILL)` : `${signal} received; press Ctrl-C again to force`,
+        ),
+    });
+    try {
+      const up = await supervisor.start().then(
+        (snapshot) => snapshot,
+        () => null, // the outcome below says why
+      );
+      if (up && options.json) printJson(psDocument({ ...up.stack, phase: up.phase }, up.services));
+      const outcome = await supervisor.done;
+      await renderer.flush();
+      if (outcome.kind === 'failed') renderError(outcome.error);
+      return exitCodeOf(outcome);
+    } finally {
+      stopHandling();
+      stopTelling();
+      renderer.close();
+    }
+  } finally {
+    await client.close();
+    process.stdout.off('error', ignore);
+    process.stderr.off('error', ignore);
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * `ps`, `port` and `env` on a foreground stack, as scripts use them: found from the project
+ * folder (or a folder below it, or `-c`), by `--name`, with clear errors when there is nothing
+ * to find. None of them loads React or Ink.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliProcess } from '../helpers/coordinator.js';
+import { fixture, NODE } from '../helpers/stack.js';
+import { makeUpProject, type PsJson, psJson, type UpProject } from '../helpers/up.js';
+import { waitFor } from '../helpers/wait.js';
+
+let project: UpProject;
+let up: CliProcess;
+let review: CliProcess;
+
+beforeAll(async () => {
+  project = makeUpProject({
+    name: 'shop',
+    services: {
+      api: {
+        command: [NODE, fixture('http-server.mjs')],
+        ports: { PORT: 'api', ADMIN_PORT: 'ui' },
+        env: { GREETING: 'hello', SELF: 'http://localhost:${api.ADMIN_PORT}/' },
+        envFile: '.env',
+      },
+      worker: { command: 'exec sleep 60', env: { API_URL: 'http://localhost:${api.PORT}' }, ready: false },
+    },
+  });
+  writeFileSync(join(project.root, '.env'), 'FROM_FILE=yes\nGREETING=overridden by env\n');
+  mkdirSync(join(project.root, 'sub', 'deeper'), { recursive: true });
+  [up, review] = await Promise.all([project.upReady(), project.upReady(['--name', 'review', 'api'])]);
+  // Both have pushed their state once every service has a pid.
+  await waitFor(async () => (await psJson(project)).services.every((s) => s.pid !== null));
+  await waitFor(async () => (await psJson(project, ['--name', 'review'])).services.every((s) => s.pid !== null));
+});
+
+afterAll(async () => {
+  await project?.cleanup();
+});
+
+describe('styxy ps', () => {
+  it('--json: DESIGN §6 shape, with the leased ports and live pids', async () => {
+    const ps = await psJson(project);
+    const stacks = await project.stacks();
+    const own = stacks.find((stack) => stack.name === 'default')!;
+    expect(ps.stack).toMatchObject({ id: own.id, name: 'default', project: 'shop', pid: up.pid, root: project.root });
+    const leased = Object.fromEntries(own.leases.map((lease) => [lease.portName, lease.port]));
+    expect(ps.services).toEqual([
+      expect.objectContaining({
+        name: 'api',
+        status: 'ready',
+        ports: { PORT: leased.PORT, ADMIN_PORT: leased.ADMIN_PORT },
+        pid: expect.any(Number),
+        restarts: 0,
+      }),
+      expect.objectContaining({ name: 'worker', status: 'running', ports: {}, pid: expect.any(Number), restarts: 0 }),
+    ]);
+    expect(await (await fetch(`http://localhost:${leased.PORT}/`)).text()).toBe('ok api');
+  });
+
+  it('a table for people; found from a folder below the project, and by --name', async () => {
+    const ps = await psJson(project);
+    const api = ps.services[0]!;
+    const result = await project.cli(['ps'], { cwd: join(project.root, 'sub', 'deeper') });
+    expect(result.code, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe(`shop/default  running  pid ${up.pid}  ${project.root}`);
+    expect(lines[1]).toMatch(/^SERVICE +STATUS +PORTS +PID +UPTIME +RESTARTS$/);
+    expect(lines[2]).toMatch(
+      new RegExp(`^api +ready +${api.ports.PORT} ADMIN_PORT=${api.ports.ADMIN_PORT} +${api.pid} +\\d+s +0$`),
+    );
+    expect(lines[3]).toMatch(/^worker +running +- +\d+ +\d+s +0$/);
+    const named = await project.cli(['ps', '--name', 'review']);
+    expect(named.stdout).toContain(`shop/review  running  pid ${review.pid}`);
+    expect(named.stdout).toMatch(/\napi +ready/);
+    expect(named.stdout).not.toContain('worker'); // `up --name review api` runs api only
+  });
+
+  it('--all --json: every running stack', async () => {
+    const result = await project.cli(['ps', '--all', '--json'], { cwd: project.home.home });
+    const { stacks } = JSON.parse(result.stdout) as { stacks: PsJson[] };
+    expect(stacks.map((stack) => [stack.stack.name, stack.stack.pid]).sort()).toEqual(
+      [
+        ['default', up.pid],
+        ['review', review.pid],
+      ].sort(),
+    );
+    expect(stacks.find((s) => s.stack.name === 'review')!.services.map((s) => s.name)).toEqual(['api']);
+  });
+
+  it('no such stack: exit 1, STYXY_STACK_NOT_FOUND with what runs here and how to start it', async () => {
+    const result = await project.cli(['ps', '--name', 'nope']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `styxy: no stack named "nope" of ${project.root} is running\nhint: running here: the default one, --name review; or start it with \`styxy up --name nope\`\n`,
+    );
+    const elsewhere = join(project.home.home, 'other');
+    mkdirSync(elsewhere, { recursive: true });
+    writeFileSync(join(elsewhere, '.styxyrc.json'), '{ "services": { "x": { "command": "true" } } }');
+    const none = await project.cli(['port', 'x'], { cwd: elsewhere });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(`styxy: no stack of ${elsewhere} is running\nhint: start it with \`styxy up\`\n`);
+  });
+});
+
+describe('styxy port', () => {
+  it('prints one number: the first port, or the one named', async () => {
+    const { services } = await psJson(project);
+    expect(await project.cli(['port', 'api'])).toMatchObject({ code: 0, stdout: `${services[0]!.ports.PORT}\n` });
+    expect((await project.cli(['port', 'api', 'ADMIN_PORT'])).stdout).toBe(`${services[0]!.ports.ADMIN_PORT}\n`);
+    expect((await project.cli(['port', 'api', '-c', '.styxyrc.json'])).stdout).toBe(`${services[0]!.ports.PORT}\n`);
+  });
+
+  it.each([
+    [['port', 'nope'], 'styxy: no service "nope" in stack shop/default\nhint: its services: api, worker\n'],
+    [['port', 'api', 'NOPE'], 'styxy: service "api" has no port "NOPE"\nhint: its ports: PORT, ADMIN_PORT\n'],
+    [['port', 'worker'], 'styxy: service "worker" has no ports\n'],
+  ])('%j: exit 1 and a clear error', async (args, message) => {
+    const result = await project.cli(args);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.startsWith(message)).toBe(true);
+  });
+});
+
+describe('styxy env', () => {
+  it('KEY=value lines of what Styxy injects into one service (env file < env < own), nothing inherited', async () => {
+    const { services } = await psJson(project);
+    const { PORT, ADMIN_PORT } = services[0]!.ports as { PORT: number; ADMIN_PORT: number };
+    const result = await project.cli(['env', 'api']);
+    expect(result.code, result.stderr).toBe(0);
+    const id = (await project.stacks()).find((stack) => stack.name === 'default')!.id;
+    expect(result.stdout).toBe(
+      [
+        'FROM_FILE=yes',
+        'GREETING=hello',
+        `SELF=http://localhost:${ADMIN_PORT}/`,
+        `PORT=${PORT}`,
+        `ADMIN_PORT=${ADMIN_PORT}`,
+        `STYXY_API_PORT=${PORT}`,
+        `STYXY_API_ADMIN_PORT=${ADMIN_PORT}`,
+        'STYXY_STACK=default',
+        `STYXY_STACK_ID=${id}`,
+        'STYXY_SERVICE=api',
+        'STYXY_PROJECT=shop',
+        '',
+      ].join('\n'),
+    );
+    // What the service really got agrees.
+    const real = (await (await fetch(`http://localhost:${PORT}/env`)).json()) as Record<string, string>;
+    for (const line of result.stdout.trim().split('\n')) {
+      const [key, value] = line.split(/=(.*)/s);
+      expect(real[key!], key).toBe(value);
+    }
+  });
+
+  it('every service, grouped under `# service` lines; --json as an object', async () => {
+    const { services } = await psJson(project);
+    const result = await project.cli(['env']);
+    expect(result.stdout).toMatch(/^# api\nFROM_FILE=yes\n[\s\S]*STYXY_SERVICE=api\nSTYXY_PROJECT=shop\n\n# worker\n/);
+    expect(result.stdout).toContain(`\nAPI_URL=http://localhost:${services[0]!.ports.PORT}\n`);
+    const json = JSON.parse((await project.cli(['env', '--json'])).stdout) as Record<string, Record<string, string>>;
+    expect(Object.keys(json)).toEqual(['api', 'worker']);
+    expect(json.worker).toMatchObject({
+      API_URL: `http://localhost:${services[0]!.ports.PORT}`,
+      STYXY_SERVICE: 'worker',
+    });
+    expect(json.worker!.HOME).toBeUndefined();
+    expect(json.worker!.PATH).toBeUndefined();
+    expect(json.worker!.STYXY_TAG).toBeUndefined();
+    const one = JSON.parse((await project.cli(['env', 'worker', '--json'])).stdout) as Record<string, string>;
+    expect(one).toEqual(json.worker);
+  });
+});
+
+describe('loading', () => {
+  // What `node dist/cli/commands/<name>.js` imports before it runs, followed through every static
+  // import. React and Ink belong to the TUI only (they cost ~100 ms); `ps` and `port` only locate
+  // the config, so they load no config loader (cosmiconfig, jiti, zod) and nothing that spawns.
+  const heavy = ['react', 'ink', 'cosmiconfig', 'jiti', 'zod', 'execa'];
+  it.each([
+    ['ps', heavy],
+    ['port', heavy],
+    ['env', ['react', 'ink', 'execa']],
+    ['up', ['react', 'ink']],
+  ])('`styxy %s` loads none of %j', (command, forbidden) => {
+    const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(file, 'utf8');
+      for (const match of source.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/gm)) {
+        const target = match[1]!;
+        if (target.startsWith('.')) visit(resolve(dirname(file), target));
+        else packages.add(target.startsWith('@') ? target.split('/').slice(0, 2).join('/') : target.split('/')[0]!);
+      }
+    };
+    visit(join(dist, 'cli', 'commands', `${command}.js`));
+    expect(seen.size).toBeGreaterThan(3);
+    expect([...packages].filter((name) => forbidden.includes(name))).toEqual([]);
+  });
+});
