@@ -1,8 +1,9 @@
 /**
- * `styxy up [SERVICE...] [-c FILE] [--name N] [--no-tui] [--json]`: run the stack (or the named
- * services and what they need) in the foreground until it stops or is stopped.
+ * `styxy up [SERVICE...] [-c FILE] [--name N] [--no-tui] [--json] [-d [--timeout S]]`: run the
+ * stack (or the named services and what they need) in the foreground until it stops or is
+ * stopped; with `-d`, in the background, returning once every service is up.
  */
-import { notImplemented } from '../not-implemented.js';
+import { runDetached } from '../up/run-detached.js';
 import { runForeground } from '../up/run-up.js';
 
 export interface UpOptions {
@@ -12,9 +13,11 @@ export interface UpOptions {
   /** False with `--no-tui`. */
   readonly tui?: boolean;
   readonly json?: boolean;
+  /** With `-d`: seconds to wait for every service to be up. */
+  readonly timeout?: string;
 }
 
 export async function run(services: readonly string[], options: UpOptions): Promise<number> {
-  if (options.detach) notImplemented('up -d', 7);
+  if (options.detach) return runDetached(services, { ...options, json: !!options.json });
   return runForeground(services, { ...options, tui: options.tui !== false, json: !!options.json });
 }
