@@ -41,6 +41,8 @@ async function main(): Promise<number> {
   log(`starting in ${args.cwd} (stack ${args.stackName})`);
   const config = await loadProjectConfig({ cwd: args.cwd, file: args.config ?? undefined, home });
   const names = selectServices(config, args.services).map((service) => service.name);
+  // What `ps -ef` shows for this process (the arguments are an unreadable JSON blob).
+  process.title = `styxy-supervisor ${config.name}/${args.stackName}`;
   const file = relative(args.cwd, config.file) || config.file;
   const copy = args.stackName === DEFAULT_STACK_NAME ? '' : ` (stack ${args.stackName})`;
   report.send({

@@ -34,9 +34,12 @@ export function readLogTail(dir: string, services: readonly string[], count: num
     const file = join(dir, `${service}.log`);
     let texts = tailLines(file, count);
     if (texts.length < count) texts = [...tailLines(`${file}.1`, count - texts.length), ...texts];
+    let time = 0;
     texts.forEach((text, index) => {
-      const parsed = parseLogFileLine(text);
-      if (parsed) all.push({ line: { service, ...parsed }, order, index });
+      // A line in another shape (written by hand?) is shown as it is, at the time of the one before.
+      const parsed = parseLogFileLine(text) ?? { time, stream: 'stdout' as const, text };
+      time = parsed.time;
+      all.push({ line: { service, ...parsed }, order, index });
     });
   });
   all.sort((a, b) => a.line.time - b.line.time || a.order - b.order || a.index - b.index);
