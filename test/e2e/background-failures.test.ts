@@ -96,7 +96,9 @@ describe('background stacks that go wrong', () => {
     const down = await bg.cli(root, ['down', '--timeout', '1']);
     expect(down.code, down.stderr).toBe(0);
     expect(down.stderr).toContain('does not answer on its control socket');
-    expect(down.stdout).toBe(`stopped test/default (reaped by the coordinator); freed port ${up.services[0]!.ports.PORT}\n`);
+    expect(down.stdout).toBe(
+      `stopped test/default (reaped by the coordinator); freed port ${up.services[0]!.ports.PORT}\n`,
+    );
     expect(running(up.services[0]!.pid!)).toBe(false);
     expect(await leases(bg)).toEqual([]);
   });

@@ -44,7 +44,12 @@ describe('logs -f', () => {
     const numbers = ticks(result.stdout);
     expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i)); // none missed, none twice
     // The first five lines were the newest of the stack then (any service).
-    expect(result.stdout.split('\n').slice(0, 5).every((line) => /^(worker|api {3}) \| /.test(line))).toBe(true);
+    expect(
+      result.stdout
+        .split('\n')
+        .slice(0, 5)
+        .every((line) => /^(worker|api {3}) \| /.test(line)),
+    ).toBe(true);
     expect(result.stdout).not.toContain('\u001b['); // no colour without a terminal
   });
 

@@ -66,7 +66,9 @@ describe('background stacks', () => {
     expect(apiLogs.code).toBe(0);
     expect(apiLogs.stdout).toContain(`listening on ${portA}\n`);
     expect(apiLogs.stdout).toMatch(new RegExp(`^\\[styxy\\] ready on :${portA} in \\d+ ms$`, 'm'));
-    await waitFor(async () => (await bg!.cli(a, ['logs', '-n', '3'])).stdout.match(/^worker \| tick \d+$/gm)?.length === 3);
+    await waitFor(
+      async () => (await bg!.cli(a, ['logs', '-n', '3'])).stdout.match(/^worker \| tick \d+$/gm)?.length === 3,
+    );
 
     // down in A: returns once A's processes are gone and its port is free; B runs on.
     const aPids = [upA.stack.pid, ...upA.services.map((s) => s.pid!)];
@@ -85,7 +87,10 @@ describe('background stacks', () => {
     expect(JSON.parse(downB.stdout)).toEqual({
       stacks: [expect.objectContaining({ root: b, pid: upB.stack.pid, how: 'control', ports: [portB], stopped: true })],
     });
-    expect(await bg.cli(b, ['down'])).toMatchObject({ code: 0, stderr: `styxy: no stack of ${b} is running; nothing to stop\n` });
+    expect(await bg.cli(b, ['down'])).toMatchObject({
+      code: 0,
+      stderr: `styxy: no stack of ${b} is running; nothing to stop\n`,
+    });
     expect(bg.leftovers()).toEqual([]);
   });
 
@@ -106,10 +111,10 @@ describe('background stacks', () => {
     const restarted = await bg.cli(root, ['restart', 'api']);
     expect(restarted.code, restarted.stderr).toBe(0);
     expect(restarted.stderr).toBe(`styxy: restarting api (pid ${api.pid})\n`);
-    const [, pid] = /^api ready on (?:\d+) \(pid (\d+)\)\n$/.exec(restarted.stdout) ?? [];
+    const [, port, pid] = /^api ready on :(\d+) \(pid (\d+)\)\n$/.exec(restarted.stdout) ?? [];
+    expect(Number(port)).toBe(api.ports.PORT);
     expect(Number(pid)).not.toBe(api.pid);
     expect(running(api.pid!)).toBe(false);
-    expect(restarted.stdout).toContain(`on ${api.ports.PORT} `);
     expect(await get(api.ports.PORT!)).toBe('ok api');
 
     const unknown = await bg.cli(root, ['restart', 'nope']);
@@ -141,7 +146,9 @@ describe('background stacks', () => {
     const review = await bg.upDetached(root, ['--name', 'review']);
     expect(review.stack.name).toBe('review');
     expect(review.services[0]!.ports.PORT).not.toBe(first.services[0]!.ports.PORT);
-    expect((await bg.cli(root, ['port', 'api', '--name', 'review'])).stdout).toBe(`${review.services[0]!.ports.PORT}\n`);
+    expect((await bg.cli(root, ['port', 'api', '--name', 'review'])).stdout).toBe(
+      `${review.services[0]!.ports.PORT}\n`,
+    );
 
     const down = await bg.cli(bg.home.home, ['down', '--all']);
     expect(down.code, down.stderr).toBe(0);

@@ -4,11 +4,11 @@
  * it is up again. Exit 1 with why (and its last lines) when it does not come back.
  */
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
+import { portsSuffix } from '../../supervisor/lifecycle-text.js';
 import { EXIT } from '../exit-codes.js';
 import { secondsOption } from '../seconds-option.js';
 import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
 import { psDocument } from '../stack/ps-document.js';
-import { formatPorts } from '../stack/ps-table.js';
 import { connectStack } from '../stack/stack-control.js';
 import { printJson } from '../table.js';
 
@@ -38,7 +38,7 @@ export async function run(service: string, options: RestartOptions): Promise<num
       return EXIT.ok;
     }
     const now = snapshot.services.find((s) => s.name === service);
-    const ports = now && Object.keys(now.ports).length > 0 ? ` on ${formatPorts(now.ports)}` : '';
+    const ports = now ? portsSuffix(now.ports) : '';
     process.stdout.write(`${service} ${now?.status ?? 'restarted'}${ports} (pid ${now?.pid ?? '-'})\n`);
     return EXIT.ok;
   } finally {

@@ -3,8 +3,6 @@
  * stack (or the named services and what they need) in the foreground until it stops or is
  * stopped; with `-d`, in the background, returning once every service is up.
  */
-import { runDetached } from '../up/run-detached.js';
-import { runForeground } from '../up/run-up.js';
 
 export interface UpOptions {
   readonly config?: string;
@@ -18,6 +16,12 @@ export interface UpOptions {
 }
 
 export async function run(services: readonly string[], options: UpOptions): Promise<number> {
-  if (options.detach) return runDetached(services, { ...options, json: !!options.json });
+  // Each loads what it needs: `up -d` itself loads neither the config loader nor the supervisor
+  // (its background child does), so it starts fast.
+  if (options.detach) {
+    const { runDetached } = await import('../up/run-detached.js');
+    return runDetached(services, { ...options, json: !!options.json });
+  }
+  const { runForeground } = await import('../up/run-up.js');
   return runForeground(services, { ...options, tui: options.tui !== false, json: !!options.json });
 }

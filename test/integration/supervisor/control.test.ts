@@ -44,7 +44,9 @@ async function startStack(): Promise<{ supervisor: Supervisor; socket: string; c
 }
 
 const ticks = (lines: readonly LogLine[]) =>
-  lines.filter((line) => line.service === 'ticker' && line.stream === 'stdout').map((line) => Number(line.text.slice(5)));
+  lines
+    .filter((line) => line.service === 'ticker' && line.stream === 'stdout')
+    .map((line) => Number(line.text.slice(5)));
 
 describe('control socket', () => {
   it('listens in the stack folder, tells the coordinator, answers status and logs', async () => {

@@ -63,9 +63,21 @@ describe('stack log files', () => {
   it('merges services by time, keeps each file in order, reads into the rotated part, takes the newest', () => {
     writeFileSync(join(dir, 'api.log.1'), fileLine(1, 'api old 1') + fileLine(2, 'api old 2'));
     writeFileSync(join(dir, 'api.log'), fileLine(5, 'api 5') + fileLine(7, 'api 7a') + fileLine(7, 'api 7b'));
-    writeFileSync(join(dir, 'web.log'), fileLine(6, 'web 6') + fileLine(7, 'web 7', 'styxy') + 'not a log line\n');
+    writeFileSync(
+      join(dir, 'web.log'),
+      [fileLine(6, 'web 6'), fileLine(7, 'web 7', 'styxy'), 'not a log line\n'].join(''),
+    );
     const texts = (count: number) => readLogTail(dir, ['api', 'web'], count).map((line) => line.text);
-    expect(texts(100)).toEqual(['api old 1', 'api old 2', 'api 5', 'web 6', 'api 7a', 'api 7b', 'web 7', 'not a log line']);
+    expect(texts(100)).toEqual([
+      'api old 1',
+      'api old 2',
+      'api 5',
+      'web 6',
+      'api 7a',
+      'api 7b',
+      'web 7',
+      'not a log line',
+    ]);
     expect(texts(3)).toEqual(['api 7b', 'web 7', 'not a log line']);
     expect(readLogTail(dir, ['web'], 2)).toEqual([
       { service: 'web', stream: 'styxy', text: 'web 7', time: at(7) },

@@ -8,10 +8,17 @@ import type { LogLine, StackSnapshot } from '../../../src/protocol/stack.js';
 import { Subscriber, type SubscriberLimits } from '../../../src/supervisor/control/subscriber.js';
 import type { Peer } from '../../../src/transport/rpc-server.js';
 
+/** What the subscriber sends: a `logs` or a `snapshot` frame. */
+interface Frame {
+  readonly lines: LogLine[];
+  readonly dropped: number;
+  readonly snapshot: StackSnapshot;
+}
+
 interface FakePeer extends Peer {
   pendingBytes: number;
   closed: boolean;
-  sent: { event: string; data: any }[];
+  sent: { event: string; data: Frame }[];
   /** Frames larger than this (JSON) are refused, as the transport refuses oversized frames. */
   maxFrame: number;
 }
@@ -25,7 +32,7 @@ function fakePeer(): FakePeer {
     maxFrame: Number.POSITIVE_INFINITY,
     send(event, data) {
       if (peer.closed || JSON.stringify(data).length > peer.maxFrame) return false;
-      peer.sent.push({ event, data });
+      peer.sent.push({ event, data: data as Frame });
       return true;
     },
     close() {
@@ -53,7 +60,7 @@ const line = (service: string, text = `line ${seq + 1}`): LogLine => ({
 });
 const snapshot = (phase: StackSnapshot['phase']) => ({ phase }) as unknown as StackSnapshot;
 const texts = (peer: FakePeer) =>
-  peer.sent.filter((frame) => frame.event === 'logs').flatMap((frame) => frame.data.lines.map((l: LogLine) => l.text));
+  peer.sent.filter((frame) => frame.event === 'logs').flatMap((frame) => frame.data.lines.map((l) => l.text));
 
 beforeEach(() => {
   vi.useFakeTimers();
