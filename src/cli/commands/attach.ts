@@ -21,6 +21,7 @@ export async function run(options: CurrentStackOptions): Promise<number> {
   }
   const stack = await currentStack(options);
   const loading = preloadStackUi(); // Ink loads while we connect
+  loading.catch(() => {}); // (awaited below; not unhandled if connecting fails first)
   const client = await connectStack(stack);
   const say = (text: string) => process.stderr.write(`styxy: ${text}\n`);
   try {

@@ -95,8 +95,9 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
     ]);
     if (exit === null) launched.signal('SIGKILL');
     const gone = await waitStackGone(id, { supervisor: launched.pid, timeoutMs: CLEANUP_MS, home });
+    const leftBehind = `styxy: stack ${id} was still registered ${CLEANUP_MS / 1000} s later; see \`styxy ps --all\``;
     if (signalled !== null) {
-      say(`styxy: stopped (${signalled}): nothing was left running`);
+      say(gone ? `styxy: stopped (${signalled}): nothing was left running` : leftBehind);
       return 128 + (constants.signals[signalled] ?? constants.signals.SIGINT);
     }
     const code = renderError(
@@ -104,7 +105,7 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
         ? StyxyError.fromWire(result.report.error)
         : died(exit, launched.output(), launched.outputFile),
     );
-    if (!gone) say(`styxy: stack ${id} was still registered ${CLEANUP_MS / 1000} s later; see \`styxy ps --all\``);
+    if (!gone) say(leftBehind);
     return code;
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);

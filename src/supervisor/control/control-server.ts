@@ -4,18 +4,10 @@
  * stop of the whole stack. Every message is validated by the transport (rpc-server.ts) and the
  * schemas here: a broken client gets an error or a closed connection, never a hurt stack.
  */
-import { dirname, join } from 'node:path';
-import {
-  CONTROL_PROTOCOL_VERSION,
-  CONTROL_SOCKET_NAME,
-  type ControlHello,
-  type StopStackResult,
-} from '../../protocol/control.js';
+import { CONTROL_PROTOCOL_VERSION, type ControlHello, type StopStackResult } from '../../protocol/control.js';
 import { StyxyError } from '../../protocol/errors.js';
-import { ensurePrivateDir, socketPathIn } from '../../protocol/home.js';
 import type { LogLine } from '../../protocol/stack.js';
 import { method, type Peer, type RpcMethod, type RpcServer, serveRpc } from '../../transport/rpc-server.js';
-import { inspectSocketPath, removeStaleSocket, socketFolderProblem } from '../../transport/socket-path.js';
 import { unknownServiceError } from '../stack-errors.js';
 import type { StackOutcome, StopOptions } from '../supervisor-types.js';
 import type { StackView } from '../view.js';
@@ -27,6 +19,7 @@ import {
   stopStackParams,
   subscribeParams,
 } from './control-schemas.js';
+import { prepareSocketPath } from './socket-file.js';
 import { DEFAULT_SUBSCRIBER_LIMITS, lineBytes, Subscriber, type SubscriberLimits } from './subscriber.js';
 
 /** What the control socket serves: the stack's view, and its stop with the outcome. */
@@ -171,36 +164,4 @@ function newestThatFit(lines: readonly LogLine[]): LogLine[] {
     first--;
   }
   return lines.slice(first);
-}
-
-/**
- * The socket's path, ready to listen on: the stack's folder (or, for a long path, the relocated
- * owner-only folder) exists and is private; a leftover socket nobody listens on (a supervisor
- * killed with -9) is removed; anything else there is left alone and refused.
- */
-async function prepareSocketPath(dir: string): Promise<string> {
-  ensurePrivateDir(dir);
-  const socketPath = socketPathIn(dir, CONTROL_SOCKET_NAME);
-  const cannot = (why: string) =>
-    new StyxyError('STYXY_INTERNAL', `cannot serve the stack's control socket ${socketPath}: ${why}`, {
-      hint: 'move it away and start the stack again; `styxy doctor` checks STYXY_HOME',
-    });
-  if (socketPath !== join(dir, CONTROL_SOCKET_NAME)) {
-    const problem = socketFolderProblem(socketPath);
-    if (problem !== null) throw cannot(`its folder ${dirname(socketPath)} is not private: ${problem}`);
-  }
-  const found = await inspectSocketPath(socketPath);
-  switch (found.kind) {
-    case 'absent':
-      return socketPath;
-    case 'stale':
-      removeStaleSocket(socketPath);
-      return socketPath;
-    case 'live':
-      throw cannot('another process answers on it');
-    case 'not-socket':
-      throw cannot(`it is ${found.what}`);
-    case 'unreachable':
-      throw cannot(`it is a socket we cannot use (${found.code})`);
-  }
 }
