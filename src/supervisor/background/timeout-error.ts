@@ -1,7 +1,6 @@
-/** The error of a background start that ran out of time: what was not up yet, and why. */
+/** The error of a background start that ran out of time (`--timeout`, in the seconds typed): what was not up yet, and why. */
 import { StyxyError } from '../../protocol/errors.js';
 import type { LogLine, StackSnapshot } from '../../protocol/stack.js';
-import { formatDuration } from '../lifecycle-text.js';
 
 const UP = new Set(['ready', 'running', 'completed']);
 /** Output lines quoted from the first service still starting. */
@@ -27,7 +26,7 @@ export function startTimeoutError(
         : `\nlast ${tail.length === 1 ? 'line' : `${tail.length} lines`} of ${starting.name}:\n${tail.map((line) => `  | ${line.text}`).join('\n')}`;
   return new StyxyError(
     'STYXY_TIMEOUT',
-    `not every service was up within ${formatDuration(timeoutMs)}: ${list || 'none was waiting'}${quoted}`,
+    `not every service was up within ${timeoutMs / 1000} s: ${list || 'none was waiting'}${quoted}`,
     {
       hint: `everything was stopped; raise --timeout, or read ${starting ? `\`styxy logs ${starting.name}\`` : '`styxy logs`'}`,
       details: { waiting: waiting.map((service) => service.name), timeoutMs },
