@@ -4,6 +4,7 @@
  * stop of the whole stack. Every message is validated by the transport (rpc-server.ts) and the
  * schemas here: a broken client gets an error or a closed connection, never a hurt stack.
  */
+import { chmodSync } from 'node:fs';
 import { CONTROL_PROTOCOL_VERSION, type ControlHello, type StopStackResult } from '../../protocol/control.js';
 import { StyxyError } from '../../protocol/errors.js';
 import type { LogLine } from '../../protocol/stack.js';
@@ -132,6 +133,10 @@ export async function serveControl(target: ControlTarget, options: ControlOption
     },
     log: options.log ?? (() => {}),
   });
+  // Its folder is owner-only already; the socket itself too, in case it is ever moved.
+  try {
+    chmodSync(socketPath, 0o600);
+  } catch {}
 
   let closing: Promise<void> | null = null;
   return {

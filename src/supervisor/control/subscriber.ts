@@ -2,8 +2,9 @@
  * One subscriber of a stack's control socket (an `attach`, a `logs -f`): it gets the stack's
  * snapshots and new log lines, batched, and never slows the stack down.
  *
- * - Events are batched: at most one `logs` and one `snapshot` frame every `flushMs`; snapshots
- *   are coalesced to the latest (a snapshot is the whole state, so older ones add nothing).
+ * - Events are batched: one `logs` and one `snapshot` frame every `flushMs` at most, or as soon
+ *   as `maxQueuedLines` wait; snapshots are coalesced to the latest (a snapshot is the whole
+ *   state, so older ones add nothing).
  * - While the peer's socket backlog is over `maxBacklogBytes` nothing is written to it; lines
  *   wait here, up to `maxQueuedLines`, then are left out and counted. The count goes with the
  *   next batch as `dropped`, so the reader can say "[… N lines dropped]" where they were.
@@ -85,8 +86,13 @@ export class Subscriber {
       if (!this.#filter.logs) return;
       if (this.#filter.service !== undefined && line.service !== this.#filter.service) return;
       if (this.#queue.length >= this.#limits.maxQueuedLines) {
-        this.#dropped++;
-        return;
+        // A full queue goes out now if the peer keeps up (a flood loses nothing then); if it
+        // does not, the line is left out.
+        if (this.#peer.pendingBytes <= this.#limits.maxBacklogBytes && !this.#peer.closed) this.flush();
+        if (this.#queue.length >= this.#limits.maxQueuedLines) {
+          this.#dropped++;
+          return;
+        }
       }
       this.#queue.push(line);
     }
@@ -95,6 +101,7 @@ export class Subscriber {
 
   /** Sends what waits, as far as the peer keeps up. */
   flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
     this.#timer = null;
     if (this.#closed) return;
     if (this.#peer.closed) {

@@ -4,7 +4,7 @@
  * of the stack, its path told to the coordinator — and clients that send garbage or stop reading
  * never hurting the stack or the other clients.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -52,6 +52,7 @@ describe('control socket', () => {
   it('listens in the stack folder, tells the coordinator, answers status and logs', async () => {
     const { supervisor, socket, client } = await startStack();
     expect(socket).toBe(join(stackDir(harness!.home.home, 'control-test'), 'control.sock'));
+    expect(statSync(socket).mode & 0o777).toBe(0o600);
     const [registered] = await harness!.client.listStacks();
     expect(registered!.controlSocket).toBe(socket);
     expect(client.stack).toMatchObject({ id: supervisor.id, pid: process.pid, project: 'test' });

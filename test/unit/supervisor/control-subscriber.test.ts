@@ -118,6 +118,16 @@ describe('Subscriber', () => {
     expect(subscriber.dropped).toBe(0);
   });
 
+  it('sends a full queue at once while the peer keeps up: a flood loses nothing', () => {
+    const peer = fakePeer();
+    const subscriber = new Subscriber(peer, { logs: true }, limits);
+    for (let i = 0; i < 35; i++) subscriber.push({ type: 'log', line: line('api') });
+    expect(texts(peer)).toHaveLength(30); // three full queues went out without waiting for the timer
+    vi.advanceTimersByTime(25);
+    expect(texts(peer)).toEqual(Array.from({ length: 35 }, (_, i) => `line ${i + 1}`));
+    expect(peer.sent.every((frame) => frame.data.dropped === 0)).toBe(true);
+  });
+
   it('disconnects a peer that takes nothing for stalledMs', () => {
     const peer = fakePeer();
     const subscriber = new Subscriber(peer, { logs: true }, limits);
