@@ -3,6 +3,7 @@
  * project folders side by side (two worktrees), each `up -d --json`, their ports, logs and
  * environment, `restart`, `down` of one leaving the other, the refused second copy and `--name`.
  */
+import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StyxyConfig } from '../../src/config/types.js';
 import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
@@ -51,6 +52,12 @@ describe('background stacks', () => {
       expect(up.result.stderr).toContain('api ready on :');
       expect(up.result.stderr).toContain('runs in the background');
     }
+    // Detached: a session of its own (no terminal's signal reaches it), stdin closed, its output in a file.
+    const supervisor = upA.stack.pid;
+    const stat = readFileSync(`/proc/${supervisor}/stat`, 'utf8');
+    expect(Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3])).toBe(supervisor); // session id
+    expect(readlinkSync(`/proc/${supervisor}/fd/0`)).toBe('/dev/null');
+    expect(readlinkSync(`/proc/${supervisor}/fd/2`)).toMatch(/\/stacks\/worktree-a-default-\w+\/supervisor\.out$/);
     const portA = upA.services[0]!.ports.PORT!;
     const portB = upB.services[0]!.ports.PORT!;
     expect(portA).not.toBe(portB);
@@ -123,7 +130,6 @@ describe('background stacks', () => {
 
     await bg.cli(root, ['down']); // (a failing restart fails the stack: start a fresh one for it)
     const again = await bg.upDetached(root);
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(`${root}/broken`, '');
     const failing = await bg.cli(root, ['restart', 'fragile']);
     expect(failing.code).toBe(1);
