@@ -102,7 +102,6 @@ export async function connectControl(socketPath: string, options: ControlConnect
   const timeoutMs = options.timeoutMs ?? 5000;
   const closeListeners = new Set<() => void>();
   let onEvent: (event: string, data: unknown) => void = () => {};
-  let gaveUp = false;
   const connecting = connectRpc({
     socketPath,
     protocolVersion: CONTROL_PROTOCOL_VERSION,
@@ -126,8 +125,8 @@ export async function connectControl(socketPath: string, options: ControlConnect
     rpc = connected.client;
     hello = readHello(connected.hello);
   } catch (error) {
-    gaveUp = true;
-    void connecting.then(({ client }) => gaveUp && client.close()).catch(() => {});
+    // Given up on (too slow, or a malformed hello): a connection made after all is closed.
+    void connecting.then(({ client }) => client.close()).catch(() => {});
     if (isStyxyError(error)) throw error;
     throw controlUnreachable(socketPath, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
   }

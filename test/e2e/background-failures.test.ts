@@ -70,6 +70,22 @@ describe('background stacks that go wrong', () => {
     expect(await leases(bg)).toEqual([]);
   });
 
+  it('the background supervisor killed while up -d waits: exit 1 saying so, and nothing left', async () => {
+    bg = makeBackgroundHome();
+    const root = bg.project('shop', { services: { slow: { ...api, env: { DELAY_MS: 60_000 } } } });
+    const up = bg.spawn(root, ['up', '-d']);
+    await waitFor(() => up.stderr().includes('slow starting (pid'), { message: 'slow to start' });
+    const [stack] = JSON.parse((await bg.cli(root, ['ps', '--all', '--json'])).stdout).stacks;
+    process.kill(stack.stack.pid, 'SIGKILL');
+    const result = await up.exited;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('styxy: the background supervisor was killed by SIGKILL before the stack was up\n');
+    expect(result.stderr).toMatch(/ {2}\| .*starting in .*shop \(stack default\)\n/); // its own output, quoted
+    expect(result.stderr).toMatch(/hint: its own output is in .*\/supervisor\.out\n/);
+    expect(bg.leftovers()).toEqual([]);
+    expect(await leases(bg)).toEqual([]);
+  });
+
   it('kill -9 of the background supervisor: its services are killed and its ports freed', async () => {
     bg = makeBackgroundHome();
     const root = bg.project('shop', {

@@ -10,7 +10,7 @@ import { constants } from 'node:os';
 import { locateConfig } from '../../config/locate.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { ensureHome, ensurePrivateDir, stackDir, styxyHome } from '../../protocol/home.js';
-import { stackId } from '../../protocol/stack-id.js';
+import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
 import { STOP_SIGNALS } from '../../supervisor/stop-signals.js';
 import { renderError } from '../render-error.js';
 import { secondsOption } from '../seconds-option.js';
@@ -74,13 +74,13 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
   }
 
   try {
-    if (result.type === 'up' && result.report.type === 'up') {
-      const { snapshot } = result.report;
+    if (result.type === 'up') {
+      const { snapshot } = result;
       launched.detach();
       const document = psDocument({ ...snapshot.stack, phase: snapshot.phase }, snapshot.services);
       if (options.json) printJson(document);
       else process.stdout.write(formatPs(document));
-      const copy = stackName === 'default' ? '' : ` --name ${stackName}`;
+      const copy = stackName === DEFAULT_STACK_NAME ? '' : ` --name ${stackName}`;
       say(
         `styxy: ${snapshot.stack.project}/${stackName} runs in the background (pid ${launched.pid}): ` +
           `\`styxy logs${copy}\`, \`styxy attach${copy}\`, \`styxy down${copy}\``,
@@ -101,9 +101,7 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
       return 128 + (constants.signals[signalled] ?? constants.signals.SIGINT);
     }
     const code = renderError(
-      result.type === 'failed' && result.report.type === 'failed'
-        ? StyxyError.fromWire(result.report.error)
-        : died(exit, launched.output(), launched.outputFile),
+      result.type === 'failed' ? StyxyError.fromWire(result.error) : died(exit, launched.output(), launched.outputFile),
     );
     if (!gone) say(leftBehind);
     return code;
@@ -126,6 +124,6 @@ function died(
   const lines = output.trimEnd().split('\n').filter(Boolean).slice(-20);
   const quoted = lines.length > 0 ? `\n${lines.map((line) => `  | ${line}`).join('\n')}` : '';
   return new StyxyError('STYXY_INTERNAL', `the background supervisor ${how} before the stack was up${quoted}`, {
-    hint: `its output is in ${outputFile}; whatever it started has been stopped`,
+    hint: `its own output is in ${outputFile}`,
   });
 }

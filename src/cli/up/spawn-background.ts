@@ -23,7 +23,7 @@ const MAX_OUTPUT_BYTES = 1024 * 1024;
 
 /** How the start ended, as the parent saw it. */
 export type LaunchResult =
-  | { readonly type: 'up' | 'failed'; readonly report: Extract<BackgroundReport, { type: 'up' | 'failed' }> }
+  | Extract<BackgroundReport, { type: 'up' | 'failed' }>
   /** The report pipe ended without a word: the child died (its output may say why). */
   | { readonly type: 'died' };
 
@@ -80,7 +80,7 @@ export function spawnBackground(
         const report = readReport(buffer.slice(0, end));
         buffer = buffer.slice(end + 1);
         if (!report) continue;
-        if (report.type === 'up' || report.type === 'failed') resolve({ type: report.type, report } as LaunchResult);
+        if (report.type === 'up' || report.type === 'failed') resolve(report);
         else options.onReport(report);
       }
     });
