@@ -50,7 +50,7 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .option('-d, --detach', 'run in the background; return once every service is ready')
     .option('--no-tui', 'plain prefixed lines instead of the live UI')
     .addOption(jsonOption())
-    .option('--timeout <seconds>', 'with -d: give up waiting for readiness after this long', '120')
+    .option('--timeout <seconds>', 'with -d: stop everything and fail if not every service is up by then', '120')
     .addHelpText(
       'after',
       [
@@ -60,6 +60,11 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
         'document once every service is up (service lines then go to the log files only).',
         'Ctrl-C, SIGTERM or SIGHUP stops the stack gracefully; Ctrl-C again forces it.',
         'Exit codes: 0 stopped cleanly, 1 a service failed, 130 after Ctrl-C (128 + n after signal n).',
+        '',
+        'With -d the stack runs in the background: up returns once every service is up, printing',
+        'the ports (the `ps` table, or the `ps --json` document with --json), and exits 0. If a',
+        'service fails or --timeout runs out, everything it started is stopped and every port freed',
+        'before it exits 1 with the reason and the last lines of the service.',
       ].join('\n'),
     )
     .action(dispatch(() => import('./commands/up.js')));
@@ -70,7 +75,18 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .addOption(configOption())
     .addOption(nameOption())
     .option('--all', 'stop every stack of this user')
+    .option('--force', 'skip the grace period: SIGKILL every service now')
+    .option('--timeout <seconds>', 'wait this long for a graceful stop, then kill', '60')
     .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Returns once every process of the stack is gone and its ports are free. A stack whose',
+        'supervisor is stuck or dead is stopped by a signal or cleaned up by the coordinator.',
+        'Nothing running is no error. Exit codes: 0 stopped (or nothing to stop), 1 not stopped.',
+      ].join('\n'),
+    )
     .action(dispatch(() => import('./commands/down.js')));
 
   program
@@ -88,8 +104,19 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .argument('[service]', 'only this service')
     .addOption(configOption())
     .addOption(nameOption())
-    .option('-f, --follow', 'keep printing new lines until interrupted')
-    .option('-n, --lines <count>', 'lines to print from the end', '100')
+    .option('-f, --follow', 'keep printing new lines until interrupted or the stack stops')
+    .option('-n, --lines <count>', 'lines to print from the end (of all services together)', '100')
+    .option('-t, --timestamps', 'show when each line was printed')
+    .addOption(new Option('--json', 'one JSON object per line: { time, service, stream, text }'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Reads the log files in $STYXY_HOME/stacks/<stack-id>/, so it works for any stack, also one',
+        "that has stopped. Several services: each line starts with the service's name. Styxy's own",
+        'lines about a service (started, ready, exited) start with [styxy].',
+      ].join('\n'),
+    )
     .action(dispatch(() => import('./commands/logs.js')));
 
   program
@@ -105,6 +132,9 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .argument('<service>', 'the service to restart')
     .addOption(configOption())
     .addOption(nameOption())
+    .option('--timeout <seconds>', 'fail if it is not up again by then', '120')
+    .addOption(jsonOption())
+    .addHelpText('after', '\nWaits until the service is up again (exit 0), or exits 1 with why it failed.')
     .action(dispatch(() => import('./commands/restart.js')));
 
   program

@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   STYXY_RECLAIM_FAILED: 1,
   /** A request about a stack or process that belongs to another owner (or to nobody). */
   STYXY_NOT_OWNER: 1,
+  /** A running stack's control socket does not answer (its supervisor is stuck, gone, or of another version). */
+  STYXY_STACK_UNREACHABLE: 1,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -28,8 +28,9 @@ export class LogStore {
     return this.#seq + 1;
   }
 
-  append(service: string, stream: LogLine['stream'], text: string): LogLine {
-    const line: LogLine = { seq: ++this.#seq, service, stream, text, time: this.#now() };
+  /** Adds a line (at `time`, default now) with the next seq. */
+  append(service: string, stream: LogLine['stream'], text: string, time: number = this.#now()): LogLine {
+    const line: LogLine = { seq: ++this.#seq, service, stream, text, time };
     this.#rings.get(service)?.push(line);
     this.#onLine(line);
     return line;

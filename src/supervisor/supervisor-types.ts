@@ -16,6 +16,13 @@ export interface SupervisorOptions {
   readonly detached?: boolean;
   /** Write `<logDir>/<service>.log` (background stacks). @default null: no files */
   readonly logDir?: string | null;
+  /**
+   * Serve the stack's control socket, `<controlDir>/control.sock` (supervisor/control/), once the
+   * stack is registered, and tell the coordinator where it is. @default null: none
+   */
+  readonly controlDir?: string | null;
+  /** Where the control socket logs protocol violations. @default nowhere */
+  readonly controlLog?: (line: string) => void;
   /** The environment services inherit. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Lines kept per service. @default 5000 */
@@ -45,8 +52,13 @@ export interface Supervisor extends StackView {
   readonly runToken: string;
   /** Registers, leases, starts. Resolves once every service is ready, running or completed. */
   start(): Promise<StackSnapshot>;
-  /** Stops every service in reverse dependency order and releases every port. */
+  /**
+   * Stops every service in reverse dependency order and releases every port. Settles then (the
+   * control socket may still be closing: wait for `done` before exiting).
+   */
   stop(options?: StopOptions): Promise<StackOutcome>;
-  /** The final outcome; never rejects. */
+  /** The final outcome, once everything is stopped and released and the control socket closed; never rejects. */
   readonly done: Promise<StackOutcome>;
+  /** The control socket's path once it listens (null without `controlDir`, or before). */
+  readonly controlSocket: string | null;
 }

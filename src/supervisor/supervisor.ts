@@ -9,6 +9,7 @@ import { newRunToken } from '../os/tag.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import type { StackSnapshot } from '../protocol/stack.js';
 import { DEFAULT_STACK_NAME, stackId } from '../protocol/stack-id.js';
+import { type ControlServer, serveControl } from './control/control-server.js';
 import { EffectRunner } from './effect-runner.js';
 import { initialState, step } from './machine.js';
 import { isUp } from './machine-deps.js';
@@ -47,9 +48,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const queue: MachineEvent[] = [];
   let draining = false;
 
+  let control: ControlServer | null = null;
   let settleDone!: (outcome: StackOutcome) => void;
-  const done = new Promise<StackOutcome>((resolve) => {
+  /** Everything stopped and released. */
+  const stopped = new Promise<StackOutcome>((resolve) => {
     settleDone = resolve;
+  });
+  /** …and the control socket closed, after its last replies (a `stopStack` waits on `stopped`). */
+  const done = stopped.then(async (outcome) => {
+    await control?.close();
+    return outcome;
   });
   const pusher = createStackPusher(
     () => coordinator.updateStack(id, { phase: state.phase, services: serviceSnapshots(state) }),
@@ -151,6 +159,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return abandon(false, error);
     }
     if (pendingStop) return abandon(true, interruptedError());
+    if (options.controlDir) {
+      try {
+        control = await serveControl(self, { dir: options.controlDir, log: options.controlLog });
+        await coordinator.updateStackRegistration(id, { controlSocket: control.socketPath });
+      } catch (error) {
+        return abandon(true, error);
+      }
+      if (pendingStop) return abandon(true, interruptedError());
+    }
     output.openFiles();
     let specs: ReturnType<typeof launchSpecs>;
     let ports: ReturnType<typeof portsFromLeases>;
@@ -200,7 +217,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         : { kind: 'request' as const };
       dispatch({ type: 'stopStack', force: !!stopOptions.force, reason, at: now() });
     }
-    return done;
+    return stopped;
   }
 
   const act = (type: 'stopService' | 'startService' | 'restartService') => (service: string) =>
@@ -219,7 +236,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
   };
 
-  return {
+  const self: Supervisor = {
     id,
     runToken,
     start: () => {
@@ -228,9 +245,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
     stop,
     done,
+    get controlSocket() {
+      return control?.socketPath ?? null;
+    },
     getSnapshot,
     getLogs: (service, limit) => logs.lines(service, limit),
     subscribe: (listener) => output.subscribe(listener),
     actions,
   };
+  return self;
 }

@@ -29,6 +29,11 @@ export interface Peer {
   /** Unique within this server's life. */
   readonly id: number;
   readonly closed: boolean;
+  /**
+   * Bytes sent to this peer that it has not taken yet (the socket's write backlog): a server that
+   * streams events checks it to leave out what a slow peer cannot keep up with.
+   */
+  readonly pendingBytes: number;
   /** Pushes an event to this peer. False when it could not be sent. */
   send(event: string, data: unknown): boolean;
   /** Closes the connection once what was sent is flushed. */
@@ -102,6 +107,9 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
             id: nextPeerId++,
             get closed() {
               return connection.closed;
+            },
+            get pendingBytes() {
+              return socket.writableLength;
             },
             send: (event, data) => server.send(socket, EVENT, { event, data }),
             close: () => endSocket(socket),

@@ -185,7 +185,12 @@ describe('loading', () => {
     ['ps', heavy],
     ['port', heavy],
     ['env', ['react', 'ink', 'execa']],
-    ['up', ['react', 'ink']],
+    ['../up/run-up', ['react', 'ink']], // `up` loads it (or run-detached) on demand
+    ['logs', heavy],
+    ['down', heavy],
+    ['restart', heavy],
+    ['../up/run-detached', heavy], // `up -d`: its background child loads the rest
+    ['attach', ['cosmiconfig', 'jiti', 'zod', 'execa']],
   ])('`styxy %s` loads none of %j', (command, forbidden) => {
     const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
     const seen = new Set<string>();

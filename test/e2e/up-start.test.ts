@@ -29,7 +29,8 @@ describe('styxy up: starting', () => {
   it('usage errors and unknown services fail before a coordinator is even started', async () => {
     project = makeUpProject({ services: { web: { command: 'exec sleep 30', ready: false } } });
     const cases = [
-      [['-d'], 2, 'styxy: `styxy up -d` is not built yet\n'],
+      [['-d', '--timeout', 'soon'], 2, 'styxy: --timeout "soon" is not a number of seconds between 0 and 86400\n'],
+      [['-d', 'wbe'], 1, 'styxy: no service "wbe"'],
       [['--name', 'a b'], 2, 'styxy: --name "a b" is not a stack name'],
       [
         ['wbe'],
@@ -73,8 +74,12 @@ describe('styxy up: starting', () => {
     expect(second.stderr).toContain(`styxy: stack test/default is already running (pid ${first.pid})`);
     expect(second.stderr).toMatch(/hint: attach to it with `styxy attach`.*`--name <other>`/);
     expect(second.stderr).not.toContain('api starting');
-    // The running copy is untouched: its log file was not rotated, its lease is still its own.
-    expect(readdirSync(stackDir(project.home.home, stack.id))).toEqual(['api.log']);
+    // The running copy is untouched: its log file was not rotated, its control socket still
+    // answers, its lease is still its own.
+    expect(readdirSync(stackDir(project.home.home, stack.id)).sort()).toEqual(['api.log', 'control.sock']);
+    expect((await project.cli(['logs'])).stdout).toContain(
+      `[styxy] ready on :${(await psJson(project)).services[0]!.ports.PORT} in `,
+    );
     expect((await leases(project)).map((lease) => lease.stack)).toEqual(['default']);
     expect(first.child.exitCode).toBeNull();
 

@@ -81,6 +81,7 @@ export function fakeCoordinator(options: FakeOptions = {}) {
     const peer: FakePeer = {
       id: nextPeer++,
       closed: false,
+      pendingBytes: 0,
       sent: [],
       send(event, data) {
         peer.sent.push({ event, data });

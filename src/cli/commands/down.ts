@@ -1,5 +1,71 @@
-import { notImplemented } from '../not-implemented.js';
+/**
+ * `styxy down [--name N] [--all] [--force] [--timeout S] [--json]`: stops this folder's stack (or
+ * every stack of this user, foreground ones included) and returns once its processes are gone
+ * and its ports released (stack/stop-stack.ts). Nothing running is no error: `down` is safe to
+ * run twice. Exit 1 when a stack could not be stopped.
+ */
+import type { StackInfo } from '../../client/api.js';
+import { locateConfig } from '../../config/locate.js';
+import { stackId } from '../../protocol/stack-id.js';
+import { EXIT } from '../exit-codes.js';
+import { secondsOption } from '../seconds-option.js';
+import type { CurrentStackOptions } from '../stack/current-stack.js';
+import { runningStacks } from '../stack/running-stacks.js';
+import { stackTitle } from '../stack/stack-control.js';
+import { stackNameOption } from '../stack/stack-name.js';
+import { type StoppedStack, stopStack } from '../stack/stop-stack.js';
+import { printJson } from '../table.js';
 
-export async function run(..._args: unknown[]): Promise<number> {
-  notImplemented('down', 7);
+export interface DownOptions extends CurrentStackOptions {
+  readonly all?: boolean;
+  readonly force?: boolean;
+  readonly json?: boolean;
+  /** Seconds for a graceful stop before the supervisor is killed. */
+  readonly timeout?: string;
+}
+
+export const DEFAULT_DOWN_TIMEOUT_S = 60;
+
+export async function run(options: DownOptions): Promise<number> {
+  const timeoutMs = secondsOption(options.timeout, DEFAULT_DOWN_TIMEOUT_S);
+  const say = (text: string) => process.stderr.write(`styxy: ${text}\n`);
+  const stacks = await targets(options);
+  if (stacks.length === 0) {
+    if (options.json) printJson({ stacks: [] });
+    else say(options.all ? 'no running stacks; nothing to stop' : `${nothingHere(options)}; nothing to stop`);
+    return EXIT.ok;
+  }
+  if (!options.json) for (const stack of stacks) say(`stopping ${stackTitle(stack)} (pid ${stack.pid})`);
+  const results = await Promise.all(
+    stacks.map((stack) => stopStack(stack, { force: !!options.force, timeoutMs, say })),
+  );
+  if (options.json) printJson({ stacks: results });
+  else process.stdout.write(results.map(describe).join(''));
+  return results.every((result) => result.stopped) ? EXIT.ok : EXIT.failure;
+}
+
+async function targets(options: DownOptions): Promise<StackInfo[]> {
+  const stacks = await runningStacks();
+  if (options.all) return stacks;
+  const { root } = locateConfig({ cwd: process.cwd(), file: options.config });
+  const id = stackId(root, stackNameOption(options.name));
+  return stacks.filter((stack) => stack.id === id);
+}
+
+function nothingHere(options: DownOptions): string {
+  const { root } = locateConfig({ cwd: process.cwd(), file: options.config });
+  const name = stackNameOption(options.name);
+  return `no stack${name === 'default' ? '' : ` named "${name}"`} of ${root} is running`;
+}
+
+function describe(result: StoppedStack): string {
+  const title = `${result.project}/${result.name}`;
+  if (!result.stopped) return `could not stop ${title} (pid ${result.pid}): ${result.problem}\n`;
+  const ports =
+    result.ports.length === 0
+      ? ''
+      : `; freed ${result.ports.length === 1 ? 'port' : 'ports'} ${result.ports.join(', ')}`;
+  const how =
+    result.how === 'control' ? '' : result.how === 'signal' ? ' (by a signal)' : ' (reaped by the coordinator)';
+  return `stopped ${title}${how}${ports}\n`;
 }

@@ -1,5 +1,73 @@
-import { notImplemented } from '../not-implemented.js';
+/**
+ * `styxy logs [SERVICE] [-n N] [-f] [-t] [--json]`: the last lines of this folder's stack (of one
+ * service, or of all of them interleaved), read from its log files, so it works for any stack,
+ * running or stopped; `-f` then follows new lines live (logs/follow-logs.ts). Loads no config and
+ * no UI: the config is only located (as `ps` does).
+ */
+import { locateConfig } from '../../config/locate.js';
+import { StyxyError } from '../../protocol/errors.js';
+import { stackDir, styxyHome } from '../../protocol/home.js';
+import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
+import { EXIT } from '../exit-codes.js';
+import { followLogs } from '../logs/follow-logs.js';
+import { lineFormatter } from '../logs/format-line.js';
+import { readLogTail, servicesWithLogs } from '../logs/stack-logs.js';
+import type { CurrentStackOptions } from '../stack/current-stack.js';
+import { runningStacks } from '../stack/running-stacks.js';
+import { stackNameOption } from '../stack/stack-name.js';
 
-export async function run(..._args: unknown[]): Promise<number> {
-  notImplemented('logs', 7);
+export interface LogsOptions extends CurrentStackOptions {
+  readonly follow?: boolean;
+  /** `-n N`, as typed. */
+  readonly lines?: string;
+  readonly timestamps?: boolean;
+  readonly json?: boolean;
+}
+
+export async function run(service: string | undefined, options: LogsOptions): Promise<number> {
+  const count = countOption(options.lines);
+  const name = stackNameOption(options.name);
+  const { root } = locateConfig({ cwd: process.cwd(), file: options.config });
+  const id = stackId(root, name);
+  const dir = stackDir(styxyHome(), id);
+  const running = (await runningStacks()).find((stack) => stack.id === id) ?? null;
+  const known = [...new Set([...(running?.services.map((s) => s.name) ?? []), ...servicesWithLogs(dir)])];
+  if (known.length === 0) {
+    const copy = name === DEFAULT_STACK_NAME ? '' : ` named "${name}"`;
+    throw new StyxyError('STYXY_STACK_NOT_FOUND', `no logs of a stack${copy} of ${root}: it has not run yet`, {
+      hint: `start it with \`styxy up -d${name === DEFAULT_STACK_NAME ? '' : ` --name ${name}`}\``,
+      details: { root, name, dir },
+    });
+  }
+  if (service !== undefined && !known.includes(service)) {
+    throw new StyxyError('STYXY_UNKNOWN_SERVICE', `no logs of a service "${service}" in ${root}`, {
+      hint: `services with logs: ${known.join(', ')}`,
+      details: { service, known },
+    });
+  }
+  const shown = service === undefined ? known : [service];
+  const format = lineFormatter({
+    services: known,
+    prefix: shown.length > 1,
+    timestamps: !!options.timestamps,
+    json: !!options.json,
+    stdout: process.stdout,
+    env: process.env,
+  });
+  if (options.follow && running) return followLogs(running, { service, count, format });
+  const lines = readLogTail(dir, shown, count);
+  if (lines.length > 0) process.stdout.write(lines.map(format).join(''));
+  if (running === null && (options.follow || process.stderr.isTTY)) {
+    const which = `no stack${name === DEFAULT_STACK_NAME ? '' : ` named "${name}"`} of ${root} is running`;
+    process.stderr.write(`styxy: ${which}${options.follow ? '; nothing to follow' : ': these are its last lines'}\n`);
+  }
+  return EXIT.ok;
+}
+
+function countOption(value: string | undefined): number {
+  if (value === undefined) return 100;
+  if (!/^\d+$/.test(value.trim())) {
+    throw new StyxyError('STYXY_USAGE', `-n "${value}" is not a number of lines`, { hint: 'for example `-n 50`' });
+  }
+  return Math.min(Number(value), 1_000_000);
 }

@@ -1,5 +1,47 @@
-import { notImplemented } from '../not-implemented.js';
+/**
+ * `styxy restart SERVICE [--timeout S] [--json]`: restarts one service of this folder's running
+ * stack (foreground or background) through its control socket, keeping its ports, and waits until
+ * it is up again. Exit 1 with why (and its last lines) when it does not come back.
+ */
+import { isStyxyError, StyxyError } from '../../protocol/errors.js';
+import { portsSuffix } from '../../supervisor/lifecycle-text.js';
+import { EXIT } from '../exit-codes.js';
+import { secondsOption } from '../seconds-option.js';
+import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
+import { psDocument } from '../stack/ps-document.js';
+import { connectStack } from '../stack/stack-control.js';
+import { printJson } from '../table.js';
 
-export async function run(..._args: unknown[]): Promise<number> {
-  notImplemented('restart', 7);
+export interface RestartOptions extends CurrentStackOptions {
+  readonly timeout?: string;
+  readonly json?: boolean;
+}
+
+export async function run(service: string, options: RestartOptions): Promise<number> {
+  const timeoutMs = secondsOption(options.timeout, 120);
+  const stack = await currentStack(options);
+  const client = await connectStack(stack);
+  try {
+    const before = stack.services.find((s) => s.name === service);
+    if (!options.json)
+      process.stderr.write(`styxy: restarting ${service}${before?.pid ? ` (pid ${before.pid})` : ''}\n`);
+    await client.restartService(service, { timeoutMs }).catch((error: unknown) => {
+      if (!isStyxyError(error) || error.code !== 'STYXY_TIMEOUT') throw error;
+      throw new StyxyError('STYXY_TIMEOUT', `${service} was not up again within ${timeoutMs / 1000} s`, {
+        hint: `see why with \`styxy logs ${service}\` and \`styxy ps\``,
+        details: { service, timeoutMs },
+      });
+    });
+    const snapshot = await client.snapshot();
+    if (options.json) {
+      printJson(psDocument({ ...snapshot.stack, phase: snapshot.phase }, snapshot.services));
+      return EXIT.ok;
+    }
+    const now = snapshot.services.find((s) => s.name === service);
+    const ports = now ? portsSuffix(now.ports) : '';
+    process.stdout.write(`${service} ${now?.status ?? 'restarted'}${ports} (pid ${now?.pid ?? '-'})\n`);
+    return EXIT.ok;
+  } finally {
+    client.close();
+  }
 }

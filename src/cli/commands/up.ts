@@ -1,9 +1,8 @@
 /**
- * `styxy up [SERVICE...] [-c FILE] [--name N] [--no-tui] [--json]`: run the stack (or the named
- * services and what they need) in the foreground until it stops or is stopped.
+ * `styxy up [SERVICE...] [-c FILE] [--name N] [--no-tui] [--json] [-d [--timeout S]]`: run the
+ * stack (or the named services and what they need) in the foreground until it stops or is
+ * stopped; with `-d`, in the background, returning once every service is up.
  */
-import { notImplemented } from '../not-implemented.js';
-import { runForeground } from '../up/run-up.js';
 
 export interface UpOptions {
   readonly config?: string;
@@ -12,9 +11,17 @@ export interface UpOptions {
   /** False with `--no-tui`. */
   readonly tui?: boolean;
   readonly json?: boolean;
+  /** With `-d`: seconds to wait for every service to be up. */
+  readonly timeout?: string;
 }
 
 export async function run(services: readonly string[], options: UpOptions): Promise<number> {
-  if (options.detach) notImplemented('up -d', 7);
+  // Each loads what it needs: `up -d` itself loads neither the config loader nor the supervisor
+  // (its background child does), so it starts fast.
+  if (options.detach) {
+    const { runDetached } = await import('../up/run-detached.js');
+    return runDetached(services, { ...options, json: !!options.json });
+  }
+  const { runForeground } = await import('../up/run-up.js');
   return runForeground(services, { ...options, tui: options.tui !== false, json: !!options.json });
 }

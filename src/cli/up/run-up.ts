@@ -45,8 +45,10 @@ export async function runForeground(names: readonly string[], options: Foregroun
       services: names,
       stackName,
       coordinator: client,
-      // Written for foreground stacks too, so `styxy logs` works for every stack.
+      // Written for foreground stacks too, so `styxy logs` works for every stack; the control
+      // socket too, so `attach`, `logs -f`, `restart` and `down` reach every stack.
       logDir: stackDir(home, stackId(config.root, stackName)),
+      controlDir: stackDir(home, stackId(config.root, stackName)),
     });
     const renderer = await chooseRenderer(supervisor, {
       tui: options.tui,

@@ -1,0 +1,63 @@
+/**
+ * `styxy logs -f` on a running stack: subscribes to its control socket (the newest lines first,
+ * from the stack's memory, then every new line: the subscription starts where the backlog ends,
+ * so no line is missed or shown twice) and prints until interrupted (SIGINT, SIGTERM, SIGHUP:
+ * exit 0), until the stack stops (exit 0), or until stdout's reader goes away.
+ */
+import type { StackInfo } from '../../client/api.js';
+import { MAX_LOG_REQUEST } from '../../protocol/control.js';
+import { STOP_SIGNALS } from '../../supervisor/stop-signals.js';
+import { connectStack, stackTitle } from '../stack/stack-control.js';
+import type { FileLine } from './stack-logs.js';
+
+export interface FollowOptions {
+  readonly service?: string | undefined;
+  /** Lines to print first. */
+  readonly count: number;
+  readonly format: (line: FileLine) => string;
+  readonly stdout?: NodeJS.WritableStream;
+  readonly say?: (text: string) => void;
+}
+
+export async function followLogs(stack: StackInfo, options: FollowOptions): Promise<number> {
+  const stdout = options.stdout ?? process.stdout;
+  const say = options.say ?? ((text: string) => process.stderr.write(`styxy: ${text}\n`));
+  const client = await connectStack(stack);
+  const subscription = await client.subscribe({
+    ...(options.service === undefined ? {} : { service: options.service }),
+    logs: true,
+    backlog: Math.min(options.count, MAX_LOG_REQUEST),
+  });
+  const write = (lines: readonly FileLine[]) => {
+    if (lines.length > 0) stdout.write(lines.map(options.format).join(''));
+  };
+  write(subscription.lines);
+  return new Promise<number>((resolve) => {
+    let finished = false;
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      for (const signal of STOP_SIGNALS) process.off(signal, interrupted);
+      stdout.off('error', finish);
+      client.close();
+      resolve(0);
+    };
+    const interrupted = () => finish();
+    for (const signal of STOP_SIGNALS) process.on(signal, interrupted);
+    // The reader went away (`styxy logs -f | head`): nothing left to do.
+    stdout.on('error', finish);
+    subscription.listen((event) => {
+      if (event.type !== 'logs' || finished) return;
+      if (event.dropped > 0) {
+        const text = `[… ${event.dropped} ${event.dropped === 1 ? 'line' : 'lines'} dropped: this reader fell behind]`;
+        write([{ service: event.lines[0]?.service ?? '', stream: 'styxy', text, time: Date.now() }]);
+      }
+      write(event.lines);
+    });
+    client.onClose(() => {
+      if (finished) return;
+      say(`stack ${stackTitle(stack)} has stopped`);
+      finish();
+    });
+  });
+}

@@ -1,0 +1,42 @@
+/** Connects to a running stack's control socket, with errors that name the stack and what to do. */
+import type { StackInfo } from '../../client/api.js';
+import { type ControlClient, connectControl } from '../../client/control-client.js';
+import { isStyxyError, StyxyError } from '../../protocol/errors.js';
+
+export function stackTitle(stack: Pick<StackInfo, 'project' | 'name'>): string {
+  return `${stack.project}/${stack.name}`;
+}
+
+export async function connectStack(
+  stack: StackInfo,
+  options: { readonly timeoutMs?: number } = {},
+): Promise<ControlClient> {
+  if (stack.controlSocket === null) {
+    throw new StyxyError(
+      'STYXY_STACK_UNREACHABLE',
+      `stack ${stackTitle(stack)} (pid ${stack.pid}) has no control socket ${stack.phase === 'starting' ? 'yet' : ''}`.trim(),
+      {
+        hint:
+          stack.phase === 'starting'
+            ? 'it is starting: try again in a moment'
+            : 'it was started by another Styxy version: `styxy down` stops it anyway',
+        details: { stackId: stack.id, pid: stack.pid, reason: 'no-socket' },
+      },
+    );
+  }
+  try {
+    return await connectControl(stack.controlSocket, { timeoutMs: options.timeoutMs ?? 5000 });
+  } catch (error) {
+    if (!isStyxyError(error) || error.code === 'STYXY_PROTOCOL_MISMATCH') throw error;
+    const reason = String(error.details?.reason ?? error.message);
+    throw new StyxyError(
+      'STYXY_STACK_UNREACHABLE',
+      `stack ${stackTitle(stack)} (pid ${stack.pid}) does not answer on its control socket (${reason})`,
+      {
+        hint: 'its supervisor may be stuck: `styxy down` stops it anyway',
+        details: { stackId: stack.id, pid: stack.pid, socket: stack.controlSocket, reason },
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * Waits until a stack is really gone: the coordinator no longer lists it (its ports are released)
+ * and none of its processes runs (zombies count as gone). Used by `down` and by a failed `up -d`,
+ * which must not return while anything of the stack is left.
+ */
+import type { CoordinatorClient } from '../../client/api.js';
+import { connectCoordinator } from '../../client/connect.js';
+import { processInfo } from '../../os/process-table.js';
+import { isStyxyError } from '../../protocol/errors.js';
+
+const POLL_MS = 50;
+
+export interface GoneOptions {
+  /** The stack's supervisor: only its registration counts (a refused second copy waits for nothing). */
+  readonly supervisor: number;
+  /** The services' pids. */
+  readonly pids?: readonly number[];
+  readonly timeoutMs: number;
+  readonly home?: string;
+}
+
+/** True once gone; false when something was still there at the deadline. */
+export async function waitStackGone(id: string, options: GoneOptions): Promise<boolean> {
+  const deadline = Date.now() + options.timeoutMs;
+  let client: CoordinatorClient | null = null;
+  try {
+    client = await connectCoordinator({
+      kind: 'cli',
+      autoStart: false,
+      ...(options.home === undefined ? {} : { home: options.home }),
+    });
+  } catch (error) {
+    // No coordinator: no stack is registered, only processes can be left.
+    if (!isStyxyError(error) || error.details?.reason !== 'not-running') throw error;
+  }
+  try {
+    for (;;) {
+      const stacks = client ? await client.listStacks() : [];
+      const listed = stacks.some((stack) => stack.id === id && stack.pid === options.supervisor);
+      const running = [options.supervisor, ...(options.pids ?? [])].some((pid) => processInfo(pid) !== null);
+      if (!listed && !running) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  } finally {
+    await client?.close();
+  }
+}

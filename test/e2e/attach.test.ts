@@ -1,0 +1,97 @@
+/**
+ * `styxy attach` in a real terminal (tmux) on a background stack: the same UI as a foreground
+ * `up`, fed over the control socket; `q` detaches and leaves the stack running; `X` then `y`
+ * stops it; a supervisor killed meanwhile ends the UI with exit 1. Without a terminal, attach
+ * refuses with what to use instead.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
+import { CLI_BIN, running } from '../helpers/coordinator.js';
+import { fixture, NODE } from '../helpers/stack.js';
+import { Tmux } from '../helpers/tmux.js';
+import { waitFor } from '../helpers/wait.js';
+
+/** The CLI under a shell that reports its exit status and stays (see ui-demo.test.ts). */
+const SHELL = ['bash', '--norc', '--noprofile', '-c', '"$0" "$@"; echo "[exit $?]"; exec sleep 600'];
+
+let bg: BackgroundHome | undefined;
+let tmux: Tmux | undefined;
+afterEach(async () => {
+  tmux?.kill();
+  tmux = undefined;
+  await bg?.cleanup();
+  bg = undefined;
+});
+
+function attach(root: string): Tmux {
+  tmux?.kill();
+  tmux = new Tmux();
+  tmux.start([...SHELL, NODE, CLI_BIN, 'attach'], {
+    cwd: root,
+    env: { STYXY_HOME: bg!.home.home, NO_COLOR: '1' },
+    columns: 120,
+    rows: 30,
+  });
+  return tmux;
+}
+
+const rowOf = (screen: string, text: string) => screen.split('\n').find((row) => row.includes(text)) ?? '';
+const exitOf = async (t: Tmux) =>
+  Number(/\[exit (\d+)\]/.exec(await t.waitForScreen((s) => /\[exit \d+\]/.test(s), 15_000))![1]);
+
+describe('styxy attach', () => {
+  it('shows the stack live; q detaches (it keeps running); X y stops it; a vanished supervisor exits 1', async () => {
+    bg = makeBackgroundHome();
+    const root = bg.project('shop', {
+      services: {
+        api: { command: [NODE, fixture('http-server.mjs')], ports: { PORT: 'api' } },
+        worker: { command: [NODE, fixture('ticker.mjs'), '100'], ready: false },
+      },
+    });
+    const up = await bg.upDetached(root);
+    const port = up.services[0]!.ports.PORT!;
+
+    let t = attach(root);
+    const screen = await t.waitForScreen((s) => s.includes('test / default') && /worker\s+│ tick \d+/.test(s));
+    expect(rowOf(screen, 'test / default')).toContain('1 port leased · running');
+    expect(rowOf(screen, ' api ')).toMatch(new RegExp(`api\\s+● ready\\s+PORT=${port}\\s+${up.services[0]!.pid}`));
+    expect(screen).toMatch(new RegExp(`api\\s+│ listening on ${port}`)); // the backlog, from before attach
+    expect(rowOf(screen, 'q detach')).toContain('X stop stack');
+    const tick = (s: string) => Math.max(0, ...[...s.matchAll(/tick (\d+)/g)].map((m) => Number(m[1])));
+    const seen = tick(screen);
+    await t.waitForScreen((s) => tick(s) > seen + 3); // live
+    t.send('q');
+    expect(await exitOf(t)).toBe(0);
+    expect(t.capture()).toContain('styxy: detached; test/default keeps running');
+    expect(running(up.stack.pid)).toBe(true);
+    expect(await (await fetch(`http://localhost:${port}/`)).text()).toBe('ok api');
+
+    t = attach(root);
+    await t.waitForScreen('test / default');
+    t.send('X');
+    await t.waitForScreen('every service in it? y: stop');
+    t.send('y');
+    expect(await exitOf(t)).toBe(0);
+    expect(t.capture()).toContain('styxy: test/default has stopped');
+    await waitFor(() => !running(up.stack.pid), { message: 'the supervisor to exit' });
+    expect(up.services.map((s) => s.pid!).filter(running)).toEqual([]);
+
+    const again = await bg.upDetached(root);
+    t = attach(root);
+    await t.waitForScreen('test / default');
+    process.kill(again.stack.pid, 'SIGKILL');
+    expect(await exitOf(t)).toBe(1);
+    expect(t.capture()).toContain(`styxy: lost test/default: its supervisor (pid ${again.stack.pid}) went away`);
+  });
+
+  it('without a terminal: exit 2, and what to use instead', async () => {
+    bg = makeBackgroundHome();
+    const root = bg.project('shop', { services: { worker: { command: 'exec sleep 30', ready: false } } });
+    const result = await bg.cli(root, ['attach']);
+    expect(result).toMatchObject({
+      code: 2,
+      stderr:
+        'styxy: `styxy attach` shows a live UI and needs a terminal\nhint: without one, `styxy ps` shows the services and `styxy logs -f` follows their output\n',
+    });
+  });
+});
