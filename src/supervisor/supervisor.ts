@@ -215,7 +215,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     stop: act('stopService'),
     start: act('startService'),
     stopStack: async (stopOptions) => {
-      await stop({ force: !!stopOptions?.force });
+      await stop({ force: !!stopOptions?.force, ...(stopOptions?.signal ? { signal: stopOptions.signal } : {}) });
     },
   };
 

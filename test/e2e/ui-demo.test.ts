@@ -47,15 +47,7 @@ async function exitStatus(t: Tmux): Promise<number> {
   return Number(/\[exit (\d+)\]/.exec(screen)![1]);
 }
 
-/** The terminal modes the pane is left in. */
-function modes(t: Tmux) {
-  return {
-    alternateScreen: t.display('#{alternate_on}'),
-    cursorVisible: t.display('#{cursor_flag}'),
-    // any-event, button-event (1002, unused) and SGR-encoding reporting
-    mouse: t.display('#{mouse_any_flag}#{mouse_button_flag}#{mouse_sgr_flag}'),
-  };
-}
+const modes = (t: Tmux) => t.modes();
 
 const rowOf = (screen: string, text: string) => screen.split('\n').find((row) => row.includes(text)) ?? '';
 

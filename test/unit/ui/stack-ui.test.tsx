@@ -8,6 +8,7 @@ vi.hoisted(() => {
 
 import { StackUi, type UiResult } from '../../../src/ui/components/StackUi.tsx';
 import { KEY_HELP } from '../../../src/ui/model/keymap.ts';
+import { NoticeChannel, type NoticeSource } from '../../../src/ui/notices.ts';
 import { type InkTerminal, KEYS, renderInTerminal } from '../../helpers/ink-terminal.ts';
 import { MemoryView, type MemoryViewOptions } from '../../helpers/memory-view.ts';
 import { waitFor } from '../../helpers/wait.ts';
@@ -25,7 +26,12 @@ afterEach(() => {
 });
 
 function mount(
-  options: Partial<MemoryViewOptions> & { columns?: number; rows?: number; mode?: 'foreground' | 'attach' } = {},
+  options: Partial<MemoryViewOptions> & {
+    columns?: number;
+    rows?: number;
+    mode?: 'foreground' | 'attach';
+    notices?: NoticeSource;
+  } = {},
 ) {
   const view = new MemoryView({ project: 'shop', services: SERVICES, ...options });
   const exits: { result: UiResult; error?: unknown }[] = [];
@@ -34,6 +40,7 @@ function mount(
       view={view}
       mode={options.mode ?? 'foreground'}
       mouse
+      notices={options.notices}
       onExit={(result, error) => exits.push({ result, error })}
     />,
     { columns: options.columns ?? 100, rows: options.rows ?? 24 },
@@ -306,7 +313,7 @@ describe('help, actions and quitting', () => {
     expect(view.calls).toEqual([{ action: 'stopStack', force: false }]);
   });
 
-  test('a second Ctrl-C forces the stop', async () => {
+  test('Ctrl-C stops the stack as SIGINT would; a second one forces the stop', async () => {
     const { terminal, view, exits } = mount({ stopDelayMs: 5000 });
     await terminal.waitForScreen('▸ db');
     terminal.press(KEYS.ctrlC);
@@ -315,10 +322,41 @@ describe('help, actions and quitting', () => {
     await terminal.waitForScreen('forcing');
     await waitFor(() => exits.length === 1, { message: 'exit' });
     expect(view.calls).toEqual([
-      { action: 'stopStack', force: false },
-      { action: 'stopStack', force: true },
+      { action: 'stopStack', force: false, signal: 'SIGINT' },
+      { action: 'stopStack', force: true, signal: 'SIGINT' },
     ]);
     expect(exits[0]!.result).toBe('quit');
+  });
+
+  test('a stack stopping by another hand (a signal) says so in the bar; the first Ctrl-C forces', async () => {
+    const { terminal, view } = mount({ simulate: false });
+    await terminal.waitForScreen('▸ db');
+    view.setPhase('stopping');
+    const screen = await terminal.waitForScreen('stopping the stack…');
+    expect(screen.split('\n').at(-1)).toContain('stopping the stack…  ctrl-c: force');
+    terminal.press('r');
+    terminal.press(KEYS.ctrlC);
+    await terminal.waitForScreen('forcing the stack to stop');
+    expect(view.calls).toEqual([{ action: 'stopStack', force: true, signal: 'SIGINT' }]);
+  });
+
+  test('a failed service stopping the stack is named as the reason', async () => {
+    const { terminal, view } = mount({ simulate: false });
+    await terminal.waitForScreen('▸ db');
+    view.setPhase('failed');
+    await terminal.waitForScreen('a service failed: stopping the stack…  ctrl-c: force');
+  });
+
+  test("Styxy's notices show in the bar, those sent before the UI listened too, in one row", async () => {
+    const notices = new NoticeChannel();
+    notices.send({ text: 'starting shop from styxy.config.ts: db, api, web', tone: 'info' });
+    const { terminal } = mount({ notices });
+    let screen = await terminal.waitForScreen('starting shop from styxy.config.ts');
+    expect(screen.split('\n').at(-1)).toMatch(/^starting shop from styxy.config.ts: db, api, web\s+↑↓ select/);
+    notices.send({ text: 'ports 3001 were taken by others\n  hint: run `styxy ls`', tone: 'error' });
+    screen = await terminal.waitForScreen('hint: run `styxy ls`');
+    expect(screen.split('\n').at(-1)).toContain('ports 3001 were taken by others · hint: run `styxy ls`');
+    expect(rowOf(terminal.rawScreen(), 'ports 3001')).toMatch(/\u001b\[31mports 3001/); // red
   });
 
   test('attach: q detaches without stopping; X asks, y stops the stack', async () => {
