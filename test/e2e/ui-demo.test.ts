@@ -57,7 +57,7 @@ test('shows the stack, follows keys, searches, helps, and q leaves the terminal 
   expect(rowOf(screen, 'shop / default')).toContain('coordinator pid 4121 · 4 ports leased');
   expect(rowOf(screen, ' api ')).toMatch(/api\s+● ready\s+PORT=20020 DEBUG_PORT=20021\s+31002/);
   expect(rowOf(screen, '▸')).toContain('db');
-  expect(screen).toMatch(/api\s+│ GET \/orders\/\d+ 200/);
+  expect(screen).toMatch(/api\s+\| GET \/orders\/\d+ 200/);
   // The worker's crash printed terminal controls: none of them reached the terminal.
   expect(rowOf(screen, ' worker ')).toMatch(/worker\s+✗ failed/);
   expect(modes(t)).toEqual({ alternateScreen: '1', cursorVisible: '0', mouse: '101' });

@@ -80,8 +80,8 @@ test('shows every service ready with ports and lines; r, s and / work on the rea
   expect(screen).toMatch(/coordinator pid \d+ · 2 ports leased · running/);
   expect(rowOf(screen, '▸ api')).toMatch(new RegExp(`api\\s+● ready\\s+PORT=${api.ports.PORT}\\s+${api.pid}\\s`));
   expect(rowOf(screen, 'web')).toMatch(new RegExp(`web\\s+● ready\\s+PORT=${web.ports.PORT}\\s+${web.pid}\\s`));
-  expect(screen).toMatch(new RegExp(`api\\s+│ listening on ${api.ports.PORT}`));
-  expect(screen).toMatch(/ticker\s+│ tick \d+/);
+  expect(screen).toMatch(new RegExp(`api\\s+\\| listening on ${api.ports.PORT}`));
+  expect(screen).toMatch(/ticker\s+\| tick \d+/);
   expect(t.modes()).toEqual({ alternateScreen: '1', cursorVisible: '0', mouse: '101' });
 
   // r: the selected service (api, the first) restarts on its port, with a new pid.
@@ -118,7 +118,7 @@ test('shows every service ready with ports and lines; r, s and / work on the rea
   // / searches every service's lines: three runs of api said where they listen.
   t.send('/', `listening on ${api.ports.PORT}`, 'Enter');
   screen = await t.waitForScreen((s) => /\/listening on \d+ \d\/3/.test(s));
-  expect(screen).toMatch(new RegExp(`api\\s+│ listening on ${api.ports.PORT}`));
+  expect(screen).toMatch(new RegExp(`api\\s+\\| listening on ${api.ports.PORT}`));
   // Esc and q apart: sent together they read as one alt-q.
   t.send('Escape');
   await t.waitForScreen((s) => !s.includes('/listening on'));
@@ -176,7 +176,7 @@ test('a service that fails to start: shown failed, then up exits 1 with the fail
     },
   });
   const screen = await t.waitForScreen((s) => /broken\s+✗ failed/.test(s), FIRST_SCREEN_MS);
-  expect(screen).toMatch(/broken\s+│ crashing with code 3/);
+  expect(screen).toMatch(/broken\s+\| crashing with code 3/);
   expect(bottomRow(screen)).toContain('a service failed: stopping the stack…');
   expect(await exitStatus(t)).toBe(1);
   const after = t.capture();
