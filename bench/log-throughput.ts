@@ -4,7 +4,10 @@
  *   (a) alone, its stdout on /dev/null: the baseline;
  *   (b) under `styxy up` with the live UI, in a real terminal (tmux, 120×40);
  *   (c) under `styxy up --no-tui`, its output on /dev/null, for reference;
- *   and piped into `cat > /dev/null`: what any reader of a pipe costs the service (a floor).
+ *   and two floors: the flood's stdout read and dropped by a Node parent (the transport `styxy up`
+ *   uses, with no work per line) and piped into `cat > /dev/null`. A reader that is idle when a
+ *   line comes wakes for every few lines, and each wake-up costs the writer: no reader of a
+ *   child's output gets near (a).
  * Reported: the service's lines per second as a share of (a), and `styxy up`'s CPU (over the
  * flood, in % of one core, from /proc/<pid>/stat) and peak RSS (VmHWM, from /proc/<pid>/status).
  * Linux only (/proc); (b) needs tmux.
@@ -93,6 +96,24 @@ async function floodAlone(dir: string, seconds: number, into: 'null' | 'cat'): P
   }
 }
 
+/**
+ * Runs the flood as a child whose stdout this process reads and throws away: the same transport
+ * as under `styxy up` (Node's child stdio) with no work per line, so the floor any Node
+ * supervisor starts from.
+ */
+async function floodIntoNodeReader(dir: string, seconds: number): Promise<Flood> {
+  const out = join(dir, 'node-reader.json');
+  const child = spawn(process.execPath, [FLOOD, '--seconds', String(seconds), '--out', out], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  child.stdout!.on('data', () => {});
+  try {
+    return await until(() => readFlood(out), seconds * 1000 + 30_000, 'the flood into a Node reader');
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
 /** Runs the flood as the one service of a stack under `styxy up` (UI in tmux, or --no-tui). */
 async function floodUnderUp(
   dir: string,
@@ -156,11 +177,19 @@ export const logThroughput: BenchModule = {
     try {
       const alone = await floodAlone(dir, seconds, 'null');
       const cat = await floodAlone(dir, seconds, 'cat');
+      const reader = await floodIntoNodeReader(dir, seconds);
       const ui = await floodUnderUp(dir, seconds, 'tui');
       const plain = await floodUnderUp(dir, seconds, 'plain');
       const baseline = { name: 'alone → /dev/null', value: round(perSecond(alone)) };
       const share = (flood: Flood) => perSecond(flood) / perSecond(alone);
       const rows: BenchRow[] = [
+        {
+          name: 'service lines/s, stdout read and dropped by a Node parent',
+          value: round(perSecond(reader)),
+          unit: 'lines/s',
+          baseline,
+          goal: null,
+        },
         {
           name: `service lines/s, piped into cat (${seconds} s)`,
           value: round(perSecond(cat)),

@@ -10,6 +10,7 @@ import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import type { StackSnapshot } from '../protocol/stack.js';
 import { DEFAULT_STACK_NAME, stackId } from '../protocol/stack-id.js';
 import { EffectRunner } from './effect-runner.js';
+import { tuneHeapForLogRings } from './heap-tuning.js';
 import { initialState, step } from './machine.js';
 import { isUp } from './machine-deps.js';
 import { serviceSnapshots } from './machine-snapshot.js';
@@ -25,6 +26,7 @@ import type { StackActions } from './view.js';
 export type { StackOutcome, StopOptions, Supervisor, SupervisorOptions } from './supervisor-types.js';
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
+  tuneHeapForLogRings();
   const { config, coordinator } = options;
   const services = selectServices(config, options.services ?? []);
   const names = services.map((service) => service.name);
