@@ -29,12 +29,13 @@ export interface ForegroundOptions {
 
 export async function runForeground(names: readonly string[], options: ForegroundOptions): Promise<number> {
   const stackName = stackNameOption(options.name);
-  // On a terminal, Ink loads while the config is read and the ports are reserved.
-  preloadRenderer({ tui: options.tui, json: options.json, stdout: process.stdout });
   const home = styxyHome();
   const config = await loadProjectConfig({ cwd: process.cwd(), file: options.config, home });
   // An unknown service name fails here, before a coordinator is started for nothing.
   const services = selectServices(config, names).map((service) => service.name);
+  // On a terminal, Ink loads (half a second) while the coordinator is reached and the ports are
+  // reserved; not earlier, so that a config error is not kept waiting for it.
+  preloadRenderer({ tui: options.tui, json: options.json, stdout: process.stdout });
   const client = await connectCoordinator({ kind: 'supervisor', home });
   // A reader gone away (EPIPE) or a closed terminal (EIO) must not crash the supervisor: the
   // stack still has to be stopped and its ports given back.
