@@ -184,14 +184,14 @@ export const logThroughput: BenchModule = {
       const share = (flood: Flood) => perSecond(flood) / perSecond(alone);
       const rows: BenchRow[] = [
         {
-          name: 'service lines/s, stdout read and dropped by a Node parent',
+          name: `service lines/s over ${seconds} s, stdout read and dropped by a Node parent`,
           value: round(perSecond(reader)),
           unit: 'lines/s',
           baseline,
           goal: null,
         },
         {
-          name: `service lines/s, piped into cat (${seconds} s)`,
+          name: 'service lines/s, piped into cat',
           value: round(perSecond(cat)),
           unit: 'lines/s',
           baseline,
