@@ -2,14 +2,16 @@
  * `npm run bench`: runs every bench module (each `bench/*.ts` but this one; each exports
  * BenchModule values) and prints one table per module: the measure, its baseline measured in
  * the same run, their ratio, and the goal. Results also go to bench/results/<time>.json.
- * Run one module: `npm run bench -- leases`.
+ * Run one module: `npm run bench -- leases`; shorter runs: `npm run bench -- --quick`.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { BenchModule, BenchRow } from './lib/stats.ts';
 
 const here = new URL('.', import.meta.url);
-const only = process.argv.slice(2);
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.filter((arg) => !arg.startsWith('--'));
 const files = readdirSync(here)
   .filter((name) => name.endsWith('.ts') && name !== 'run.ts')
   .filter((name) => only.length === 0 || only.includes(name.replace(/\.ts$/, '')));
@@ -49,7 +51,7 @@ console.log(`node ${process.version}, ${cpus().length} CPU(s): ${cpus()[0]?.mode
 for (const file of files) {
   const exports = (await import(new URL(file, here).href)) as Record<string, unknown>;
   for (const bench of Object.values(exports).filter(isModule)) {
-    const rows = await bench.run();
+    const rows = await bench.run({ quick });
     results[bench.title] = rows;
     console.log(`${bench.title}\n\n${table(rows)}\n`);
   }
@@ -57,5 +59,5 @@ for (const file of files) {
 const dir = new URL('results/', here);
 mkdirSync(dir, { recursive: true });
 const file = new URL(`${new Date().toISOString().replace(/[:.]/g, '-')}.json`, dir);
-writeFileSync(file, `${JSON.stringify({ node: process.version, cpus: cpus().length, results }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ node: process.version, cpus: cpus().length, quick, results }, null, 2)}\n`);
 console.log(`results: ${file.pathname}`);

@@ -11,9 +11,15 @@ export interface BenchRow {
   readonly goal: { readonly text: string; readonly met: boolean } | null;
 }
 
+/** What `npm run bench -- [--quick] [MODULE...]` passes to every module. */
+export interface BenchOptions {
+  /** A short run (a few seconds a measure) to try things out; the README's numbers are full runs. */
+  readonly quick?: boolean;
+}
+
 export interface BenchModule {
   readonly title: string;
-  run(): Promise<BenchRow[]>;
+  run(options?: BenchOptions): Promise<BenchRow[]>;
 }
 
 /** The q-quantile (0..1) of `values` (sorted in place). */

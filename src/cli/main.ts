@@ -55,6 +55,8 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
       'after',
       [
         '',
+        'On a terminal, a live UI shows the services and their logs: r restarts the selected one,',
+        's stops/starts it, / searches, q stops the stack and quits, ? lists every key.',
         "Without a terminal (or with --no-tui) each service's lines go to stdout as `name | line`,",
         "Styxy's own lines (`api ready on :8001 in 312 ms`) to stderr. --json prints the `ps --json`",
         'document once every service is up (service lines then go to the log files only).',

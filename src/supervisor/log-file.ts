@@ -5,15 +5,24 @@
  * last run's moves to `.1`). Lines are batched and written once per event-loop turn; a failing
  * disk disables the file (reported once) and never the service.
  */
-import { closeSync, fstatSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, statSync, unlink, writeSync } from 'node:fs';
 import type { LogLine } from '../protocol/stack.js';
 
 export const LOG_FILE_MAX_BYTES = 5 * 1024 * 1024;
 /** Flush at once past this many pending bytes, so a chatty service keeps memory bounded. */
 const FLUSH_AT = 256 * 1024;
 
+/** The last time formatted: a chatty service writes many lines a millisecond. */
+let lastTime = Number.NaN;
+let lastIso = '';
+
 export function formatLogFileLine(line: Pick<LogLine, 'time' | 'stream' | 'text'>): string {
-  return `${new Date(line.time).toISOString()} ${line.stream} ${line.text}\n`;
+  // Formatting a date costs more than the rest of the line: once per millisecond is enough.
+  if (line.time !== lastTime) {
+    lastIso = new Date(line.time).toISOString();
+    lastTime = line.time;
+  }
+  return `${lastIso} ${line.stream} ${line.text}\n`;
 }
 
 /** The inverse of `formatLogFileLine` (without the newline); null for a line in another shape. */
@@ -60,7 +69,8 @@ export class LogFile {
     if (this.#fd === null) return;
     const text = formatLogFileLine(line);
     this.#pending.push(text);
-    this.#pendingBytes += Buffer.byteLength(text);
+    // Characters, not bytes: this only bounds memory, and measuring UTF-8 costs a pass per line.
+    this.#pendingBytes += text.length;
     if (this.#pendingBytes >= FLUSH_AT) this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
@@ -98,6 +108,14 @@ export class LogFile {
   }
 
   #rotate(): void {
+    // The oldest part is moved aside and deleted in the background: renaming onto it would free
+    // its blocks on this thread (milliseconds for a full part), and a chatty service rotates
+    // often. A `.old` left by a crash is replaced by the next rotation.
+    const oldest = `${this.#path}.${this.#keep - 1}`;
+    if (fileSize(oldest) >= 0) {
+      renameSync(oldest, `${oldest}.old`);
+      unlink(`${oldest}.old`, () => {});
+    }
     for (let index = this.#keep - 1; index >= 1; index--) {
       const from = index === 1 ? this.#path : `${this.#path}.${index - 1}`;
       if (fileSize(from) >= 0) renameSync(from, `${this.#path}.${index}`);

@@ -36,6 +36,11 @@ export interface StopSignalsOptions {
    */
   readonly duplicateWindowMs?: number;
   readonly now?: () => number;
+  /**
+   * Whether the stack is stopping already without a signal (`q` or Ctrl-C in the UI, a failed
+   * service): the first signal then forces, as a second Ctrl-C would.
+   */
+  readonly stopping?: () => boolean;
 }
 
 /**
@@ -62,7 +67,7 @@ export function handleStopSignals(
   let firstAt = 0;
   const listener = (signal: NodeJS.Signals) => {
     if (first !== null && now() - firstAt < window) return;
-    const forced = first !== null;
+    const forced = first !== null || options.stopping?.() === true;
     if (first === null) {
       first = signal;
       firstAt = now();

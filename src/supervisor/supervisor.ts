@@ -11,6 +11,7 @@ import type { StackSnapshot } from '../protocol/stack.js';
 import { DEFAULT_STACK_NAME, stackId } from '../protocol/stack-id.js';
 import { type ControlServer, serveControl } from './control/control-server.js';
 import { EffectRunner } from './effect-runner.js';
+import { tuneHeapForLogRings } from './heap-tuning.js';
 import { initialState, step } from './machine.js';
 import { isUp } from './machine-deps.js';
 import { serviceSnapshots } from './machine-snapshot.js';
@@ -26,6 +27,7 @@ import type { StackActions } from './view.js';
 export type { StackOutcome, StopOptions, Supervisor, SupervisorOptions } from './supervisor-types.js';
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
+  tuneHeapForLogRings();
   const { config, coordinator } = options;
   const services = selectServices(config, options.services ?? []);
   const names = services.map((service) => service.name);
@@ -232,7 +234,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     stop: act('stopService'),
     start: act('startService'),
     stopStack: async (stopOptions) => {
-      await stop({ force: !!stopOptions?.force });
+      await stop({ force: !!stopOptions?.force, ...(stopOptions?.signal ? { signal: stopOptions.signal } : {}) });
     },
   };
 

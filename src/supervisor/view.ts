@@ -18,6 +18,11 @@ export type {
   StackSnapshot,
 } from '../protocol/stack.js';
 
+export interface StackStopOptions {
+  readonly force?: boolean;
+  readonly signal?: NodeJS.Signals;
+}
+
 export interface StackActions {
   /** Restart one service, keeping its ports. */
   restart(service: string): Promise<void>;
@@ -25,8 +30,13 @@ export interface StackActions {
   stop(service: string): Promise<void>;
   /** Start a stopped service again. */
   start(service: string): Promise<void>;
-  /** Stop the whole stack; `force` skips the grace period (second Ctrl-C). */
-  stopStack(options?: { readonly force?: boolean }): Promise<void>;
+  /**
+   * Stop the whole stack; `force` skips the grace period (second Ctrl-C). `signal`: the stop
+   * answers that signal (the UI's Ctrl-C, which a terminal in raw mode delivers as a key, is
+   * SIGINT), so the stack ends `interrupted` (`up` exits 130) rather than cleanly; the first
+   * stop request of a stack decides how it ended.
+   */
+  stopStack(options?: StackStopOptions): Promise<void>;
 }
 
 export interface StackView {

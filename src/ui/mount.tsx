@@ -8,9 +8,14 @@ import { render } from 'ink';
 import type { StackView } from '../supervisor/view.js';
 import { StackUi, type UiResult } from './components/StackUi.js';
 import { REDRAW_INTERVAL_MS } from './hooks/use-stack-view.js';
+import type { NoticeSource } from './notices.js';
 import type { StackUiHandle, StackUiOptions } from './run-ui.js';
 
-export function mountStackUi(view: StackView, options: StackUiOptions): StackUiHandle {
+export function mountStackUi(
+  view: StackView,
+  options: StackUiOptions,
+  notices?: NoticeSource,
+): Omit<StackUiHandle, 'notice'> {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
   let outcome: { result: UiResult; error?: unknown } | null = null;
@@ -20,6 +25,7 @@ export function mountStackUi(view: StackView, options: StackUiOptions): StackUiH
       mode={options.mode}
       coordinatorPid={options.coordinatorPid}
       mouse={options.mouse ?? Boolean(stdout.isTTY)}
+      notices={notices}
       onExit={(result, error) => {
         outcome ??= { result, error };
         // Let the frame that shows the outcome commit before tearing down.

@@ -7,8 +7,10 @@
 import './production-react.js';
 import type { StackView } from '../supervisor/view.js';
 import type { UiResult } from './components/StackUi.js';
+import { NoticeChannel, type NoticeTone } from './notices.js';
 
 export type { UiResult } from './components/StackUi.js';
+export type { NoticeTone } from './notices.js';
 
 type MountModule = typeof import('./mount.js');
 let loading: Promise<MountModule> | null = null;
@@ -50,16 +52,25 @@ export interface StackUiHandle {
   readonly done: Promise<UiResult>;
   /** Takes the UI down now (e.g. before the caller exits on a signal); `done` then resolves 'stopped'. */
   unmount(): void;
+  /**
+   * Shows one of Styxy's own notices in the bottom bar (a signal received, a connection lost):
+   * a UI owns the screen, so nothing else may write to it. Notices sent before the UI is drawn
+   * show once it is.
+   */
+  notice(text: string, tone?: NoticeTone): void;
 }
 
 export function renderStackUi(view: StackView, options: StackUiOptions): StackUiHandle {
-  if (loaded) return loaded.mountStackUi(view, options);
+  const notices = new NoticeChannel();
+  const notice = (text: string, tone: NoticeTone = 'info') => notices.send({ text, tone });
+  if (loaded) return { ...loaded.mountStackUi(view, options, notices), notice };
   let unmounted = false;
-  let mounted: StackUiHandle | null = null;
+  let mounted: { unmount(): void } | null = null;
   const done = mountModule().then(({ mountStackUi }): Promise<UiResult> | UiResult => {
     if (unmounted) return 'stopped';
-    mounted = mountStackUi(view, options);
-    return mounted.done;
+    const handle = mountStackUi(view, options, notices);
+    mounted = handle;
+    return handle.done;
   });
   return {
     done,
@@ -67,5 +78,6 @@ export function renderStackUi(view: StackView, options: StackUiOptions): StackUi
       unmounted = true;
       mounted?.unmount();
     },
+    notice,
   };
 }

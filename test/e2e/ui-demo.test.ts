@@ -47,15 +47,7 @@ async function exitStatus(t: Tmux): Promise<number> {
   return Number(/\[exit (\d+)\]/.exec(screen)![1]);
 }
 
-/** The terminal modes the pane is left in. */
-function modes(t: Tmux) {
-  return {
-    alternateScreen: t.display('#{alternate_on}'),
-    cursorVisible: t.display('#{cursor_flag}'),
-    // any-event, button-event (1002, unused) and SGR-encoding reporting
-    mouse: t.display('#{mouse_any_flag}#{mouse_button_flag}#{mouse_sgr_flag}'),
-  };
-}
+const modes = (t: Tmux) => t.modes();
 
 const rowOf = (screen: string, text: string) => screen.split('\n').find((row) => row.includes(text)) ?? '';
 
@@ -65,7 +57,7 @@ test('shows the stack, follows keys, searches, helps, and q leaves the terminal 
   expect(rowOf(screen, 'shop / default')).toContain('coordinator pid 4121 · 4 ports leased');
   expect(rowOf(screen, ' api ')).toMatch(/api\s+● ready\s+PORT=20020 DEBUG_PORT=20021\s+31002/);
   expect(rowOf(screen, '▸')).toContain('db');
-  expect(screen).toMatch(/api\s+│ GET \/orders\/\d+ 200/);
+  expect(screen).toMatch(/api\s+\| GET \/orders\/\d+ 200/);
   // The worker's crash printed terminal controls: none of them reached the terminal.
   expect(rowOf(screen, ' worker ')).toMatch(/worker\s+✗ failed/);
   expect(modes(t)).toEqual({ alternateScreen: '1', cursorVisible: '0', mouse: '101' });

@@ -77,7 +77,7 @@ describe('styxy up: signals and exit codes', () => {
     up.child.kill('SIGINT');
     const result = await up.exited; // long before stopTimeout (60 s) would have run out
     expect(result.code, result.stderr).toBe(130);
-    expect(result.stderr).toContain('styxy: SIGINT again: forcing the stop (SIGKILL)');
+    expect(result.stderr).toContain('styxy: SIGINT: forcing the stop (SIGKILL)');
     expect(result.stderr).toMatch(/stubborn stopped\nstyxy: stopped\n$/);
     expect(Date.now() - first).toBeLessThan(30_000);
     await expectNothingLeft(project, []);

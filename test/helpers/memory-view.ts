@@ -10,7 +10,7 @@ import type { StackActions, StackView } from '../../src/supervisor/view.ts';
 
 export type RecordedAction =
   | { readonly action: 'restart' | 'stop' | 'start'; readonly service: string }
-  | { readonly action: 'stopStack'; readonly force: boolean };
+  | { readonly action: 'stopStack'; readonly force: boolean; readonly signal?: NodeJS.Signals };
 
 export interface MemoryViewOptions {
   readonly project?: string;
@@ -100,7 +100,7 @@ export class MemoryView implements StackView {
         if (simulate) this.setService(service, { status: 'running', pid: nextPid++, startedAt: Date.now() });
       },
       stopStack: async (opts) => {
-        record({ action: 'stopStack', force: opts?.force ?? false });
+        record({ action: 'stopStack', force: opts?.force ?? false, ...(opts?.signal ? { signal: opts.signal } : {}) });
         if (!simulate) return;
         this.setPhase('stopping');
         for (const s of [...this.snapshot.services].reverse()) {

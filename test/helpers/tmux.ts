@@ -58,6 +58,16 @@ export class Tmux {
     return this.run('display-message', '-p', '-t', '0', format).trim();
   }
 
+  /** The terminal modes the pane is in (after a program left: the ones it left behind). */
+  modes(): { alternateScreen: string; cursorVisible: string; mouse: string } {
+    return {
+      alternateScreen: this.display('#{alternate_on}'),
+      cursorVisible: this.display('#{cursor_flag}'),
+      // any-event, button-event (1002, unused) and SGR-encoding reporting
+      mouse: this.display('#{mouse_any_flag}#{mouse_button_flag}#{mouse_sgr_flag}'),
+    };
+  }
+
   resize(columns: number, rows: number): void {
     this.run('resize-window', '-t', '0', '-x', String(columns), '-y', String(rows));
   }

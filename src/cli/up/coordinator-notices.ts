@@ -5,13 +5,16 @@
  */
 import type { CoordinatorClient } from '../../client/api.js';
 
-export function tellCoordinatorEvents(client: CoordinatorClient, notice: (text: string) => void): () => void {
+export function tellCoordinatorEvents(
+  client: CoordinatorClient,
+  notice: (text: string, tone: 'info' | 'error') => void,
+): () => void {
   const off = [
-    client.on('disconnected', () => notice('lost the coordinator; reconnecting (the services keep running)')),
-    client.on('reconnected', () => notice(`reconnected to the coordinator (pid ${client.coordinatorPid})`)),
+    client.on('disconnected', () => notice('lost the coordinator; reconnecting (the services keep running)', 'error')),
+    client.on('reconnected', () => notice(`reconnected to the coordinator (pid ${client.coordinatorPid})`, 'info')),
     client.on('reclaimFailed', (error) => {
       const hint = (error as { hint?: string }).hint;
-      notice(`${error.message}${hint ? `\n  hint: ${hint}` : ''}`);
+      notice(`${error.message}${hint ? `\n  hint: ${hint}` : ''}`, 'error');
     }),
   ];
   return () => {

@@ -15,7 +15,7 @@ import { renderError } from '../render-error.js';
 import { psDocument } from '../stack/ps-document.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import { printJson } from '../table.js';
-import { chooseRenderer } from './choose-renderer.js';
+import { chooseRenderer, preloadRenderer } from './choose-renderer.js';
 import { tellCoordinatorEvents } from './coordinator-notices.js';
 import { upHeader } from './up-header.js';
 
@@ -33,6 +33,9 @@ export async function runForeground(names: readonly string[], options: Foregroun
   const config = await loadProjectConfig({ cwd: process.cwd(), file: options.config, home });
   // An unknown service name fails here, before a coordinator is started for nothing.
   const services = selectServices(config, names).map((service) => service.name);
+  // On a terminal, Ink loads (half a second) while the coordinator is reached and the ports are
+  // reserved; not earlier, so that a config error is not kept waiting for it.
+  preloadRenderer({ tui: options.tui, json: options.json, stdout: process.stdout });
   const client = await connectCoordinator({ kind: 'supervisor', home });
   // A reader gone away (EPIPE) or a closed terminal (EIO) must not crash the supervisor: the
   // stack still has to be stopped and its ports given back.
@@ -53,16 +56,19 @@ export async function runForeground(names: readonly string[], options: Foregroun
     const renderer = await chooseRenderer(supervisor, {
       tui: options.tui,
       json: options.json,
+      stdin: process.stdin,
       stdout: process.stdout,
       stderr: process.stderr,
     });
     renderer.notice(upHeader(config, stackName, services));
-    const stopTelling = tellCoordinatorEvents(client, (text) => renderer.notice(text));
+    const stopTelling = tellCoordinatorEvents(client, (text, tone) => renderer.notice(text, tone));
     const stopHandling = handleStopSignals(supervisor, {
       onSignal: (signal, forced) =>
         renderer.notice(
-          forced ? `${signal} again: forcing the stop (SIGKILL)` : `${signal} received; press Ctrl-C again to force`,
+          forced ? `${signal}: forcing the stop (SIGKILL)` : `${signal} received; press Ctrl-C again to force`,
         ),
+      // Stopping already (q in the UI, a failed service): a signal forces, as a second Ctrl-C does.
+      stopping: () => ['stopping', 'failed'].includes(supervisor.getSnapshot().phase),
     });
     try {
       const up = await supervisor.start().then(
@@ -72,6 +78,8 @@ export async function runForeground(names: readonly string[], options: Foregroun
       if (up && options.json) printJson(psDocument({ ...up.stack, phase: up.phase }, up.services));
       const outcome = await supervisor.done;
       await renderer.flush();
+      // The UI leaves the screen first, so that the failure is printed on the shell's screen.
+      renderer.close();
       if (outcome.kind === 'failed') renderError(outcome.error);
       return exitCodeOf(outcome);
     } finally {

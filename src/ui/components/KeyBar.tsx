@@ -1,13 +1,19 @@
 import { Text } from 'ink';
+import type { StackPhase } from '../../protocol/stack.js';
 import { barKeys } from '../model/keymap.js';
-import type { UiMode, UiState } from '../model/ui-state.js';
+import { type Flash, isStopping, type UiMode, type UiState } from '../model/ui-state.js';
+
+function FlashText({ flash }: { flash: Flash | null }) {
+  if (!flash) return null;
+  return <Text color={flash.tone === 'error' ? 'red' : 'cyan'}>{`${flash.text}   `}</Text>;
+}
 
 /**
  * The bottom row: the main keys, or what is going on (the search prompt, a confirmation, the
  * stack stopping, the outcome of an action).
  */
-export function KeyBar(props: { state: UiState; mode: UiMode; title: string }) {
-  const { state, mode } = props;
+export function KeyBar(props: { state: UiState; mode: UiMode; phase: StackPhase; title: string }) {
+  const { state, mode, phase } = props;
   if (state.search?.editing) {
     return (
       <Text wrap="truncate-end">
@@ -24,18 +30,24 @@ export function KeyBar(props: { state: UiState; mode: UiMode; title: string }) {
       </Text>
     );
   }
-  if (state.quitting !== 'no') {
+  // Stopping on the user's request, or by someone else's (a signal, `styxy down`, a failure).
+  if (state.quitting !== 'no' || isStopping(phase)) {
+    const why = state.quitting === 'no' && phase === 'failed' ? 'a service failed: ' : '';
+    const again = state.quitting === 'no' ? 'ctrl-c: force' : 'ctrl-c again: force';
     return (
-      <Text wrap="truncate-end" color={state.quitting === 'forced' ? 'red' : 'yellow'}>
-        {state.quitting === 'forced'
-          ? 'forcing the stack to stop…'
-          : `stopping the stack…${mode === 'foreground' ? '  ctrl-c again: force' : '  q: detach'}`}
+      <Text wrap="truncate-end">
+        <FlashText flash={state.flash} />
+        <Text color={state.quitting === 'forced' ? 'red' : 'yellow'}>
+          {state.quitting === 'forced'
+            ? 'forcing the stack to stop…'
+            : `${why}stopping the stack…  ${mode === 'foreground' ? again : 'q: detach'}`}
+        </Text>
       </Text>
     );
   }
   return (
     <Text wrap="truncate-end">
-      {state.flash && <Text color={state.flash.tone === 'error' ? 'red' : 'cyan'}>{`${state.flash.text}   `}</Text>}
+      <FlashText flash={state.flash} />
       {barKeys(mode).map(([key, does], i) => (
         <Text key={key}>
           {i > 0 ? '  ' : ''}

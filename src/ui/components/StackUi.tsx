@@ -7,7 +7,8 @@ import type { UiCommand, UiEffect } from '../model/commands.js';
 import { commandFor } from '../model/keymap.js';
 import { layoutFor } from '../model/layout.js';
 import { splitKeys } from '../model/split-keys.js';
-import { INITIAL_STATE, type UiMode, type UiState, update } from '../model/ui-state.js';
+import { FLASH_MS, INITIAL_STATE, type UiMode, type UiState, update } from '../model/ui-state.js';
+import type { NoticeSource } from '../notices.js';
 import { Header } from './Header.js';
 import { HelpOverlay } from './HelpOverlay.js';
 import { KeyBar } from './KeyBar.js';
@@ -28,13 +29,13 @@ export interface StackUiProps {
   readonly coordinatorPid?: number | null;
   /** Mouse wheel scrolling (turns on the terminal's mouse reporting). @default false */
   readonly mouse?: boolean;
+  /** Styxy's own notices, shown in the bottom bar. */
+  readonly notices?: NoticeSource;
   /** Called once, when the UI is done; `error` when stopping the stack failed. */
   readonly onExit: (result: UiResult, error?: unknown) => void;
 }
 
-const FLASH_MS = 4000;
-
-export function StackUi({ view, mode, coordinatorPid, mouse = false, onExit }: StackUiProps) {
+export function StackUi({ view, mode, coordinatorPid, mouse = false, notices, onExit }: StackUiProps) {
   const { columns, rows } = useWindowSize();
   const { snapshot, version } = useStackView(view);
   const [state, setState] = useState<UiState>(INITIAL_STATE);
@@ -69,7 +70,7 @@ export function StackUi({ view, mode, coordinatorPid, mouse = false, onExit }: S
           view.actions[effect.type](effect.service).catch(failed(`${effect.type} ${effect.service}`));
           return;
         case 'stop-stack':
-          view.actions.stopStack({ force: effect.force }).then(
+          view.actions.stopStack({ force: effect.force, ...(effect.signal ? { signal: effect.signal } : {}) }).then(
             () => finish(mode === 'foreground' ? 'quit' : 'stopped'),
             (error: unknown) => finish(mode === 'foreground' ? 'quit' : 'stopped', error),
           );
@@ -85,9 +86,11 @@ export function StackUi({ view, mode, coordinatorPid, mouse = false, onExit }: S
   const dispatch = useCallback(
     (command: UiCommand) => {
       const focus = current.current.focus ?? undefined;
+      const { services, phase } = view.getSnapshot();
       const result = update(current.current, command, {
         mode,
-        services: view.getSnapshot().services,
+        services,
+        phase,
         lines: () => view.getLogs(focus),
         logHeight: logRows,
       });
@@ -118,6 +121,11 @@ export function StackUi({ view, mode, coordinatorPid, mouse = false, onExit }: S
     finish(current.current.quitting !== 'no' && mode === 'foreground' ? 'quit' : 'stopped');
   }, [snapshot.phase, mode, finish]);
 
+  useEffect(
+    () => notices?.subscribe(({ text, tone }) => dispatch({ type: 'notice', text, tone })),
+    [notices, dispatch],
+  );
+
   useEffect(() => {
     if (!state.flash) return;
     const flash = state.flash;
@@ -125,7 +133,7 @@ export function StackUi({ view, mode, coordinatorPid, mouse = false, onExit }: S
       if (current.current.flash !== flash) return;
       current.current = { ...current.current, flash: null };
       setState(current.current);
-    }, FLASH_MS);
+    }, flash.durationMs ?? FLASH_MS);
     return () => clearTimeout(timer);
   }, [state.flash]);
 
@@ -158,7 +166,7 @@ export function StackUi({ view, mode, coordinatorPid, mouse = false, onExit }: S
           />
         </>
       )}
-      <KeyBar state={state} mode={mode} title={title} />
+      <KeyBar state={state} mode={mode} phase={snapshot.phase} title={title} />
     </Box>
   );
 }

@@ -10,18 +10,28 @@ export interface Coalescer {
   cancel(): void;
 }
 
-export function coalesce(run: () => void, intervalMs: number, now: () => number = () => performance.now()): Coalescer {
+/**
+ * `intervalMs` may be a function, asked after each run for the least time before the next one
+ * (the UI slows down under a flood of lines).
+ */
+export function coalesce(
+  run: () => void,
+  intervalMs: number | (() => number),
+  now: () => number = () => performance.now(),
+): Coalescer {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let last = Number.NEGATIVE_INFINITY;
+  let interval = typeof intervalMs === 'number' ? intervalMs : 0;
   const fire = () => {
     timer = undefined;
     last = now();
     run();
+    if (typeof intervalMs === 'function') interval = intervalMs();
   };
   return {
     request() {
       if (timer !== undefined) return;
-      timer = setTimeout(fire, Math.max(0, last + intervalMs - now()));
+      timer = setTimeout(fire, Math.max(0, last + interval - now()));
     },
     cancel() {
       clearTimeout(timer);

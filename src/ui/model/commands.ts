@@ -23,10 +23,13 @@ export type UiCommand =
   | { readonly type: 'stop-stack' }
   | { readonly type: 'confirm'; readonly yes: boolean }
   | { readonly type: 'help' }
-  | { readonly type: 'close' };
+  | { readonly type: 'close' }
+  /** One of Styxy's own lifecycle notes from the caller (a signal, the coordinator lost). */
+  | { readonly type: 'notice'; readonly text: string; readonly tone: 'info' | 'error' };
 
 /** Side effects the UI performs after a command: values, so the state logic stays pure. */
 export type UiEffect =
   | { readonly type: 'restart' | 'stop' | 'start'; readonly service: string }
-  | { readonly type: 'stop-stack'; readonly force: boolean }
+  /** `signal`: the stop answers Ctrl-C (SIGINT), not a request (q). */
+  | { readonly type: 'stop-stack'; readonly force: boolean; readonly signal?: 'SIGINT' }
   | { readonly type: 'detach' };

@@ -39,7 +39,12 @@ export interface RowOptions {
   readonly currentSeq: number | null;
 }
 
-export const PREFIX_SEPARATOR = ' │ ';
+/**
+ * ASCII, like the plain output's: a row that is all ASCII is measured by Ink at once, one with a
+ * box-drawing character goes through a grapheme segmenter, several times a frame (a third of
+ * the UI's cost while lines flood in).
+ */
+export const PREFIX_SEPARATOR = ' | ';
 
 export function logRow(line: LogLine, options: RowOptions): LogRow {
   const prefix = options.nameWidth > 0 ? fitCell(line.service, options.nameWidth) + PREFIX_SEPARATOR : '';

@@ -3,7 +3,7 @@
  * command changes it: `update(state, command, context) → { state, effects }`, pure. The
  * component performs the effects (the view's actions) and renders the state.
  */
-import type { LogLine, ServiceSnapshot } from '../../protocol/stack.js';
+import type { LogLine, ServiceSnapshot, StackPhase } from '../../protocol/stack.js';
 import { matcherFor } from '../text/highlight.js';
 import type { UiCommand, UiEffect } from './commands.js';
 import { bottomIndex, FOLLOW, type LogScroll, reveal, scrollBy, scrollToTop } from './log-window.js';
@@ -25,7 +25,14 @@ export interface SearchState {
 export interface Flash {
   readonly text: string;
   readonly tone: 'info' | 'error';
+  /** How long it shows. @default FLASH_MS */
+  readonly durationMs?: number;
 }
+
+/** How long the outcome of an action shows in the bottom bar. */
+export const FLASH_MS = 4000;
+/** Styxy's own notices show longer: they tell of something the user did not ask for. */
+export const NOTICE_MS = { info: 8000, error: 15_000 } as const;
 
 export interface UiState {
   /** Index into the snapshot's services (clamped when rendering). */
@@ -56,6 +63,8 @@ export const INITIAL_STATE: UiState = {
 export interface UiContext {
   readonly mode: UiMode;
   readonly services: readonly ServiceSnapshot[];
+  /** The stack's phase: a stack already stopping (a signal, a failed service) is forced by Ctrl-C. */
+  readonly phase: StackPhase;
   /** Every line the pane can show for the current focus (read only when a command needs it). */
   readonly lines: () => readonly LogLine[];
   /** Rows of the log pane. */
@@ -68,6 +77,7 @@ export interface Update {
 }
 
 const PAN_STEP = 8;
+const STACK_STOPPING: Flash = { text: 'the stack is stopping', tone: 'info' };
 /** Statuses from which `s` starts the service again (otherwise it stops it). */
 const STOPPED = new Set(['stopped', 'exited', 'failed', 'completed']);
 
@@ -118,11 +128,13 @@ export function update(state: UiState, command: UiCommand, context: UiContext): 
       return next({ search: null });
     case 'restart':
       if (!selected || state.quitting !== 'no') return next({});
+      if (isStopping(context.phase)) return next({ flash: STACK_STOPPING });
       return next({ flash: { text: `restarting ${selected.name}…`, tone: 'info' } }, [
         { type: 'restart', service: selected.name },
       ]);
     case 'toggle': {
       if (!selected || state.quitting !== 'no') return next({});
+      if (isStopping(context.phase)) return next({ flash: STACK_STOPPING });
       const start = STOPPED.has(selected.status);
       return next({ flash: { text: `${start ? 'starting' : 'stopping'} ${selected.name}…`, tone: 'info' } }, [
         { type: start ? 'start' : 'stop', service: selected.name },
@@ -132,11 +144,16 @@ export function update(state: UiState, command: UiCommand, context: UiContext): 
       if (context.mode === 'attach') return next({}, [{ type: 'detach' }]);
       if (state.quitting !== 'no') return next({ flash: { text: 'already stopping: Ctrl-C forces', tone: 'info' } });
       return next({ quitting: 'graceful', overlay: 'none' }, [{ type: 'stop-stack', force: false }]);
-    case 'interrupt':
-      if (state.quitting === 'graceful') return next({ quitting: 'forced' }, [{ type: 'stop-stack', force: true }]);
+    case 'interrupt': {
+      // Raw mode turns the terminal's Ctrl-C into a key: in the foreground it stands for SIGINT.
+      const signal = context.mode === 'foreground' ? ({ signal: 'SIGINT' } as const) : {};
       if (state.quitting === 'forced') return next({});
+      if (state.quitting === 'graceful' || (context.mode === 'foreground' && isStopping(context.phase))) {
+        return next({ quitting: 'forced', overlay: 'none' }, [{ type: 'stop-stack', force: true, ...signal }]);
+      }
       if (context.mode === 'attach') return next({}, [{ type: 'detach' }]);
-      return next({ quitting: 'graceful', overlay: 'none' }, [{ type: 'stop-stack', force: false }]);
+      return next({ quitting: 'graceful', overlay: 'none' }, [{ type: 'stop-stack', force: false, ...signal }]);
+    }
     case 'stop-stack':
       if (context.mode !== 'attach' || state.quitting !== 'no') return next({});
       return next({ overlay: 'confirm-stop' });
@@ -151,7 +168,16 @@ export function update(state: UiState, command: UiCommand, context: UiContext): 
       if (state.search) return next({ search: null });
       if (state.flash) return next({ flash: null });
       return next({});
+    case 'notice': {
+      const text = command.text.trim().replace(/\s*\n\s*/g, ' · '); // the bar is one row
+      return next({ flash: { text, tone: command.tone, durationMs: NOTICE_MS[command.tone] } });
+    }
   }
+}
+
+/** The stack stops already, asked to by someone else (a signal, `styxy down`) or after a failure. */
+export function isStopping(phase: StackPhase): boolean {
+  return phase === 'stopping' || phase === 'failed';
 }
 
 /** Moves the search to the next matching line and scrolls it into view. */

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatLogFileLine, LogFile, parseLogFileLine } from '../../../src/supervisor/log-file.js';
+import { waitFor } from '../../helpers/wait.js';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
@@ -23,9 +24,11 @@ describe('LogFile', () => {
       { ...line(''), stream: 'styxy' },
     ]);
     expect(parseLogFileLine('garbage')).toBeNull();
+    // The time is formatted once per millisecond, and again for the next one.
+    expect(formatLogFileLine({ ...line('a'), time: line('a').time + 1 })).toBe('2030-01-02T03:04:05.007Z stdout a\n');
   });
 
-  it('rotates past the cap, keeping two files, and starts each run in a fresh file', () => {
+  it('rotates past the cap, keeping two files, and starts each run in a fresh file', async () => {
     dir = mkdtempSync(join(tmpdir(), 'styxy-logfile-'));
     const path = join(dir, 'api.log');
     writeFileSync(path, 'last run\n');
@@ -37,6 +40,8 @@ describe('LogFile', () => {
       file.flush();
     }
     file.close();
+    // The oldest part is deleted in the background.
+    await waitFor(() => readdirSync(dir).length === 2, { message: 'the oldest part deleted' });
     expect(readdirSync(dir).sort()).toEqual(['api.log', 'api.log.1']);
     const current = readFileSync(path, 'utf8').trim().split('\n');
     const previous = readFileSync(`${path}.1`, 'utf8').trim().split('\n');

@@ -55,6 +55,21 @@ describe('stop signals', () => {
     ]);
   });
 
+  it('a stack already stopping without a signal (q in the UI, a failed service) is forced by the first', () => {
+    const source = new EventEmitter();
+    const calls: StopOptions[] = [];
+    const seen: boolean[] = [];
+    let stopping = false;
+    handleStopSignals(
+      { stop: async (options) => void calls.push(options) },
+      { source: source as never, stopping: () => stopping, onSignal: (_, forced) => seen.push(forced) },
+    );
+    stopping = true;
+    source.emit('SIGTERM', 'SIGTERM');
+    expect(calls).toEqual([{ force: true, signal: 'SIGTERM' }]);
+    expect(seen).toEqual([true]);
+  });
+
   it('exit 0 after a clean stop, the error exit code (1) when a service failed', () => {
     expect(exitCodeOf({ kind: 'clean' })).toBe(0);
     expect(exitCodeOf({ kind: 'failed', error: new StyxyError('STYXY_SERVICE_FAILED', 'x') })).toBe(1);

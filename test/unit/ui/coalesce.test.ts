@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { coalesce } from '../../../src/ui/hooks/coalesce.ts';
 import { wheelDelta } from '../../../src/ui/hooks/use-mouse-wheel.ts';
+import {
+  FLOOD_LINES_PER_SECOND,
+  FLOOD_REDRAW_INTERVAL_MS,
+  REDRAW_INTERVAL_MS,
+  redrawInterval,
+} from '../../../src/ui/model/pacing.ts';
 
 describe('coalesce', () => {
   beforeEach(() => {
@@ -31,6 +37,27 @@ describe('coalesce', () => {
     expect(run.mock.calls.length).toBeLessThanOrEqual(21);
   });
 
+  test('an interval given as a function is asked after each run', () => {
+    const run = vi.fn();
+    const intervals = [100, 10];
+    const c = coalesce(
+      run,
+      () => intervals.shift() ?? 10,
+      () => Date.now(),
+    );
+    c.request();
+    vi.advanceTimersByTime(0);
+    expect(run).toHaveBeenCalledTimes(1);
+    c.request();
+    vi.advanceTimersByTime(99);
+    expect(run).toHaveBeenCalledTimes(1); // 100 ms after the first run
+    vi.advanceTimersByTime(1);
+    expect(run).toHaveBeenCalledTimes(2);
+    c.request();
+    vi.advanceTimersByTime(10);
+    expect(run).toHaveBeenCalledTimes(3);
+  });
+
   test('cancel drops a pending run', () => {
     const run = vi.fn();
     const c = coalesce(run, 50, () => Date.now());
@@ -38,6 +65,23 @@ describe('coalesce', () => {
     c.cancel();
     vi.advanceTimersByTime(100);
     expect(run).not.toHaveBeenCalled();
+  });
+});
+
+describe('redrawInterval', () => {
+  test.each([
+    ['nothing new', 0, 50, REDRAW_INTERVAL_MS],
+    ['a busy service (2,000 lines a second)', 100, 50, REDRAW_INTERVAL_MS],
+    ['just under a flood', FLOOD_LINES_PER_SECOND / 20 - 1, 50, REDRAW_INTERVAL_MS],
+    ['a flood', FLOOD_LINES_PER_SECOND / 20, 50, FLOOD_REDRAW_INTERVAL_MS],
+    ['a flood, measured over a slow frame', 3000, 200, FLOOD_REDRAW_INTERVAL_MS],
+    ['no time passed', 5, 0, REDRAW_INTERVAL_MS],
+  ])('%s: %i lines in %i ms → the next frame %i ms later', (_, lines, sinceLastMs, expected) => {
+    expect(redrawInterval(lines, sinceLastMs)).toBe(expected);
+  });
+
+  test('a slower normal pace is kept under a flood too', () => {
+    expect(redrawInterval(100_000, 50, 500)).toBe(500);
   });
 });
 

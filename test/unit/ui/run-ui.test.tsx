@@ -23,11 +23,19 @@ function start(mode: 'foreground' | 'attach', isTTY = true) {
 }
 
 describe('renderStackUi', () => {
-  test('unmount() before Ink has loaded: nothing is drawn, done resolves', async () => {
+  // Both cases in one test: only the first renders of the file find Ink not loaded yet.
+  test('before Ink has loaded: unmount() draws nothing; a notice shows once the UI is drawn', async () => {
     const { ui, stdout } = start('foreground');
+    const second = start('foreground');
+    second.ui.notice('SIGTERM received; press Ctrl-C again to force');
     ui.unmount();
     await expect(ui.done).resolves.toBe('stopped');
     expect(stdout.writes).toEqual([]);
+    await waitFor(() => second.output().includes('SIGTERM received; press Ctrl-C again to force'), {
+      message: 'the notice on screen',
+    });
+    second.ui.unmount();
+    await second.ui.done;
   });
 
   describe('once loaded', () => {

@@ -18,8 +18,9 @@ const LINES: LogLine[] = Array.from({ length: 50 }, (_, i) => ({
   text: i % 10 === 3 ? `hit ${i + 1}` : `miss ${i + 1}`,
   time: 0,
 }));
-const context = (mode: UiContext['mode'] = 'foreground'): UiContext => ({
+const context = (mode: UiContext['mode'] = 'foreground', phase: UiContext['phase'] = 'running'): UiContext => ({
   mode,
+  phase,
   services: [service('a'), service('b', 'stopped'), service('c')],
   lines: () => LINES,
   logHeight: 10,
@@ -60,10 +61,46 @@ describe('update', () => {
     const { state, effects } = run([{ type: 'quit' }, { type: 'quit' }, { type: 'interrupt' }, { type: 'interrupt' }]);
     expect(effects).toEqual([
       { type: 'stop-stack', force: false },
-      { type: 'stop-stack', force: true },
+      { type: 'stop-stack', force: true, signal: 'SIGINT' },
     ]);
     expect(state.quitting).toBe('forced');
     expect(run([{ type: 'quit' }, { type: 'restart' }]).effects).toHaveLength(1);
+  });
+
+  test('foreground: Ctrl-C stands for SIGINT (raw mode delivers it as a key); a second one forces', () => {
+    const { state, effects } = run([{ type: 'interrupt' }, { type: 'interrupt' }, { type: 'quit' }]);
+    expect(effects).toEqual([
+      { type: 'stop-stack', force: false, signal: 'SIGINT' },
+      { type: 'stop-stack', force: true, signal: 'SIGINT' },
+    ]);
+    expect(state).toMatchObject({ quitting: 'forced', flash: { text: 'already stopping: Ctrl-C forces' } });
+  });
+
+  test.each(['stopping', 'failed'] as const)(
+    'foreground: a stack already %s (a signal, a failed service) is forced by the first Ctrl-C',
+    (phase) => {
+      const stopping = context('foreground', phase);
+      expect(run([{ type: 'interrupt' }], stopping)).toMatchObject({
+        state: { quitting: 'forced' },
+        effects: [{ type: 'stop-stack', force: true, signal: 'SIGINT' }],
+      });
+      // Restarting or stopping one service makes no sense any more.
+      expect(run([{ type: 'restart' }], stopping)).toMatchObject({
+        effects: [],
+        state: { flash: { text: 'the stack is stopping' } },
+      });
+      expect(run([{ type: 'toggle' }], stopping).effects).toEqual([]);
+      // Attached, Ctrl-C still only detaches.
+      expect(run([{ type: 'interrupt' }], context('attach', phase)).effects).toEqual([{ type: 'detach' }]);
+    },
+  );
+
+  test('notices show in the bar for longer than an action flash, errors longest', () => {
+    const info = run([{ type: 'notice', text: 'lost the coordinator', tone: 'info' }]).state.flash;
+    const error = run([{ type: 'notice', text: 'port 8001 taken\n  hint: run `styxy ls`', tone: 'error' }]).state.flash;
+    expect(info).toEqual({ text: 'lost the coordinator', tone: 'info', durationMs: 8000 });
+    expect(error).toEqual({ text: 'port 8001 taken · hint: run `styxy ls`', tone: 'error', durationMs: 15_000 });
+    expect(run([{ type: 'restart' }]).state.flash?.durationMs).toBeUndefined(); // FLASH_MS
   });
 
   test('attach: q and Ctrl-C detach; X asks first and only y stops', () => {

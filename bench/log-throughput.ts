@@ -1,0 +1,248 @@
+/**
+ * Log throughput: a service writing lines as fast as its output takes them (bench/lib/flood.mjs,
+ * one write per line, honouring backpressure) for 10 s (3 s with --quick), run
+ *   (a) alone, its stdout on /dev/null: the baseline;
+ *   (b) under `styxy up` with the live UI, in a real terminal (tmux, 120×40);
+ *   (c) under `styxy up --no-tui`, its output on /dev/null, for reference;
+ *   and two floors: the flood's stdout read and dropped by a Node parent (the transport `styxy up`
+ *   uses, with no work per line) and piped into `cat > /dev/null`. A reader that is idle when a
+ *   line comes wakes for every few lines, and each wake-up costs the writer: no reader of a
+ *   child's output gets near (a).
+ * Reported: the service's lines per second as a share of (a), and `styxy up`'s CPU (over the
+ * flood, in % of one core, from /proc/<pid>/stat) and peak RSS (VmHWM, from /proc/<pid>/status).
+ * Linux only (/proc); (b) needs tmux.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Tmux } from '../test/helpers/tmux.ts';
+import type { BenchModule, BenchOptions, BenchRow } from './lib/stats.ts';
+
+const CLI = new URL('../dist/cli/bin.js', import.meta.url).pathname;
+const FLOOD = new URL('./lib/flood.mjs', import.meta.url).pathname;
+const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+const TERMINAL = { columns: 120, rows: 40 };
+
+interface Flood {
+  readonly lines: number;
+  readonly seconds: number;
+}
+
+interface Cost {
+  /** CPU time over the flood, in % of one core. */
+  readonly cpuPercent: number;
+  /** Peak resident memory, MB. */
+  readonly peakRssMb: number;
+}
+
+const perSecond = (flood: Flood) => flood.lines / flood.seconds;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(check: () => T | null | undefined | false, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`log-throughput: timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+function readFlood(file: string): Flood | null {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return text.startsWith('{') ? (JSON.parse(text) as Flood) : null;
+  } catch {
+    return null;
+  }
+}
+
+const started = (file: string) => existsSync(file);
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // fields 14 and 15 of stat(5)
+}
+
+function peakRssMb(pid: number): number {
+  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the flood once, its stdout on /dev/null or piped into cat; returns what it wrote. */
+async function floodAlone(dir: string, seconds: number, into: 'null' | 'cat'): Promise<Flood> {
+  const out = join(dir, `alone-${into}.json`);
+  const command = `"$0" "$1" --seconds "$2" --out "$3" ${into === 'cat' ? '| cat' : ''} > /dev/null`;
+  const child = spawn('sh', ['-c', command, process.execPath, FLOOD, String(seconds), out], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  try {
+    return await until(() => readFlood(out), seconds * 1000 + 30_000, 'the flood alone');
+  } finally {
+    process.kill(-child.pid!, 'SIGKILL');
+  }
+}
+
+/**
+ * Runs the flood as a child whose stdout this process reads and throws away: the same transport
+ * as under `styxy up` (Node's child stdio) with no work per line, so the floor any Node
+ * supervisor starts from.
+ */
+async function floodIntoNodeReader(dir: string, seconds: number): Promise<Flood> {
+  const out = join(dir, 'node-reader.json');
+  const child = spawn(process.execPath, [FLOOD, '--seconds', String(seconds), '--out', out], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  child.stdout!.on('data', () => {});
+  try {
+    return await until(() => readFlood(out), seconds * 1000 + 30_000, 'the flood into a Node reader');
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+/** Runs the flood as the one service of a stack under `styxy up` (UI in tmux, or --no-tui). */
+async function floodUnderUp(
+  dir: string,
+  seconds: number,
+  mode: 'tui' | 'plain',
+): Promise<{ flood: Flood; cost: Cost }> {
+  const home = join(dir, `home-${mode}`);
+  const project = join(dir, `project-${mode}`);
+  mkdirSync(home, { mode: 0o700 });
+  mkdirSync(project);
+  const out = join(dir, `up-${mode}.json`);
+  const config = {
+    name: 'bench',
+    services: { flood: { command: [process.execPath, FLOOD, '--seconds', String(seconds), '--out', out] } },
+  };
+  writeFileSync(join(project, '.styxyrc.json'), JSON.stringify(config));
+  const env = { ...process.env, STYXY_HOME: home };
+  let tmux: Tmux | null = null;
+  let pid: number;
+  if (mode === 'tui') {
+    tmux = new Tmux();
+    tmux.start([process.execPath, CLI, 'up'], { ...TERMINAL, cwd: project, env: { STYXY_HOME: home } });
+    pid = Number(tmux.display('#{pane_pid}'));
+  } else {
+    const devNull = openSync('/dev/null', 'w');
+    const child = spawn(process.execPath, [CLI, 'up', '--no-tui'], {
+      cwd: project,
+      env,
+      stdio: ['ignore', devNull, 'ignore'],
+    });
+    closeSync(devNull);
+    pid = child.pid!;
+  }
+  try {
+    await until(() => started(out), 30_000, `the flood to start under styxy up (${mode})`);
+    const cpuBefore = cpuSeconds(pid);
+    const before = performance.now();
+    const flood = await until(() => readFlood(out), seconds * 1000 + 30_000, `the flood under styxy up (${mode})`);
+    const cost = {
+      cpuPercent: ((cpuSeconds(pid) - cpuBefore) / ((performance.now() - before) / 1000)) * 100,
+      peakRssMb: peakRssMb(pid),
+    };
+    if (tmux) tmux.send('q');
+    else process.kill(pid, 'SIGINT');
+    await until(() => !alive(pid), 15_000, 'styxy up to stop');
+    return { flood, cost };
+  } finally {
+    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    tmux?.kill();
+    execFileSync(process.execPath, [CLI, 'daemon', 'stop'], { env, stdio: 'ignore' });
+  }
+}
+
+const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export const logThroughput: BenchModule = {
+  title: 'Log throughput: a service writing lines as fast as it can, alone vs. under styxy up',
+  async run(options: BenchOptions = {}) {
+    const seconds = options.quick ? 3 : 10;
+    const dir = mkdtempSync(join(tmpdir(), 'styxy-bench-logs-'));
+    try {
+      const alone = await floodAlone(dir, seconds, 'null');
+      const cat = await floodAlone(dir, seconds, 'cat');
+      const reader = await floodIntoNodeReader(dir, seconds);
+      const ui = await floodUnderUp(dir, seconds, 'tui');
+      const plain = await floodUnderUp(dir, seconds, 'plain');
+      const baseline = { name: 'alone → /dev/null', value: round(perSecond(alone)) };
+      const share = (flood: Flood) => perSecond(flood) / perSecond(alone);
+      const rows: BenchRow[] = [
+        {
+          name: `service lines/s over ${seconds} s, stdout read and dropped by a Node parent`,
+          value: round(perSecond(reader)),
+          unit: 'lines/s',
+          baseline,
+          goal: null,
+        },
+        {
+          name: 'service lines/s, piped into cat',
+          value: round(perSecond(cat)),
+          unit: 'lines/s',
+          baseline,
+          goal: null,
+        },
+        {
+          name: `service lines/s under styxy up, UI in tmux ${TERMINAL.columns}×${TERMINAL.rows}`,
+          value: round(perSecond(ui.flood)),
+          unit: 'lines/s',
+          baseline,
+          goal: { text: '≥ 0.80×', met: share(ui.flood) >= 0.8 },
+        },
+        {
+          name: 'service lines/s under styxy up --no-tui > /dev/null',
+          value: round(perSecond(plain.flood)),
+          unit: 'lines/s',
+          baseline,
+          goal: null,
+        },
+        {
+          name: 'styxy up CPU during the flood (UI)',
+          value: round(ui.cost.cpuPercent),
+          unit: '% of a core',
+          baseline: null,
+          goal: null,
+        },
+        {
+          name: 'styxy up CPU during the flood (--no-tui)',
+          value: round(plain.cost.cpuPercent),
+          unit: '% of a core',
+          baseline: null,
+          goal: null,
+        },
+        {
+          name: 'styxy up peak RSS (UI)',
+          value: round(ui.cost.peakRssMb, 1),
+          unit: 'MB',
+          baseline: null,
+          goal: { text: '< 200 MB', met: ui.cost.peakRssMb < 200 },
+        },
+        {
+          name: 'styxy up peak RSS (--no-tui)',
+          value: round(plain.cost.peakRssMb, 1),
+          unit: 'MB',
+          baseline: null,
+          goal: null,
+        },
+      ];
+      return rows;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,20 @@
+/**
+ * How often the UI redraws. At most 20 times a second; while services flood their output, 5
+ * times a second. A frame costs the same few milliseconds however many lines arrived, and it is
+ * drawn on the thread that drains the services' pipes: under a flood every millisecond spent
+ * drawing is one the services wait on a full pipe. Nobody reads 10,000 lines a second anyway,
+ * and 5 frames a second still show the tail moving. Keys redraw at once, whatever the pace.
+ */
+
+/** The normal pace: 20 frames a second. */
+export const REDRAW_INTERVAL_MS = 50;
+/** The pace under a flood. */
+export const FLOOD_REDRAW_INTERVAL_MS = 200;
+/** Lines a second (all services together) from which output counts as a flood. */
+export const FLOOD_LINES_PER_SECOND = 10_000;
+
+/** The least time before the next frame, given the lines that arrived since the last one. */
+export function redrawInterval(lines: number, sinceLastMs: number, normalMs: number = REDRAW_INTERVAL_MS): number {
+  const perSecond = sinceLastMs > 0 ? (lines * 1000) / sinceLastMs : 0;
+  return perSecond >= FLOOD_LINES_PER_SECOND ? Math.max(normalMs, FLOOD_REDRAW_INTERVAL_MS) : normalMs;
+}
