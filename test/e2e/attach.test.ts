@@ -52,10 +52,10 @@ describe('styxy attach', () => {
     const port = up.services[0]!.ports.PORT!;
 
     let t = attach(root);
-    const screen = await t.waitForScreen((s) => s.includes('test / default') && /worker\s+│ tick \d+/.test(s));
+    const screen = await t.waitForScreen((s) => s.includes('test / default') && /worker\s+\| tick \d+/.test(s));
     expect(rowOf(screen, 'test / default')).toContain('1 port leased · running');
     expect(rowOf(screen, ' api ')).toMatch(new RegExp(`api\\s+● ready\\s+PORT=${port}\\s+${up.services[0]!.pid}`));
-    expect(screen).toMatch(new RegExp(`api\\s+│ listening on ${port}`)); // the backlog, from before attach
+    expect(screen).toMatch(new RegExp(`api\\s+\\| listening on ${port}`)); // the backlog, from before attach
     expect(rowOf(screen, 'q detach')).toContain('X stop stack');
     const tick = (s: string) => Math.max(0, ...[...s.matchAll(/tick (\d+)/g)].map((m) => Number(m[1])));
     const seen = tick(screen);
