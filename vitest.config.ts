@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Most test time is spent waiting on real processes and sockets, not on the CPU: vitest's
+    // default (one worker fewer than the cores) would run one file at a time on 2 cores.
+    maxWorkers: 4,
     reporters: ['default'],
     projects: [
       {

@@ -46,6 +46,7 @@ export async function runProbe(probe: ProbeSpec, context: ProbeContext, signal: 
     const remaining = deadline - Date.now();
     if (remaining <= 0) return timedOut(last);
     const limit = Math.min(remaining, ATTEMPT_MS[probe.kind]);
+    const started = Date.now();
     const attempt =
       probe.kind === 'tcp'
         ? await tcpAttempt(probe.port, limit, signal)
@@ -54,7 +55,10 @@ export async function runProbe(probe: ProbeSpec, context: ProbeContext, signal: 
           : await commandAttempt(probe.command, context, limit, signal);
     if (signal.aborted) return null;
     if (attempt.ok) return attempt;
-    last = attempt.reason;
+    // An attempt cut short by the deadline says little ("no answer within 4 ms"): the reason of
+    // the last full attempt tells the user more.
+    const cutShort = limit < ATTEMPT_MS[probe.kind] && Date.now() - started >= limit;
+    if (!cutShort || last === null) last = attempt.reason;
     const pause = Math.min(pauseMs, deadline - Date.now());
     pauseMs = Math.min(pauseMs * 2, probe.intervalMs);
     if (pause <= 0) return timedOut(last);
