@@ -130,3 +130,18 @@ export function formatCommand(argv: readonly string[], max = 120): string | null
   if (text.length === 0) return null;
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
+
+/** The `check` holder for a port that another program holds (what the OS told, or nulls). */
+export function processHolder(holder: ProcessHolder | null): {
+  kind: 'process';
+  pid: number | null;
+  command: string | null;
+  address: string | null;
+} {
+  return {
+    kind: 'process',
+    pid: holder?.pid ?? null,
+    command: holder?.command ?? null,
+    address: holder?.address ?? null,
+  };
+}

@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import type { DaemonStatus, Lease, LeaseInfo, PortCheck, StackInfo } from '../client/api.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { Core } from './core.js';
+import { processHolder } from './port-holder.js';
 import type { LeaseRecord } from './registry.js';
 
 export function toLease(record: LeaseRecord): Lease {
@@ -76,12 +77,7 @@ export async function checkPort(core: Core, port: number): Promise<PortCheck> {
   return {
     port,
     free: false,
-    holder: {
-      kind: 'process',
-      pid: holder?.pid ?? null,
-      command: holder?.command ?? null,
-      address: holder?.address ?? null,
-    },
+    holder: processHolder(holder),
   };
 }
 

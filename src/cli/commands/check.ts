@@ -6,7 +6,7 @@
 import type { PortCheck, PortHolder } from '../../client/api.js';
 import { connectCoordinator } from '../../client/connect.js';
 import { isFreeOnEveryAddress } from '../../coordinator/bind-probe.js';
-import { findPortHolder } from '../../coordinator/port-holder.js';
+import { findPortHolder, processHolder } from '../../coordinator/port-holder.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { printJson } from '../table.js';
 
@@ -33,12 +33,7 @@ async function checkPort(port: number): Promise<PortCheck> {
     return {
       port,
       free: false,
-      holder: {
-        kind: 'process',
-        pid: holder?.pid ?? null,
-        command: holder?.command ?? null,
-        address: holder?.address ?? null,
-      },
+      holder: processHolder(holder),
     };
   }
   try {
