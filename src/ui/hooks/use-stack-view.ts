@@ -22,11 +22,13 @@ export function useStackView(view: StackView, intervalMs = REDRAW_INTERVAL_MS): 
   useEffect(() => {
     let lines = 0;
     let lastFrame = performance.now();
+    let flooding = false;
     const refresh = coalesce(
       () => setState((previous) => ({ snapshot: view.getSnapshot(), version: previous.version + 1 })),
       () => {
         const now = performance.now();
-        const interval = redrawInterval(lines, now - lastFrame, intervalMs);
+        const interval = redrawInterval(lines, now - lastFrame, intervalMs, flooding);
+        flooding = interval > intervalMs;
         lines = 0;
         lastFrame = now;
         return interval;

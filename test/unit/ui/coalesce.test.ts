@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { coalesce } from '../../../src/ui/hooks/coalesce.ts';
 import { wheelDelta } from '../../../src/ui/hooks/use-mouse-wheel.ts';
 import {
+  FLOOD_ENDS_BELOW_LINES_PER_SECOND,
   FLOOD_LINES_PER_SECOND,
   FLOOD_REDRAW_INTERVAL_MS,
   REDRAW_INTERVAL_MS,
@@ -78,6 +79,18 @@ describe('redrawInterval', () => {
     ['no time passed', 5, 0, REDRAW_INTERVAL_MS],
   ])('%s: %i lines in %i ms → the next frame %i ms later', (_, lines, sinceLastMs, expected) => {
     expect(redrawInterval(lines, sinceLastMs)).toBe(expected);
+  });
+
+  test('a flood lasts until the rate falls well below the threshold', () => {
+    const justUnder = FLOOD_LINES_PER_SECOND / 20 - 1; // lines in 50 ms
+    expect(redrawInterval(justUnder, 50, REDRAW_INTERVAL_MS, true)).toBe(FLOOD_REDRAW_INTERVAL_MS);
+    expect(redrawInterval(FLOOD_ENDS_BELOW_LINES_PER_SECOND / 5, 200, REDRAW_INTERVAL_MS, true)).toBe(
+      FLOOD_REDRAW_INTERVAL_MS,
+    );
+    expect(redrawInterval(FLOOD_ENDS_BELOW_LINES_PER_SECOND / 5 - 1, 200, REDRAW_INTERVAL_MS, true)).toBe(
+      REDRAW_INTERVAL_MS,
+    );
+    expect(redrawInterval(0, 200, REDRAW_INTERVAL_MS, true)).toBe(REDRAW_INTERVAL_MS);
   });
 
   test('a slower normal pace is kept under a flood too', () => {
