@@ -60,6 +60,7 @@ export function parseClientRecords(text: string, label: string, killedAt: number
         coordinatorPid = Number(rest[1]);
         break;
       case 'A':
+        if (rest.length === 0) break; // torn
         batches++;
         for (const port of rest.map(Number)) {
           if (held.has(port)) anomalies.push(`${label} was handed port ${port} again while holding it`);

@@ -39,7 +39,7 @@ export interface AttackedStack {
 export interface ChurnOutcome {
   readonly clients: number;
   readonly seconds: number;
-  /** The shared clock's value when the churn began (times in messages are relative to it). */
+  /** The shared clock's value when the clients were started (times in messages are relative to it). */
   readonly origin: number;
   readonly runs: ClientRun[];
   readonly samples: Sample[];
@@ -92,6 +92,7 @@ export async function runChurn(context: ScenarioContext, options: { readonly att
   });
   context.defer(() => fleet.killAll());
   const startedAt = Date.now();
+  const origin = monoMs();
   if (!(await fleet.start(90_000))) throw new Error(`not all ${clients} clients connected within 90 s`);
   progress(`${clients} clients connected in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
 
@@ -107,7 +108,6 @@ export async function runChurn(context: ScenarioContext, options: { readonly att
     context.defer(() => attack?.kill());
   }
 
-  const origin = monoMs();
   const end = Date.now() + seconds * 1000;
   let nextProgress = Date.now() + 10_000;
   while (Date.now() < end) {
