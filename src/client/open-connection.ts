@@ -1,7 +1,9 @@
 /**
  * One connection to the coordinator, starting it when none answers: connect, and on "nothing
- * there" (ENOENT) or "nobody listening" (ECONNREFUSED) start one and keep trying until the
- * deadline. Anything at the socket path that is not a socket is reported, never touched.
+ * there" (ENOENT), "nobody listening" (ECONNREFUSED) or a coordinator that died as we connected
+ * (ECONNRESET, or the connection closed before the hello was answered) start one and keep
+ * trying until the deadline. Anything at the socket path that is not a socket is reported,
+ * never touched.
  */
 import { lstatSync, readFileSync } from 'node:fs';
 import type { HelloResult } from '../protocol/coordinator-api.js';
@@ -26,7 +28,13 @@ export interface OpenOptions {
 export function connectionClosed(): StyxyError {
   return new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', 'the connection to the coordinator closed', {
     hint: 'it restarts by itself on the next command; see `styxy doctor` if it keeps failing',
+    details: { reason: 'closed' },
   });
+}
+
+/** The connection closed before the hello was answered: the coordinator died (or stopped) meanwhile. */
+function closedBeforeHello(error: unknown): boolean {
+  return isStyxyError(error) && (error.details as { reason?: unknown } | undefined)?.reason === 'closed';
 }
 
 export function notRunning(paths: HomePaths): StyxyError {
@@ -95,9 +103,12 @@ export async function openConnection(options: OpenOptions): Promise<{ rpc: RpcCl
       }
       return { rpc: client, hello };
     } catch (error) {
-      if (isStyxyError(error)) throw error; // the coordinator answered: a mismatch, a refused hello
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ECONNREFUSED') {
+      // A coordinator that died between accepting and answering is as good as none: try again
+      // (starting one). Any other answer (a version mismatch, a refused hello) is final.
+      if (isStyxyError(error) && !closedBeforeHello(error)) throw error;
+      const code = closedBeforeHello(error) ? 'ECONNREFUSED' : (error as NodeJS.ErrnoException).code;
+      // ECONNRESET, EPIPE: the listener went away as we connected (killed at that moment).
+      if (code !== 'ENOENT' && code !== 'ECONNREFUSED' && code !== 'ECONNRESET' && code !== 'EPIPE') {
         throw new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', `cannot connect to ${paths.socket}: ${String(error)}`, {
           hint: 'run `styxy doctor`',
           cause: error,

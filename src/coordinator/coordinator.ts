@@ -18,6 +18,7 @@ import {
 } from '../protocol/coordinator-api.js';
 import { method, type Peer, type RpcMethod } from '../transport/rpc-server.js';
 import { type CoordinatorEffects, type CoordinatorInfo, type Core, createSerializer } from './core.js';
+import type { JournalEntry } from './journal.js';
 import { release, reserve } from './leases.js';
 import type { Log } from './log.js';
 import { createReaper, disconnected, hello, sweep } from './owners.js';
@@ -30,7 +31,7 @@ import {
   updateStack,
   updateStackRegistration,
 } from './stacks.js';
-import { CoordinatorState, type Owner } from './state.js';
+import { CoordinatorState, type Owner, persistedOwner, persistedStack } from './state.js';
 import type { TypesSource } from './types-source.js';
 import { checkPort, listLeases, listStacks, status } from './views.js';
 
@@ -42,6 +43,8 @@ export interface CoordinatorOptions {
   readonly info: CoordinatorInfo;
   readonly log: Log;
   readonly persist?: () => void;
+  /** Appends to the write-ahead journal (main.ts: journal.ts); none in tests that do not restart. */
+  readonly journal?: (entry: JournalEntry) => void;
   /** Number of open connections (for `status`). */
   readonly connections?: () => number;
   /** Asked to exit (`styxy daemon stop`): called after the reply is sent. */
@@ -72,6 +75,19 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     info: options.info,
     log: options.log,
     persist: options.persist ?? (() => {}),
+    journal: (owner) => {
+      if (!options.journal) return;
+      options.journal(
+        state.owners.get(owner.id) === owner
+          ? {
+              kind: 'holdings',
+              owner: persistedOwner(owner),
+              stacks: state.stacksOf(owner.id).map(persistedStack),
+              leases: state.leasesOf(owner.id),
+            }
+          : { kind: 'forget', owner: owner.id },
+      );
+    },
     serialize: createSerializer(),
     isAlive: (owner) => {
       const startTime = effects.startTimeOf(owner.pid);

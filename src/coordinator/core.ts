@@ -48,6 +48,11 @@ export interface Core {
   readonly log: Log;
   /** Schedules a write of the state file. */
   readonly persist: () => void;
+  /**
+   * Writes what `owner` holds now (or that it is gone) to the journal, synchronously: call it
+   * after every change to an owner's leases or stacks, before the reply (journal.ts).
+   */
+  readonly journal: (owner: Owner) => void;
   /** Runs `task` after every task queued before it (reservations and reclaims). */
   readonly serialize: <T>(task: () => Promise<T>) => Promise<T>;
   /** True while the owner's process is the one that said hello (pid and start time). */

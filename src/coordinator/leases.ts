@@ -76,6 +76,7 @@ export async function reserve(core: Core, owner: Owner, params: z.infer<typeof r
     state.registry = addLeases(state.registry, records);
     for (const record of records)
       state.sticky.remember(record.stickyKey, { port: record.port, type: record.type, at: now });
+    core.journal(owner);
     core.persist();
     return records.map(toLease);
   });
@@ -89,6 +90,7 @@ export function release(core: Core, owner: Owner, params: z.infer<typeof release
   );
   if (removed.length === 0) return { released: [] };
   core.state.registry = registry;
+  core.journal(owner);
   core.persist();
   return { released: removed.map((lease) => lease.port).sort((a, b) => a - b) };
 }

@@ -5,7 +5,8 @@
  * 1. take the lock (another live holder: exit 0 quietly, it serves);
  * 2. look at the socket path: a live socket means another coordinator serves (exit 0); a stale
  *    one is removed; anything that is not a socket is left alone and we exit 1 with a log line;
- * 3. load state.json, reap the owners that died meanwhile, listen;
+ * 3. load state.json and replay its journal (durable-state.ts), reap the owners that died
+ *    meanwhile, listen;
  * 4. sweep detached owners every 250 ms; exit on SIGTERM/SIGINT, `shutdown`, or when the lock
  *    file is no longer ours (the home was deleted).
  *
@@ -20,13 +21,11 @@ import { type RpcServer, serveRpc } from '../transport/rpc-server.js';
 import { inspectSocketPath, removeStaleSocket, socketFolderProblem } from '../transport/socket-path.js';
 import { createCoordinator } from './coordinator.js';
 import { acquireDaemonLock } from './daemon-lock.js';
+import { openDurableState } from './durable-state.js';
 import { liveEffects } from './effects.js';
 import { ephemeralRange } from './ephemeral-range.js';
 import { createLog, rateLimited } from './log.js';
 import { protocolMismatch } from './mismatch.js';
-import { Persister } from './persister.js';
-import { CoordinatorState } from './state.js';
-import { loadState, serializeState } from './state-file.js';
 import { createTypesSource } from './types-source.js';
 
 const SWEEP_MS = 250;
@@ -80,23 +79,13 @@ async function main(): Promise<number> {
       break;
   }
 
-  const loaded = loadState(paths.state);
-  if (loaded.kind === 'corrupt') {
-    log(
-      `state file ${paths.state} is corrupt (${loaded.reason}); moved to ${loaded.movedTo ?? '(could not move)'}; starting empty`,
-    );
-  }
-  const state = loaded.kind === 'loaded' ? CoordinatorState.fromPersisted(loaded.state) : new CoordinatorState();
+  const durable = openDurableState(paths.state, log);
+  const state = durable.state;
   const startedAt = Date.now();
   let server: RpcServer | undefined;
   let sweeper: NodeJS.Timeout | undefined;
   let lockWatch: NodeJS.Timeout | undefined;
   let stopping = false;
-  const persister = new Persister({
-    file: paths.state,
-    serialize: () => serializeState(state.toPersisted(Date.now())),
-    log,
-  });
   const coordinator = createCoordinator({
     state,
     effects: liveEffects(),
@@ -104,7 +93,8 @@ async function main(): Promise<number> {
     ephemeral: ephemeralRange(),
     info: { pid: process.pid, version: STYXY_VERSION, startedAt, socket: paths.socket, home, configFile: paths.config },
     log,
-    persist: () => persister.schedule(),
+    persist: durable.persist,
+    journal: durable.journal,
     connections: () => server?.connections ?? 0,
     onShutdown: () => stop('asked to'),
   });
@@ -115,7 +105,7 @@ async function main(): Promise<number> {
     clearInterval(sweeper);
     clearInterval(lockWatch);
     server?.close();
-    persister.flushSync();
+    durable.flushSync();
     lock.release();
     log(
       `stopped (${why}); ${state.registry.leases.size} lease(s) and ${state.owners.size} owner(s) kept in ${paths.state}`,
@@ -135,7 +125,7 @@ async function main(): Promise<number> {
   process.on('uncaughtException', (error) => {
     log(`crashed: ${error.stack ?? error.message}`);
     if (!stopping) {
-      persister.flushSync();
+      durable.flushSync();
       lock.release();
     }
     process.exit(1);

@@ -120,6 +120,7 @@ function free(core: Core, owner: Owner, reason: string): void {
     processes++;
   }
   state.owners.delete(owner.id);
+  core.journal(owner);
   core.persist();
   const ports = removed.map((lease) => lease.port).sort((a, b) => a - b);
   core.log(

@@ -1,8 +1,8 @@
 /**
  * Writes the state file off the request path: a change schedules a write `delayMs` later, so a
  * burst of leases costs one write; one write at a time; a change during a write schedules the
- * next. A crash inside the delay loses at most those last changes, which the owners' reclaim
- * after reconnecting restores (they send everything they hold).
+ * next. What a crash inside the delay would lose is in the journal (journal.ts), written before
+ * each reply; the owners' reclaim after reconnecting restores the rest (status, processes).
  */
 import type { Log } from './log.js';
 import { writeStateFile, writeStateFileSync } from './state-file.js';
@@ -13,6 +13,8 @@ export interface PersisterOptions {
   readonly serialize: () => string;
   /** @default 100 */
   readonly delayMs?: number;
+  /** Called once a write is on disk (the text `serialize` returned for it is durable). */
+  readonly written?: () => void;
   readonly log: Log;
 }
 
@@ -39,9 +41,12 @@ export class Persister {
 
   async #write(): Promise<void> {
     this.#dirty = false;
-    const writing = writeStateFile(this.#options.file, this.#options.serialize()).catch((error: Error) => {
-      this.#options.log(`could not write ${this.#options.file}: ${error.message}`);
-    });
+    const writing = writeStateFile(this.#options.file, this.#options.serialize()).then(
+      () => this.#options.written?.(),
+      (error: Error) => {
+        this.#options.log(`could not write ${this.#options.file}: ${error.message}`);
+      },
+    );
     this.#writing = writing;
     await writing;
     this.#writing = undefined;
@@ -58,6 +63,7 @@ export class Persister {
     this.#dirty = false;
     try {
       writeStateFileSync(this.#options.file, this.#options.serialize());
+      this.#options.written?.();
     } catch (error) {
       this.#options.log(`could not write ${this.#options.file}: ${(error as Error).message}`);
     }

@@ -87,6 +87,7 @@ export function reclaim(core: Core, owner: Owner, params: ReclaimParams): Promis
           `, stacks [${lostStacks.map((s) => s.stackId).join(', ')}]`,
       );
     }
+    core.journal(owner);
     core.persist();
     return { lostPorts, lostStacks };
   });

@@ -64,6 +64,7 @@ export async function claimStack(core: Core, owner: Owner, registration: StackRe
     const existing = core.state.stacks.get(registration.id);
     if (existing?.owner === owner.id) {
       existing.registration = registration;
+      core.journal(owner);
       core.persist();
       return null;
     }
@@ -83,6 +84,7 @@ export async function claimStack(core: Core, owner: Owner, registration: StackRe
       phase: 'starting',
       services: [],
     });
+    core.journal(owner);
     core.persist();
     return null;
   }
@@ -114,6 +116,7 @@ export function updateStackRegistration(
   const stack = ownedStack(core, owner, params.stackId);
   if (params.changes.controlSocket !== undefined) {
     stack.registration = { ...stack.registration, controlSocket: params.changes.controlSocket };
+    core.journal(owner);
     core.persist();
   }
 }
@@ -135,6 +138,7 @@ export function dropStack(core: Core, owner: Owner, stackId: string): void {
   ).registry;
   for (const [key, entry] of state.processes)
     if (entry.owner === owner.id && entry.stackId === stackId) state.processes.delete(key);
+  core.journal(owner);
   core.persist();
 }
 

@@ -13,7 +13,7 @@ import { port, serviceSnapshot, stackRegistration } from '../protocol/coordinato
 
 const FORMAT = 1;
 
-const ownerSchema = z.looseObject({
+export const ownerSchema = z.looseObject({
   id: z.string().min(1),
   pid: z.number().int().positive(),
   startTime: z.string().nullable(),
@@ -22,31 +22,37 @@ const ownerSchema = z.looseObject({
   runTokens: z.array(z.string()).default([]),
 });
 
+export const stackSchema = z.looseObject({
+  owner: z.string(),
+  registration: stackRegistration,
+  since: z.number(),
+  phase: z.enum(['starting', 'running', 'stopping', 'stopped', 'failed']),
+  services: z.array(serviceSnapshot),
+});
+
+export const leaseSchema = z.looseObject({
+  port,
+  type: z.string().nullable(),
+  service: z.string(),
+  portName: z.string(),
+  stackId: z.string().nullable(),
+  owner: z.string(),
+  since: z.number(),
+  stickyKey: z.string(),
+});
+
 const stateSchema = z.looseObject({
   format: z.literal(FORMAT),
   savedAt: z.number(),
+  /**
+   * The first journal generation this snapshot does not cover (journal.ts): a coordinator
+   * loading it replays the journal files of this generation and later. 0 in files written
+   * before the journal existed.
+   */
+  journal: z.number().int().nonnegative().default(0),
   owners: z.array(ownerSchema),
-  stacks: z.array(
-    z.looseObject({
-      owner: z.string(),
-      registration: stackRegistration,
-      since: z.number(),
-      phase: z.enum(['starting', 'running', 'stopping', 'stopped', 'failed']),
-      services: z.array(serviceSnapshot),
-    }),
-  ),
-  leases: z.array(
-    z.looseObject({
-      port,
-      type: z.string().nullable(),
-      service: z.string(),
-      portName: z.string(),
-      stackId: z.string().nullable(),
-      owner: z.string(),
-      since: z.number(),
-      stickyKey: z.string(),
-    }),
-  ),
+  stacks: z.array(stackSchema),
+  leases: z.array(leaseSchema),
   processes: z.array(
     z.looseObject({
       owner: z.string(),
@@ -109,7 +115,9 @@ function setAside(file: string, reason: string, now: Date): LoadResult {
   }
 }
 
-export function serializeState(state: Omit<PersistedState, 'format'>): string {
+export function serializeState(
+  state: Omit<PersistedState, 'format' | 'journal'> & { readonly journal?: number },
+): string {
   return `${JSON.stringify({ format: FORMAT, ...state })}\n`;
 }
 

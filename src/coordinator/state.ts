@@ -60,6 +60,29 @@ export function processKey(stackId: string | null, service: string, pid: number)
   return `${stackId ?? ''}\0${service}\0${pid}`;
 }
 
+/** An owner as state.json and the journal keep it. */
+export function persistedOwner(owner: Owner) {
+  return {
+    id: owner.id,
+    pid: owner.pid,
+    startTime: owner.startTime,
+    kind: owner.kind,
+    cwd: owner.cwd,
+    runTokens: [...owner.runTokens],
+  };
+}
+
+/** A stack as state.json and the journal keep it. */
+export function persistedStack(stack: StackRecord) {
+  return {
+    owner: stack.owner,
+    registration: stack.registration,
+    since: stack.since,
+    phase: stack.phase,
+    services: [...stack.services],
+  };
+}
+
 export class CoordinatorState {
   registry: Registry = emptyRegistry;
   sticky = new StickyTable();
@@ -87,26 +110,11 @@ export class CoordinatorState {
     return [...this.processes.values()].filter((entry) => entry.owner === owner);
   }
 
-  toPersisted(now: number): Omit<PersistedState, 'format'> {
+  toPersisted(now: number): Omit<PersistedState, 'format' | 'journal'> {
     return {
       savedAt: now,
-      owners: [...this.owners.values()]
-        .filter((owner) => !this.isEmpty(owner))
-        .map((owner) => ({
-          id: owner.id,
-          pid: owner.pid,
-          startTime: owner.startTime,
-          kind: owner.kind,
-          cwd: owner.cwd,
-          runTokens: [...owner.runTokens],
-        })),
-      stacks: [...this.stacks.values()].map((stack) => ({
-        owner: stack.owner,
-        registration: stack.registration,
-        since: stack.since,
-        phase: stack.phase,
-        services: [...stack.services],
-      })),
+      owners: [...this.owners.values()].filter((owner) => !this.isEmpty(owner)).map(persistedOwner),
+      stacks: [...this.stacks.values()].map(persistedStack),
       leases: [...this.registry.leases.values()],
       processes: [...this.processes.values()],
       sticky: this.sticky.entries().map(([key, entry]) => ({ key, ...entry })),

@@ -5,6 +5,7 @@
  */
 import { createCoordinator } from '../../src/coordinator/coordinator.js';
 import type { KillTarget } from '../../src/coordinator/core.js';
+import type { JournalEntry } from '../../src/coordinator/journal.js';
 import type { Owner } from '../../src/coordinator/state.js';
 import { CoordinatorState } from '../../src/coordinator/state.js';
 import type { ServiceType } from '../../src/protocol/service-types.js';
@@ -30,6 +31,8 @@ export interface FakeOptions {
   readonly types?: Readonly<Record<string, readonly [number, number]>>;
   readonly ephemeral?: readonly [number, number] | null;
   readonly state?: CoordinatorState;
+  /** Receives every journal entry (coordinator/journal.ts). */
+  readonly journal?: (entry: JournalEntry) => void;
 }
 
 export function fakeCoordinator(options: FakeOptions = {}) {
@@ -73,6 +76,7 @@ export function fakeCoordinator(options: FakeOptions = {}) {
     persist: () => {
       persisted++;
     },
+    ...(options.journal ? { journal: options.journal } : {}),
   });
   let nextPeer = 1;
   let nextPid = 100;

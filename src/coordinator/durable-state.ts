@@ -1,0 +1,68 @@
+/**
+ * The coordinator's state on disk: state.json (a snapshot, written off the request path by
+ * persister.ts) plus the write-ahead journal (journal.ts) of what changed since. Loading reads
+ * the snapshot and replays the journal; each snapshot starts a new journal generation and, once
+ * on disk, deletes the generations it covers.
+ */
+import { applyJournal } from './apply-journal.js';
+import { Journal, type JournalEntry, readJournal } from './journal.js';
+import type { Log } from './log.js';
+import { Persister } from './persister.js';
+import { CoordinatorState } from './state.js';
+import { loadState, serializeState } from './state-file.js';
+
+export interface DurableState {
+  readonly state: CoordinatorState;
+  /** Appends to the journal (before a reply). */
+  readonly journal: (entry: JournalEntry) => void;
+  /** Schedules a snapshot. */
+  readonly persist: () => void;
+  /** Writes a snapshot now (on the way out). */
+  readonly flushSync: () => void;
+}
+
+export function openDurableState(file: string, log: Log): DurableState {
+  const loaded = loadState(file);
+  if (loaded.kind === 'corrupt') {
+    log(
+      `state file ${file} is corrupt (${loaded.reason}); moved to ${loaded.movedTo ?? '(could not move)'}; starting empty`,
+    );
+  }
+  const state = loaded.kind === 'loaded' ? CoordinatorState.fromPersisted(loaded.state) : new CoordinatorState();
+  // A corrupt snapshot says nothing of what its journal covered: replay every generation left.
+  const replay = readJournal(file, loaded.kind === 'loaded' ? loaded.state.journal : 0);
+  applyJournal(state, replay.entries);
+  if (replay.entries.length > 0)
+    log(
+      `replayed ${replay.entries.length} journal entr${replay.entries.length === 1 ? 'y' : 'ies'} written after the last state file`,
+    );
+  for (const torn of replay.torn)
+    log(`journal ${torn} ends with an unreadable line (a write cut short); replayed what came before`);
+
+  let failed = false;
+  const journal = new Journal(file, replay.next, (error) => {
+    if (!failed) log(`could not append to the journal: ${error.message}`);
+    failed = true;
+  });
+  let covered = journal.generation;
+  const persister = new Persister({
+    file,
+    serialize: () => {
+      covered = journal.rotate();
+      return serializeState({ ...state.toPersisted(Date.now()), journal: covered });
+    },
+    written: () => journal.dropBefore(covered),
+    log,
+  });
+  // What was replayed goes into a snapshot at once, and the files it came from go.
+  if (replay.entries.length > 0 || replay.torn.length > 0) persister.flushSync();
+  return {
+    state,
+    journal: (entry) => journal.append(entry),
+    persist: () => persister.schedule(),
+    flushSync: () => {
+      persister.flushSync();
+      journal.close();
+    },
+  };
+}

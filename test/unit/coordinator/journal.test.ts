@@ -1,0 +1,180 @@
+/**
+ * The write-ahead journal (coordinator/journal.ts, apply-journal.ts, durable-state.ts): a
+ * snapshot taken at any moment plus the journal written since gives back the live table of
+ * leases and stacks; files rotate with snapshots; a torn last line ends a replay.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { applyJournal } from '../../../src/coordinator/apply-journal.js';
+import { openDurableState } from '../../../src/coordinator/durable-state.js';
+import { Journal, type JournalEntry, journalGenerations, readJournal } from '../../../src/coordinator/journal.js';
+import { CoordinatorState } from '../../../src/coordinator/state.js';
+import { loadState, type PersistedState, serializeState } from '../../../src/coordinator/state-file.js';
+import { fakeCoordinator, portRequest } from '../../helpers/fake-coordinator.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'styxy-journal-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+const registration = (id: string, pid: number) => ({
+  id,
+  name: 'default',
+  project: id,
+  root: `/work/${id}`,
+  configFile: `/work/${id}/styxy.config.ts`,
+  pid,
+  detached: true,
+  controlSocket: null,
+  runToken: `token-${id}-0000`,
+});
+
+/** The parts of a state the journal must restore: who leases which port, who holds which stack. */
+function table(state: CoordinatorState) {
+  return {
+    leases: [...state.registry.leases.values()].map((lease) => [lease.port, lease.owner, lease.stackId]).sort(),
+    stacks: [...state.stacks.values()].map((stack) => [stack.registration.id, stack.owner]).sort(),
+  };
+}
+
+describe('journal replay', () => {
+  it('a snapshot from any moment plus the journal since then gives the live table', async () => {
+    const entries: JournalEntry[] = [];
+    const fake = fakeCoordinator({ journal: (entry) => entries.push(entry) });
+    const a = await fake.connect();
+    await a.call('registerStack', { registration: registration('shop', a.pid) });
+    await a.call('reserve', {
+      stackId: 'shop',
+      requests: [portRequest('web', 'PORT', 'dev'), portRequest('api', 'PORT', 'api')],
+    });
+    const snapshot = fake.state.toPersisted(1);
+    const mark = entries.length;
+
+    const b = await fake.connect(undefined, undefined, 'run');
+    const [first] = await b.call<{ port: number }[]>('reserve', { requests: [portRequest('x', 'PORT', 'dev')] });
+    await a.call('release', { ports: [3000] }); // a port of the stack goes back…
+    const [second] = await b.call<{ port: number }[]>('reserve', { requests: [portRequest('y', 'PORT', 'dev')] });
+    expect(second!.port).toBe(3000); // …and is granted to someone else
+    const c = await fake.connect();
+    await c.call('registerStack', { registration: registration('blog', c.pid) });
+    await c.call('reserve', { stackId: 'blog', requests: [portRequest('web', 'PORT', 'dev')] });
+    fake.killPid(b.pid);
+    b.peer.close(); // dead and disconnected: reaped
+    await fake.settle();
+    await a.call('unregisterStack', { stackId: 'shop' });
+    expect(first!.port).not.toBe(3000);
+    expect(entries.some((entry) => entry.kind === 'forget')).toBe(true);
+
+    const fromSnapshot = CoordinatorState.fromPersisted({ ...snapshot, format: 1, journal: 0 } as PersistedState);
+    applyJournal(fromSnapshot, entries.slice(mark));
+    expect(table(fromSnapshot)).toEqual(table(fake.state));
+    const fromNothing = new CoordinatorState();
+    applyJournal(fromNothing, entries);
+    expect(table(fromNothing)).toEqual(table(fake.state));
+    expect(table(fake.state).leases).toHaveLength(1); // only blog's port is left
+  });
+
+  it('a later grant of a port or a stack id to another owner wins over an older one', () => {
+    const owner = (id: string) => ({ id, pid: 1, startTime: 's', kind: 'cli', cwd: '/', runTokens: [] });
+    const lease = (port: number, ownerId: string) => ({
+      port,
+      type: 'dev',
+      service: 's',
+      portName: 'PORT',
+      stackId: null,
+      owner: ownerId,
+      since: 1,
+      stickyKey: `k${port}`,
+    });
+    const state = new CoordinatorState();
+    applyJournal(state, [
+      { kind: 'holdings', owner: owner('a'), stacks: [], leases: [lease(3000, 'a'), lease(3001, 'a')] },
+      { kind: 'holdings', owner: owner('b'), stacks: [], leases: [lease(3000, 'b')] },
+      { kind: 'forget', owner: 'c' },
+    ]);
+    expect([...state.registry.leases.values()].map((l) => [l.port, l.owner])).toEqual([
+      [3000, 'b'],
+      [3001, 'a'],
+    ]);
+    expect(state.sticky.get('k3000')?.port).toBe(3000);
+    expect([...state.owners.keys()].sort()).toEqual(['a', 'b']);
+    expect([...state.owners.values()].every((o) => o.peer === null)).toBe(true);
+  });
+});
+
+describe('journal files', () => {
+  it('appends, rotates, reads from a generation on, stops at a torn line, drops old generations', () => {
+    const base = join(tempDir(), 'state.json');
+    const errors: Error[] = [];
+    const journal = new Journal(base, 3, (error) => errors.push(error));
+    journal.append({ kind: 'forget', owner: 'one' });
+    expect(journal.rotate()).toBe(4);
+    journal.append({ kind: 'forget', owner: 'two' });
+    journal.append({ kind: 'forget', owner: 'three' });
+    journal.close();
+    writeFileSync(`${base}.journal.5`, '{"kind":"forget","owner":"four"}\n{"kind":"forg');
+    expect(journalGenerations(base)).toEqual([3, 4, 5]);
+
+    const all = readJournal(base, 0);
+    expect(all.entries.map((entry) => entry.owner)).toEqual(['one', 'two', 'three', 'four']);
+    expect(all.torn).toEqual([`${base}.journal.5`]);
+    expect(all.next).toBe(6);
+    expect(readJournal(base, 4).entries.map((entry) => entry.owner)).toEqual(['two', 'three', 'four']);
+
+    journal.dropBefore(5);
+    expect(journalGenerations(base)).toEqual([5]);
+    expect(errors).toEqual([]);
+  });
+
+  it('loading replays the generations the snapshot does not cover, then snapshots and deletes them', () => {
+    const dir = tempDir();
+    const file = join(dir, 'state.json');
+    const holdings = (id: string, port: number): JournalEntry => ({
+      kind: 'holdings',
+      owner: { id, pid: 1, startTime: 's', kind: 'cli', cwd: '/', runTokens: [] },
+      stacks: [],
+      leases: [
+        {
+          port,
+          type: 'dev',
+          service: 's',
+          portName: 'PORT',
+          stackId: null,
+          owner: id,
+          since: 1,
+          stickyKey: `k${port}`,
+        },
+      ],
+    });
+    writeFileSync(file, serializeState({ ...new CoordinatorState().toPersisted(1), journal: 2 }));
+    writeFileSync(`${file}.journal.1`, `${JSON.stringify(holdings('covered', 3000))}\n`); // in the snapshot already
+    writeFileSync(`${file}.journal.2`, `${JSON.stringify(holdings('a', 3001))}\n`);
+    writeFileSync(`${file}.journal.3`, `${JSON.stringify(holdings('b', 3002))}\n`);
+    const logs: string[] = [];
+
+    const durable = openDurableState(file, (line) => logs.push(line));
+    expect([...durable.state.registry.leases.keys()].sort()).toEqual([3001, 3002]);
+    expect(logs.join('\n')).toMatch(/replayed 2 journal entries/);
+    // Replayed entries went into a fresh snapshot; the files it covers are gone.
+    const reloaded = loadState(file);
+    expect(reloaded.kind === 'loaded' && reloaded.state.leases.map((lease) => lease.port).sort()).toEqual([3001, 3002]);
+    expect(reloaded.kind === 'loaded' && reloaded.state.journal).toBe(5);
+    expect(readdirSync(dir).filter((name) => name.includes('.journal.'))).toEqual([]);
+
+    // A change journaled and then a crash before the next snapshot: the next load has it.
+    durable.journal(holdings('c', 3003));
+    const next = openDurableState(file, () => {});
+    expect([...next.state.registry.leases.keys()].sort()).toEqual([3001, 3002, 3003]);
+    next.flushSync();
+    const last = loadState(file);
+    expect(last.kind === 'loaded' && last.state.leases.map((lease) => lease.port).sort()).toEqual([3001, 3002, 3003]);
+    expect(readdirSync(dir).filter((name) => name.includes('.journal.'))).toEqual([]);
+  });
+});
