@@ -44,7 +44,7 @@ if (!parsed.ok) {
 const options = parsed.options;
 const root = mkdtempSync(join(tmpdir(), 'styxy-stress-'));
 const deferred: (() => void | Promise<void>)[] = [];
-const reports: { report: ScenarioReport; seconds: number }[] = [];
+const reports: { report: ScenarioReport; seconds: number; sharedWith: number[] }[] = [];
 
 console.log(
   `styxy stress: node ${process.version}, ${cpus().length} CPU(s): ${cpus()[0]?.model ?? 'unknown'}; ` +
@@ -109,7 +109,11 @@ async function runScenario(reportsOf: ScenarioReport[], body: () => Promise<void
   const left = clean ? [] : killLeftovers();
   for (const report of reportsOf) {
     report.check('nothing of the scenario was left running after its cleanup', left);
-    reports.push({ report, seconds: (Date.now() - began) / 1000 / reportsOf.length });
+    reports.push({
+      report,
+      seconds: (Date.now() - began) / 1000,
+      sharedWith: reportsOf.filter((other) => other !== report).map((other) => other.id),
+    });
   }
 }
 
@@ -158,10 +162,10 @@ try {
 }
 
 console.log('\n── summary');
-for (const { report, seconds } of reports) {
+for (const { report, seconds, sharedWith } of reports) {
   const failed = report.checks.filter((check) => !check.ok).length;
   console.log(
-    `${report.passed ? 'PASS' : 'FAIL'}  ${report.id}. ${report.title} (${report.checks.length} checks${failed ? `, ${failed} failed` : ''}, ${seconds.toFixed(0)} s)`,
+    `${report.passed ? 'PASS' : 'FAIL'}  ${report.id}. ${report.title} (${report.checks.length} checks${failed ? `, ${failed} failed` : ''}, ${seconds.toFixed(0)} s${sharedWith.length ? `, one run with scenario ${sharedWith.join(', ')}` : ''})`,
   );
 }
 const allPassed = reports.length > 0 && reports.every(({ report }) => report.passed) && !interrupted;
