@@ -72,7 +72,7 @@ describe('background stacks', () => {
     const apiLogs = await bg.cli(a, ['logs', 'api', '-n', '50']);
     expect(apiLogs.code).toBe(0);
     expect(apiLogs.stdout).toContain(`listening on ${portA}\n`);
-    expect(apiLogs.stdout).toMatch(new RegExp(`^\\[styxy\\] ready on :${portA} in \\d+ ms$`, 'm'));
+    expect(apiLogs.stdout).toMatch(new RegExp(`^\\[styxy\\] ready on :${portA} in (\\d+ ms|\\d+(\\.\\d)? s)$`, 'm'));
     await waitFor(
       async () => (await bg!.cli(a, ['logs', '-n', '3'])).stdout.match(/^worker \| tick \d+$/gm)?.length === 3,
     );
