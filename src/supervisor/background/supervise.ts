@@ -1,24 +1,24 @@
 /**
- * The background supervisor: `node dist/supervisor/background-main.js <args>`, spawned by
- * `styxy up -d` in a session of its own, with no terminal, its output going to
+ * The background supervisor (entry: `node dist/supervisor/background-main.js <args>`), spawned
+ * by `styxy up -d` in a session of its own, with no terminal, its output going to
  * `$STYXY_HOME/stacks/<id>/supervisor.out`. It runs one stack exactly as a foreground `up` does
  * (log files, control socket, reports to the coordinator) and tells the parent how the start went
- * over the report pipe (background/launch.ts). It exits once the stack has stopped: by `styxy
+ * over the report pipe (launch.ts). It exits once the stack has stopped: by `styxy
  * down` (the control socket), a signal (SIGTERM/SIGINT/SIGHUP; a second one forces), or a failure.
  * A `kill -9` of it is handled by the coordinator, which reaps its services and frees its ports.
  */
 import { relative } from 'node:path';
-import { connectCoordinator } from '../client/connect.js';
-import { loadProjectConfig } from '../config/load.js';
-import { selectServices } from '../config/select-services.js';
-import { isStyxyError, StyxyError } from '../protocol/errors.js';
-import { stackDir, styxyHome } from '../protocol/home.js';
-import { DEFAULT_STACK_NAME, stackId } from '../protocol/stack-id.js';
-import { decodeArgs, REPORT_FD } from './background/launch.js';
-import { openReportChannel } from './background/report-channel.js';
-import { startTimeoutError } from './background/timeout-error.js';
-import { exitCodeOf, handleStopSignals } from './stop-signals.js';
-import { createSupervisor } from './supervisor.js';
+import { connectCoordinator } from '../../client/connect.js';
+import { loadProjectConfig } from '../../config/load.js';
+import { selectServices } from '../../config/select-services.js';
+import { isStyxyError, StyxyError } from '../../protocol/errors.js';
+import { stackDir, styxyHome } from '../../protocol/home.js';
+import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
+import { exitCodeOf, handleStopSignals } from '../stop-signals.js';
+import { createSupervisor } from '../supervisor.js';
+import { decodeArgs, REPORT_FD } from './launch.js';
+import { openReportChannel } from './report-channel.js';
+import { startTimeoutError } from './timeout-error.js';
 
 const report = openReportChannel(REPORT_FD);
 
