@@ -4,6 +4,8 @@
  * starts from — measured in the same run, the commands interleaved so that a busy moment of the
  * machine hits them all alike. A coordinator already runs on a private STYXY_HOME (ports from
  * 12400), with the web-api-worker example up in the background, so that:
+ * - `node` importing commander and node-ipc, nothing else: the floor the CLI's two dependencies
+ *   set for every command that talks to the coordinator (for reference);
  * - `styxy --version`: commander and the CLI's own modules, no work — the start-up cost alone;
  * - `styxy port api`: locate the folder's config, ask the coordinator for the running stacks,
  *   print the API's port (the "give me a port" command of scripts);
@@ -12,7 +14,7 @@
  * Median and p90 of 30 runs each (8 with --quick), after 2 warm-ups.
  */
 import { fileURLToPath } from 'node:url';
-import { makeBenchHome, timed } from './lib/bench-home.ts';
+import { type BenchHome, type Finished, makeBenchHome, timed } from './lib/bench-home.ts';
 import { type BenchModule, type BenchOptions, type BenchRow, quantile } from './lib/stats.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../examples/web-api-worker/', import.meta.url));
@@ -26,8 +28,11 @@ interface Command {
   readonly check?: (stdout: string) => boolean;
 }
 
+const DEPENDENCIES = fileURLToPath(new URL('./lib/import-deps.mjs', import.meta.url));
+
 const COMMANDS: readonly Command[] = [
   { name: 'node -e 0', args: null },
+  { name: 'node importing commander + node-ipc', args: null },
   { name: 'styxy --version', args: ['--version'], check: (out) => /^\d+\.\d+\.\d+/.test(out) },
   { name: 'styxy port api', args: ['port', 'api'], check: (out) => /^\d+\n$/.test(out) },
   { name: 'styxy run -- true', args: ['run', '--', 'true'] },
@@ -35,6 +40,14 @@ const COMMANDS: readonly Command[] = [
 ];
 
 const ms = (value: number) => Math.round(value * 10) / 10;
+
+async function runOnce(command: Command, bench: BenchHome): Promise<Finished> {
+  if (command.args !== null) return bench.cli(command.args, EXAMPLE);
+  const script = command.name === 'node -e 0' ? ['-e', '0'] : [DEPENDENCIES];
+  const result = await timed([process.execPath, ...script], { env: bench.env });
+  if (result.code !== 0) throw new Error(`${command.name} exited ${result.code}:\n${result.stderr}`);
+  return result;
+}
 
 export const cliLatency: BenchModule = {
   title: 'CLI latency: a new `node dist/cli/bin.js …` process each time, spawn to exit, vs. `node -e 0`',
@@ -47,10 +60,7 @@ export const cliLatency: BenchModule = {
       await bench.cli(['up', '-d'], EXAMPLE);
       for (let round = 0; round < WARMUPS + runs; round++) {
         for (const command of COMMANDS) {
-          const result =
-            command.args === null
-              ? await timed([process.execPath, '-e', '0'], { env: bench.env })
-              : await bench.cli(command.args, EXAMPLE);
+          const result = await runOnce(command, bench);
           if (command.check && !command.check(result.stdout)) {
             throw new Error(`${command.name} printed something unexpected:\n${result.stdout}${result.stderr}`);
           }
