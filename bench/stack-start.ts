@@ -70,11 +70,15 @@ export const stackStart: BenchModule = {
         await until(() => !alive(document.stack.pid), 10_000, 'the background supervisor to exit');
 
         const base = await startWithConcurrently(EXAMPLE, FIXED);
-        if (last) {
-          await sleep(SETTLE_MS);
-          memory.concurrently = peakRssMb(base.pid);
+        let baseStop: number;
+        try {
+          if (last) {
+            await sleep(SETTLE_MS);
+            memory.concurrently = peakRssMb(base.pid);
+          }
+        } finally {
+          baseStop = await base.stop();
         }
-        const baseStop = await base.stop();
         if (i === 0) continue; // the warm-up: caches (jiti's, the OS's) filled for both
         styxyUp.push(up.ms);
         styxyDown.push(down.ms);
