@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectCoordinator } from '../dist/client/connect.js';
 import { connectIpc } from '../dist/transport/ipc.js';
+import { removeOnAbort } from './lib/abort.ts';
 import { type BenchModule, type BenchRow, quantile } from './lib/stats.ts';
 
 const COORDINATOR = new URL('../dist/coordinator/main.js', import.meta.url).pathname;
@@ -198,6 +199,7 @@ export const leases: BenchModule = {
   title: 'Leases (3-port batch, lease + release) vs. a plain node-ipc echo of the same two round trips',
   async run() {
     const home = mkdtempSync(join(tmpdir(), 'styxy-bench-'));
+    const forget = removeOnAbort(home);
     writeFileSync(join(home, 'config.json'), JSON.stringify({ types: { bench: { range: RANGE } } }));
     const echoPath = join(home, 'echo.sock');
     const stopCoordinator = await startCoordinator(home);
@@ -266,6 +268,7 @@ export const leases: BenchModule = {
       await stopEcho();
       await stopCoordinator();
       rmSync(home, { recursive: true, force: true });
+      forget();
     }
     return rows;
   },

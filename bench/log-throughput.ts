@@ -17,6 +17,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tmux } from '../test/helpers/tmux.ts';
+import { removeOnAbort } from './lib/abort.ts';
 import type { BenchModule, BenchOptions, BenchRow } from './lib/stats.ts';
 
 const CLI = new URL('../dist/cli/bin.js', import.meta.url).pathname;
@@ -174,6 +175,7 @@ export const logThroughput: BenchModule = {
   async run(options: BenchOptions = {}) {
     const seconds = options.quick ? 3 : 10;
     const dir = mkdtempSync(join(tmpdir(), 'styxy-bench-logs-'));
+    const forget = removeOnAbort(dir);
     try {
       const alone = await floodAlone(dir, seconds, 'null');
       const cat = await floodAlone(dir, seconds, 'cat');
@@ -243,6 +245,7 @@ export const logThroughput: BenchModule = {
       return rows;
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      forget();
     }
   },
 };

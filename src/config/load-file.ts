@@ -10,7 +10,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { defaultLoaders } from 'cosmiconfig';
 import { StyxyError } from '../protocol/errors.js';
 import { PACKAGE_PROPERTY } from './discover.js';
 import { ConfigExportError, describeLoadError } from './load-error.js';
@@ -63,6 +62,9 @@ export async function loadConfigFile(file: string, options: LoadFileOptions): Pr
 
 async function parse(file: string, extension: string, text: string, options: ModuleLoadOptions): Promise<unknown> {
   if ((MODULE_EXTENSIONS as readonly string[]).includes(extension)) return loadModule(file, options);
+  // Loaded on first use, as jiti is: a JavaScript or TypeScript config never needs it, and
+  // importing it costs every `up` ~20 ms (bench/stack-start.ts).
+  const { defaultLoaders } = await import('cosmiconfig');
   switch (extension) {
     case '.json':
       return defaultLoaders['.json'](file, text);
@@ -70,9 +72,11 @@ async function parse(file: string, extension: string, text: string, options: Mod
     case '.yml':
       return defaultLoaders['.yaml'](file, text);
     default:
-      return loadRc(file, text);
+      return loadRc(file, text, defaultLoaders);
   }
 }
+
+type Loaders = typeof import('cosmiconfig').defaultLoaders;
 
 async function loadModule(file: string, options: ModuleLoadOptions): Promise<unknown> {
   const loaded = await importConfigModule(file, options);
@@ -92,7 +96,7 @@ async function loadModule(file: string, options: ModuleLoadOptions): Promise<unk
 }
 
 /** `.styxyrc` is JSON or YAML: JSON first when it looks like JSON, for JSON's clearer errors. */
-function loadRc(file: string, text: string): unknown {
+function loadRc(file: string, text: string, defaultLoaders: Loaders): unknown {
   if (!/^\s*[{[]/.test(text)) return defaultLoaders.noExt(file, text);
   try {
     return defaultLoaders['.json'](file, text);

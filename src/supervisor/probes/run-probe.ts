@@ -9,14 +9,8 @@ import type { Attempt } from './attempt.js';
 import { commandAttempt } from './command.js';
 import { httpAttempt } from './http.js';
 import { type LogSource, waitForLogLine } from './log.js';
+import { pauseSchedule } from './pause-schedule.js';
 import { tcpAttempt } from './tcp.js';
-
-/**
- * The first pause between attempts; it doubles up to the probe's `interval`. Most services are
- * up within a few tens of milliseconds of their first try, and a dependency chain waits for each
- * of them: a flat 250 ms would add up to 250 ms per link.
- */
-const FIRST_PAUSE_MS = 25;
 
 /** Longest single attempt, per kind (a probe never waits past its own deadline either). */
 const ATTEMPT_MS = { tcp: 1000, http: 2000, command: 10_000 } as const;
@@ -39,9 +33,10 @@ export async function runProbe(probe: ProbeSpec, context: ProbeContext, signal: 
     if (await waitForLogLine(probe.pattern, context.logs, deadline)) return { ok: true };
     return signal.aborted ? null : timedOut('no line matched');
   }
-  const deadline = Date.now() + probe.timeoutMs;
+  const start = Date.now();
+  const deadline = start + probe.timeoutMs;
+  const nextPause = pauseSchedule(probe.kind, probe.intervalMs);
   let last: string | null = null;
-  let pauseMs = Math.min(FIRST_PAUSE_MS, probe.intervalMs);
   for (;;) {
     const remaining = deadline - Date.now();
     if (remaining <= 0) return timedOut(last);
@@ -59,8 +54,7 @@ export async function runProbe(probe: ProbeSpec, context: ProbeContext, signal: 
     // the last full attempt tells the user more.
     const cutShort = limit < ATTEMPT_MS[probe.kind] && Date.now() - started >= limit;
     if (!cutShort || last === null) last = attempt.reason;
-    const pause = Math.min(pauseMs, deadline - Date.now());
-    pauseMs = Math.min(pauseMs * 2, probe.intervalMs);
+    const pause = Math.min(nextPause(Date.now() - start), deadline - Date.now());
     if (pause <= 0) return timedOut(last);
     try {
       await sleep(pause, undefined, { signal });

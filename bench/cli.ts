@@ -1,0 +1,96 @@
+/**
+ * CLI latency: the built CLI run as users run it (`node dist/cli/bin.js …`, a new process each
+ * time, from spawn to exit), beside `node -e 0` on the same Node binary — the floor any Node CLI
+ * starts from — measured in the same run, the commands interleaved so that a busy moment of the
+ * machine hits them all alike. A coordinator already runs on a private STYXY_HOME (ports from
+ * 12400), with the web-api-worker example up in the background, so that:
+ * - `node` importing commander and node-ipc, nothing else: the floor the CLI's two dependencies
+ *   set for every command that talks to the coordinator (for reference);
+ * - `styxy --version`: commander and the CLI's own modules, no work — the start-up cost alone;
+ * - `styxy port api`: locate the folder's config, ask the coordinator for the running stacks,
+ *   print the API's port (the "give me a port" command of scripts);
+ * - `styxy run -- true`: lease a port, run `true` with it in its environment, report it, release;
+ * - `styxy ls`: every lease, as a table.
+ * Median and p90 of 30 runs each (8 with --quick), after 2 warm-ups.
+ */
+import { fileURLToPath } from 'node:url';
+import { type BenchHome, type Finished, makeBenchHome, timed } from './lib/bench-home.ts';
+import { type BenchModule, type BenchOptions, type BenchRow, quantile } from './lib/stats.ts';
+
+const EXAMPLE = fileURLToPath(new URL('../examples/web-api-worker/', import.meta.url));
+const FIRST_PORT = 12_400;
+const WARMUPS = 2;
+
+interface Command {
+  readonly name: string;
+  readonly args: readonly string[] | null;
+  /** Checks a run's stdout: a run that did not do its job must not count. */
+  readonly check?: (stdout: string) => boolean;
+}
+
+const DEPENDENCIES = fileURLToPath(new URL('./lib/import-deps.mjs', import.meta.url));
+
+const COMMANDS: readonly Command[] = [
+  { name: 'node -e 0', args: null },
+  { name: 'node importing commander + node-ipc', args: null },
+  { name: 'styxy --version', args: ['--version'], check: (out) => /^\d+\.\d+\.\d+/.test(out) },
+  { name: 'styxy port api', args: ['port', 'api'], check: (out) => /^\d+\n$/.test(out) },
+  { name: 'styxy run -- true', args: ['run', '--', 'true'] },
+  { name: 'styxy ls', args: ['ls'], check: (out) => /web-api-worker/.test(out) },
+];
+
+const ms = (value: number) => Math.round(value * 10) / 10;
+
+async function runOnce(command: Command, bench: BenchHome): Promise<Finished> {
+  if (command.args !== null) return bench.cli(command.args, EXAMPLE);
+  const script = command.name === 'node -e 0' ? ['-e', '0'] : [DEPENDENCIES];
+  const result = await timed([process.execPath, ...script], { env: bench.env });
+  if (result.code !== 0) throw new Error(`${command.name} exited ${result.code}:\n${result.stderr}`);
+  return result;
+}
+
+export const cliLatency: BenchModule = {
+  title: 'CLI latency: a new `node dist/cli/bin.js …` process each time, spawn to exit, vs. `node -e 0`',
+  async run(options: BenchOptions = {}) {
+    const runs = options.quick ? 8 : 30;
+    const bench = makeBenchHome(FIRST_PORT);
+    const times = new Map<string, number[]>(COMMANDS.map((command) => [command.name, []]));
+    try {
+      await bench.cli(['daemon', 'start']);
+      await bench.cli(['up', '-d'], EXAMPLE);
+      for (let round = 0; round < WARMUPS + runs; round++) {
+        for (const command of COMMANDS) {
+          const result = await runOnce(command, bench);
+          if (command.check && !command.check(result.stdout)) {
+            throw new Error(`${command.name} printed something unexpected:\n${result.stdout}${result.stderr}`);
+          }
+          if (round >= WARMUPS) times.get(command.name)!.push(result.ms);
+        }
+      }
+    } finally {
+      await bench.close();
+    }
+    const floor = times.get('node -e 0')!;
+    const floorMedian = quantile(floor, 0.5);
+    const floorP90 = quantile(floor, 0.9);
+    const rows: BenchRow[] = [];
+    for (const command of COMMANDS.slice(1)) {
+      const samples = times.get(command.name)!;
+      rows.push({
+        name: `${command.name}: median of ${runs}`,
+        value: ms(quantile(samples, 0.5)),
+        unit: 'ms',
+        baseline: { name: 'node -e 0', value: ms(floorMedian) },
+        goal: null,
+      });
+      rows.push({
+        name: `${command.name}: p90`,
+        value: ms(quantile(samples, 0.9)),
+        unit: 'ms',
+        baseline: { name: 'node -e 0', value: ms(floorP90) },
+        goal: null,
+      });
+    }
+    return rows;
+  },
+};
