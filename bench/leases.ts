@@ -262,7 +262,8 @@ export const leases: BenchModule = {
         value: Math.round(openLease.perSecond),
         unit: 'leases/s',
         baseline: { name: 'echo rounds/s', value: Math.round(openEcho.perSecond) },
-        goal: { text: '≥ 2000', met: openLease.perSecond >= 0.97 * OPEN_LOOP_RATE },
+        // The offered rate, give or take the generator's own jitter: below it, the coordinator fell behind.
+        goal: { text: `≥ ${0.97 * OPEN_LOOP_RATE}`, met: openLease.perSecond >= 0.97 * OPEN_LOOP_RATE },
       });
     } finally {
       await stopEcho();
