@@ -1,8 +1,8 @@
 /**
- * V8's compile cache (node:module `enableCompileCache`, Node ≥ 22.8) for Styxy's own processes.
- * Every CLI command, background supervisor and coordinator is a new Node process that compiles the
- * same modules from source again: a background supervisor loads ~300 (execa and zod are most of
- * them) before it starts a service. With the cache, later starts read V8's compiled code back:
+ * V8's compile cache (node:module `enableCompileCache`, Node ≥ 22.8) for the background
+ * supervisor: each `up -d` is a new Node process that would compile the same modules from source
+ * again, ~300 of them (execa and zod are most) before it starts a service. The CLI does not use
+ * it: short commands gained nothing measurable, and importing Ink got slower. With the cache, later starts read V8's compiled code back:
  * importing execa went from ~110 to ~85 ms, zod from ~65 to ~42 ms (bench/stack-start.ts
  * measures the whole `up -d`).
  *
