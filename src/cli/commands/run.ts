@@ -34,9 +34,10 @@ export async function run(command: readonly string[], options: RunOptions): Prom
 
     // See forward-signals.ts: interactive commands stay in our group (the terminal's foreground).
     const ownGroup = !process.stdin.isTTY;
-    const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env, detached: ownGroup });
-    const stopForwarding = forwardSignals(child, ownGroup);
+    const forwarding = forwardSignals(ownGroup);
     try {
+      const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env, detached: ownGroup });
+      forwarding.attach(child);
       const exit = await started(child, command[0]!);
       if (exit === null) {
         const pid = child.pid!;
@@ -48,7 +49,7 @@ export async function run(command: readonly string[], options: RunOptions): Prom
       }
       return exit.code ?? 1;
     } finally {
-      stopForwarding();
+      forwarding.stop();
     }
   } finally {
     await client.release().catch(() => {});
