@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import type { StackInfo } from '../../src/client/api.js';
 import { connectCoordinator } from '../../src/client/connect.js';
 import type { StyxyConfig } from '../../src/config/types.js';
+import { processInfo } from '../../src/os/process-table.js';
 import { type CliOptions, type CliProcess, type CliResult, runCli, spawnCli, stopCoordinator } from './coordinator.js';
 import { makeTestHome, type TestHome, type TestHomeOptions } from './home.js';
-import { isAlive, waitFor } from './wait.js';
+import { waitFor } from './wait.js';
 
 export interface UpProject {
   readonly home: TestHome;
@@ -137,21 +138,12 @@ export function processesOfHome(home: string): number[] {
       const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8');
       if (cmdline.startsWith('styxy-coordinator') || cmdline.includes('coordinator/main.js')) continue;
       const environ = Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${name}/environ`), Buffer.from([0])]);
-      if (environ.includes(needle) && isAlive(Number(name)) && !isZombie(name)) found.push(Number(name));
+      if (environ.includes(needle) && processInfo(Number(name)) !== null) found.push(Number(name));
     } catch {
       // Gone meanwhile, or not ours.
     }
   }
   return found;
-}
-
-function isZombie(pid: string): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return true;
-  }
 }
 
 /** The `ps --json` document of the project's stack (run in `cwd`, default the project folder). */
