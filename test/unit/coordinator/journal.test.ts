@@ -36,6 +36,25 @@ const registration = (id: string, pid: number) => ({
   runToken: `token-${id}-0000`,
 });
 
+/** A journal line: owner `id` holds `port` alone. */
+const holdings = (id: string, port: number): JournalEntry => ({
+  kind: 'holdings',
+  owner: { id, pid: 1, startTime: 's', kind: 'cli', cwd: '/', runTokens: [] },
+  stacks: [],
+  leases: [
+    {
+      port,
+      type: 'dev',
+      service: 's',
+      portName: 'PORT',
+      stackId: null,
+      owner: id,
+      since: 1,
+      stickyKey: `k${port}`,
+    },
+  ],
+});
+
 /** The parts of a state the journal must restore: who leases which port, who holds which stack. */
 function table(state: CoordinatorState) {
   return {
@@ -136,23 +155,6 @@ describe('journal files', () => {
   it('loading replays the generations the snapshot does not cover, then snapshots and deletes them', () => {
     const dir = tempDir();
     const file = join(dir, 'state.json');
-    const holdings = (id: string, port: number): JournalEntry => ({
-      kind: 'holdings',
-      owner: { id, pid: 1, startTime: 's', kind: 'cli', cwd: '/', runTokens: [] },
-      stacks: [],
-      leases: [
-        {
-          port,
-          type: 'dev',
-          service: 's',
-          portName: 'PORT',
-          stackId: null,
-          owner: id,
-          since: 1,
-          stickyKey: `k${port}`,
-        },
-      ],
-    });
     writeFileSync(file, serializeState({ ...new CoordinatorState().toPersisted(1), journal: 2 }));
     writeFileSync(`${file}.journal.1`, `${JSON.stringify(holdings('covered', 3000))}\n`); // in the snapshot already
     writeFileSync(`${file}.journal.2`, `${JSON.stringify(holdings('a', 3001))}\n`);
@@ -176,5 +178,21 @@ describe('journal files', () => {
     const last = loadState(file);
     expect(last.kind === 'loaded' && last.state.leases.map((lease) => lease.port).sort()).toEqual([3001, 3002, 3003]);
     expect(readdirSync(dir).filter((name) => name.includes('.journal.'))).toEqual([]);
+  });
+
+  it('a corrupt snapshot is set aside and every journal generation left is replayed', () => {
+    const dir = tempDir();
+    const file = join(dir, 'state.json');
+    writeFileSync(file, '{"format":1,"owners":[{"id":');
+    writeFileSync(`${file}.journal.4`, `${JSON.stringify(holdings('a', 3001))}\n`);
+    writeFileSync(`${file}.journal.5`, `${JSON.stringify(holdings('b', 3002))}\n`);
+    const logs: string[] = [];
+
+    const durable = openDurableState(file, (line) => logs.push(line));
+    // Nothing says which generations the lost snapshot covered: all of them count.
+    expect([...durable.state.registry.leases.keys()].sort()).toEqual([3001, 3002]);
+    expect(logs.join('\n')).toMatch(/state file .* is corrupt .*moved to .*state\.json\.corrupt-/);
+    expect(logs.join('\n')).toMatch(/replayed 2 journal entries/);
+    expect(readdirSync(dir).some((name) => name.startsWith('state.json.corrupt-'))).toBe(true);
   });
 });
