@@ -55,10 +55,15 @@ describe('styxy attach', () => {
     const screen = await t.waitForScreen((s) => s.includes('test / default') && /worker\s+\| tick \d+/.test(s));
     expect(rowOf(screen, 'test / default')).toContain('1 port leased · running');
     expect(rowOf(screen, ' api ')).toMatch(new RegExp(`api\\s+● ready\\s+PORT=${port}\\s+${up.services[0]!.pid}`));
-    expect(screen).toMatch(new RegExp(`api\\s+\\| listening on ${port}`)); // the backlog, from before attach
     expect(rowOf(screen, 'q detach')).toContain('X stop stack');
+    // The backlog, from before attach: the api's one line (shown alone, as the worker's ticks may
+    // have scrolled it out of the shared pane on a slow machine), then all services again.
+    t.send('Enter');
+    await t.waitForScreen((s) => s.includes('logs: api') && s.includes(`\nlistening on ${port}\n`));
+    t.send('a');
+    await t.waitForScreen((s) => s.includes('logs: all services'));
     const tick = (s: string) => Math.max(0, ...[...s.matchAll(/tick (\d+)/g)].map((m) => Number(m[1])));
-    const seen = tick(screen);
+    const seen = tick(t.capture());
     await t.waitForScreen((s) => tick(s) > seen + 3); // live
     t.send('q');
     expect(await exitOf(t)).toBe(0);
