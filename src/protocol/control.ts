@@ -42,14 +42,7 @@ export const MAX_LOG_REQUEST = 20_000;
 /** The hello's result: which stack answers. */
 export interface ControlHello {
   readonly protocol: number;
-  readonly stack: {
-    readonly id: string;
-    readonly name: string;
-    readonly project: string;
-    readonly root: string;
-    /** The supervisor's pid. */
-    readonly pid: number;
-  };
+  readonly stack: Omit<StackSnapshot['stack'], 'detached'>;
 }
 
 export interface SubscribeResult {

@@ -15,7 +15,7 @@ const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SI
 const FROM_TERMINAL: ReadonlySet<NodeJS.Signals> = new Set(['SIGINT', 'SIGQUIT']);
 
 export interface SignalForwarding {
-  /** The command to forward to; signals received before it was spawned are passed on now. */
+  /** The command to forward to. */
   attach(child: ChildProcess): void;
   /** Removes the handlers. */
   stop(): void;
@@ -25,34 +25,28 @@ export interface SignalForwarding {
  * Installs the handlers. Call it before spawning the command: the command can print, and whoever
  * waits for that can signal us, before `spawn` has even returned here (on a busy machine this
  * process may not run again for a while), and a signal without a handler would kill us with the
- * default action instead of reaching the command.
+ * default action instead of reaching the command. (A handler runs on the event loop, so never
+ * between the spawn and the `attach` that follows it.)
  */
 export function forwardSignals(ownGroup: boolean): SignalForwarding {
   let child: ChildProcess | null = null;
-  const pending: NodeJS.Signals[] = [];
-  const forward = (signal: NodeJS.Signals) => {
-    if (!ownGroup && FROM_TERMINAL.has(signal)) return;
-    if (child === null) {
-      pending.push(signal);
-      return;
-    }
-    const pid = child.pid;
-    if (pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-    try {
-      process.kill(ownGroup ? -pid : pid, signal);
-    } catch {
-      // Already gone.
-    }
-  };
   const handlers = FORWARDED.map((signal) => {
-    const handler = () => forward(signal);
+    const handler = () => {
+      if (!ownGroup && FROM_TERMINAL.has(signal)) return;
+      const pid = child?.pid;
+      if (pid === undefined || child!.exitCode !== null || child!.signalCode !== null) return;
+      try {
+        process.kill(ownGroup ? -pid : pid, signal);
+      } catch {
+        // Already gone.
+      }
+    };
     process.on(signal, handler);
     return [signal, handler] as const;
   });
   return {
     attach(spawned) {
       child = spawned;
-      for (const signal of pending.splice(0)) forward(signal);
     },
     stop() {
       for (const [signal, handler] of handlers) process.off(signal, handler);

@@ -8,22 +8,13 @@ import { stackNameOption } from '../../../src/cli/stack/stack-name.js';
 import { stackPorts } from '../../../src/cli/stack/stack-ports.js';
 import type { Lease, StackInfo } from '../../../src/client/api.js';
 import type { ServiceSnapshot } from '../../../src/protocol/stack.js';
+import { serviceSnapshot } from '../../helpers/memory-view.js';
 import { resolveOk } from '../config/fixtures.js';
 
 const NOW = 1_700_000_100_000;
 
-const service = (over: Partial<ServiceSnapshot> & { name: string }): ServiceSnapshot => ({
-  status: 'ready',
-  ports: {},
-  pid: null,
-  restarts: 0,
-  startedAt: null,
-  readyAt: null,
-  lastExit: null,
-  detail: null,
-  dependsOn: [],
-  ...over,
-});
+const service = (over: Partial<ServiceSnapshot> & { name: string }): ServiceSnapshot =>
+  serviceSnapshot({ status: 'ready', ...over });
 
 const lease = (service: string, portName: string, port: number): Lease => ({
   port,

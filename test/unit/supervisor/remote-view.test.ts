@@ -9,23 +9,13 @@ import { describe, expect, it } from 'vitest';
 import type { ControlClient, StackStreamEvent, Subscription } from '../../../src/client/control-client.js';
 import type { LogLine, StackEvent, StackSnapshot } from '../../../src/protocol/stack.js';
 import { openRemoteView } from '../../../src/supervisor/control/remote-view.js';
+import { serviceSnapshot } from '../../helpers/memory-view.js';
 
 const snapshot = (phase: StackSnapshot['phase']): StackSnapshot => ({
   stack: { id: 'x', name: 'default', project: 'shop', root: '/shop', pid: 42, detached: true },
   coordinator: { pid: 7, leases: 1 },
   phase,
-  services: ['api', 'web'].map((name) => ({
-    name,
-    status: 'ready',
-    ports: {},
-    pid: 1,
-    restarts: 0,
-    startedAt: null,
-    readyAt: null,
-    lastExit: null,
-    detail: null,
-    dependsOn: [],
-  })),
+  services: ['api', 'web'].map((name) => serviceSnapshot({ name, status: 'ready', pid: 1 })),
 });
 
 const remote = (seq: number, service: string, text: string): LogLine => ({

@@ -4,6 +4,7 @@ import type { LogLine, StackEvent, StackSnapshot, StackView } from '../../../src
 import { colorEnabled } from '../../../src/ui/plain-colors.js';
 import { createPlainReporter } from '../../../src/ui/plain-reporter.js';
 import { droppedNote, PlainWriter } from '../../../src/ui/plain-writer.js';
+import { serviceSnapshot } from '../../helpers/memory-view.js';
 
 /** A stack view fed by hand. */
 function fakeView(names: string[]) {
@@ -13,18 +14,7 @@ function fakeView(names: string[]) {
     stack: { id: 'x', name: 'default', project: 'p', root: '/p', pid: 1, detached: false },
     coordinator: { pid: null, leases: 0 },
     phase,
-    services: names.map((name) => ({
-      name,
-      status: 'pending',
-      ports: {},
-      pid: null,
-      restarts: 0,
-      startedAt: null,
-      readyAt: null,
-      lastExit: null,
-      detail: null,
-      dependsOn: [],
-    })),
+    services: names.map((name) => serviceSnapshot({ name, status: 'pending' })),
   });
   const view: StackView = {
     getSnapshot: () => snapshot('starting'),

@@ -1,0 +1,44 @@
+/**
+ * V8's compile cache of the background supervisor (src/os/compile-cache.ts), in a real Node
+ * process: it lives in $STYXY_HOME/cache/node-compile (owner-only), and a home that does not
+ * exist yet is not created for it.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const MODULE = new URL('../../../dist/os/compile-cache.js', import.meta.url).href;
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Starts the cache in a new Node process with STYXY_HOME=home; returns the folder Node uses ('' for none). */
+function startIn(home: string): string {
+  const script = `const { startCompileCache } = await import(${JSON.stringify(MODULE)});
+startCompileCache();
+process.stdout.write((await import('node:module')).getCompileCacheDir?.() ?? '');`;
+  const env: NodeJS.ProcessEnv = { ...process.env, STYXY_HOME: home };
+  delete env.NODE_DISABLE_COMPILE_CACHE;
+  return execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+}
+
+describe('compile cache', () => {
+  it('lives in the home, owner-only', () => {
+    const home = mkdtempSync(join(tmpdir(), 'styxy-cache-'));
+    dirs.push(home);
+    const cache = join(home, 'cache', 'node-compile');
+    expect(startIn(home).startsWith(`${cache}/`)).toBe(true); // Node adds a folder per version
+    expect(statSync(cache).mode & 0o777).toBe(0o700);
+  });
+
+  it('never creates a home that does not exist', () => {
+    const parent = mkdtempSync(join(tmpdir(), 'styxy-cache-'));
+    dirs.push(parent);
+    const home = join(parent, 'not-yet');
+    expect(startIn(home)).toBe('');
+    expect(existsSync(home)).toBe(false);
+  });
+});
