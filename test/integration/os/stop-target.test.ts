@@ -29,8 +29,9 @@ describe('stopTarget', () => {
     const pid = child.pid!;
     const record = { pid, pgid: pid, startTime: processStartTime(pid) };
     expect(processInfo(pid)?.pgid).toBe(pid);
-    // The setsid'd ones left the group; the tag still finds them.
-    expect(processInfo(pids.setsid!)?.pgid).not.toBe(pid);
+    // The setsid'd ones left the group (`$!` is printed before setsid(2) runs in the child: wait
+    // for it); the tag still finds them.
+    await waitFor(() => processInfo(pids.setsid!)?.pgid !== pid, { message: 'the setsid child to leave the group' });
     expect(processesTagged(token).sort()).toEqual(expect.arrayContaining(Object.values(pids)));
 
     const result = await stopTarget({ groups: [record], token }, { timeoutMs: 300 });

@@ -96,7 +96,9 @@ describe('stopping (real processes)', () => {
         .map((match) => [match[1]!, Number(match[2])]),
     );
     expect(Object.keys(pids).sort()).toEqual(['child', 'doublefork', 'setsid', 'stubborn']);
-    expect(processInfo(pids.setsid!)?.pgid).not.toBe(supervisor.getSnapshot().services[0]!.pid);
+    // `$!` is printed as the child forks, before setsid(2) has run in it: wait until it has escaped.
+    const group = supervisor.getSnapshot().services[0]!.pid;
+    await waitFor(() => processInfo(pids.setsid!)?.pgid !== group, { message: 'the setsid child to leave the group' });
     await supervisor.stop();
     for (const pid of Object.values(pids)) expect(gone(pid)).toBe(true);
     expect(processesTagged(supervisor.runToken)).toEqual([]);
