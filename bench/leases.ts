@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectCoordinator } from '../dist/client/connect.js';
+import { connectCoordinator } from '../dist/client/coordinator-client.js';
 import { connectIpc } from '../dist/transport/ipc.js';
 import { removeOnAbort } from './lib/abort.ts';
 import { type BenchModule, type BenchRow, quantile } from './lib/stats.ts';

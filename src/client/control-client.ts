@@ -1,18 +1,23 @@
 /**
- * The client of a stack's control socket (protocol/control.ts): what `attach`, `logs -f`,
- * `restart` and `down` use to reach a running supervisor. Queries have a deadline; actions wait
- * as long as the caller says (a restart lasts as long as the service takes to be ready).
+ * The client of a stack's control socket (protocol/control-protocol.ts, whose method map types
+ * its calls and checks its replies and events): what `attach`, `logs -f`, `restart` and `down`
+ * use to reach a running supervisor. Queries have a deadline; actions wait as long as the caller
+ * says (a restart lasts as long as the service takes to be ready).
  */
 import {
+  CONTROL_EVENTS,
   CONTROL_PROTOCOL_VERSION,
+  CONTROL_RESULTS,
+  type ControlEvents,
   type ControlHello,
+  type ControlMethod,
+  type ControlProtocol,
   type StopStackResult,
   type SubscribeResult,
-} from '../protocol/control.js';
+} from '../protocol/control-protocol.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import type { LogLine, StackSnapshot } from '../protocol/stack.js';
-import { connectRpc, type RpcClient } from '../transport/rpc-client.js';
-import { isSnapshot, readHello, readLines, readSnapshot, readStopResult, readSubscribe } from './control-wire.js';
+import { connectRpc, type EventOf, type RpcClient } from '../transport/rpc-client.js';
 
 /** What a subscription delivers. `dropped`: lines left out before these (the reader was slow). */
 export type StackStreamEvent =
@@ -41,12 +46,8 @@ export interface ControlClient {
   readonly stack: ControlHello['stack'];
   readonly closed: boolean;
   snapshot(): Promise<StackSnapshot>;
-  logs(options?: { readonly service?: string; readonly limit?: number }): Promise<LogLine[]>;
-  subscribe(options?: {
-    readonly service?: string;
-    readonly logs?: boolean;
-    readonly backlog?: number;
-  }): Promise<Subscription>;
+  logs(options?: ControlProtocol['logs']['params']): Promise<readonly LogLine[]>;
+  subscribe(options?: ControlProtocol['subscribe']['params']): Promise<Subscription>;
   restartService(service: string, options?: ActionOptions): Promise<void>;
   stopService(service: string, options?: ActionOptions): Promise<void>;
   startService(service: string, options?: ActionOptions): Promise<void>;
@@ -66,6 +67,13 @@ export function controlUnreachable(socketPath: string, reason: string): StyxyErr
       details: { socket: socketPath, reason },
     },
   );
+}
+
+function malformed(what: string, problem: string): StyxyError {
+  return new StyxyError('STYXY_PROTOCOL_ERROR', `the stack's supervisor sent a malformed ${what}: ${problem}`, {
+    hint: 'it may be of another Styxy version: stop it with `styxy down` and start it again',
+    details: { problem },
+  });
 }
 
 function connectionClosed(): StyxyError {
@@ -101,14 +109,17 @@ function withTimeout<T>(promise: Promise<T>, ms: number | undefined, what: strin
 export async function connectControl(socketPath: string, options: ControlConnectOptions = {}): Promise<ControlClient> {
   const timeoutMs = options.timeoutMs ?? 5000;
   const closeListeners = new Set<() => void>();
-  let onEvent: (event: string, data: unknown) => void = () => {};
-  const connecting = connectRpc({
+  let onEvent: (event: EventOf<ControlEvents>) => void = () => {};
+  const connecting = connectRpc<ControlProtocol, ControlEvents>({
     socketPath,
     protocolVersion: CONTROL_PROTOCOL_VERSION,
     hello: { kind: options.kind ?? 'cli' },
+    results: CONTROL_RESULTS,
+    events: CONTROL_EVENTS,
+    malformed,
     requestTimeoutMs: 0, // deadlines are per call, below
     closedError: connectionClosed,
-    onEvent: (event, data) => onEvent(event, data),
+    onEvent: (event) => onEvent(event),
     onClose: () => {
       for (const listener of closeListeners) {
         try {
@@ -118,12 +129,10 @@ export async function connectControl(socketPath: string, options: ControlConnect
       closeListeners.clear();
     },
   });
-  let rpc: RpcClient;
+  let rpc: RpcClient<ControlProtocol>;
   let hello: ControlHello;
   try {
-    const connected = await withTimeout(connecting, timeoutMs, 'the hello');
-    rpc = connected.client;
-    hello = readHello(connected.hello);
+    ({ client: rpc, hello } = await withTimeout(connecting, timeoutMs, 'the hello'));
   } catch (error) {
     // Given up on (too slow, or a malformed hello): a connection made after all is closed.
     void connecting.then(({ client }) => client.close()).catch(() => {});
@@ -131,29 +140,29 @@ export async function connectControl(socketPath: string, options: ControlConnect
     throw controlUnreachable(socketPath, (error as NodeJS.ErrnoException).code ?? (error as Error).message);
   }
 
-  const query = (method: string, params: unknown) => withTimeout(rpc.request(method, params), timeoutMs, `"${method}"`);
-  const act = async (method: string, params: unknown, limit: number | undefined) =>
-    withTimeout(rpc.request(method, params), limit, `"${method}"`);
+  const query = <M extends ControlMethod>(method: M, params: ControlProtocol[M]['params']) =>
+    withTimeout(rpc.call(method, params), timeoutMs, `"${method}"`);
+  const act = <M extends ControlMethod>(method: M, params: ControlProtocol[M]['params'], limit: number | undefined) =>
+    withTimeout(rpc.call(method, params), limit, `"${method}"`);
 
   return {
     stack: hello.stack,
     get closed() {
       return rpc.closed;
     },
-    snapshot: async () => readSnapshot(await query('snapshot', {})),
-    logs: async (params = {}) => readLines(((await query('logs', params)) as { lines?: unknown } | null)?.lines),
+    snapshot: () => query('snapshot', {}),
+    logs: async (params = {}) => (await query('logs', params)).lines,
     async subscribe(params = {}) {
       // Events can arrive in the same read as the reply, before this function resumes: they
       // wait here until the caller listens.
       const waiting: StackStreamEvent[] = [];
       let handler: ((event: StackStreamEvent) => void) | null = null;
-      onEvent = (event, data) => {
-        const parsed = readEvent(event, data);
-        if (!parsed) return;
+      onEvent = (event) => {
+        const parsed = streamEvent(event);
         if (handler) handler(parsed);
         else waiting.push(parsed);
       };
-      const result = readSubscribe(await query('subscribe', params));
+      const result = await query('subscribe', params);
       return {
         ...result,
         listen(next) {
@@ -171,8 +180,7 @@ export async function connectControl(socketPath: string, options: ControlConnect
     startService: async (service, limits = {}) => {
       await act('startService', { service }, limits.timeoutMs);
     },
-    stopStack: async ({ force = false, timeoutMs: limit } = {}) =>
-      readStopResult(await act('stopStack', { force }, limit)),
+    stopStack: ({ force = false, timeoutMs: limit } = {}) => act('stopStack', { force }, limit),
     onClose(listener) {
       if (rpc.closed) {
         queueMicrotask(listener);
@@ -185,13 +193,7 @@ export async function connectControl(socketPath: string, options: ControlConnect
   };
 }
 
-function readEvent(event: string, data: unknown): StackStreamEvent | null {
-  if (typeof data !== 'object' || data === null) return null;
-  const fields = data as Record<string, unknown>;
-  if (event === 'snapshot') return isSnapshot(fields.snapshot) ? { type: 'snapshot', snapshot: fields.snapshot } : null;
-  if (event === 'logs') {
-    const dropped = typeof fields.dropped === 'number' && fields.dropped > 0 ? fields.dropped : 0;
-    return { type: 'logs', lines: readLines(fields.lines), dropped };
-  }
-  return null;
+function streamEvent(event: EventOf<ControlEvents>): StackStreamEvent {
+  if (event.event === 'snapshot') return { type: 'snapshot', snapshot: event.data.snapshot };
+  return { type: 'logs', lines: event.data.lines, dropped: Math.max(0, event.data.dropped) };
 }

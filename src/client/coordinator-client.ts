@@ -1,29 +1,70 @@
 /**
- * The coordinator client: typed calls (api.ts) over a connection that heals itself
- * (healing-connection.ts), and the client's own record of what it holds (holdings.ts), which
- * the connection sends after every reconnection so that nothing is lost.
+ * The coordinator client: the one way in for the CLI commands and the supervisor.
+ * `connectCoordinator` connects to this user's coordinator (starting one when none answers,
+ * unless `autoStart` is false) and returns typed calls (the method map, protocol/
+ * coordinator-protocol.ts) over a connection that heals itself (healing-connection.ts), with the
+ * client's own record of what it holds (holdings.ts), which the connection sends after every
+ * reconnection so that nothing is lost.
  *
  * Calls that give something back or report state (release, unregisterStack, reportExit,
  * reportProcess, updateStack…) update the record first and do not fail while the connection is
  * down: the reclaim after reconnecting carries them. Calls that take something (reserve,
  * registerStack) and queries wait for the connection, up to the client's timeout.
  */
-import type { HelloResult } from '../protocol/coordinator-api.js';
 import type {
-  ConnectOptions,
-  CoordinatorClient,
-  DaemonStatus,
+  CoordinatorParams,
+  CoordinatorResult,
+  HelloResult,
   Lease,
-  LeaseInfo,
-  PortCheck,
   PortRequest,
-  StackInfo,
   StackRegistration,
-} from './api.js';
+} from '../protocol/coordinator-protocol.js';
+import { isStyxyError } from '../protocol/errors.js';
+import type { ServiceSnapshot, StackPhase } from '../protocol/stack.js';
 import { HealingConnection } from './healing-connection.js';
-import { Holdings, type ProcessReport } from './holdings.js';
+import { Holdings } from './holdings.js';
 
-export class CoordinatorConnection implements CoordinatorClient {
+export interface ConnectOptions {
+  /** `$STYXY_HOME` (default: from the environment). */
+  readonly home?: string;
+  /** Start a coordinator when none answers. @default true */
+  readonly autoStart?: boolean;
+  /** Who is connecting (logged by the coordinator). */
+  readonly kind: 'cli' | 'supervisor' | 'run';
+  /** Give up connecting (and starting) after this many ms. @default 10000 */
+  readonly timeoutMs?: number;
+  /** The client's working folder: the project shown for leases without a stack. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+export function connectCoordinator(options: ConnectOptions): Promise<CoordinatorConnection> {
+  return CoordinatorConnection.open(options);
+}
+
+/**
+ * Runs `use` with a connection to the coordinator if one runs (closed afterwards), else
+ * `whenNone`: for commands that must not start a coordinator just to learn that nothing is held.
+ */
+export async function withRunningCoordinator<T>(
+  use: (client: CoordinatorClient) => Promise<T>,
+  whenNone: () => T | Promise<T>,
+  options: Omit<ConnectOptions, 'autoStart' | 'kind'> = {},
+): Promise<T> {
+  let client: CoordinatorConnection;
+  try {
+    client = await connectCoordinator({ ...options, kind: 'cli', autoStart: false });
+  } catch (error) {
+    if (isStyxyError(error) && error.details?.reason === 'not-running') return whenNone();
+    throw error;
+  }
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
+export class CoordinatorConnection {
   readonly #holdings: Holdings;
   readonly #connection: HealingConnection;
 
@@ -42,6 +83,7 @@ export class CoordinatorConnection implements CoordinatorClient {
     return new CoordinatorConnection(holdings, connection);
   }
 
+  /** The coordinator's pid (changes if it restarts and the client reconnects). */
   get coordinatorPid(): number {
     return this.#connection.hello.pid;
   }
@@ -53,17 +95,25 @@ export class CoordinatorConnection implements CoordinatorClient {
 
   // Taking things: wait for the connection.
 
+  /**
+   * Leases every port of the batch, or none (the error names the port or type that blocked and
+   * its holder: STYXY_PORT_TAKEN, STYXY_RANGE_EXHAUSTED, STYXY_UNKNOWN_TYPE). Leases belong to
+   * this connection's owner and to `stackId` when given (which must be registered by this owner).
+   * `runToken`, for leases without a stack (`styxy run`): the STYXY_TAG token to sweep if this
+   * owner dies.
+   */
   async reserve(batch: {
     readonly stackId?: string;
     readonly requests: readonly PortRequest[];
     readonly runToken?: string;
-  }): Promise<Lease[]> {
-    const leases = (await this.#connection.call('reserve', batch)) as Lease[];
+  }): Promise<readonly Lease[]> {
+    const leases = await this.#connection.call('reserve', batch);
     this.#holdings.addLeases(leases);
     if (batch.runToken !== undefined) this.#holdings.addRunToken(batch.runToken);
     return leases;
   }
 
+  /** Registers a stack owned by this connection; STYXY_STACK_RUNNING if a live one has its id. */
   async registerStack(registration: StackRegistration): Promise<void> {
     await this.#connection.call('registerStack', { registration });
     this.#holdings.registerStack(registration);
@@ -71,81 +121,101 @@ export class CoordinatorConnection implements CoordinatorClient {
 
   // Giving back and reporting: the record first, carried by the reclaim if cut off.
 
+  /** Releases this owner's leases of these ports (all of them when omitted). */
   async release(ports?: readonly number[]): Promise<void> {
     this.#holdings.releasePorts(ports);
     await this.#connection.tell('release', ports === undefined ? {} : { ports });
   }
 
+  /** Updates fields of this owner's stack (its control socket, once listening). */
   async updateStackRegistration(stackId: string, changes: { readonly controlSocket?: string | null }): Promise<void> {
     this.#holdings.updateRegistration(stackId, changes);
     await this.#connection.tell('updateStackRegistration', { stackId, changes });
   }
 
+  /** Pushes the stack's state for `ps` (cheap; call on every change, debounced). */
   async updateStack(
     stackId: string,
-    update: { readonly phase: StackInfo['phase']; readonly services: StackInfo['services'] },
+    update: { readonly phase: StackPhase; readonly services: readonly ServiceSnapshot[] },
   ): Promise<void> {
     this.#holdings.updateStack(stackId, update.phase, update.services);
     await this.#connection.tell('updateStack', { stackId, ...update });
   }
 
+  /** Ends a stack: forgets it and releases its leases. */
   async unregisterStack(stackId: string): Promise<void> {
     this.#holdings.dropStack(stackId);
     await this.#connection.tell('unregisterStack', { stackId });
   }
 
-  async reportProcess(report: ProcessReport): Promise<void> {
+  /**
+   * Reports a process this owner started (for a stack's service, or for `styxy run`), so that if
+   * the owner dies, the coordinator kills its group. The coordinator reads the start time itself.
+   * `pgid`: the process group to kill if the owner dies (the pid itself when spawned detached); 0
+   * when the process shares its owner's group: then only the pid, its descendants and its tag are
+   * killed, never the group (it may be the user's shell job). `runToken`, for processes without a
+   * stack (`styxy run`): their STYXY_TAG token.
+   */
+  async reportProcess(report: CoordinatorParams<'reportProcess'>): Promise<void> {
     this.#holdings.reportProcess(report);
     await this.#connection.tell('reportProcess', report);
   }
 
-  async reportExit(report: {
-    readonly stackId: string | null;
-    readonly service: string;
-    readonly pid: number;
-  }): Promise<void> {
+  /** The process exited (or was stopped): forget it. */
+  async reportExit(report: CoordinatorParams<'reportExit'>): Promise<void> {
     this.#holdings.reportExit(report);
     await this.#connection.tell('reportExit', report);
   }
 
   // Queries.
 
-  async listLeases(): Promise<LeaseInfo[]> {
-    return (await this.#connection.call('listLeases', {})) as LeaseInfo[];
+  listLeases(): Promise<CoordinatorResult<'listLeases'>> {
+    return this.#connection.call('listLeases', {});
   }
 
-  async listStacks(): Promise<StackInfo[]> {
-    return (await this.#connection.call('listStacks', {})) as StackInfo[];
+  listStacks(): Promise<CoordinatorResult<'listStacks'>> {
+    return this.#connection.call('listStacks', {});
   }
 
-  async check(port: number): Promise<PortCheck> {
-    return (await this.#connection.call('check', { port })) as PortCheck;
+  check(port: number): Promise<CoordinatorResult<'check'>> {
+    return this.#connection.call('check', { port });
   }
 
-  async types(): Promise<{ name: string; range: [number, number]; description: string }[]> {
-    return (await this.#connection.call('types', {})) as {
-      name: string;
-      range: [number, number];
-      description: string;
-    }[];
+  types(): Promise<CoordinatorResult<'types'>> {
+    return this.#connection.call('types', {});
   }
 
-  async status(): Promise<DaemonStatus> {
-    return (await this.#connection.call('status', {})) as DaemonStatus;
+  status(): Promise<CoordinatorResult<'status'>> {
+    return this.#connection.call('status', {});
   }
 
-  /** Asks the coordinator to exit; this client then closes instead of starting a new one. */
+  /**
+   * Asks the coordinator to exit (state persisted; live owners re-claim from the next one); this
+   * client then closes instead of starting a new one.
+   */
   async shutdown(): Promise<void> {
     await this.#connection.finalCall('shutdown', {});
   }
 
+  /**
+   * Lifecycle of the connection: the client reconnects by itself (starting a coordinator if
+   * needed) and re-claims this owner's stack, leases and processes. 'reclaimFailed' carries the
+   * ports another owner took in between. Returns an unsubscribe function.
+   */
   on(event: 'disconnected' | 'reconnected', listener: () => void): () => void;
   on(event: 'reclaimFailed', listener: (error: Error) => void): () => void;
   on(event: string, listener: (...args: never[]) => void): () => void {
     return this.#connection.on(event, listener);
   }
 
+  /**
+   * Closes the connection. What this owner still holds stays held while its process lives (as
+   * after a dropped connection) and is freed when it exits: release first to give ports back now.
+   */
   async close(): Promise<void> {
     this.#connection.close();
   }
 }
+
+/** What the supervisor and the commands use of a connection (tests give fakes of it). */
+export type CoordinatorClient = { readonly [K in keyof CoordinatorConnection]: CoordinatorConnection[K] };

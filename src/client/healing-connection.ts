@@ -5,13 +5,19 @@
  * request, so ports, stack and processes carry over. Requests made meanwhile wait for it, up to
  * the client's timeout.
  */
-import type { HelloResult, ReclaimResult } from '../protocol/coordinator-api.js';
+import type {
+  CoordinatorMethod,
+  CoordinatorParams,
+  CoordinatorProtocol,
+  CoordinatorResult,
+  HelloResult,
+  ReclaimResult,
+} from '../protocol/coordinator-protocol.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import { homePaths, styxyHome } from '../protocol/home.js';
 import { STYXY_VERSION } from '../protocol/version.js';
 import type { RpcClient } from '../transport/rpc-client.js';
-import type { ConnectOptions } from './api.js';
-import type { ReclaimRequest } from './holdings.js';
+import type { ConnectOptions } from './coordinator-client.js';
 import { connectionClosed, openConnection } from './open-connection.js';
 
 type Listener = (...args: never[]) => void;
@@ -21,7 +27,7 @@ const MAX_BACKOFF_MS = 1000;
 
 export interface HealingOptions extends ConnectOptions {
   /** Everything the client holds, sent after each reconnection. */
-  readonly holdings: () => ReclaimRequest;
+  readonly holdings: () => CoordinatorParams<'reclaim'>;
   /** What the reclaim found taken by others (already reported as 'reclaimFailed'). */
   readonly onLost: (result: ReclaimResult) => void;
 }
@@ -30,7 +36,7 @@ export class HealingConnection {
   readonly #options: HealingOptions;
   readonly #listeners = new Map<string, Set<Listener>>();
   readonly #waiters = new Set<() => void>();
-  #rpc!: RpcClient;
+  #rpc!: RpcClient<CoordinatorProtocol>;
   #hello!: HelloResult;
   #phase: Phase = 'connected';
 
@@ -61,15 +67,15 @@ export class HealingConnection {
   }
 
   /** Sends a request, waiting for a reconnection if needed. */
-  async call(method: string, params: unknown): Promise<unknown> {
-    return (await this.#ready()).request(method, params);
+  async call<M extends CoordinatorMethod>(method: M, params: CoordinatorParams<M>): Promise<CoordinatorResult<M>> {
+    return (await this.#ready()).call(method, params);
   }
 
   /** Sends when connected; a lost connection is no error (the reclaim carries the change). */
-  async tell(method: string, params: unknown): Promise<void> {
+  async tell<M extends CoordinatorMethod>(method: M, params: CoordinatorParams<M>): Promise<void> {
     if (this.#phase !== 'connected' || this.#rpc.closed) return;
     try {
-      await this.#rpc.request(method, params);
+      await this.#rpc.call(method, params);
     } catch (error) {
       if (isStyxyError(error) && error.code === 'STYXY_COORDINATOR_UNAVAILABLE') return;
       throw error;
@@ -77,11 +83,11 @@ export class HealingConnection {
   }
 
   /** Sends a last request and closes without reconnecting (the coordinator is going away). */
-  async finalCall(method: string, params: unknown): Promise<unknown> {
+  async finalCall<M extends CoordinatorMethod>(method: M, params: CoordinatorParams<M>): Promise<CoordinatorResult<M>> {
     const rpc = await this.#ready();
     this.#phase = 'closed';
     try {
-      return await rpc.request(method, params);
+      return await rpc.call(method, params);
     } finally {
       rpc.close();
       this.#wake();
@@ -111,7 +117,7 @@ export class HealingConnection {
   }
 
   /** The live connection, waiting for a reconnection up to the timeout. */
-  async #ready(): Promise<RpcClient> {
+  async #ready(): Promise<RpcClient<CoordinatorProtocol>> {
     const deadline = Date.now() + (this.#options.timeoutMs ?? 10_000);
     for (;;) {
       if (this.#phase === 'closed') throw new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', 'the client is closed');
@@ -128,7 +134,7 @@ export class HealingConnection {
     }
   }
 
-  #lost(rpc: RpcClient): void {
+  #lost(rpc: RpcClient<CoordinatorProtocol>): void {
     if (rpc !== this.#rpc || this.#phase !== 'connected') return;
     this.#phase = 'reconnecting';
     this.#emit('disconnected');
@@ -148,7 +154,7 @@ export class HealingConnection {
           rpc.close();
           return;
         }
-        const result = (await rpc.request('reclaim', this.#options.holdings())) as ReclaimResult;
+        const result = await rpc.call('reclaim', this.#options.holdings());
         this.#rpc = rpc;
         this.#hello = hello;
         this.#phase = 'connected';

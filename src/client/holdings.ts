@@ -4,26 +4,10 @@
  * the coordinator makes its table agree, so nothing is lost when the coordinator restarts or a
  * request was cut off mid-flight.
  */
-
-import type { ReclaimResult } from '../protocol/coordinator-api.js';
+import type { CoordinatorParams, Lease, ReclaimResult, StackRegistration } from '../protocol/coordinator-protocol.js';
 import type { ServiceSnapshot, StackPhase } from '../protocol/stack.js';
-import type { Lease, StackRegistration } from './api.js';
 
-export interface ProcessReport {
-  readonly stackId: string | null;
-  readonly service: string;
-  readonly pid: number;
-  readonly pgid: number;
-  readonly runToken?: string;
-}
-
-/** The `reclaim` request's params (validated by the coordinator as reclaimParams). */
-export interface ReclaimRequest {
-  readonly stacks: readonly HeldStack[];
-  readonly leases: readonly Lease[];
-  readonly processes: readonly ProcessReport[];
-  readonly runTokens: readonly string[];
-}
+type ProcessReport = CoordinatorParams<'reportProcess'>;
 
 interface HeldStack {
   registration: StackRegistration;
@@ -86,7 +70,7 @@ export class Holdings {
     if (report.runToken !== undefined) this.#runTokens.add(report.runToken);
   }
 
-  reportExit(report: { stackId: string | null; service: string; pid: number }): void {
+  reportExit(report: CoordinatorParams<'reportExit'>): void {
     this.#processes.delete(processKey(report));
   }
 
@@ -95,7 +79,7 @@ export class Holdings {
   }
 
   /** Everything held, as the `reclaim` request carries it. */
-  toReclaim(): ReclaimRequest {
+  toReclaim(): CoordinatorParams<'reclaim'> {
     return {
       stacks: [...this.#stacks.values()].map((held) => ({ ...held })),
       leases: [...this.#leases.values()].map((lease) => ({

@@ -6,7 +6,12 @@
  * never touched.
  */
 import { lstatSync, readFileSync } from 'node:fs';
-import type { HelloResult } from '../protocol/coordinator-api.js';
+import {
+  COORDINATOR_RESULTS,
+  type CoordinatorParams,
+  type CoordinatorProtocol,
+  type HelloResult,
+} from '../protocol/coordinator-protocol.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import { ensureHome, type HomePaths } from '../protocol/home.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
@@ -16,13 +21,11 @@ import { clearSpawnLock, coordinatorHoldsLock, startCoordinator } from './start-
 export interface OpenOptions {
   readonly paths: HomePaths;
   /** Hello params (without `protocol`). */
-  readonly hello: Readonly<Record<string, unknown>>;
+  readonly hello: Omit<CoordinatorParams<'hello'>, 'protocol'>;
   readonly autoStart: boolean;
   /** Epoch ms after which to give up. */
   readonly deadline: number;
-  readonly onEvent?: (event: string, data: unknown) => void;
   readonly onClose?: () => void;
-  readonly env?: NodeJS.ProcessEnv;
 }
 
 export function connectionClosed(): StyxyError {
@@ -35,6 +38,15 @@ export function connectionClosed(): StyxyError {
 /** The connection closed before the hello was answered: the coordinator died (or stopped) meanwhile. */
 function closedBeforeHello(error: unknown): boolean {
   return isStyxyError(error) && (error.details as { reason?: unknown } | undefined)?.reason === 'closed';
+}
+
+/** A reply of the wrong shape: the coordinator is of another build than this client (or broken). */
+export function malformedReply(paths: HomePaths): (what: string, problem: string) => StyxyError {
+  return (what, problem) =>
+    new StyxyError('STYXY_PROTOCOL_ERROR', `the coordinator on ${paths.socket} sent a malformed ${what}: ${problem}`, {
+      hint: 'it may be of another Styxy build: run `styxy daemon stop` (the next command starts one of this version)',
+      details: { problem },
+    });
 }
 
 export function notRunning(paths: HomePaths): StyxyError {
@@ -68,39 +80,24 @@ function lastLogLine(paths: HomePaths): string | null {
   }
 }
 
-/** The coordinator's hello, checked by hand (no zod on the client's path: see envelope.ts). */
-function isHelloResult(value: Record<string, unknown>): value is Record<string, unknown> & HelloResult {
-  return (
-    typeof value.protocol === 'number' &&
-    typeof value.pid === 'number' &&
-    typeof value.version === 'string' &&
-    typeof value.startedAt === 'number' &&
-    typeof value.token === 'string' &&
-    typeof value.resumed === 'boolean'
-  );
-}
-
-export async function openConnection(options: OpenOptions): Promise<{ rpc: RpcClient; hello: HelloResult }> {
+export async function openConnection(
+  options: OpenOptions,
+): Promise<{ rpc: RpcClient<CoordinatorProtocol>; hello: HelloResult }> {
   const { paths } = options;
   let delay = 5;
   let spawned = false;
   for (;;) {
     try {
-      const { client, hello } = await connectRpc({
+      const { client, hello } = await connectRpc<CoordinatorProtocol>({
         socketPath: paths.socket,
         protocolVersion: PROTOCOL_VERSION,
         hello: options.hello,
+        results: COORDINATOR_RESULTS,
+        malformed: malformedReply(paths),
         closedError: connectionClosed,
-        ...(options.onEvent ? { onEvent: options.onEvent } : {}),
         ...(options.onClose ? { onClose: () => options.onClose?.() } : {}),
       });
       if (spawned) clearSpawnLock(paths);
-      if (!isHelloResult(hello)) {
-        client.close();
-        throw new StyxyError('STYXY_PROTOCOL_MISMATCH', `the coordinator on ${paths.socket} answered hello oddly`, {
-          hint: 'run `styxy daemon stop`; the next command starts a coordinator of this version',
-        });
-      }
       return { rpc: client, hello };
     } catch (error) {
       // A coordinator that died between accepting and answering is as good as none: try again
@@ -121,7 +118,7 @@ export async function openConnection(options: OpenOptions): Promise<{ rpc: RpcCl
         if (!coordinatorHoldsLock(paths) || Date.now() > options.deadline) throw notRunning(paths);
       } else {
         ensureHome(paths.home);
-        if (startCoordinator(paths, options.env)) spawned = true;
+        if (startCoordinator(paths)) spawned = true;
       }
       if (Date.now() > options.deadline) {
         if (spawned) clearSpawnLock(paths);

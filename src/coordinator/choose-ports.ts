@@ -7,7 +7,7 @@
  * A port is free when it has no lease (checked first, without probing) and the probe can bind
  * it. The caller serializes batches, so no other batch can take a port while it is probed.
  */
-import type { PortRequest } from '../client/api.js';
+import type { PortRequest } from '../protocol/coordinator-protocol.js';
 import type { ServiceType } from '../protocol/service-types.js';
 import { candidates, inRange, type PortPolicy, skippedIn } from './candidates.js';
 import type { LeaseRecord } from './registry.js';

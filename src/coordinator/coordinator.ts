@@ -3,20 +3,9 @@
  * socket server dispatches to. main.ts runs it as a daemon; tests run it in-process with fake
  * effects (no sockets, no processes) or behind a real socket.
  */
-import {
-  checkParams,
-  emptyParams,
-  reclaimParams,
-  registerStackParams,
-  releaseParams,
-  reportExitParams,
-  reportProcessParams,
-  reserveParams,
-  stackIdParams,
-  updateStackParams,
-  updateStackRegistrationParams,
-} from '../protocol/coordinator-api.js';
-import { method, type Peer, type RpcMethod } from '../transport/rpc-server.js';
+import { COORDINATOR_PARAMS } from '../protocol/coordinator-params.js';
+import type { CoordinatorProtocol } from '../protocol/coordinator-protocol.js';
+import { methodTable, type Peer, type RpcMethod } from '../transport/rpc-server.js';
 import { type CoordinatorEffects, type CoordinatorInfo, type Core, createSerializer } from './core.js';
 import type { JournalEntry } from './journal.js';
 import { release, reserve } from './leases.js';
@@ -96,35 +85,32 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     reap,
   };
 
-  const methods: Record<string, RpcMethod<Owner>> = {
-    reserve: method(reserveParams, (params, owner: Owner) => reserve(core, owner, params)),
-    release: method(releaseParams, (params, owner: Owner) => release(core, owner, params)),
-    registerStack: method(registerStackParams, (params, owner: Owner) => registerStack(core, owner, params)),
-    updateStackRegistration: method(updateStackRegistrationParams, (params, owner: Owner) =>
-      updateStackRegistration(core, owner, params),
-    ),
-    updateStack: method(updateStackParams, (params, owner: Owner) => updateStack(core, owner, params)),
-    unregisterStack: method(stackIdParams, (params, owner: Owner) => unregisterStack(core, owner, params)),
-    reportProcess: method(reportProcessParams, (params, owner: Owner) => reportProcess(core, owner, params)),
-    reportExit: method(reportExitParams, (params, owner: Owner) => reportExit(core, owner, params)),
-    listLeases: method(emptyParams, () => listLeases(core)),
-    listStacks: method(emptyParams, () => listStacks(core)),
-    check: method(checkParams, (params) => checkPort(core, params.port)),
-    types: method(emptyParams, () =>
+  const methods = methodTable<Owner, CoordinatorProtocol, typeof COORDINATOR_PARAMS>(COORDINATOR_PARAMS, {
+    reserve: (params, owner) => reserve(core, owner, params),
+    release: (params, owner) => release(core, owner, params),
+    registerStack: (params, owner) => registerStack(core, owner, params),
+    updateStackRegistration: (params, owner) => updateStackRegistration(core, owner, params),
+    updateStack: (params, owner) => updateStack(core, owner, params),
+    unregisterStack: (params, owner) => unregisterStack(core, owner, params),
+    reportProcess: (params, owner) => reportProcess(core, owner, params),
+    reportExit: (params, owner) => reportExit(core, owner, params),
+    listLeases: () => listLeases(core),
+    listStacks: () => listStacks(core),
+    check: (params) => checkPort(core, params.port),
+    types: () =>
       [...core.types.get().values()].map((type) => ({
         name: type.name,
         range: type.range,
         description: type.description,
       })),
-    ),
-    status: method(emptyParams, () => status(core, options.connections?.() ?? 0)),
-    shutdown: method(emptyParams, (_params, owner: Owner) => {
+    status: () => status(core, options.connections?.() ?? 0),
+    shutdown: (_params, owner) => {
       core.log(`shutdown asked by ${owner.kind} pid ${owner.pid}`);
       setTimeout(() => options.onShutdown?.(), 20).unref();
       return { stopping: true };
-    }),
-    reclaim: method(reclaimParams, (params, owner: Owner) => reclaim(core, owner, params)),
-  };
+    },
+    reclaim: (params, owner) => reclaim(core, owner, params),
+  });
 
   return {
     core,

@@ -3,7 +3,7 @@
  * what blocked it (a lease with its stack and pid, another program with its pid and command),
  * and what to run next.
  */
-import type { PortRequest } from '../client/api.js';
+import type { PortRequest } from '../protocol/coordinator-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
 import type { ChooseFailure } from './choose-ports.js';
 import type { Core } from './core.js';

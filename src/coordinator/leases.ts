@@ -5,8 +5,8 @@
  */
 
 import type { z } from 'zod';
-import type { Lease } from '../client/api.js';
-import type { releaseParams, reserveParams } from '../protocol/coordinator-api.js';
+import type { releaseParams, reserveParams } from '../protocol/coordinator-params.js';
+import type { Lease } from '../protocol/coordinator-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
 import { BROWSER_BLOCKED_PORTS } from '../protocol/service-types.js';
 import type { PortPolicy } from './candidates.js';

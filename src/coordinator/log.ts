@@ -31,30 +31,3 @@ export function createLog(file: string, maxBytes: number = MAX_LOG_BYTES): Log {
     }
   };
 }
-
-/**
- * At most `perSecond` lines a second go through (a fuzzing peer must not fill the disk); the
- * number dropped is logged with the next line that passes.
- */
-export function rateLimited(log: Log, perSecond: number): Log {
-  let windowStart = 0;
-  let count = 0;
-  let dropped = 0;
-  return (line) => {
-    const now = Date.now();
-    if (now - windowStart >= 1000) {
-      windowStart = now;
-      count = 0;
-    }
-    if (count >= perSecond) {
-      dropped++;
-      return;
-    }
-    count++;
-    if (dropped > 0) {
-      log(`(${dropped} similar lines dropped)`);
-      dropped = 0;
-    }
-    log(line);
-  };
-}

@@ -24,7 +24,7 @@ import { acquireDaemonLock } from './daemon-lock.js';
 import { openDurableState } from './durable-state.js';
 import { liveEffects } from './effects.js';
 import { ephemeralRange } from './ephemeral-range.js';
-import { createLog, rateLimited } from './log.js';
+import { createLog } from './log.js';
 import { protocolMismatch } from './mismatch.js';
 import { createTypesSource } from './types-source.js';
 
@@ -131,7 +131,6 @@ async function main(): Promise<number> {
     process.exit(1);
   });
 
-  const peerLog = rateLimited(log, 20);
   try {
     server = await serveRpc({
       socketPath: paths.socket,
@@ -141,7 +140,7 @@ async function main(): Promise<number> {
       hello: (params, peer) => coordinator.hello(params, peer),
       methods: coordinator.methods,
       onDisconnect: (owner, peer) => coordinator.disconnected(owner, peer),
-      log: peerLog,
+      log,
     });
   } catch (error) {
     log(`cannot listen on ${paths.socket}: ${(error as Error).message}`);

@@ -4,7 +4,8 @@
  * process groups it reported and the processes carrying its run tokens (off the request path),
  * then frees its leases and stacks.
  */
-import { type HelloParams, type HelloResult, helloParams } from '../protocol/coordinator-api.js';
+import { type HelloParams, helloParams } from '../protocol/coordinator-params.js';
+import type { HelloResult } from '../protocol/coordinator-protocol.js';
 import { badRequest } from '../transport/envelope.js';
 import { describeIssues } from '../transport/envelope-schemas.js';
 import type { Peer } from '../transport/rpc-server.js';

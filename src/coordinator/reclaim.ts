@@ -7,7 +7,8 @@
  *
  * A re-granted port is not probed: the owner's own services are most likely listening on it.
  */
-import type { ReclaimParams, ReclaimResult } from '../protocol/coordinator-api.js';
+import type { ReclaimParams } from '../protocol/coordinator-params.js';
+import type { ReclaimResult } from '../protocol/coordinator-protocol.js';
 import type { Core } from './core.js';
 import { keyMaker, ownerGone } from './leases.js';
 import { addLeases, type LeaseRecord, removeLeases } from './registry.js';

@@ -4,14 +4,14 @@
  * reports the processes it starts so that they can be killed if it dies.
  */
 import type { z } from 'zod';
-import type { StackRegistration } from '../client/api.js';
 import type {
   registerStackParams,
   reportExitParams,
   reportProcessParams,
   updateStackParams,
   updateStackRegistrationParams,
-} from '../protocol/coordinator-api.js';
+} from '../protocol/coordinator-params.js';
+import type { StackRegistration } from '../protocol/coordinator-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
 import { badRequest } from '../transport/envelope.js';
 import type { Core } from './core.js';

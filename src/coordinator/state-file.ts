@@ -9,7 +9,7 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } f
 import { open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { port, serviceSnapshot, stackRegistration } from '../protocol/coordinator-api.js';
+import { port, serviceSnapshot, stackRegistration } from '../protocol/coordinator-params.js';
 
 const FORMAT = 1;
 

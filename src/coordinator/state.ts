@@ -6,7 +6,7 @@
  * ids, request ids) reaches another owner's things.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { StackRegistration } from '../client/api.js';
+import type { StackRegistration } from '../protocol/coordinator-protocol.js';
 import type { ServiceSnapshot, StackPhase } from '../protocol/stack.js';
 import type { Peer } from '../transport/rpc-server.js';
 import { emptyRegistry, type LeaseRecord, type Registry } from './registry.js';

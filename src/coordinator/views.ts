@@ -3,7 +3,7 @@
  * checks, status. Read-only over the state.
  */
 import { basename } from 'node:path';
-import type { DaemonStatus, Lease, LeaseInfo, PortCheck, StackInfo } from '../client/api.js';
+import type { DaemonStatus, Lease, LeaseInfo, PortCheck, StackInfo } from '../protocol/coordinator-protocol.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { Core } from './core.js';
 import { processHolder } from './port-holder.js';

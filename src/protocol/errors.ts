@@ -7,8 +7,6 @@
 export const ERROR_CODES = {
   /** A flag, argument or command the CLI does not know (exit 2, like other Unix tools). */
   STYXY_USAGE: 2,
-  /** A command whose issue has not landed yet. */
-  STYXY_NOT_IMPLEMENTED: 2,
   /** The project config could not be found. */
   STYXY_CONFIG_NOT_FOUND: 1,
   /** The project config exists but is invalid (syntax, schema, references, cycles). */
@@ -29,6 +27,11 @@ export const ERROR_CODES = {
   STYXY_PROTOCOL_MISMATCH: 1,
   /** A message that failed validation (sent back to the peer that sent it). */
   STYXY_BAD_REQUEST: 1,
+  /**
+   * A reply that does not have the shape its protocol says (a peer of another Styxy build, or a
+   * bug): the client refuses it rather than trust it.
+   */
+  STYXY_PROTOCOL_ERROR: 1,
   /** A stack with this project and name is already running. */
   STYXY_STACK_RUNNING: 1,
   /** No running stack matches (project folder / --name). */

@@ -1,72 +1,86 @@
 /**
  * A stack's state as it travels: in `ps --json`, in the coordinator's stack list, and over a
- * stack's control socket. Wire format: fields may be added, never renamed.
+ * stack's control socket. Wire format: fields may be added, never renamed. The shapes are what a
+ * client checks a reply against (shape.ts); the types are derived from them.
  */
+import { array, boolean, type Infer, literal, nullable, number, object, record, string } from './shape.js';
 
-/** DESIGN §6's statuses (the `ps --json` contract). */
-export type ServiceStatus =
-  | 'pending'
-  | 'starting'
-  | 'ready'
-  | 'running'
-  | 'completed'
-  | 'exited'
-  | 'failed'
-  | 'stopped';
+/** The statuses of the `ps --json` contract (docs/architecture.md, "Statuses"). */
+export const serviceStatus = literal(
+  'pending',
+  'starting',
+  'ready',
+  'running',
+  'completed',
+  'exited',
+  'failed',
+  'stopped',
+);
+export type ServiceStatus = Infer<typeof serviceStatus>;
 
-export interface ServiceSnapshot {
-  readonly name: string;
-  readonly status: ServiceStatus;
+export const stackPhase = literal('starting', 'running', 'stopping', 'stopped', 'failed');
+export type StackPhase = Infer<typeof stackPhase>;
+
+export const serviceSnapshot = object({
+  name: string,
+  status: serviceStatus,
   /** Env-var name → leased port, in config order. */
-  readonly ports: Readonly<Record<string, number>>;
+  ports: record(number),
   /** The current process's pid (null when not running). */
-  readonly pid: number | null;
+  pid: nullable(number),
   /** Restarts so far (by policy or by hand). */
-  readonly restarts: number;
+  restarts: number,
   /** Epoch ms when the current process started (null when not running). */
-  readonly startedAt: number | null;
+  startedAt: nullable(number),
   /** Epoch ms when the readiness check passed. */
-  readonly readyAt: number | null;
+  readyAt: nullable(number),
   /** Last exit, if the service has exited at least once. */
-  readonly lastExit: { readonly code: number | null; readonly signal: string | null; readonly at: number } | null;
+  lastExit: nullable(object({ code: nullable(number), signal: nullable(string), at: number })),
   /** A short human note on what is going on: "restarting in 2.0 s", "stopping", "ready check timed out". */
-  readonly detail: string | null;
-  readonly dependsOn: readonly string[];
-}
+  detail: nullable(string),
+  dependsOn: array(string),
+});
+export type ServiceSnapshot = Infer<typeof serviceSnapshot>;
 
-export type StackPhase = 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+/** Who runs a stack: what its control socket's hello says (the snapshot adds `detached`). */
+export const stackIdentity = {
+  id: string,
+  name: string,
+  /** The project's name (config `name`). */
+  project: string,
+  /** The project root (real path). */
+  root: string,
+  /** The supervisor's pid. */
+  pid: number,
+} as const;
 
-export interface StackSnapshot {
-  readonly stack: {
-    readonly id: string;
-    readonly name: string;
-    /** The project's name (config `name`). */
-    readonly project: string;
-    /** The project root (real path). */
-    readonly root: string;
-    /** The supervisor's pid. */
-    readonly pid: number;
+export const stackSnapshot = object({
+  stack: object({
+    ...stackIdentity,
     /** Whether the supervisor runs in the background (`up -d`). */
-    readonly detached: boolean;
-  };
-  readonly coordinator: { readonly pid: number | null; readonly leases: number };
-  readonly phase: StackPhase;
+    detached: boolean,
+  }),
+  coordinator: object({ pid: nullable(number), leases: number }),
+  phase: stackPhase,
   /** In start order. */
-  readonly services: readonly ServiceSnapshot[];
-}
+  services: array(serviceSnapshot),
+});
+export type StackSnapshot = Infer<typeof stackSnapshot>;
 
-export interface LogLine {
+export const logLine = object({
   /** Increases by one for each line of the stack (all services), so lines interleave in order. */
-  readonly seq: number;
-  readonly service: string;
+  seq: number,
+  service: string,
   /** `styxy` lines are Styxy's own lifecycle notes about the service (started, ready, exited). */
-  readonly stream: 'stdout' | 'stderr' | 'styxy';
+  stream: literal('stdout', 'stderr', 'styxy'),
   /** One line, without its newline; ANSI escapes from the service are kept. */
-  readonly text: string;
+  text: string,
   /** Epoch ms. */
-  readonly time: number;
-}
+  time: number,
+});
+export type LogLine = Infer<typeof logLine>;
 
+/** What a StackView tells its listeners (in-process; not a wire type). */
 export type StackEvent =
   | { readonly type: 'snapshot'; readonly snapshot: StackSnapshot }
   | { readonly type: 'log'; readonly line: LogLine };

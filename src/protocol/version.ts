@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /**
  * The version of the coordinator's wire protocol (methods, params and results in
- * coordinator-api.ts). Bump it on any change an older peer would misread; a client and a
+ * coordinator-protocol.ts). Bump it on any change an older peer would misread; a client and a
  * coordinator of different versions refuse each other at hello and tell the user to run
  * `styxy daemon stop` (the next command starts a coordinator of its own version).
  */

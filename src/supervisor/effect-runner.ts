@@ -4,7 +4,7 @@
  * keeps what the machine does not need to know: process records, probe and timer handles.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CoordinatorClient } from '../client/api.js';
+import type { CoordinatorClient } from '../client/coordinator-client.js';
 import { type ProcessRecord, stopTarget } from '../os/signal.js';
 import type { LaunchSpec } from './launch-spec.js';
 import type { LogStore } from './log-store.js';

@@ -3,9 +3,10 @@
  * requests, the leased ports by service, and each service's launch spec. Pure but for folder
  * checks (node_modules/.bin).
  */
-import type { Lease, PortRequest } from '../client/api.js';
+
 import type { StackPorts } from '../config/interpolate.js';
 import type { ResolvedService } from '../config/types.js';
+import type { Lease, PortRequest } from '../protocol/coordinator-protocol.js';
 import { buildLaunchSpec, type LaunchSpec } from './launch-spec.js';
 import type { MachineService } from './machine-types.js';
 import type { EnvContext } from './service-env.js';

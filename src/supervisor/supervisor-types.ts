@@ -1,5 +1,5 @@
 /** The supervisor's public types: its options, its outcome, and the object itself. */
-import type { CoordinatorClient } from '../client/api.js';
+import type { CoordinatorClient } from '../client/coordinator-client.js';
 import type { ResolvedConfig } from '../config/types.js';
 import type { StyxyError } from '../protocol/errors.js';
 import type { StackSnapshot } from '../protocol/stack.js';

@@ -186,7 +186,7 @@ const PEER = 'peer';
 
 /**
  * Connects to `socketPath`. Rejects with the socket error (ENOENT: nothing there, ECONNREFUSED:
- * a stale socket) when it cannot connect. No retries: callers decide (client/connect.ts).
+ * a stale socket) when it cannot connect. No retries: callers decide (client/open-connection.ts).
  */
 export function connectIpc(
   socketPath: string,

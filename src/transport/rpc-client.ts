@@ -1,31 +1,50 @@
 /**
  * The client side of rpc-server.ts: connects, says hello with the protocol version, and turns
- * requests into promises matched to replies by id. Replies and events are validated like
- * everything else that arrives on a socket.
+ * calls into promises matched to replies by id. It speaks one protocol's method map (protocol/
+ * methods.ts): `call` is typed by it, and every reply is checked against the method's result
+ * shape and every event against its event's shape before anyone sees them, like everything else
+ * that arrives on a socket.
  */
 import { StyxyError } from '../protocol/errors.js';
+import type { EventShapes, MethodMap, ResultShapes } from '../protocol/methods.js';
+import { check } from '../protocol/shape.js';
 import { EVENT, HELLO, REPLY, REQUEST, readEvent, readReply } from './envelope.js';
 import { connectIpc, type IpcConnection, type IpcLimits } from './ipc.js';
 
-export interface RpcClientOptions {
+/** A protocol with a hello: the client's side of its method map. */
+export type HelloMap = MethodMap & { readonly hello: { readonly params: object; readonly result: unknown } };
+
+/** One event of `E` (event name → data), as a tagged value. */
+export type EventOf<E> = { readonly [K in keyof E]: { readonly event: K; readonly data: E[K] } }[keyof E];
+
+export interface RpcClientOptions<P extends HelloMap, E> {
   readonly socketPath: string;
   readonly protocolVersion: number;
-  /** Sent with `protocol` in the hello. */
-  readonly hello: Readonly<Record<string, unknown>>;
+  /** The hello's params, without `protocol` (added here). */
+  readonly hello: Omit<P['hello']['params'], 'protocol'>;
+  /** The shape of each method's result: a reply that does not fit fails with `malformed`. */
+  readonly results: ResultShapes<P>;
+  /** The shape of each event's data: an event that does not fit, or of no known name, is dropped. */
+  readonly events?: EventShapes<E>;
+  /** The error for a reply that does not fit its shape (`what`: e.g. `"status" reply`). */
+  readonly malformed: (what: string, problem: string) => StyxyError;
   /** Limit for each request (and the hello), in ms. @default 30000 */
   readonly requestTimeoutMs?: number;
   /** The error pending and later requests fail with once the connection is gone. */
   readonly closedError: () => StyxyError;
-  readonly onEvent?: (event: string, data: unknown) => void;
+  readonly onEvent?: (event: EventOf<E>) => void;
   /** The connection ended without `close()` being called. */
   readonly onClose?: (error: Error | undefined) => void;
   readonly limits?: IpcLimits;
 }
 
-export interface RpcClient {
+export interface RpcClient<P extends MethodMap> {
   readonly closed: boolean;
-  /** Resolves with the result, or rejects with the StyxyError the server answered. */
-  request(method: string, params?: unknown): Promise<unknown>;
+  /**
+   * Resolves with the result (checked against its shape), or rejects with the StyxyError the
+   * server answered (or `malformed`'s, for a reply of the wrong shape).
+   */
+  call<M extends keyof P & string>(method: M, params: P[M]['params']): Promise<P[M]['result']>;
   close(): void;
 }
 
@@ -40,9 +59,9 @@ interface Pending {
  * Connects and says hello. Rejects with the socket error when nothing listens (its `code` is
  * ENOENT or ECONNREFUSED), or with the server's StyxyError (a version mismatch).
  */
-export async function connectRpc(
-  options: RpcClientOptions,
-): Promise<{ client: RpcClient; hello: Record<string, unknown> }> {
+export async function connectRpc<P extends HelloMap, E = Record<never, never>>(
+  options: RpcClientOptions<P, E>,
+): Promise<{ client: RpcClient<P>; hello: P['hello']['result'] }> {
   const pending = new Map<number, Pending>();
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
   let nextId = 1;
@@ -62,10 +81,7 @@ export async function connectRpc(
     {
       onMessage(type, data) {
         if (type === REPLY) settle(data);
-        else if (type === EVENT) {
-          const event = readEvent(data);
-          if (event) options.onEvent?.(event.event, event.data);
-        }
+        else if (type === EVENT) deliver(data);
       },
       onClose(error) {
         closed = true;
@@ -96,41 +112,57 @@ export async function connectRpc(
     else entry.reject(StyxyError.fromWire(reply.error));
   }
 
-  const client: RpcClient = {
+  function deliver(data: unknown): void {
+    const frame = readEvent(data);
+    const shapes = options.events as Readonly<Record<string, EventShapes<E>[keyof E]>> | undefined;
+    if (!frame || !options.onEvent || !shapes || !Object.hasOwn(shapes, frame.event)) return;
+    if (!check(shapes[frame.event]!, frame.data).ok) return;
+    options.onEvent({ event: frame.event, data: frame.data } as EventOf<E>);
+  }
+
+  /** Sends one request; resolves with its result as it came, or rejects with the server's error. */
+  function request(method: string, params: unknown): Promise<unknown> {
+    if (closed) return Promise.reject(options.closedError());
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      const timer =
+        timeoutMs > 0
+          ? setTimeout(() => {
+              pending.delete(id);
+              reject(
+                new StyxyError('STYXY_TIMEOUT', `no answer to "${method}" within ${timeoutMs} ms`, {
+                  hint: 'the coordinator may be overloaded or stuck; see `styxy doctor`',
+                }),
+              );
+            }, timeoutMs)
+          : undefined;
+      timer?.unref();
+      pending.set(id, { resolve, reject, timer, method });
+      if (!connection.send(REQUEST, { id, method, params: params ?? {} })) {
+        pending.delete(id);
+        if (timer) clearTimeout(timer);
+        reject(
+          closed
+            ? options.closedError()
+            : new StyxyError('STYXY_BAD_REQUEST', `the "${method}" request is larger than the largest message allowed`),
+        );
+      }
+    });
+  }
+
+  /** A call's result, once it fits its shape. */
+  async function call(method: string, params: unknown): Promise<unknown> {
+    const result = await request(method, params);
+    const checked = check((options.results as Readonly<Record<string, ResultShapes<P>[keyof P]>>)[method]!, result);
+    if (!checked.ok) throw options.malformed(`"${method}" reply`, checked.problem);
+    return checked.value;
+  }
+
+  const client: RpcClient<P> = {
     get closed() {
       return closed;
     },
-    request(method, params) {
-      if (closed) return Promise.reject(options.closedError());
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        const timer =
-          timeoutMs > 0
-            ? setTimeout(() => {
-                pending.delete(id);
-                reject(
-                  new StyxyError('STYXY_TIMEOUT', `no answer to "${method}" within ${timeoutMs} ms`, {
-                    hint: 'the coordinator may be overloaded or stuck; see `styxy doctor`',
-                  }),
-                );
-              }, timeoutMs)
-            : undefined;
-        timer?.unref();
-        pending.set(id, { resolve, reject, timer, method });
-        if (!connection.send(REQUEST, { id, method, params: params ?? {} })) {
-          pending.delete(id);
-          if (timer) clearTimeout(timer);
-          reject(
-            closed
-              ? options.closedError()
-              : new StyxyError(
-                  'STYXY_BAD_REQUEST',
-                  `the "${method}" request is larger than the largest message allowed`,
-                ),
-          );
-        }
-      });
-    },
+    call: call as RpcClient<P>['call'],
     close() {
       if (closed) return;
       closedByUs = true;
@@ -138,12 +170,11 @@ export async function connectRpc(
     },
   };
 
-  let hello: unknown;
   try {
-    hello = await client.request(HELLO, { ...options.hello, protocol: options.protocolVersion });
+    const hello = await call(HELLO, { ...options.hello, protocol: options.protocolVersion });
+    return { client, hello: hello as P['hello']['result'] };
   } catch (error) {
     client.close();
     throw error;
   }
-  return { client, hello: (hello ?? {}) as Record<string, unknown> };
 }

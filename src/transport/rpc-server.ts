@@ -7,6 +7,7 @@
 import type { Socket } from 'node:net';
 import type { z } from 'zod';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
+import type { MethodMap } from '../protocol/methods.js';
 import {
   badRequest,
   EVENT,
@@ -20,9 +21,12 @@ import {
 } from './envelope.js';
 import { describeIssues, helloVersionSchema, requestIdSchema, requestSchema } from './envelope-schemas.js';
 import { type IpcLimits, listenIpc } from './ipc.js';
+import { rateLimited } from './rate-limited.js';
 
 /** Requests queued on one connection before new ones are refused. */
 const MAX_QUEUED = 256;
+/** Lines a second that reach the server's log: peers cause them. */
+const LOG_LINES_PER_SECOND = 20;
 
 /** One connected peer, as handlers see it. */
 export interface Peer {
@@ -53,6 +57,37 @@ export function method<Session, Params>(
   return { params, handle } as RpcMethod<Session>;
 }
 
+/** Each method's params schema (a protocol's params map). */
+export type ParamSchemas<P extends MethodMap> = { readonly [M in keyof P]: z.ZodType };
+
+/** What a handler may answer: a method whose result is null may return nothing (sent as null). */
+// biome-ignore lint/suspicious/noConfusingVoidType: handlers of such methods are `(…) => void` functions
+type Answer<R> = R extends null ? R | void : R;
+
+/** A handler for every method of `P` but `hello` (which `RpcServerOptions.hello` answers). */
+export type Handlers<Session, P extends MethodMap, S extends ParamSchemas<P>> = {
+  readonly [M in Exclude<keyof P & keyof S, 'hello'>]: (
+    params: z.output<S[M]>,
+    session: Session,
+    peer: Peer,
+  ) => Answer<P[M]['result']> | Promise<Answer<P[M]['result']>>;
+};
+
+/**
+ * A protocol's method table from its method map: each handler takes what its params schema
+ * outputs and must answer the method's result type (the shape its clients check).
+ */
+export function methodTable<Session, P extends MethodMap, S extends ParamSchemas<P>>(
+  schemas: S,
+  handlers: Handlers<Session, P, S>,
+): Readonly<Record<string, RpcMethod<Session>>> {
+  const table: Record<string, RpcMethod<Session>> = {};
+  for (const [name, handle] of Object.entries(handlers)) {
+    table[name] = method(schemas[name as keyof S]!, handle as RpcMethod<Session>['handle']);
+  }
+  return table;
+}
+
 export interface RpcServerOptions<Session> {
   readonly socketPath: string;
   readonly protocolVersion: number;
@@ -63,7 +98,7 @@ export interface RpcServerOptions<Session> {
   readonly methods: Readonly<Record<string, RpcMethod<Session>>>;
   /** A peer's connection closed; `session` is null when it never finished its hello. */
   readonly onDisconnect?: (session: Session | null, peer: Peer) => void;
-  /** Protocol violations and handler bugs, for the log. */
+  /** Protocol violations and handler bugs, for the log (at most 20 lines a second reach it). */
   readonly log: (line: string) => void;
   readonly limits?: IpcLimits;
 }
@@ -90,13 +125,13 @@ interface Connection<Session> {
 export async function serveRpc<Session>(options: RpcServerOptions<Session>): Promise<RpcServer> {
   const connections = new Map<Socket, Connection<Session>>();
   let nextPeerId = 1;
-  const log = (line: string) => {
+  const log = rateLimited((line: string) => {
     try {
       options.log(line);
     } catch {
       // A log that cannot be written must not take the server down.
     }
-  };
+  }, LOG_LINES_PER_SECOND);
 
   const server = await listenIpc(
     options.socketPath,

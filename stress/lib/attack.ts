@@ -7,7 +7,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { type ControlClient, connectControl } from '../../dist/client/control-client.js';
-import { CONTROL_PROTOCOL_VERSION } from '../../dist/protocol/control.js';
+import { CONTROL_PROTOCOL_VERSION } from '../../dist/protocol/control-protocol.js';
 import { homePaths } from '../../dist/protocol/home.js';
 import { PROTOCOL_VERSION } from '../../dist/protocol/version.js';
 import { sleep } from './clock.ts';

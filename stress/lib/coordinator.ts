@@ -1,7 +1,7 @@
 /** The coordinator of a stress home: start it, find it, talk to it, stop it. */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { type CoordinatorClient, connectCoordinator } from '../../dist/client/connect.js';
+import { type CoordinatorClient, connectCoordinator } from '../../dist/client/coordinator-client.js';
 import { homePaths } from '../../dist/protocol/home.js';
 import { readLockFile } from '../../dist/protocol/lock-file.js';
 import { pollUntil, sleep } from './clock.ts';

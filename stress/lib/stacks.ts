@@ -1,8 +1,8 @@
 /** Stacks of a stress run: started with `styxy up -d --json`, looked at from the outside. */
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import type { StackInfo } from '../../dist/client/api.js';
 import { findPortHolder } from '../../dist/coordinator/port-holder.js';
+import type { StackInfo } from '../../dist/protocol/coordinator-protocol.js';
 import { type CliResult, describeResult, runCli } from './cli.ts';
 import { withClient } from './coordinator.ts';
 import type { StressHome } from './stress-home.ts';
@@ -55,7 +55,7 @@ export function stackPorts(stack: Pick<StartedStack, 'ports'>): number[] {
     .sort((a, b) => a - b);
 }
 
-export function listStacks(home: StressHome): Promise<StackInfo[]> {
+export function listStacks(home: StressHome): Promise<readonly StackInfo[]> {
   return withClient(home, (client) => client.listStacks());
 }
 

@@ -7,8 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LeaseInfo } from '../../dist/client/api.js';
 import { isFreeOnEveryAddress } from '../../dist/coordinator/bind-probe.js';
+import type { LeaseInfo } from '../../dist/protocol/coordinator-protocol.js';
 import { Attack, type AttackOutcome } from '../lib/attack.ts';
 import { ChurnFleet } from '../lib/churn-fleet.ts';
 import type { ClientRun } from '../lib/churn-records.ts';

@@ -1,6 +1,6 @@
 /** What scenario 2 checks after each round, from the outside: /proc, the coordinator, the ports. */
 import { readFileSync } from 'node:fs';
-import type { StackInfo } from '../../dist/client/api.js';
+import type { StackInfo } from '../../dist/protocol/coordinator-protocol.js';
 import { coordinatorProcesses, withClient } from '../lib/coordinator.ts';
 import { commandOf, isCoordinator, processesOfHome, processesTagged, running } from '../lib/processes.ts';
 import { httpGet, listenerTag, type StartedStack, stackPorts } from '../lib/stacks.ts';
@@ -55,8 +55,8 @@ export async function inspect(
   const coordinators = coordinatorProcesses(home);
   const coordinator =
     coordinators.length === 1 ? [] : [`${coordinators.length} coordinator processes: ${coordinators.join(', ')}`];
-  let stacks: StackInfo[] = [];
-  let leases: { port: number; pid: number; stackId: string | null }[] = [];
+  let stacks: readonly StackInfo[] = [];
+  let leases: readonly { port: number; pid: number; stackId: string | null }[] = [];
   try {
     [stacks, leases] = await withClient(home, async (client) => [await client.listStacks(), await client.listLeases()]);
   } catch (error) {

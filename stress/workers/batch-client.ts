@@ -6,7 +6,7 @@
  *
  * Usage: node --experimental-strip-types batch-client.ts TYPE SIZE[,SIZE...]
  */
-import { connectCoordinator } from '../../dist/client/connect.js';
+import { connectCoordinator } from '../../dist/client/coordinator-client.js';
 
 export interface BatchOutcome {
   readonly size: number;

@@ -10,7 +10,7 @@
  */
 import { openSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { connectCoordinator } from '../../dist/client/connect.js';
+import { connectCoordinator } from '../../dist/client/coordinator-client.js';
 import { monoMs, sleep } from '../lib/clock.ts';
 import { createRng } from '../lib/rng.ts';
 

@@ -6,7 +6,7 @@
  *
  * Usage: node --experimental-strip-types rival.ts   (STYXY_HOME from the environment; runs dist/)
  */
-import { connectCoordinator } from '../../dist/client/connect.js';
+import { connectCoordinator } from '../../dist/client/coordinator-client.js';
 
 const lines = process.stdin.setEncoding('utf8');
 let input = '';

@@ -6,7 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { connectCoordinator } from '../../src/client/connect.js';
+import { connectCoordinator } from '../../src/client/coordinator-client.js';
 import { processInfo } from '../../src/os/process-table.js';
 import { homePaths } from '../../src/protocol/home.js';
 import { readLockFile } from '../../src/protocol/lock-file.js';

@@ -5,8 +5,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { CoordinatorClient } from '../../src/client/api.js';
-import { connectCoordinator } from '../../src/client/connect.js';
+import type { CoordinatorClient } from '../../src/client/coordinator-client.js';
+import { connectCoordinator } from '../../src/client/coordinator-client.js';
 import type { ResolvedConfig, StyxyConfig } from '../../src/config/types.js';
 import { createSupervisor, type Supervisor, type SupervisorOptions } from '../../src/supervisor/supervisor.js';
 import { startTestCoordinator, stopCoordinator } from './coordinator.js';

@@ -6,10 +6,10 @@
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackInfo } from '../../src/client/api.js';
-import { connectCoordinator } from '../../src/client/connect.js';
+import { connectCoordinator } from '../../src/client/coordinator-client.js';
 import type { StyxyConfig } from '../../src/config/types.js';
 import { processInfo } from '../../src/os/process-table.js';
+import type { StackInfo } from '../../src/protocol/coordinator-protocol.js';
 import { type CliOptions, type CliProcess, type CliResult, runCli, spawnCli, stopCoordinator } from './coordinator.js';
 import { makeTestHome, type TestHome, type TestHomeOptions } from './home.js';
 import { waitFor } from './wait.js';
@@ -25,7 +25,7 @@ export interface UpProject {
   /** Runs another command in the project to its end. */
   cli(args: readonly string[], options?: CliOptions): Promise<CliResult>;
   /** The stacks the coordinator knows (none when it does not run). */
-  stacks(): Promise<StackInfo[]>;
+  stacks(): Promise<readonly StackInfo[]>;
   /** Processes (other than the coordinator) that inherited this home: what `up` started. */
   leftovers(): number[];
   cleanup(): Promise<void>;

@@ -3,11 +3,11 @@
  * service, pid) or another program (pid and command, where the OS tells). Exits 0 when the port
  * is free and 1 when it is held, so scripts can write `styxy check 3000 && …`.
  */
-import type { PortCheck, PortHolder } from '../../client/api.js';
-import { connectCoordinator } from '../../client/connect.js';
+import { withRunningCoordinator } from '../../client/coordinator-client.js';
 import { isFreeOnEveryAddress } from '../../coordinator/bind-probe.js';
 import { findPortHolder, processHolder } from '../../coordinator/port-holder.js';
-import { isStyxyError, StyxyError } from '../../protocol/errors.js';
+import type { PortCheck } from '../../protocol/coordinator-protocol.js';
+import { StyxyError } from '../../protocol/errors.js';
 import { printJson } from '../table.js';
 
 export async function run(portText: string, options: { readonly json?: boolean }): Promise<number> {
@@ -21,31 +21,20 @@ export async function run(portText: string, options: { readonly json?: boolean }
   return result.free ? 0 : 1;
 }
 
-async function checkPort(port: number): Promise<PortCheck> {
-  let client: Awaited<ReturnType<typeof connectCoordinator>>;
-  try {
-    client = await connectCoordinator({ kind: 'cli', autoStart: false });
-  } catch (error) {
-    if (!(isStyxyError(error) && error.details?.reason === 'not-running')) throw error;
+function checkPort(port: number): Promise<PortCheck> {
+  return withRunningCoordinator(
+    (client) => client.check(port),
     // No coordinator, no leases: only other programs can hold it.
-    if (await isFreeOnEveryAddress(port)) return { port, free: true, holder: null };
-    const holder = await findPortHolder(port);
-    return {
-      port,
-      free: false,
-      holder: processHolder(holder),
-    };
-  }
-  try {
-    return await client.check(port);
-  } finally {
-    await client.close();
-  }
+    async () => {
+      if (await isFreeOnEveryAddress(port)) return { port, free: true, holder: null };
+      return { port, free: false, holder: processHolder(await findPortHolder(port)) };
+    },
+  );
 }
 
 function describe(result: PortCheck): string {
-  if (result.free) return `port ${result.port} is free`;
-  const holder = result.holder as PortHolder & Record<string, unknown>;
+  const holder = result.holder;
+  if (result.free || holder === null) return `port ${result.port} is free`;
   if (holder.kind === 'lease') {
     const where =
       holder.stack === 'run' ? `\`styxy run\` in ${holder.root}` : `stack ${holder.project}/${holder.stack}`;

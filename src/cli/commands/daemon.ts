@@ -7,9 +7,9 @@
  *   version-mismatch error tells users to do.
  * - `status` exits 0 when a coordinator runs and 1 when none does (`running: false` in JSON).
  */
-import type { DaemonStatus } from '../../client/api.js';
-import { connectCoordinator } from '../../client/connect.js';
+import { connectCoordinator, withRunningCoordinator } from '../../client/coordinator-client.js';
 import { processInfo } from '../../os/process-table.js';
+import type { DaemonStatus } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { homePaths } from '../../protocol/home.js';
 import { readLockFile } from '../../protocol/lock-file.js';
@@ -34,23 +34,18 @@ export async function run(action: string, options: Options): Promise<number> {
   }
 }
 
-function isNotRunning(error: unknown): boolean {
-  return isStyxyError(error) && error.details?.reason === 'not-running';
-}
-
 function notRunningStatus(): DaemonStatus {
   return { running: false, pid: null, socket: homePaths().socket, version: null, uptimeMs: null, leases: 0, stacks: 0 };
 }
 
-/** The coordinator's status, or null when none runs. */
+/** The coordinator's status; null when none runs (with `autoStart`, one is started first). */
 async function currentStatus(autoStart: boolean): Promise<DaemonStatus | null> {
-  let client: Awaited<ReturnType<typeof connectCoordinator>>;
-  try {
-    client = await connectCoordinator({ kind: 'cli', autoStart });
-  } catch (error) {
-    if (isNotRunning(error)) return null;
-    throw error;
-  }
+  if (!autoStart)
+    return withRunningCoordinator(
+      (client) => client.status(),
+      () => null,
+    );
+  const client = await connectCoordinator({ kind: 'cli' });
   try {
     return await client.status();
   } finally {
@@ -90,11 +85,20 @@ async function stop(options: Options): Promise<number> {
     else process.stdout.write(`${text}\n`);
     return 0;
   };
-  let client: Awaited<ReturnType<typeof connectCoordinator>>;
   try {
-    client = await connectCoordinator({ kind: 'cli', autoStart: false });
+    return await withRunningCoordinator(
+      async (client) => {
+        const pid = client.coordinatorPid;
+        const { stacks } = await client.status();
+        await client.shutdown();
+        await waitGone(pid);
+        const note =
+          stacks > 0 ? ` (${stacks} stack(s) running: their supervisors start a new one and keep their ports)` : '';
+        return report({ stopped: true, pid }, `stopped the coordinator (pid ${pid})${note}`);
+      },
+      () => report({ stopped: false, pid: null }, 'coordinator: not running'),
+    );
   } catch (error) {
-    if (isNotRunning(error)) return report({ stopped: false, pid: null }, 'coordinator: not running');
     if (!(isStyxyError(error) && error.code === 'STYXY_PROTOCOL_MISMATCH')) throw error;
     // Another version: it will not take our requests, but it is ours to stop (it holds our lock).
     const holder = readLockFile(homePaths().lock);
@@ -103,13 +107,6 @@ async function stop(options: Options): Promise<number> {
     await terminate(pid);
     return report({ stopped: true, pid }, `stopped the coordinator (pid ${pid}, another protocol version)`);
   }
-  const pid = client.coordinatorPid;
-  const { stacks } = await client.status();
-  await client.shutdown();
-  await waitGone(pid);
-  const note =
-    stacks > 0 ? ` (${stacks} stack(s) running: their supervisors start a new one and keep their ports)` : '';
-  return report({ stopped: true, pid }, `stopped the coordinator (pid ${pid})${note}`);
 }
 
 /** SIGTERM to the coordinator named in the lock (and only to it), then waits for it to exit. */

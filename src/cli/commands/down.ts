@@ -4,8 +4,9 @@
  * and its ports released (stack/stop-stack.ts). Nothing running is no error: `down` is safe to
  * run twice. Exit 1 when a stack could not be stopped.
  */
-import type { StackInfo } from '../../client/api.js';
+
 import { locateConfig } from '../../config/locate.js';
+import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { EXIT } from '../exit-codes.js';
 import { secondsOption } from '../seconds-option.js';
@@ -44,7 +45,7 @@ export async function run(options: DownOptions): Promise<number> {
   return results.every((result) => result.stopped) ? EXIT.ok : EXIT.failure;
 }
 
-async function targets(options: DownOptions): Promise<StackInfo[]> {
+async function targets(options: DownOptions): Promise<readonly StackInfo[]> {
   const stacks = await runningStacks();
   if (options.all) return stacks;
   const { root } = locateConfig({ cwd: process.cwd(), file: options.config });

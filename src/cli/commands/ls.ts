@@ -2,13 +2,14 @@
  * `styxy ls [--json]`: every lease on this machine. Starts no coordinator: with none running,
  * nothing is leased.
  */
-import type { LeaseInfo } from '../../client/api.js';
-import { connectCoordinator } from '../../client/connect.js';
-import { isStyxyError } from '../../protocol/errors.js';
+import { withRunningCoordinator } from '../../client/coordinator-client.js';
 import { age, formatTable, printJson } from '../table.js';
 
 export async function run(options: { readonly json?: boolean }): Promise<number> {
-  const leases = await currentLeases();
+  const leases = await withRunningCoordinator(
+    (client) => client.listLeases(),
+    () => [],
+  );
   if (options.json) {
     printJson({ leases });
     return 0;
@@ -29,19 +30,4 @@ export async function run(options: { readonly json?: boolean }): Promise<number>
   ]);
   process.stdout.write(formatTable(['PORT', 'TYPE', 'STACK', 'PROJECT', 'SERVICE', 'NAME', 'PID', 'AGE'], rows));
   return 0;
-}
-
-async function currentLeases(): Promise<LeaseInfo[]> {
-  let client: Awaited<ReturnType<typeof connectCoordinator>>;
-  try {
-    client = await connectCoordinator({ kind: 'cli', autoStart: false });
-  } catch (error) {
-    if (isStyxyError(error) && error.details?.reason === 'not-running') return [];
-    throw error;
-  }
-  try {
-    return await client.listLeases();
-  } finally {
-    await client.close();
-  }
 }

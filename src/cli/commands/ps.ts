@@ -2,7 +2,7 @@
  * `styxy ps [--json] [--all]`: the services of this folder's running stack (or of every running
  * stack): status, ports, pid, uptime, restarts. Starts no coordinator and loads no UI.
  */
-import type { StackInfo } from '../../client/api.js';
+import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { EXIT } from '../exit-codes.js';
 import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
 import { type PsDocument, psDocument } from '../stack/ps-document.js';

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { connectCoordinator } from '../../client/connect.js';
+import { connectCoordinator } from '../../client/coordinator-client.js';
 import { newRunToken, TAG_VARIABLE, tagValue } from '../../os/tag.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { forwardSignals } from '../run/forward-signals.js';

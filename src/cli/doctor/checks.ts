@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { connectCoordinator } from '../../client/connect.js';
+import { withRunningCoordinator } from '../../client/coordinator-client.js';
 import { ephemeralRange } from '../../coordinator/ephemeral-range.js';
 import { stateProblem } from '../../coordinator/state-file.js';
 import { isStyxyError } from '../../protocol/errors.js';
@@ -63,19 +63,19 @@ export function checkSocketPath(paths: HomePaths): CheckResult {
 
 export async function checkCoordinator(paths: HomePaths): Promise<CheckResult> {
   try {
-    const client = await connectCoordinator({ home: paths.home, kind: 'cli', autoStart: false, timeoutMs: 3000 });
-    try {
-      const status = await client.status();
-      return ok(
-        'coordinator',
-        `running (pid ${status.pid}, styxy ${status.version}, protocol ${status.protocol}), ${status.leases} lease(s), ${status.stacks} stack(s)`,
-      );
-    } finally {
-      await client.close();
-    }
+    return await withRunningCoordinator(
+      async (client) => {
+        const status = await client.status();
+        return ok(
+          'coordinator',
+          `running (pid ${status.pid}, styxy ${status.version}, protocol ${status.protocol}), ${status.leases} lease(s), ${status.stacks} stack(s)`,
+        );
+      },
+      () => info('coordinator', 'not running (started on demand)'),
+      { home: paths.home, timeoutMs: 3000 },
+    );
   } catch (error) {
     if (!isStyxyError(error)) return problem('coordinator', String(error), 'see the coordinator log');
-    if (error.details?.reason === 'not-running') return info('coordinator', 'not running (started on demand)');
     return problem('coordinator', error.message, error.hint ?? `see ${paths.log}`);
   }
 }

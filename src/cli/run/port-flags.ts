@@ -3,7 +3,7 @@
  * (default `dev`). No flag at all means `-p PORT:dev`.
  */
 import { basename } from 'node:path';
-import type { PortRequest } from '../../client/api.js';
+import type { PortRequest } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { ENV_NAME } from '../../protocol/names.js';
 

@@ -4,8 +4,9 @@
  * coordinator says whether it runs. The config is only located, not loaded, so a config being
  * edited into something invalid does not hide the stack that runs.
  */
-import type { StackInfo } from '../../client/api.js';
+
 import { locateConfig } from '../../config/locate.js';
+import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
 import { runningStacks } from './running-stacks.js';

@@ -2,21 +2,13 @@
  * The stacks running for this user, as the coordinator knows them. Starts no coordinator: with
  * none running, no stack runs.
  */
-import type { StackInfo } from '../../client/api.js';
-import { connectCoordinator } from '../../client/connect.js';
-import { isStyxyError } from '../../protocol/errors.js';
+import { withRunningCoordinator } from '../../client/coordinator-client.js';
+import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 
-export async function runningStacks(home?: string): Promise<StackInfo[]> {
-  let client: Awaited<ReturnType<typeof connectCoordinator>>;
-  try {
-    client = await connectCoordinator({ kind: 'cli', autoStart: false, ...(home === undefined ? {} : { home }) });
-  } catch (error) {
-    if (isStyxyError(error) && error.details?.reason === 'not-running') return [];
-    throw error;
-  }
-  try {
-    return await client.listStacks();
-  } finally {
-    await client.close();
-  }
+export function runningStacks(home?: string): Promise<readonly StackInfo[]> {
+  return withRunningCoordinator(
+    (client) => client.listStacks(),
+    () => [],
+    home === undefined ? {} : { home },
+  );
 }

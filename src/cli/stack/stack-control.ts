@@ -1,6 +1,7 @@
 /** Connects to a running stack's control socket, with errors that name the stack and what to do. */
-import type { StackInfo } from '../../client/api.js';
+
 import { type ControlClient, connectControl } from '../../client/control-client.js';
+import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 
 export function stackTitle(stack: Pick<StackInfo, 'project' | 'name'>): string {

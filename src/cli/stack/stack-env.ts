@@ -4,8 +4,9 @@
  * the `STYXY_*` names. Not the inherited environment, PATH or STYXY_TAG (a shell that took the
  * tag would be stopped with the stack).
  */
-import type { StackInfo } from '../../client/api.js';
+
 import type { ResolvedConfig } from '../../config/types.js';
+import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { injectedEnv } from '../../supervisor/service-env.js';
 import { stackPorts } from './stack-ports.js';

@@ -1,6 +1,7 @@
 /** The ports of a running stack by service and port name: its leases, in config order where known. */
-import type { StackInfo } from '../../client/api.js';
+
 import type { StackPorts } from '../../config/interpolate.js';
+import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 
 export function stackPorts(stack: StackInfo): StackPorts {
   const ports: Record<string, Record<string, number>> = {};

@@ -12,8 +12,9 @@
  * A pid is only signalled while the coordinator lists it as the stack's live owner (it checks the
  * process's start time), so a reused pid is never hit.
  */
-import type { StackInfo } from '../../client/api.js';
+
 import { processInfo } from '../../os/process-table.js';
+import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError } from '../../protocol/errors.js';
 import { runningStacks } from './running-stacks.js';
 import { connectStack, stackTitle } from './stack-control.js';

@@ -3,10 +3,9 @@
  * and none of its processes runs (zombies count as gone). Used by `down` and by a failed `up -d`,
  * which must not return while anything of the stack is left.
  */
-import type { CoordinatorClient } from '../../client/api.js';
-import { connectCoordinator } from '../../client/connect.js';
+import { withRunningCoordinator } from '../../client/coordinator-client.js';
 import { processInfo } from '../../os/process-table.js';
-import { isStyxyError } from '../../protocol/errors.js';
+import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 
 /**
  * A stack stopped through its control socket is usually gone within a few ms of the answer (its
@@ -27,23 +26,12 @@ export interface GoneOptions {
 }
 
 /** True once gone; false when something was still there at the deadline. */
-export async function waitStackGone(id: string, options: GoneOptions): Promise<boolean> {
+export function waitStackGone(id: string, options: GoneOptions): Promise<boolean> {
   const start = Date.now();
   const deadline = start + options.timeoutMs;
-  let client: CoordinatorClient | null = null;
-  try {
-    client = await connectCoordinator({
-      kind: 'cli',
-      autoStart: false,
-      ...(options.home === undefined ? {} : { home: options.home }),
-    });
-  } catch (error) {
-    // No coordinator: no stack is registered, only processes can be left.
-    if (!isStyxyError(error) || error.details?.reason !== 'not-running') throw error;
-  }
-  try {
+  const poll = async (listStacks: () => Promise<readonly StackInfo[]>) => {
     for (;;) {
-      const stacks = client ? await client.listStacks() : [];
+      const stacks = await listStacks();
       const listed = stacks.some((stack) => stack.id === id && stack.pid === options.supervisor);
       const running = [options.supervisor, ...(options.pids ?? [])].some((pid) => processInfo(pid) !== null);
       if (!listed && !running) return true;
@@ -51,7 +39,11 @@ export async function waitStackGone(id: string, options: GoneOptions): Promise<b
       const pause = Date.now() - start < FAST_WINDOW_MS ? FAST_POLL_MS : POLL_MS;
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
-  } finally {
-    await client?.close();
-  }
+  };
+  return withRunningCoordinator(
+    (client) => poll(() => client.listStacks()),
+    // No coordinator: no stack is registered, only processes can be left.
+    () => poll(async () => []),
+    options.home === undefined ? {} : { home: options.home },
+  );
 }

@@ -3,7 +3,7 @@
  * running while the client reconnects (starting a coordinator if needed) and re-claims the
  * stack's ports; what it could not re-claim is said with what to do.
  */
-import type { CoordinatorClient } from '../../client/api.js';
+import type { CoordinatorClient } from '../../client/coordinator-client.js';
 
 export function tellCoordinatorEvents(
   client: CoordinatorClient,

@@ -4,7 +4,7 @@
  * show it (choose-renderer.ts), stop it on SIGINT/SIGTERM/SIGHUP (again: forced), and exit with
  * the stack's outcome: 0 clean, 1 failed, 128 + n after signal n (130 for Ctrl-C).
  */
-import { connectCoordinator } from '../../client/connect.js';
+import { connectCoordinator } from '../../client/coordinator-client.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { selectServices } from '../../config/select-services.js';
 import { stackDir, styxyHome } from '../../protocol/home.js';

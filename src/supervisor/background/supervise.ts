@@ -8,7 +8,7 @@
  * A `kill -9` of it is handled by the coordinator, which reaps its services and frees its ports.
  */
 import { relative } from 'node:path';
-import { connectCoordinator } from '../../client/connect.js';
+import { connectCoordinator } from '../../client/coordinator-client.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { selectServices } from '../../config/select-services.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
     detached: true,
     logDir: dir,
     controlDir: dir,
-    controlLog: rateLimited(log, 20),
+    controlLog: log,
   });
   const stopHandling = handleStopSignals(supervisor, {
     onSignal: (signal, forced) => log(`${signal} received: ${forced ? 'forcing the stop (SIGKILL)' : 'stopping'}`),
@@ -102,20 +102,6 @@ async function main(): Promise<number> {
   stopHandling();
   await client.close();
   return exitCodeOf(outcome);
-}
-
-/** At most `perSecond` lines a second (a fuzzing client must not fill the disk). */
-function rateLimited(write: (line: string) => void, perSecond: number): (line: string) => void {
-  let windowStart = 0;
-  let count = 0;
-  return (line) => {
-    const now = Date.now();
-    if (now - windowStart >= 1000) {
-      windowStart = now;
-      count = 0;
-    }
-    if (++count <= perSecond) write(line);
-  };
 }
 
 // A bug must not leave the parent waiting: say so, then die. The coordinator reaps what is left.

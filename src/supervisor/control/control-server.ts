@@ -5,21 +5,19 @@
  * schemas here: a broken client gets an error or a closed connection, never a hurt stack.
  */
 import { chmodSync } from 'node:fs';
-import { CONTROL_PROTOCOL_VERSION, type ControlHello, type StopStackResult } from '../../protocol/control.js';
+import { CONTROL_PARAMS } from '../../protocol/control-params.js';
+import {
+  CONTROL_PROTOCOL_VERSION,
+  type ControlHello,
+  type ControlProtocol,
+  type StopStackResult,
+} from '../../protocol/control-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
 import type { LogLine } from '../../protocol/stack.js';
-import { method, type Peer, type RpcMethod, type RpcServer, serveRpc } from '../../transport/rpc-server.js';
+import { methodTable, type RpcServer, serveRpc } from '../../transport/rpc-server.js';
 import { unknownServiceError } from '../stack-errors.js';
 import type { StackOutcome, StopOptions } from '../supervisor-types.js';
 import type { StackView } from '../view.js';
-import {
-  controlHelloParams,
-  logsParams,
-  serviceParams,
-  snapshotParams,
-  stopStackParams,
-  subscribeParams,
-} from './control-schemas.js';
 import { prepareSocketPath } from './socket-file.js';
 import { DEFAULT_SUBSCRIBER_LIMITS, lineBytes, Subscriber, type SubscriberLimits } from './subscriber.js';
 
@@ -70,19 +68,20 @@ export async function serveControl(target: ControlTarget, options: ControlOption
     session.subscription?.subscriber.close();
     session.subscription = null;
   };
-  const action = (type: 'restart' | 'stop' | 'start') =>
-    method(serviceParams, async ({ service }) => {
+  const action =
+    (type: 'restart' | 'stop' | 'start') =>
+    async ({ service }: { service: string }): Promise<null> => {
       await target.actions[type](service);
       return null;
-    });
+    };
 
-  const methods: Record<string, RpcMethod<Session>> = {
-    snapshot: method(snapshotParams, () => target.getSnapshot()),
-    logs: method(logsParams, ({ service, limit }) => {
+  const methods = methodTable<Session, ControlProtocol, typeof CONTROL_PARAMS>(CONTROL_PARAMS, {
+    snapshot: () => target.getSnapshot(),
+    logs: ({ service, limit }) => {
       knownService(service);
       return { lines: newestThatFit(target.getLogs(service, limit)) };
-    }),
-    subscribe: method(subscribeParams, ({ service, logs, backlog }, session: Session, peer: Peer) => {
+    },
+    subscribe: ({ service, logs, backlog }, session, peer) => {
       knownService(service);
       unsubscribe(session);
       const subscriber = new Subscriber(peer, { service, logs }, limits);
@@ -93,21 +92,21 @@ export async function serveControl(target: ControlTarget, options: ControlOption
         snapshot: target.getSnapshot(),
         lines: backlog > 0 ? newestThatFit(target.getLogs(service, backlog)) : [],
       };
-    }),
-    unsubscribe: method(snapshotParams, (_params, session: Session) => {
+    },
+    unsubscribe: (_params, session) => {
       unsubscribe(session);
       return null;
-    }),
+    },
     restartService: action('restart'),
     stopService: action('stop'),
     startService: action('start'),
-    stopStack: method(stopStackParams, async ({ force }): Promise<StopStackResult> => {
+    stopStack: async ({ force }): Promise<StopStackResult> => {
       const outcome = await target.stop({ force });
       return outcome.kind === 'failed'
         ? { outcome: 'failed', message: outcome.error.message }
         : { outcome: outcome.kind };
-    }),
-  };
+    },
+  });
 
   const server: RpcServer = await serveRpc<Session>({
     socketPath,
@@ -119,7 +118,7 @@ export async function serveControl(target: ControlTarget, options: ControlOption
         { hint: 'it was started by another Styxy version: stop it with `styxy down` and start it again' },
       ),
     hello: async (params) => {
-      const parsed = controlHelloParams.safeParse(params);
+      const parsed = CONTROL_PARAMS.hello.safeParse(params);
       if (!parsed.success) throw new StyxyError('STYXY_BAD_REQUEST', 'invalid hello');
       const session: Session = { subscription: null };
       sessions.add(session);

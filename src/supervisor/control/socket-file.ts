@@ -1,6 +1,6 @@
 /** Where a stack's control socket listens, made ready for it. */
 import { dirname, join } from 'node:path';
-import { CONTROL_SOCKET_NAME } from '../../protocol/control.js';
+import { CONTROL_SOCKET_NAME } from '../../protocol/control-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { ensurePrivateDir, socketPathIn } from '../../protocol/home.js';
 import { inspectSocketPath, removeStaleSocket, socketFolderProblem } from '../../transport/socket-path.js';

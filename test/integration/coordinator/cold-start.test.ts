@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectCoordinator } from '../../../src/client/connect.js';
+import { connectCoordinator } from '../../../src/client/coordinator-client.js';
 import {
   COORDINATOR_MAIN,
   coordinatorLog,

@@ -12,7 +12,7 @@ import { readFileSync, unlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CoordinatorConnection, connectCoordinator } from '../../../src/client/connect.js';
+import { type CoordinatorConnection, connectCoordinator } from '../../../src/client/coordinator-client.js';
 import { newRunToken } from '../../../src/os/tag.js';
 import { homePaths } from '../../../src/protocol/home.js';
 import { onlyTypes, running, startTestCoordinator, stopCoordinator } from '../../helpers/coordinator.js';

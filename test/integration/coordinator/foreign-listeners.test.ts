@@ -5,9 +5,9 @@
  */
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Lease, PortCheck } from '../../../src/client/api.js';
-import { connectCoordinator } from '../../../src/client/connect.js';
+import { connectCoordinator } from '../../../src/client/coordinator-client.js';
 import { createPortProbe, localAddresses } from '../../../src/coordinator/bind-probe.js';
+import type { Lease, PortCheck } from '../../../src/protocol/coordinator-protocol.js';
 import { isStyxyError } from '../../../src/protocol/errors.js';
 import { onlyTypes, startTestCoordinator, stopCoordinator } from '../../helpers/coordinator.js';
 import { makeTestHome, type TestHome } from '../../helpers/home.js';

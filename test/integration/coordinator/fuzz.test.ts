@@ -9,9 +9,9 @@
 import { connect, type Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Lease } from '../../../src/client/api.js';
-import { connectCoordinator } from '../../../src/client/connect.js';
-import { METHODS } from '../../../src/protocol/coordinator-api.js';
+import { connectCoordinator } from '../../../src/client/coordinator-client.js';
+import { COORDINATOR_PARAMS } from '../../../src/protocol/coordinator-params.js';
+import type { Lease } from '../../../src/protocol/coordinator-protocol.js';
 import { homePaths } from '../../../src/protocol/home.js';
 import { PROTOCOL_VERSION } from '../../../src/protocol/version.js';
 import {
@@ -41,7 +41,7 @@ const hello = (id: unknown = 0, protocol = PROTOCOL_VERSION) =>
   });
 
 // Every method but `shutdown`, which any client of this user may rightly call.
-const FUZZED = METHODS.filter((name) => name !== 'shutdown');
+const FUZZED = Object.keys(COORDINATOR_PARAMS).filter((name) => name !== 'shutdown');
 const methodName = fc.oneof(
   fc.constantFrom(...FUZZED, 'hello', 'nope', '__proto__', 'constructor', 'toString'),
   fc.string(),

@@ -8,9 +8,9 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StackRegistration } from '../../../src/client/api.js';
-import { type CoordinatorConnection, connectCoordinator } from '../../../src/client/connect.js';
+import { type CoordinatorConnection, connectCoordinator } from '../../../src/client/coordinator-client.js';
 import { newRunToken } from '../../../src/os/tag.js';
+import type { StackRegistration } from '../../../src/protocol/coordinator-protocol.js';
 import { homePaths } from '../../../src/protocol/home.js';
 import {
   coordinatorLog,

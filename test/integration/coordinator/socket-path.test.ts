@@ -8,7 +8,7 @@ import { chmodSync, lstatSync, mkdirSync, readFileSync, statSync, writeFileSync 
 import { createServer, type Server } from 'node:net';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectCoordinator } from '../../../src/client/connect.js';
+import { connectCoordinator } from '../../../src/client/coordinator-client.js';
 import { isStyxyError } from '../../../src/protocol/errors.js';
 import { homePaths } from '../../../src/protocol/home.js';
 import { COORDINATOR_MAIN, coordinatorLog, runCli, stopCoordinator } from '../../helpers/coordinator.js';

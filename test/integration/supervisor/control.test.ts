@@ -9,7 +9,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ControlClient, connectControl, type StackStreamEvent } from '../../../src/client/control-client.js';
-import { CONTROL_PROTOCOL_VERSION } from '../../../src/protocol/control.js';
+import { CONTROL_PROTOCOL_VERSION } from '../../../src/protocol/control-protocol.js';
 import { stackDir } from '../../../src/protocol/home.js';
 import type { LogLine } from '../../../src/protocol/stack.js';
 import type { Supervisor } from '../../../src/supervisor/supervisor.js';

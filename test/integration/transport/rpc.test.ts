@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StyxyError } from '../../../src/protocol/errors.js';
+import { number, object, type Shape, unknown } from '../../../src/protocol/shape.js';
 import { connectRpc } from '../../../src/transport/rpc-client.js';
 import { method, type RpcServer, serveRpc } from '../../../src/transport/rpc-server.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -53,9 +54,29 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The toy protocol as its clients see it (`nope`: a method this server does not have). */
+type Toy = {
+  [M in 'hello' | 'echo' | 'add' | 'slow' | 'boom' | 'big' | 'push' | 'nope']: {
+    params: Record<string, unknown>;
+    result: unknown;
+  };
+};
+const anything = unknown as Shape<unknown>;
+const results = {
+  hello: object({ protocol: number }),
+  echo: anything,
+  add: number,
+  slow: number,
+  boom: anything,
+  big: anything,
+  push: anything,
+  nope: anything,
+};
+const events = { tick: object({ n: number }) };
 const closed = () => new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', 'closed');
+const malformed = (what: string, problem: string) => new StyxyError('STYXY_PROTOCOL_ERROR', `${what}: ${problem}`);
 const client = (name = 'a', version = 7) =>
-  connectRpc({ socketPath, protocolVersion: version, hello: { name }, closedError: closed });
+  connectRpc<Toy>({ socketPath, protocolVersion: version, hello: { name }, results, malformed, closedError: closed });
 
 /** A raw socket speaking node-ipc frames by hand. */
 function raw(): Promise<{ socket: Socket; replies: unknown[]; ended: Promise<void> }> {
@@ -82,22 +103,25 @@ const frame = (type: string, data: unknown) => `${JSON.stringify({ type, data })
 
 describe('rpc transport', () => {
   it('says hello, answers requests by id, pushes events; the socket folder is owner-only', async () => {
-    const events: unknown[] = [];
-    const { client: c, hello } = await connectRpc({
+    const pushed: unknown[] = [];
+    const { client: c, hello } = await connectRpc<Toy, { tick: { n: number } }>({
       socketPath,
       protocolVersion: 7,
       hello: { name: 'ann' },
+      results,
+      events,
+      malformed,
       closedError: closed,
-      onEvent: (event, data) => events.push({ event, data }),
+      onEvent: (event) => pushed.push(event),
     });
     expect(hello).toEqual({ protocol: 7, hi: true });
-    expect(await Promise.all([c.request('add', { a: 1, b: 2 }), c.request('echo', { value: [1] })])).toEqual([
+    expect(await Promise.all([c.call('add', { a: 1, b: 2 }), c.call('echo', { value: [1] })])).toEqual([
       3,
       { value: [1], session: 'ann' },
     ]);
-    await c.request('push');
-    await waitFor(() => events.length === 1);
-    expect(events).toEqual([{ event: 'tick', data: { n: 1 } }]);
+    await c.call('push', {});
+    await waitFor(() => pushed.length === 1);
+    expect(pushed).toEqual([{ event: 'tick', data: { n: 1 } }]);
     expect(statSync(join(dir, 'sock')).mode & 0o777).toBe(0o700);
     c.close();
     await waitFor(() => disconnects.includes('ann'));
@@ -105,18 +129,20 @@ describe('rpc transport', () => {
 
   it('answers bad requests with coded errors and keeps the connection', async () => {
     const { client: c } = await client();
-    await expect(c.request('nope')).rejects.toMatchObject({
+    await expect(c.call('nope', {})).rejects.toMatchObject({
       code: 'STYXY_BAD_REQUEST',
       message: 'unknown method "nope"',
     });
-    await expect(c.request('add', { a: 'x', b: 2 })).rejects.toMatchObject({
+    await expect(c.call('add', { a: 'x', b: 2 })).rejects.toMatchObject({
       code: 'STYXY_BAD_REQUEST',
       message: expect.stringMatching(/invalid params for "add": a: /),
     });
-    await expect(c.request('boom')).rejects.toMatchObject({ code: 'STYXY_INTERNAL' });
-    await expect(c.request('big')).rejects.toMatchObject({ message: expect.stringMatching(/larger than the largest/) });
-    await expect(c.request('hello', { protocol: 7 })).rejects.toMatchObject({ message: '"hello" was already said' });
-    expect(await c.request('add', { a: 2, b: 2 })).toBe(4);
+    await expect(c.call('boom', {})).rejects.toMatchObject({ code: 'STYXY_INTERNAL' });
+    await expect(c.call('big', {})).rejects.toMatchObject({
+      message: expect.stringMatching(/larger than the largest/),
+    });
+    await expect(c.call('hello', { protocol: 7 })).rejects.toMatchObject({ message: '"hello" was already said' });
+    expect(await c.call('add', { a: 2, b: 2 })).toBe(4);
     c.close();
   });
 
@@ -130,7 +156,7 @@ describe('rpc transport', () => {
 
   it('runs one connection in order, even when a slow request comes first', async () => {
     const { client: c } = await client();
-    const results = await Promise.all([c.request('slow', { ms: 50 }), c.request('slow', { ms: 0 })]);
+    const results = await Promise.all([c.call('slow', { ms: 50 }), c.call('slow', { ms: 0 })]);
     expect(results).toEqual([1, 2]);
     c.close();
   });
@@ -187,7 +213,7 @@ describe('rpc transport', () => {
     await huge.ended;
 
     const { client: c } = await client();
-    expect(await c.request('add', { a: 20, b: 22 })).toBe(42);
+    expect(await c.call('add', { a: 20, b: 22 })).toBe(42);
     c.close();
   });
 });

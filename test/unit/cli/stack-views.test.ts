@@ -6,7 +6,7 @@ import { formatPorts, formatPs } from '../../../src/cli/stack/ps-table.js';
 import { formatEnv, stackEnv } from '../../../src/cli/stack/stack-env.js';
 import { stackNameOption } from '../../../src/cli/stack/stack-name.js';
 import { stackPorts } from '../../../src/cli/stack/stack-ports.js';
-import type { Lease, StackInfo } from '../../../src/client/api.js';
+import type { Lease, StackInfo } from '../../../src/protocol/coordinator-protocol.js';
 import type { ServiceSnapshot } from '../../../src/protocol/stack.js';
 import { serviceSnapshot } from '../../helpers/memory-view.js';
 import { resolveOk } from '../config/fixtures.js';

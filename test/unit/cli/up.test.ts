@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { rendererKind } from '../../../src/cli/up/choose-renderer.js';
 import { tellCoordinatorEvents } from '../../../src/cli/up/coordinator-notices.js';
 import { upHeader } from '../../../src/cli/up/up-header.js';
-import type { CoordinatorClient } from '../../../src/client/api.js';
+import type { CoordinatorClient } from '../../../src/client/coordinator-client.js';
 import { StyxyError } from '../../../src/protocol/errors.js';
 import { resolveOk } from '../config/fixtures.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parsePortFlags } from '../../../src/cli/run/port-flags.js';
 import { Holdings } from '../../../src/client/holdings.js';
-import { reclaimParams } from '../../../src/protocol/coordinator-api.js';
+import { reclaimParams } from '../../../src/protocol/coordinator-params.js';
 
 const registration = {
   id: 'shop-default-1',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Lease, LeaseInfo, StackRegistration } from '../../../src/client/api.js';
+import type { Lease, LeaseInfo, StackRegistration } from '../../../src/protocol/coordinator-protocol.js';
 import { isStyxyError } from '../../../src/protocol/errors.js';
 import { type FakeClient, fakeCoordinator, portRequest as req } from '../../helpers/fake-coordinator.js';
 

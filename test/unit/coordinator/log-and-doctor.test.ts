@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkEphemeral, checkHome, checkNode } from '../../../src/cli/doctor/checks.js';
-import { createLog, rateLimited } from '../../../src/coordinator/log.js';
+import { createLog } from '../../../src/coordinator/log.js';
 import { homePaths } from '../../../src/protocol/home.js';
 
 const dirs: string[] = [];
@@ -27,13 +27,6 @@ describe('coordinator log', () => {
     expect(current).toContain('line 9');
     expect(older).not.toContain('line 9');
     expect(current).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z \[\d+\] line/);
-  });
-
-  it('drops lines past the rate limit and says how many', () => {
-    const lines: string[] = [];
-    const log = rateLimited((line) => lines.push(line), 3);
-    for (let i = 0; i < 10; i++) log(`peer ${i}`);
-    expect(lines).toEqual(['peer 0', 'peer 1', 'peer 2']);
   });
 });
 

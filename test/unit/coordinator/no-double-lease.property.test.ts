@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Lease } from '../../../src/client/api.js';
+import type { Lease } from '../../../src/protocol/coordinator-protocol.js';
 import { isStyxyError } from '../../../src/protocol/errors.js';
 import { type FakeClient, fakeCoordinator, portRequest } from '../../helpers/fake-coordinator.js';
 

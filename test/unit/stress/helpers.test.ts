@@ -3,8 +3,8 @@
  * of scenario 5 (which must never be a well-formed call that changes anything).
  */
 import { describe, expect, it } from 'vitest';
-import { reserveParams } from '../../../src/protocol/coordinator-api.js';
-import { stopStackParams } from '../../../src/supervisor/control/control-schemas.js';
+import { stopStackParams } from '../../../src/protocol/control-params.js';
+import { reserveParams } from '../../../src/protocol/coordinator-params.js';
 import { type AttackPlan, FRAME_END, MAKERS, nextPlan } from '../../../stress/lib/malformed.ts';
 import { parseOptions } from '../../../stress/lib/options.ts';
 import { createRng } from '../../../stress/lib/rng.ts';

@@ -1,10 +1,12 @@
 /**
- * The coordinator's methods: the params each one accepts, validated at the socket edge by the
- * coordinator (unknown fields ignored). Results are the types of src/client/api.ts.
+ * What each of the coordinator's methods accepts: validated at the socket edge by the coordinator
+ * (unknown fields ignored). Only the coordinator loads this file; clients take its types alone
+ * (coordinator-protocol.ts, the method map), so no short command loads zod.
  * Wire format: fields may be added, never renamed; a change an older peer would misread bumps
  * PROTOCOL_VERSION (version.ts).
  */
 import { z } from 'zod';
+import type { CoordinatorMethod } from './coordinator-protocol.js';
 import { ENV_NAME } from './names.js';
 import { STACK_NAME_PATTERN } from './stack-id.js';
 
@@ -35,18 +37,6 @@ export const helloParams = z.looseObject({
   resume: token.optional(),
 });
 export type HelloParams = z.infer<typeof helloParams>;
-
-export const helloResult = z.looseObject({
-  protocol: z.number().int(),
-  pid,
-  version: text(64),
-  startedAt: z.number(),
-  /** Presented to resume this owner on a later connection. A secret: never logged or shown. */
-  token,
-  /** True when `resume` named an owner the coordinator still knew. */
-  resumed: z.boolean(),
-});
-export type HelloResult = z.infer<typeof helloResult>;
 
 export const portRequest = z
   .looseObject({
@@ -162,29 +152,22 @@ export const reclaimParams = z.looseObject({
 });
 export type ReclaimParams = z.infer<typeof reclaimParams>;
 
-export interface ReclaimResult {
-  /** Ports another owner holds now, with that holder. */
-  readonly lostPorts: readonly { readonly port: number; readonly holder: Readonly<Record<string, unknown>> }[];
-  /** Stacks another live owner registered meanwhile. */
-  readonly lostStacks: readonly { readonly stackId: string; readonly pid: number }[];
-}
-
-/** The coordinator's method names. */
-export const METHODS = [
-  'reserve',
-  'release',
-  'registerStack',
-  'updateStackRegistration',
-  'updateStack',
-  'unregisterStack',
-  'reportProcess',
-  'reportExit',
-  'listLeases',
-  'listStacks',
-  'check',
-  'types',
-  'status',
-  'shutdown',
-  'reclaim',
-] as const;
-export type MethodName = (typeof METHODS)[number];
+/** Each method's params (`hello` included): the coordinator validates every request with these. */
+export const COORDINATOR_PARAMS = {
+  hello: helloParams,
+  reserve: reserveParams,
+  release: releaseParams,
+  registerStack: registerStackParams,
+  updateStackRegistration: updateStackRegistrationParams,
+  updateStack: updateStackParams,
+  unregisterStack: stackIdParams,
+  reportProcess: reportProcessParams,
+  reportExit: reportExitParams,
+  listLeases: emptyParams,
+  listStacks: emptyParams,
+  check: checkParams,
+  types: emptyParams,
+  status: emptyParams,
+  shutdown: emptyParams,
+  reclaim: reclaimParams,
+} as const satisfies Record<CoordinatorMethod, z.ZodType>;

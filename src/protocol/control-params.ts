@@ -1,9 +1,10 @@
 /**
- * The control socket's params, validated at the socket edge by the supervisor (unknown fields
- * ignored). The methods and results are described in protocol/control.ts.
+ * What each method of a stack's control socket accepts: validated at the socket edge by the
+ * supervisor (unknown fields ignored). Only the supervisor loads this file; clients take its
+ * types alone (control-protocol.ts, the method map).
  */
 import { z } from 'zod';
-import { MAX_LOG_REQUEST } from '../../protocol/control.js';
+import { type ControlMethod, MAX_LOG_REQUEST } from './control-protocol.js';
 
 const service = z.string().min(1).max(256);
 const lineCount = z.number().int().min(0).max(MAX_LOG_REQUEST);
@@ -30,3 +31,16 @@ export const subscribeParams = z.looseObject({
 export const serviceParams = z.looseObject({ service });
 
 export const stopStackParams = z.looseObject({ force: z.boolean().default(false) });
+
+/** Each method's params (`hello` included): the supervisor validates every request with these. */
+export const CONTROL_PARAMS = {
+  hello: controlHelloParams,
+  snapshot: snapshotParams,
+  logs: logsParams,
+  subscribe: subscribeParams,
+  unsubscribe: snapshotParams,
+  restartService: serviceParams,
+  stopService: serviceParams,
+  startService: serviceParams,
+  stopStack: stopStackParams,
+} as const satisfies Record<ControlMethod, z.ZodType>;

@@ -1,0 +1,87 @@
+/**
+ * A stack's control socket (`$STYXY_HOME/stacks/<stack-id>/control.sock`): what `attach`, `logs
+ * -f`, `restart` and `down` say to a running supervisor, foreground or background. The same
+ * envelope as the coordinator's socket (transport/envelope.ts): requests with ids, replies,
+ * events; the first request is `hello` with `{ protocol: CONTROL_PROTOCOL_VERSION }`.
+ *
+ * The method map: each method's params schema is in control-params.ts (the supervisor validates
+ * every request with it), its result shape here (the client checks every reply against it), and
+ * so are the events a subscriber is pushed. This file loads no zod: clients load it.
+ *
+ * - `snapshot` `{}` → StackSnapshot
+ * - `logs` `{ service?, limit? }` → `{ lines: LogLine[] }` (the newest `limit`, default 100)
+ * - `subscribe` `{ service?, logs?, backlog? }` → `{ snapshot, lines }`; then `snapshot` and `logs` events
+ * - `unsubscribe` `{}` → null
+ * - `restartService` / `stopService` / `startService` `{ service }` → null, once the action has
+ *   played out (up again, stopped); an error says why it failed (the service's last lines too)
+ * - `stopStack` `{ force? }` → `{ outcome, message? }`, once every process is gone and every port released
+ *
+ * Wire format: fields may be added, never renamed; a change an older peer would misread bumps
+ * CONTROL_PROTOCOL_VERSION.
+ */
+import type { z } from 'zod';
+import type { CONTROL_PARAMS } from './control-params.js';
+import type { Sent } from './methods.js';
+import { array, type Infer, literal, none, number, object, optional, string } from './shape.js';
+import { logLine, stackIdentity, stackSnapshot } from './stack.js';
+
+export const CONTROL_PROTOCOL_VERSION = 1;
+
+/** The socket's file name in the stack's folder (see `socketPathIn` for long paths). */
+export const CONTROL_SOCKET_NAME = 'control.sock';
+
+/** Lines a `logs` request or a subscription's backlog may ask for. */
+export const MAX_LOG_REQUEST = 20_000;
+
+/** The hello's result: which stack answers. */
+const controlHello = object({ protocol: number, stack: object(stackIdentity) });
+export type ControlHello = Infer<typeof controlHello>;
+
+const subscribeResult = object({
+  snapshot: stackSnapshot,
+  /** The newest `backlog` lines (of `service`, or of all services interleaved), oldest first. */
+  lines: array(logLine),
+});
+export type SubscribeResult = Infer<typeof subscribeResult>;
+
+/** How a stack stopped by `stopStack` ended. */
+const stopStackResult = object({
+  outcome: literal('clean', 'interrupted', 'failed'),
+  /** For `failed`: what failed. */
+  message: optional(string),
+});
+export type StopStackResult = Infer<typeof stopStackResult>;
+
+/** Each method's result shape. The params of each are in control-params.ts. */
+export const CONTROL_RESULTS = {
+  hello: controlHello,
+  snapshot: stackSnapshot,
+  logs: object({ lines: array(logLine) }),
+  subscribe: subscribeResult,
+  unsubscribe: none,
+  restartService: none,
+  stopService: none,
+  startService: none,
+  stopStack: stopStackResult,
+} as const;
+
+export type ControlMethod = keyof typeof CONTROL_RESULTS;
+
+export type ControlProtocol = {
+  readonly [M in ControlMethod]: {
+    readonly params: Sent<z.input<(typeof CONTROL_PARAMS)[M]>>;
+    readonly result: Infer<(typeof CONTROL_RESULTS)[M]>;
+  };
+};
+
+/** The events pushed to a subscriber, by name. */
+export const CONTROL_EVENTS = {
+  snapshot: object({ snapshot: stackSnapshot }),
+  /**
+   * New lines, oldest first. `dropped`: lines left out just before these because the subscriber
+   * was not reading fast enough (the stack never waits for a subscriber).
+   */
+  logs: object({ lines: array(logLine), dropped: number }),
+} as const;
+
+export type ControlEvents = { readonly [E in keyof typeof CONTROL_EVENTS]: Infer<(typeof CONTROL_EVENTS)[E]> };

@@ -1,0 +1,192 @@
+/**
+ * The coordinator's protocol, as one method map: every method with what it takes (its params
+ * schema in coordinator-params.ts, which the coordinator validates every request with) and what it
+ * answers (its result shape here, which the client checks every reply against). The client's
+ * typed `call`, the coordinator's handler types and the types below all come from this map.
+ *
+ * This file loads no zod (it takes the params' types only): every CLI command loads it.
+ * Wire format: fields may be added, never renamed; a change an older peer would misread bumps
+ * PROTOCOL_VERSION (version.ts).
+ */
+import type { z } from 'zod';
+import type { COORDINATOR_PARAMS } from './coordinator-params.js';
+import type { Sent } from './methods.js';
+import {
+  array,
+  boolean,
+  type Infer,
+  literal,
+  none,
+  nullable,
+  number,
+  type ObjectOf,
+  object,
+  optional,
+  record,
+  string,
+  tuple,
+  unknown,
+  variants,
+} from './shape.js';
+import { serviceSnapshot, stackPhase } from './stack.js';
+
+/** A port leased to the caller. */
+const lease = object({
+  port: number,
+  type: nullable(string),
+  service: string,
+  portName: string,
+  /** Stack id, or null for a lease of `styxy run`. */
+  stackId: nullable(string),
+  /** Epoch ms. */
+  since: number,
+});
+export type Lease = Infer<typeof lease>;
+
+/** A row of `styxy ls` (the `ls --json` contract: fields may be added, never renamed). */
+const leaseInfoFields = {
+  port: number,
+  type: nullable(string),
+  /** Stack name (`default`), or `run` for `styxy run`. */
+  stack: string,
+  /** Project name. */
+  project: string,
+  service: string,
+  portName: string,
+  /** The owner's pid (the supervisor, or `styxy run`). */
+  pid: number,
+  /** ISO 8601. */
+  since: string,
+  /** Extras beyond the contract: stack id and project root. */
+  stackId: nullable(string),
+  root: nullable(string),
+} as const;
+const leaseInfo = object(leaseInfoFields);
+export type LeaseInfo = Infer<typeof leaseInfo>;
+
+const registrationFields = {
+  /** `stackId(root, name)` from stack-id.ts. */
+  id: string,
+  name: string,
+  /** Project name (config `name`). */
+  project: string,
+  /** Project root, real path. */
+  root: string,
+  configFile: string,
+  /** The supervisor's pid (the stack's owner). */
+  pid: number,
+  detached: boolean,
+  /** The stack's control socket, once it listens (null before). */
+  controlSocket: nullable(string),
+  /**
+   * The run token of the stack's STYXY_TAG (os/tag.ts): when the supervisor dies, the coordinator
+   * kills the reported process groups and every process still carrying this tag.
+   */
+  runToken: string,
+} as const;
+export type StackRegistration = ObjectOf<typeof registrationFields>;
+
+/** What the coordinator knows of a running stack (`ps --all`, `down --all`, `attach`). */
+const stackInfo = object({
+  ...registrationFields,
+  /** Epoch ms of registration. */
+  since: number,
+  phase: stackPhase,
+  /** As last pushed by the supervisor with `updateStack`. */
+  services: array(serviceSnapshot),
+  leases: array(lease),
+});
+export type StackInfo = Infer<typeof stackInfo>;
+
+/** Who holds a port: a lease (its `ls` row), or another program (what the OS tells, or nulls). */
+const portHolder = variants('kind', {
+  lease: object({ kind: literal('lease'), ...leaseInfoFields }),
+  process: object({
+    kind: literal('process'),
+    pid: nullable(number),
+    command: nullable(string),
+    address: nullable(string),
+  }),
+});
+export type PortHolder = Infer<typeof portHolder>;
+
+/** `styxy check --json`. */
+const portCheck = object({ port: number, free: boolean, holder: nullable(portHolder) });
+export type PortCheck = Infer<typeof portCheck>;
+
+/** `styxy daemon status --json`. */
+const daemonStatus = object({
+  running: boolean,
+  pid: nullable(number),
+  socket: string,
+  version: nullable(string),
+  uptimeMs: nullable(number),
+  leases: number,
+  stacks: number,
+  /** Extras beyond the contract: the coordinator's protocol version, owners, connections, home. */
+  protocol: optional(nullable(number)),
+  owners: optional(number),
+  connections: optional(number),
+  home: optional(string),
+});
+export type DaemonStatus = Infer<typeof daemonStatus>;
+
+const serviceTypeInfo = object({ name: string, range: tuple(number, number), description: string });
+
+const helloResult = object({
+  protocol: number,
+  pid: number,
+  version: string,
+  startedAt: number,
+  /** Presented to resume this owner on a later connection. A secret: never logged or shown. */
+  token: string,
+  /** True when `resume` named an owner the coordinator still knew. */
+  resumed: boolean,
+});
+export type HelloResult = Infer<typeof helloResult>;
+
+/** What a `reclaim` found taken by others meanwhile. */
+const reclaimResult = object({
+  /** Ports another owner holds now, with that holder. */
+  lostPorts: array(object({ port: number, holder: record(unknown) })),
+  /** Stacks another live owner registered meanwhile. */
+  lostStacks: array(object({ stackId: string, pid: number })),
+});
+export type ReclaimResult = Infer<typeof reclaimResult>;
+
+/** Each method's result shape. The params of each are in coordinator-params.ts. */
+export const COORDINATOR_RESULTS = {
+  hello: helloResult,
+  /** Every port of the batch, or an error naming what blocked. */
+  reserve: array(lease),
+  release: object({ released: array(number) }),
+  registerStack: none,
+  updateStackRegistration: none,
+  updateStack: none,
+  unregisterStack: none,
+  reportProcess: object({ recorded: boolean }),
+  reportExit: none,
+  listLeases: array(leaseInfo),
+  listStacks: array(stackInfo),
+  check: portCheck,
+  types: array(serviceTypeInfo),
+  status: daemonStatus,
+  shutdown: object({ stopping: boolean }),
+  reclaim: reclaimResult,
+} as const;
+
+export type CoordinatorMethod = keyof typeof COORDINATOR_RESULTS;
+
+/** The method map: what a client sends and what it gets back, per method. */
+export type CoordinatorProtocol = {
+  readonly [M in CoordinatorMethod]: {
+    readonly params: Sent<z.input<(typeof COORDINATOR_PARAMS)[M]>>;
+    readonly result: Infer<(typeof COORDINATOR_RESULTS)[M]>;
+  };
+};
+
+export type CoordinatorParams<M extends CoordinatorMethod> = CoordinatorProtocol[M]['params'];
+export type CoordinatorResult<M extends CoordinatorMethod> = CoordinatorProtocol[M]['result'];
+
+/** One port of a reservation batch (see ResolvedPortRequest in config/types.ts). */
+export type PortRequest = CoordinatorParams<'reserve'>['requests'][number];
