@@ -191,6 +191,12 @@ describe('loading', () => {
     ['restart', heavy],
     ['../up/run-detached', heavy], // `up -d`: its background child loads the rest
     ['attach', ['cosmiconfig', 'jiti', 'zod', 'execa']],
+    ['ls', heavy],
+    ['check', heavy],
+    // Both clients check every reply against the method map's result shapes (protocol/shape.ts),
+    // never with zod: the maps take only the types of the servers' zod schemas.
+    ['../../client/coordinator-client', ['zod']],
+    ['../../client/control-client', ['zod']],
   ])('`styxy %s` loads none of %j', (command, forbidden) => {
     const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
     const seen = new Set<string>();
