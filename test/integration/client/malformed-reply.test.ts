@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { connectControl, type StackStreamEvent } from '../../../src/client/control-client.js';
 import { connectCoordinator } from '../../../src/client/coordinator-client.js';
+import type { Owner } from '../../../src/coordinator/state.js';
 import { CONTROL_PROTOCOL_VERSION } from '../../../src/protocol/control-protocol.js';
 import { StyxyError } from '../../../src/protocol/errors.js';
 import { ensureHome, homePaths } from '../../../src/protocol/home.js';
@@ -38,12 +39,12 @@ async function coordinatorAnswering(
   const home = ensureHome(mkdtempSync(join(tmpdir(), 'styxy-malformed-')));
   dirs.push(home);
   const fake = fakeCoordinator();
-  const methods: Record<string, RpcMethod<unknown>> = { ...fake.coordinator.methods };
+  const methods: Record<string, RpcMethod<Owner>> = { ...fake.coordinator.methods };
   for (const [name, handle] of Object.entries(overrides)) {
     methods[name] = method(any, (params, _session, peer) => handle(params, peer));
   }
   servers.push(
-    await serveRpc<unknown>({
+    await serveRpc<Owner>({
       socketPath: homePaths(home).socket,
       protocolVersion: PROTOCOL_VERSION,
       mismatch,
@@ -52,7 +53,7 @@ async function coordinatorAnswering(
         const answer = await fake.coordinator.hello({ ...(params as object), pid: fake.spawnPid() }, peer);
         return { session: answer.session, result: hello ? hello(answer.result) : answer.result };
       },
-      methods: methods as Readonly<Record<string, RpcMethod<unknown>>>,
+      methods,
       log: () => {},
     }),
   );
