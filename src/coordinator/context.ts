@@ -1,7 +1,7 @@
 /**
- * What the coordinator's request handlers share: its state, its effects (injected, so tests can
- * drive the whole coordinator in-process with fakes), and the serializer that makes
- * reservations one at a time.
+ * The context the coordinator's request handlers share (each takes it first, as `core`): its
+ * state, its effects (injected, so tests can drive the whole coordinator in-process with fakes),
+ * and the serializer that makes reservations one at a time.
  */
 import type { ProcessRecord } from '../os/signal.js';
 import type { Probe } from './choose-ports.js';
@@ -39,7 +39,7 @@ export interface CoordinatorInfo {
   readonly configFile: string;
 }
 
-export interface Core {
+export interface Context {
   readonly state: CoordinatorState;
   readonly effects: CoordinatorEffects;
   readonly types: TypesSource;

@@ -6,7 +6,7 @@
 import { COORDINATOR_PARAMS } from '../protocol/coordinator-params.js';
 import type { CoordinatorProtocol } from '../protocol/coordinator-protocol.js';
 import { methodTable, type Peer, type RpcMethod } from '../transport/rpc-server.js';
-import { type CoordinatorEffects, type CoordinatorInfo, type Core, createSerializer } from './core.js';
+import { type Context, type CoordinatorEffects, type CoordinatorInfo, createSerializer } from './context.js';
 import type { JournalEntry } from './journal.js';
 import { release, reserve } from './leases.js';
 import type { Log } from './log.js';
@@ -41,7 +41,7 @@ export interface CoordinatorOptions {
 }
 
 export interface Coordinator {
-  readonly core: Core;
+  readonly core: Context;
   readonly methods: Readonly<Record<string, RpcMethod<Owner>>>;
   hello(params: unknown, peer: Peer): Promise<{ session: Owner; result: object }>;
   disconnected(owner: Owner | null, peer: Peer): void;
@@ -54,7 +54,7 @@ export interface Coordinator {
 export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const state = options.state ?? new CoordinatorState();
   const { effects } = options;
-  let core: Core;
+  let core: Context;
   const reap = createReaper(() => core);
   core = {
     state,

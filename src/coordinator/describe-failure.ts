@@ -6,7 +6,7 @@
 import type { PortRequest } from '../protocol/coordinator-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
 import type { ChooseFailure } from './choose-ports.js';
-import type { Core } from './core.js';
+import type { Context } from './context.js';
 import type { LeaseRecord } from './registry.js';
 import { describeLeaseHolder, leaseInfo } from './views.js';
 
@@ -18,7 +18,7 @@ function checkHint(port: number): string {
   return `run \`styxy check ${port}\` to see the holder`;
 }
 
-export async function failureError(core: Core, failure: ChooseFailure): Promise<StyxyError> {
+export async function failureError(core: Context, failure: ChooseFailure): Promise<StyxyError> {
   const request = failure.request;
   switch (failure.kind) {
     case 'unknown-type': {
@@ -84,12 +84,12 @@ export async function failureError(core: Core, failure: ChooseFailure): Promise<
   }
 }
 
-function holderOf(core: Core, lease: LeaseRecord): Record<string, unknown> {
+function holderOf(core: Context, lease: LeaseRecord): Record<string, unknown> {
   return { kind: 'lease', ...leaseInfo(core, lease) };
 }
 
 /** `stack shop/default ×3, styxy run ×2`: who holds the leases of a full range. */
-function summarize(core: Core, leases: readonly LeaseRecord[]): string {
+function summarize(core: Context, leases: readonly LeaseRecord[]): string {
   const counts = new Map<string, number>();
   for (const lease of leases) {
     const info = leaseInfo(core, lease);

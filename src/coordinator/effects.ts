@@ -5,7 +5,7 @@
 import { isAlive, processInfo, processStartTime } from '../os/process-table.js';
 import { stopTarget } from '../os/signal.js';
 import { createPortProbe } from './bind-probe.js';
-import type { CoordinatorEffects, KillTarget } from './core.js';
+import type { CoordinatorEffects, KillTarget } from './context.js';
 import { findPortHolder } from './port-holder.js';
 
 /** Grace between SIGTERM and SIGKILL when reaping a dead owner's processes. */

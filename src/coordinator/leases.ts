@@ -11,7 +11,7 @@ import { StyxyError } from '../protocol/errors.js';
 import { BROWSER_BLOCKED_PORTS } from '../protocol/service-types.js';
 import type { PortPolicy } from './candidates.js';
 import { choosePorts } from './choose-ports.js';
-import type { Core } from './core.js';
+import type { Context } from './context.js';
 import { failureError } from './describe-failure.js';
 import { addLeases, type LeaseRecord, removeLeases } from './registry.js';
 import { ownedStack } from './stacks.js';
@@ -22,12 +22,12 @@ import { toLease } from './views.js';
 /** The stack name of leases without a stack (`styxy run`), in sticky keys and `ls`. */
 export const RUN_STACK_NAME = 'run';
 
-export function policyOf(core: Core): PortPolicy {
+export function policyOf(core: Context): PortPolicy {
   return { types: core.types.get(), ephemeral: core.ephemeral, blocked: BROWSER_BLOCKED_PORTS };
 }
 
 /** The sticky key maker of an owner's leases in `stackId` (or its `styxy run` leases). */
-export function keyMaker(core: Core, owner: Owner, stackId: string | null) {
+export function keyMaker(core: Context, owner: Owner, stackId: string | null) {
   const stack = stackId === null ? undefined : core.state.stacks.get(stackId);
   const root = stack?.registration.root ?? owner.cwd;
   const name = stack?.registration.name ?? RUN_STACK_NAME;
@@ -38,7 +38,7 @@ export function ownerGone(owner: Owner): StyxyError {
   return new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', `owner pid ${owner.pid} is being reaped`);
 }
 
-export async function reserve(core: Core, owner: Owner, params: z.infer<typeof reserveParams>): Promise<Lease[]> {
+export async function reserve(core: Context, owner: Owner, params: z.infer<typeof reserveParams>): Promise<Lease[]> {
   const stackId = params.stackId ?? null;
   if (stackId !== null) ownedStack(core, owner, stackId);
   if (params.runToken !== undefined && !owner.runTokens.has(params.runToken)) {
@@ -82,7 +82,7 @@ export async function reserve(core: Core, owner: Owner, params: z.infer<typeof r
   });
 }
 
-export function release(core: Core, owner: Owner, params: z.infer<typeof releaseParams>): { released: number[] } {
+export function release(core: Context, owner: Owner, params: z.infer<typeof releaseParams>): { released: number[] } {
   const only = params.ports === undefined ? null : new Set(params.ports);
   const { registry, removed } = removeLeases(
     core.state.registry,

@@ -9,12 +9,12 @@ import type { HelloResult } from '../protocol/coordinator-protocol.js';
 import { badRequest } from '../transport/envelope.js';
 import { describeIssues } from '../transport/envelope-schemas.js';
 import type { Peer } from '../transport/rpc-server.js';
-import type { Core, KillTarget } from './core.js';
+import type { Context, KillTarget } from './context.js';
 import { removeLeases } from './registry.js';
 import { newOwnerToken, type Owner, ownerIdOf } from './state.js';
 
 export function hello(
-  core: Core,
+  core: Context,
   params: unknown,
   peer: Peer,
 ): { session: Owner; result: Omit<HelloResult, 'protocol'> } {
@@ -53,7 +53,7 @@ function sameStart(recorded: string | null, current: string): boolean {
 }
 
 /** A connection closed. The owner keeps what it holds while its process lives. */
-export function disconnected(core: Core, owner: Owner | null, peer: Peer): void {
+export function disconnected(core: Context, owner: Owner | null, peer: Peer): void {
   if (!owner || owner.peer !== peer) return; // never said hello, or a newer connection took over
   owner.peer = null;
   if (owner.reaping) return;
@@ -65,7 +65,7 @@ export function disconnected(core: Core, owner: Owner | null, peer: Peer): void 
 }
 
 /** The liveness sweep (every ~250 ms): reaps detached owners whose process is gone. */
-export function sweep(core: Core): void {
+export function sweep(core: Context): void {
   for (const owner of core.state.owners.values()) {
     if (owner.peer === null && owner.reaping === null && !core.isAlive(owner)) {
       void core.reap(owner, 'its process is gone');
@@ -74,7 +74,7 @@ export function sweep(core: Core): void {
 }
 
 /** What to kill for `owner`: its reported groups, by run token (stack token or `styxy run` token). */
-export function killTargetsOf(core: Core, owner: Owner): KillTarget[] {
+export function killTargetsOf(core: Context, owner: Owner): KillTarget[] {
   const byToken = new Map<string | null, KillTarget['groups'][number][]>();
   const add = (token: string | null) => {
     if (!byToken.has(token)) byToken.set(token, []);
@@ -90,7 +90,7 @@ export function killTargetsOf(core: Core, owner: Owner): KillTarget[] {
 }
 
 /** Creates the core's `reap`: one reap per owner, its promise shared by everyone who waits on it. */
-export function createReaper(core: () => Core): (owner: Owner, reason: string) => Promise<void> {
+export function createReaper(core: () => Context): (owner: Owner, reason: string) => Promise<void> {
   return (owner, reason) => {
     if (owner.reaping) return owner.reaping;
     const c = core();
@@ -108,7 +108,7 @@ export function createReaper(core: () => Core): (owner: Owner, reason: string) =
   };
 }
 
-function free(core: Core, owner: Owner, reason: string): void {
+function free(core: Context, owner: Owner, reason: string): void {
   const state = core.state;
   const { registry, removed } = removeLeases(state.registry, (lease) => lease.owner === owner.id);
   state.registry = registry;

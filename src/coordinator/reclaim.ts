@@ -9,14 +9,14 @@
  */
 import type { ReclaimParams } from '../protocol/coordinator-params.js';
 import type { ReclaimResult } from '../protocol/coordinator-protocol.js';
-import type { Core } from './core.js';
+import type { Context } from './context.js';
 import { keyMaker, ownerGone } from './leases.js';
 import { addLeases, type LeaseRecord, removeLeases } from './registry.js';
 import { claimStack, dropStack, reportProcess } from './stacks.js';
 import type { Owner } from './state.js';
 import { leaseInfo } from './views.js';
 
-export function reclaim(core: Core, owner: Owner, params: ReclaimParams): Promise<ReclaimResult> {
+export function reclaim(core: Context, owner: Owner, params: ReclaimParams): Promise<ReclaimResult> {
   return core.serialize(async () => {
     const state = core.state;
     if (owner.reaping || !state.owners.has(owner.id)) throw ownerGone(owner);

@@ -14,12 +14,12 @@ import type {
 import type { StackRegistration } from '../protocol/coordinator-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
 import { badRequest } from '../transport/envelope.js';
-import type { Core } from './core.js';
+import type { Context } from './context.js';
 import { removeLeases } from './registry.js';
 import { type Owner, processKey, type StackRecord } from './state.js';
 
 /** The owner's stack `stackId`, or the error saying why it is not. */
-export function ownedStack(core: Core, owner: Owner, stackId: string): StackRecord {
+export function ownedStack(core: Context, owner: Owner, stackId: string): StackRecord {
   const stack = core.state.stacks.get(stackId);
   if (!stack) {
     throw new StyxyError('STYXY_STACK_NOT_FOUND', `no stack "${stackId}" is registered`, {
@@ -37,7 +37,7 @@ export function ownedStack(core: Core, owner: Owner, stackId: string): StackReco
 }
 
 /** The live owner holding stack `stackId` for someone else, or null (free, or held by a dead owner). */
-function liveHolder(core: Core, owner: Owner, stack: StackRecord): Owner | null {
+function liveHolder(core: Context, owner: Owner, stack: StackRecord): Owner | null {
   const holder = core.state.owners.get(stack.owner);
   if (!holder || holder.id === owner.id) return null;
   if (holder.reaping === null && (holder.peer !== null || core.isAlive(holder))) return holder;
@@ -59,7 +59,7 @@ export function stackRunning(registration: StackRegistration, holder: Owner, con
  * Takes stack `registration.id` for `owner`: waits for a dead holder to be reaped first; refuses
  * (returns the live holder) when another live owner has it.
  */
-export async function claimStack(core: Core, owner: Owner, registration: StackRegistration): Promise<Owner | null> {
+export async function claimStack(core: Context, owner: Owner, registration: StackRegistration): Promise<Owner | null> {
   for (;;) {
     const existing = core.state.stacks.get(registration.id);
     if (existing?.owner === owner.id) {
@@ -91,7 +91,7 @@ export async function claimStack(core: Core, owner: Owner, registration: StackRe
 }
 
 export async function registerStack(
-  core: Core,
+  core: Context,
   owner: Owner,
   params: z.infer<typeof registerStackParams>,
 ): Promise<void> {
@@ -109,7 +109,7 @@ export async function registerStack(
 }
 
 export function updateStackRegistration(
-  core: Core,
+  core: Context,
   owner: Owner,
   params: z.infer<typeof updateStackRegistrationParams>,
 ): void {
@@ -121,7 +121,7 @@ export function updateStackRegistration(
   }
 }
 
-export function updateStack(core: Core, owner: Owner, params: z.infer<typeof updateStackParams>): void {
+export function updateStack(core: Context, owner: Owner, params: z.infer<typeof updateStackParams>): void {
   const stack = ownedStack(core, owner, params.stackId);
   stack.phase = params.phase;
   stack.services = params.services;
@@ -129,7 +129,7 @@ export function updateStack(core: Core, owner: Owner, params: z.infer<typeof upd
 }
 
 /** Ends a stack: forgets it, its processes and its leases (the supervisor stopped them itself). */
-export function dropStack(core: Core, owner: Owner, stackId: string): void {
+export function dropStack(core: Context, owner: Owner, stackId: string): void {
   const state = core.state;
   state.stacks.delete(stackId);
   state.registry = removeLeases(
@@ -142,14 +142,14 @@ export function dropStack(core: Core, owner: Owner, stackId: string): void {
   core.persist();
 }
 
-export function unregisterStack(core: Core, owner: Owner, params: { stackId: string }): void {
+export function unregisterStack(core: Context, owner: Owner, params: { stackId: string }): void {
   ownedStack(core, owner, params.stackId);
   dropStack(core, owner, params.stackId);
 }
 
 /** Records a process to kill if `owner` dies. The coordinator reads its start time itself. */
 export function reportProcess(
-  core: Core,
+  core: Context,
   owner: Owner,
   params: z.infer<typeof reportProcessParams>,
 ): { recorded: boolean } {
@@ -177,7 +177,7 @@ export function reportProcess(
   return { recorded: true };
 }
 
-export function reportExit(core: Core, owner: Owner, params: z.infer<typeof reportExitParams>): void {
+export function reportExit(core: Context, owner: Owner, params: z.infer<typeof reportExitParams>): void {
   const key = processKey(params.stackId, params.service, params.pid);
   if (core.state.processes.get(key)?.owner !== owner.id) return;
   core.state.processes.delete(key);

@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import type { DaemonStatus, Lease, LeaseInfo, PortCheck, StackInfo } from '../protocol/coordinator-protocol.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
-import type { Core } from './core.js';
+import type { Context } from './context.js';
 import { processHolder } from './port-holder.js';
 import type { LeaseRecord } from './registry.js';
 
@@ -21,7 +21,7 @@ export function toLease(record: LeaseRecord): Lease {
 }
 
 /** A lease as `styxy ls` shows it: with its stack (or `run`), project and owner pid. */
-export function leaseInfo(core: Core, record: LeaseRecord): LeaseInfo {
+export function leaseInfo(core: Context, record: LeaseRecord): LeaseInfo {
   const stack = record.stackId === null ? undefined : core.state.stacks.get(record.stackId);
   const owner = core.state.owners.get(record.owner);
   const root = stack?.registration.root ?? owner?.cwd ?? null;
@@ -40,20 +40,20 @@ export function leaseInfo(core: Core, record: LeaseRecord): LeaseInfo {
 }
 
 /** `stack shop/default (pid 4121)` or `` `styxy run` of node (pid 4121) ``. */
-export function describeLeaseHolder(core: Core, record: LeaseRecord): string {
+export function describeLeaseHolder(core: Context, record: LeaseRecord): string {
   const info = leaseInfo(core, record);
   if (record.stackId !== null)
     return `stack ${info.project}/${info.stack} (service "${info.service}", pid ${info.pid})`;
   return `\`styxy run\` of ${info.service} in ${info.root ?? '?'} (pid ${info.pid})`;
 }
 
-export function listLeases(core: Core): LeaseInfo[] {
+export function listLeases(core: Context): LeaseInfo[] {
   return [...core.state.registry.leases.values()]
     .sort((a, b) => a.port - b.port)
     .map((record) => leaseInfo(core, record));
 }
 
-export function listStacks(core: Core): StackInfo[] {
+export function listStacks(core: Context): StackInfo[] {
   const leases = [...core.state.registry.leases.values()];
   return [...core.state.stacks.values()]
     .sort((a, b) => a.since - b.since)
@@ -69,7 +69,7 @@ export function listStacks(core: Core): StackInfo[] {
     }));
 }
 
-export async function checkPort(core: Core, port: number): Promise<PortCheck> {
+export async function checkPort(core: Context, port: number): Promise<PortCheck> {
   const lease = core.state.registry.leases.get(port);
   if (lease) return { port, free: false, holder: { kind: 'lease', ...leaseInfo(core, lease) } };
   if (await core.effects.probe(port)) return { port, free: true, holder: null };
@@ -81,7 +81,7 @@ export async function checkPort(core: Core, port: number): Promise<PortCheck> {
   };
 }
 
-export function status(core: Core, connections: number): DaemonStatus & { home: string } {
+export function status(core: Context, connections: number): DaemonStatus & { home: string } {
   return {
     running: true,
     pid: core.info.pid,
