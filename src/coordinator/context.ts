@@ -3,7 +3,7 @@
  * state, its effects (injected, so tests can drive the whole coordinator in-process with fakes),
  * and the serializer that makes reservations one at a time.
  */
-import type { ProcessRecord } from '../os/signal.js';
+import type { ProcessRecord } from '../os/stop-target.js';
 import type { Probe } from './choose-ports.js';
 import type { Log } from './log.js';
 import type { ProcessHolder } from './port-holder.js';

@@ -3,7 +3,7 @@
  * program behind a port. Tests replace these with fakes (coordinator.ts takes them injected).
  */
 import { isAlive, processInfo, processStartTime } from '../os/process-table.js';
-import { stopTarget } from '../os/signal.js';
+import { stopTarget } from '../os/stop-target.js';
 import { createPortProbe } from './bind-probe.js';
 import type { CoordinatorEffects, KillTarget } from './context.js';
 import { findPortHolder } from './port-holder.js';

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoordinatorClient } from '../client/coordinator-client.js';
-import { type ProcessRecord, stopTarget } from '../os/signal.js';
+import { type ProcessRecord, stopTarget } from '../os/stop-target.js';
 import type { LaunchSpec } from './launch-spec.js';
 import type { LogStore } from './log-store.js';
 import type { Effect, MachineEvent, MachineOutcome } from './machine-types.js';

@@ -7,7 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { execa } from 'execa';
 import { processStartTime } from '../os/process-table.js';
-import type { ProcessRecord } from '../os/signal.js';
+import type { ProcessRecord } from '../os/stop-target.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { LineSplitter } from './line-splitter.js';
 

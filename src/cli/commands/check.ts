@@ -8,7 +8,7 @@ import { isFreeOnEveryAddress } from '../../coordinator/bind-probe.js';
 import { findPortHolder, processHolder } from '../../coordinator/port-holder.js';
 import type { PortCheck } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
-import { printJson } from '../table.js';
+import { printJson } from '../output.js';
 
 export async function run(portText: string, options: { readonly json?: boolean }): Promise<number> {
   const port = Number(portText);

@@ -13,7 +13,7 @@ import type { DaemonStatus } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { homePaths } from '../../protocol/home.js';
 import { readLockFile } from '../../protocol/lock-file.js';
-import { printJson } from '../table.js';
+import { printJson } from '../output.js';
 
 interface Options {
   readonly json?: boolean;

@@ -16,7 +16,7 @@ import {
   checkTmux,
   checkTypes,
 } from '../doctor/checks.js';
-import { printJson } from '../table.js';
+import { printJson } from '../output.js';
 
 const MARK: Record<CheckResult['status'], string> = { ok: '✓', problem: '✗', info: '·' };
 

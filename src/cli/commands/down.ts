@@ -9,13 +9,13 @@ import { locateConfig } from '../../config/locate.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { EXIT } from '../exit-codes.js';
+import { printJson } from '../output.js';
 import { secondsOption } from '../seconds-option.js';
 import type { CurrentStackOptions } from '../stack/current-stack.js';
 import { runningStacks } from '../stack/running-stacks.js';
 import { stackTitle } from '../stack/stack-control.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import { type StoppedStack, stopStack } from '../stack/stop-stack.js';
-import { printJson } from '../table.js';
 
 export interface DownOptions extends CurrentStackOptions {
   readonly all?: boolean;

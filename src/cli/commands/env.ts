@@ -5,9 +5,9 @@
  */
 import { loadProjectConfig } from '../../config/load.js';
 import { EXIT } from '../exit-codes.js';
+import { printJson } from '../output.js';
 import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
 import { formatEnv, stackEnv } from '../stack/stack-env.js';
-import { printJson } from '../table.js';
 
 export interface EnvOptions extends CurrentStackOptions {
   readonly json?: boolean;

@@ -3,7 +3,7 @@
  * nothing is leased.
  */
 import { withRunningCoordinator } from '../../client/coordinator-client.js';
-import { age, formatTable, printJson } from '../table.js';
+import { age, formatTable, printJson } from '../output.js';
 
 export async function run(options: { readonly json?: boolean }): Promise<number> {
   const leases = await withRunningCoordinator(

@@ -4,11 +4,11 @@
  */
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { EXIT } from '../exit-codes.js';
+import { printJson } from '../output.js';
 import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
 import { type PsDocument, psDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
 import { runningStacks } from '../stack/running-stacks.js';
-import { printJson } from '../table.js';
 
 export interface PsOptions extends CurrentStackOptions {
   readonly all?: boolean;

@@ -6,11 +6,11 @@
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { portsSuffix } from '../../supervisor/lifecycle-text.js';
 import { EXIT } from '../exit-codes.js';
+import { printJson } from '../output.js';
 import { secondsOption } from '../seconds-option.js';
 import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
 import { psDocument } from '../stack/ps-document.js';
 import { connectStack } from '../stack/stack-control.js';
-import { printJson } from '../table.js';
 
 export interface RestartOptions extends CurrentStackOptions {
   readonly timeout?: string;

@@ -5,7 +5,7 @@
 import { ephemeralRange } from '../../coordinator/ephemeral-range.js';
 import { homePaths } from '../../protocol/home.js';
 import { loadServiceTypes } from '../../protocol/service-types.js';
-import { formatTable, printJson } from '../table.js';
+import { formatTable, printJson } from '../output.js';
 
 export async function run(options: { readonly json?: boolean }): Promise<number> {
   const types = loadServiceTypes(homePaths().config);

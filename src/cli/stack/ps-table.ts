@@ -1,5 +1,5 @@
 /** `styxy ps` for people: a line about the stack, then one row per service. */
-import { age, formatTable } from '../table.js';
+import { age, formatTable } from '../output.js';
 import type { PsDocument } from './ps-document.js';
 
 /** `8001` for a lone PORT; `8001 ADMIN_PORT=4001` when there are more. */

@@ -12,13 +12,13 @@ import { StyxyError } from '../../protocol/errors.js';
 import { ensureHome, ensurePrivateDir, stackDir, styxyHome } from '../../protocol/home.js';
 import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
 import { STOP_SIGNALS } from '../../supervisor/stop-signals.js';
+import { printJson } from '../output.js';
 import { renderError } from '../render-error.js';
 import { secondsOption } from '../seconds-option.js';
 import { psDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import { waitStackGone } from '../stack/wait-stack-gone.js';
-import { printJson } from '../table.js';
 import { type LaunchResult, spawnBackground } from './spawn-background.js';
 
 export interface DetachedOptions {

@@ -3,7 +3,7 @@
  * command runs in its own process group, killed (with whatever it started) when it overruns.
  */
 import { spawn } from 'node:child_process';
-import { signalGroup } from '../../os/signal.js';
+import { signalGroup } from '../../os/stop-target.js';
 import { type Attempt, errorReason, failed, PASSED } from './attempt.js';
 
 export function commandAttempt(

@@ -7,8 +7,8 @@
 import { useEffect, useState } from 'react';
 import type { StackSnapshot } from '../../protocol/stack.js';
 import type { StackView } from '../../supervisor/view.js';
+import { coalesce } from '../coalesce.js';
 import { REDRAW_INTERVAL_MS, redrawInterval } from '../model/pacing.js';
-import { coalesce } from './coalesce.js';
 
 export { REDRAW_INTERVAL_MS } from '../model/pacing.js';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { isAlive, processInfo, processStartTime } from '../../../src/os/process-table.js';
-import { remainingProcesses, stopTarget } from '../../../src/os/signal.js';
+import { remainingProcesses, stopTarget } from '../../../src/os/stop-target.js';
 import { newRunToken, processesTagged, TAG_VARIABLE, tagValue } from '../../../src/os/tag.js';
 import { waitFor } from '../../helpers/wait.js';
 

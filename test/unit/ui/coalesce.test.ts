@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { coalesce } from '../../../src/ui/hooks/coalesce.ts';
+import { coalesce } from '../../../src/ui/coalesce.ts';
 import { wheelDelta } from '../../../src/ui/hooks/use-mouse-wheel.ts';
 import {
   FLOOD_ENDS_BELOW_LINES_PER_SECOND,

@@ -1,5 +1,6 @@
 /**
- * Signalling processes and process groups, and stopping everything a service left behind.
+ * Stopping a target: everything a service (or a dead owner) left behind, by signalling its
+ * process groups, the processes that escaped them and those carrying its tag.
  * Every function here is safe against pids that died or were reused: ESRCH is "already gone",
  * and a recorded group is only signalled while its leader is still the process we started.
  */

@@ -1,4 +1,6 @@
-/** Plain-text tables for human output: a header row and left-aligned columns, two spaces apart. */
+/** What the commands print: tables and ages for people, JSON documents for scripts. */
+
+/** A plain-text table: a header row and left-aligned columns, two spaces apart. */
 export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
