@@ -3,9 +3,9 @@
  * loaded with `import()` only when run, so `styxy port` never loads React or Ink.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { STYXY_VERSION } from '../protocol/version.js';
 import { EXIT } from './exit-codes.js';
 import { renderError } from './render-error.js';
-import { VERSION } from './version.js';
 
 /** What every command module exports. Returns the exit code. */
 export type CommandRun<Args extends unknown[] = unknown[]> = (...args: Args) => Promise<number>;
@@ -19,7 +19,7 @@ const jsonOption = () => new Option('--json', 'print one JSON document on stdout
 export function buildProgram(onExitCode: (code: number) => void): Command {
   const program = new Command('styxy')
     .description('A port-aware launcher for development stacks.')
-    .version(VERSION, '-V, --version', 'print the version')
+    .version(STYXY_VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .showSuggestionAfterError(true)
     .enablePositionalOptions()

@@ -9,7 +9,7 @@ import { EXIT } from '../exit-codes.js';
 import { printJson } from '../output.js';
 import { secondsOption } from '../seconds-option.js';
 import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
-import { psDocument } from '../stack/ps-document.js';
+import { snapshotDocument } from '../stack/ps-document.js';
 import { connectStack } from '../stack/stack-control.js';
 
 export interface RestartOptions extends CurrentStackOptions {
@@ -34,7 +34,7 @@ export async function run(service: string, options: RestartOptions): Promise<num
     });
     const snapshot = await client.snapshot();
     if (options.json) {
-      printJson(psDocument({ ...snapshot.stack, phase: snapshot.phase }, snapshot.services));
+      printJson(snapshotDocument(snapshot));
       return EXIT.ok;
     }
     const now = snapshot.services.find((s) => s.name === service);

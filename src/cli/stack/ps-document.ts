@@ -1,20 +1,13 @@
 /**
- * The `ps --json` document of one stack (DESIGN §6; wire format: fields may be added, never
- * renamed): `{ stack: { id, name, project, pid, … }, services: [{ name, status, ports, pid,
- * restarts, … }] }`. `up --json` prints the same document once the stack is up.
+ * The `ps --json` document of one stack (the `ps --json` contract, docs/architecture.md, "The
+ * command line's JSON"; fields may be added, never renamed): `{ stack: { id, name, project, pid,
+ * … }, services: [{ name, status, ports, pid, restarts, … }] }`. `up --json` prints the same
+ * document once the stack is up.
  */
-import type { ServiceSnapshot, StackPhase } from '../../protocol/stack.js';
+import type { ServiceSnapshot, StackPhase, StackSnapshot } from '../../protocol/stack.js';
 
-export interface StackFacts {
-  readonly id: string;
-  readonly name: string;
-  readonly project: string;
-  readonly root: string;
-  /** The supervisor's pid. */
-  readonly pid: number;
-  readonly detached: boolean;
-  readonly phase: StackPhase;
-}
+/** Who runs the stack, and its phase: a snapshot's `stack` with its `phase`, or the coordinator's StackInfo. */
+export type StackFacts = StackSnapshot['stack'] & { readonly phase: StackPhase };
 
 export interface PsDocument {
   readonly stack: StackFacts;
@@ -24,6 +17,11 @@ export interface PsDocument {
 export interface PsService extends ServiceSnapshot {
   /** Milliseconds since the current process started; null when none runs. */
   readonly uptimeMs: number | null;
+}
+
+/** The document of a stack's snapshot (from its supervisor). */
+export function snapshotDocument(snapshot: StackSnapshot): PsDocument {
+  return psDocument({ ...snapshot.stack, phase: snapshot.phase }, snapshot.services);
 }
 
 export function psDocument(

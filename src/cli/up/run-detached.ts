@@ -15,7 +15,7 @@ import { STOP_SIGNALS } from '../../supervisor/stop-signals.js';
 import { printJson } from '../output.js';
 import { renderError } from '../render-error.js';
 import { secondsOption } from '../seconds-option.js';
-import { psDocument } from '../stack/ps-document.js';
+import { snapshotDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import { waitStackGone } from '../stack/wait-stack-gone.js';
@@ -77,7 +77,7 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
     if (result.type === 'up') {
       const { snapshot } = result;
       launched.detach();
-      const document = psDocument({ ...snapshot.stack, phase: snapshot.phase }, snapshot.services);
+      const document = snapshotDocument(snapshot);
       if (options.json) printJson(document);
       else process.stdout.write(formatPs(document));
       const copy = stackName === DEFAULT_STACK_NAME ? '' : ` --name ${stackName}`;

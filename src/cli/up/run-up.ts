@@ -13,7 +13,7 @@ import { exitCodeOf, handleStopSignals } from '../../supervisor/stop-signals.js'
 import { createSupervisor } from '../../supervisor/supervisor.js';
 import { printJson } from '../output.js';
 import { renderError } from '../render-error.js';
-import { psDocument } from '../stack/ps-document.js';
+import { snapshotDocument } from '../stack/ps-document.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import { chooseRenderer, preloadRenderer } from './choose-renderer.js';
 import { tellCoordinatorEvents } from './coordinator-notices.js';
@@ -75,7 +75,7 @@ export async function runForeground(names: readonly string[], options: Foregroun
         (snapshot) => snapshot,
         () => null, // the outcome below says why
       );
-      if (up && options.json) printJson(psDocument({ ...up.stack, phase: up.phase }, up.services));
+      if (up && options.json) printJson(snapshotDocument(up));
       const outcome = await supervisor.done;
       await renderer.flush();
       // The UI leaves the screen first, so that the failure is printed on the shell's screen.
