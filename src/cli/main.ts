@@ -7,9 +7,6 @@ import { STYXY_VERSION } from '../protocol/version.js';
 import { EXIT } from './exit-codes.js';
 import { renderError } from './render-error.js';
 
-/** What every command module exports. Returns the exit code. */
-export type CommandRun<Args extends unknown[] = unknown[]> = (...args: Args) => Promise<number>;
-
 type Loader = () => Promise<{ run: (...args: never[]) => Promise<number> }>;
 
 const configOption = () => new Option('-c, --config <file>', 'use this config file instead of searching for one');

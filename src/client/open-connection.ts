@@ -41,7 +41,7 @@ function closedBeforeHello(error: unknown): boolean {
 }
 
 /** A reply of the wrong shape: the coordinator is of another build than this client (or broken). */
-export function malformedReply(paths: HomePaths): (what: string, problem: string) => StyxyError {
+function malformedReply(paths: HomePaths): (what: string, problem: string) => StyxyError {
   return (what, problem) =>
     new StyxyError('STYXY_PROTOCOL_ERROR', `the coordinator on ${paths.socket} sent a malformed ${what}: ${problem}`, {
       hint: 'it may be of another Styxy build: run `styxy daemon stop` (the next command starts one of this version)',

@@ -68,9 +68,6 @@ const stateSchema = z.looseObject({
 });
 
 export type PersistedState = z.infer<typeof stateSchema>;
-export type PersistedOwner = PersistedState['owners'][number];
-export type PersistedStack = PersistedState['stacks'][number];
-export type PersistedProcess = PersistedState['processes'][number];
 
 export type LoadResult =
   | { readonly kind: 'missing' }

@@ -108,7 +108,6 @@ const portHolder = variants('kind', {
     address: nullable(string),
   }),
 });
-export type PortHolder = Infer<typeof portHolder>;
 
 /** `styxy check --json`. */
 const portCheck = object({ port: number, free: boolean, holder: nullable(portHolder) });
