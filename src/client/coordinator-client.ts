@@ -37,8 +37,14 @@ export interface ConnectOptions {
   readonly cwd?: string;
 }
 
-export function connectCoordinator(options: ConnectOptions): Promise<CoordinatorConnection> {
-  return CoordinatorConnection.open(options);
+export async function connectCoordinator(options: ConnectOptions): Promise<CoordinatorConnection> {
+  const holdings = new Holdings();
+  const connection = await HealingConnection.open({
+    ...options,
+    holdings: () => holdings.toReclaim(),
+    onLost: (result) => holdings.forget(result),
+  });
+  return new CoordinatorConnection(holdings, connection);
 }
 
 /**
@@ -68,19 +74,10 @@ export class CoordinatorConnection {
   readonly #holdings: Holdings;
   readonly #connection: HealingConnection;
 
-  private constructor(holdings: Holdings, connection: HealingConnection) {
+  /** Made by `connectCoordinator`. */
+  constructor(holdings: Holdings, connection: HealingConnection) {
     this.#holdings = holdings;
     this.#connection = connection;
-  }
-
-  static async open(options: ConnectOptions): Promise<CoordinatorConnection> {
-    const holdings = new Holdings();
-    const connection = await HealingConnection.open({
-      ...options,
-      holdings: () => holdings.toReclaim(),
-      onLost: (result) => holdings.forget(result),
-    });
-    return new CoordinatorConnection(holdings, connection);
   }
 
   /** The coordinator's pid (changes if it restarts and the client reconnects). */
