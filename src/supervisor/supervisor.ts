@@ -3,6 +3,9 @@
  * the state machine drive the services (effect-runner.ts performs what it asks for). Implements
  * StackView for the UIs. `start()` settles once every service is up (or the stack failed);
  * `done` settles once every process is gone and every port is released.
+ *
+ * The shell around the pure machine keeps everything that changes in one record (`Shell`), and
+ * one function (`stopPending`) says whether a stop waits for the start to reach a checkpoint.
  */
 import { selectServices } from '../config/select-services.js';
 import { newRunToken } from '../os/tag.js';
@@ -26,6 +29,42 @@ import type { StackActions } from './view.js';
 
 export type { StackOutcome, StopOptions, Supervisor, SupervisorOptions } from './supervisor-types.js';
 
+/** How far `start()` has come. */
+type StartPhase =
+  | { readonly kind: 'not-started' }
+  /** Stopped before `start()` was called: it never will start. */
+  | { readonly kind: 'abandoned' }
+  /**
+   * Registering, serving the control socket, leasing: nothing runs yet. `stop`: a stop asked for
+   * meanwhile, which the start obeys at its next checkpoint.
+   */
+  | { readonly kind: 'preparing'; stop: StopOptions | null }
+  /** The machine drives the services: a stop is an event for it. */
+  | { readonly kind: 'running' };
+
+/** Everything the shell keeps between calls, in one place. */
+interface Shell {
+  /** The pure machine's state (machine.ts): every service, the stack's phase. */
+  machine: MachineState;
+  start: StartPhase;
+  /** What `start()` returns, once asked. */
+  started: Promise<StackSnapshot> | null;
+  /** Settles `start()`'s promise once every service is up, the stack failed or it is stopping. */
+  up: { readonly resolve: (value: StackSnapshot) => void; readonly reject: (error: Error) => void } | null;
+  /** Performs the machine's effects; there once the services can start. */
+  runner: EffectRunner | null;
+  control: ControlServer | null;
+  /** Ports leased. */
+  leases: number;
+  /** The snapshot of the current state, built on demand (null after a change). */
+  snapshot: StackSnapshot | null;
+  /** Events for the machine: effects dispatch while the machine steps, so they queue. */
+  readonly queue: MachineEvent[];
+  draining: boolean;
+  /** Actions on one service, waiting for their outcome. */
+  readonly watches: Set<ActionWatch>;
+}
+
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   tuneHeapForLogRings();
   const { config, coordinator } = options;
@@ -39,18 +78,20 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const output = new StackOutput(names, { ringSize: options.ringSize, now, logDir: options.logDir ?? null });
   const { logs } = output;
 
-  let state: MachineState = initialState(services.map((service) => machineService(service, {})));
-  let snapshot: StackSnapshot | null = null;
-  let leases = 0;
-  let runner: EffectRunner | null = null;
-  let started: Promise<StackSnapshot> | null = null;
-  let pendingStop: StopOptions | null = null;
-  let up: { resolve: (value: StackSnapshot) => void; reject: (error: Error) => void } | null = null;
-  const watches = new Set<ActionWatch>();
-  const queue: MachineEvent[] = [];
-  let draining = false;
+  const shell: Shell = {
+    machine: initialState(services.map((service) => machineService(service, {}))),
+    start: { kind: 'not-started' },
+    started: null,
+    up: null,
+    runner: null,
+    control: null,
+    leases: 0,
+    snapshot: null,
+    queue: [],
+    draining: false,
+    watches: new Set(),
+  };
 
-  let control: ControlServer | null = null;
   let settleDone!: (outcome: StackOutcome) => void;
   /** Everything stopped and released. */
   const stopped = new Promise<StackOutcome>((resolve) => {
@@ -58,16 +99,21 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   });
   /** …and the control socket closed, after its last replies (a `stopStack` waits on `stopped`). */
   const done = stopped.then(async (outcome) => {
-    await control?.close();
+    await shell.control?.close();
     return outcome;
   });
   const pusher = createStackPusher(
-    () => coordinator.updateStack(id, { phase: state.phase, services: serviceSnapshots(state) }),
+    () => coordinator.updateStack(id, { phase: shell.machine.phase, services: serviceSnapshots(shell.machine) }),
     options.pushIntervalMs,
   );
 
+  /** The stop that waits for the start to reach a checkpoint (asked while preparing), if any. */
+  function stopPending(): StopOptions | null {
+    return shell.start.kind === 'preparing' ? shell.start.stop : null;
+  }
+
   function getSnapshot(): StackSnapshot {
-    snapshot ??= {
+    shell.snapshot ??= {
       stack: {
         id,
         name: stackName,
@@ -76,11 +122,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         pid: process.pid,
         detached: !!options.detached,
       },
-      coordinator: { pid: coordinator.coordinatorPid ?? null, leases },
-      phase: state.phase,
-      services: serviceSnapshots(state),
+      coordinator: { pid: coordinator.coordinatorPid ?? null, leases: shell.leases },
+      phase: shell.machine.phase,
+      services: serviceSnapshots(shell.machine),
     };
-    return snapshot;
+    return shell.snapshot;
   }
 
   function failureError(service: string, reason: string): StyxyError {
@@ -88,42 +134,44 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   function dispatch(event: MachineEvent): void {
-    queue.push(event);
-    if (draining) return;
-    draining = true;
-    const before = state;
+    shell.queue.push(event);
+    if (shell.draining) return;
+    shell.draining = true;
+    const before = shell.machine;
     try {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const result = step(state, next);
-        state = result.state;
-        for (const effect of result.effects) runner!.run(effect);
+      for (let next = shell.queue.shift(); next; next = shell.queue.shift()) {
+        const result = step(shell.machine, next);
+        shell.machine = result.state;
+        for (const effect of result.effects) shell.runner!.run(effect);
       }
     } finally {
-      draining = false;
+      shell.draining = false;
     }
-    if (state !== before) publish();
+    if (shell.machine !== before) publish();
   }
 
   function publish(): void {
-    snapshot = null;
+    const state = shell.machine;
+    shell.snapshot = null;
     output.emit({ type: 'snapshot', snapshot: getSnapshot() });
     if (!state.finished) pusher.schedule();
+    const up = shell.up;
     if (up) {
       const allUp = isUp(state);
       if (state.failure) up.reject(failureError(state.failure.service, state.failure.reason));
       else if (allUp) up.resolve(getSnapshot());
       else if (state.stopping) up.reject(interruptedError());
-      if (state.failure || state.stopping || allUp) up = null;
+      if (state.failure || state.stopping || allUp) shell.up = null;
     }
-    for (const watch of watches) if (watch.check(state)) watches.delete(watch);
+    for (const watch of shell.watches) if (watch.check(state)) shell.watches.delete(watch);
   }
 
   async function finished(outcome: MachineOutcome): Promise<void> {
     pusher.cancel();
     await coordinator.unregisterStack(id).catch(() => {});
     output.close();
-    for (const watch of watches) watch.check(state);
-    watches.clear();
+    for (const watch of shell.watches) watch.check(shell.machine);
+    shell.watches.clear();
     settleDone(
       outcome.kind === 'failed' ? { kind: 'failed', error: failureError(outcome.service, outcome.reason) } : outcome,
     );
@@ -139,12 +187,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           cause: error,
         });
     if (failure.code === 'STYXY_INTERRUPTED') {
-      settleDone(pendingStop?.signal ? { kind: 'interrupted', signal: pendingStop.signal } : { kind: 'clean' });
+      const signal = stopPending()?.signal;
+      settleDone(signal ? { kind: 'interrupted', signal } : { kind: 'clean' });
     } else settleDone({ kind: 'failed', error: failure });
     throw failure;
   }
 
   async function startSequence(): Promise<StackSnapshot> {
+    shell.start = { kind: 'preparing', stop: null };
     try {
       await coordinator.registerStack({
         id,
@@ -160,15 +210,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     } catch (error) {
       return abandon(false, error);
     }
-    if (pendingStop) return abandon(true, interruptedError());
+    if (stopPending()) return abandon(true, interruptedError());
     if (options.controlDir) {
       try {
-        control = await serveControl(self, { dir: options.controlDir, log: options.controlLog });
-        await coordinator.updateStackRegistration(id, { controlSocket: control.socketPath });
+        shell.control = await serveControl(self, { dir: options.controlDir, log: options.controlLog });
+        await coordinator.updateStackRegistration(id, { controlSocket: shell.control.socketPath });
       } catch (error) {
         return abandon(true, error);
       }
-      if (pendingStop) return abandon(true, interruptedError());
+      if (stopPending()) return abandon(true, interruptedError());
     }
     output.openFiles();
     let specs: ReturnType<typeof launchSpecs>;
@@ -177,16 +227,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       const requests = portRequests(services);
       // A stack without ports leases nothing (the coordinator refuses an empty batch).
       const leased = requests.length === 0 ? [] : await coordinator.reserve({ stackId: id, requests });
-      leases = leased.length;
+      shell.leases = leased.length;
       ports = portsFromLeases(services, leased);
       const inherited = options.env ?? process.env;
       specs = launchSpecs(services, { stackName, stackId: id, project: config.name, runToken, ports, inherited });
     } catch (error) {
       return abandon(true, error);
     }
-    if (pendingStop) return abandon(true, interruptedError());
-    state = initialState(services.map((service) => machineService(service, ports[service.name] ?? {})));
-    runner = new EffectRunner({
+    if (stopPending()) return abandon(true, interruptedError());
+    shell.machine = initialState(services.map((service) => machineService(service, ports[service.name] ?? {})));
+    shell.runner = new EffectRunner({
       stackId: id,
       runToken,
       specs,
@@ -199,34 +249,44 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       coordinatorError: () => {}, // the client reconnects and re-claims by itself
     });
     const result = new Promise<StackSnapshot>((resolve, reject) => {
-      up = { resolve, reject };
+      shell.up = { resolve, reject };
     });
+    shell.start = { kind: 'running' };
     dispatch({ type: 'start', at: now() });
     return result;
   }
 
   function stop(stopOptions: StopOptions = {}): Promise<StackOutcome> {
-    if (!started) {
-      // Stopped before it started: it never will.
-      started = Promise.reject(interruptedError());
-      started.catch(() => {});
-      settleDone(stopOptions.signal ? { kind: 'interrupted', signal: stopOptions.signal } : { kind: 'clean' });
-    } else if (!state.begun) {
-      pendingStop = { ...pendingStop, ...stopOptions, force: !!(pendingStop?.force || stopOptions.force) };
-    } else {
-      const reason = stopOptions.signal
-        ? { kind: 'signal' as const, signal: stopOptions.signal }
-        : { kind: 'request' as const };
-      dispatch({ type: 'stopStack', force: !!stopOptions.force, reason, at: now() });
+    const start = shell.start;
+    switch (start.kind) {
+      case 'not-started':
+        // Stopped before it started: it never will.
+        shell.start = { kind: 'abandoned' };
+        shell.started = Promise.reject(interruptedError());
+        shell.started.catch(() => {});
+        settleDone(stopOptions.signal ? { kind: 'interrupted', signal: stopOptions.signal } : { kind: 'clean' });
+        break;
+      case 'abandoned':
+        break;
+      case 'preparing':
+        start.stop = { ...start.stop, ...stopOptions, force: !!(start.stop?.force || stopOptions.force) };
+        break;
+      case 'running': {
+        const reason = stopOptions.signal
+          ? { kind: 'signal' as const, signal: stopOptions.signal }
+          : { kind: 'request' as const };
+        dispatch({ type: 'stopStack', force: !!stopOptions.force, reason, at: now() });
+        break;
+      }
     }
     return stopped;
   }
 
   const act = (type: 'stopService' | 'startService' | 'restartService') => (service: string) =>
-    watchAction({ type, service, names, state, stackName, failureError }, (watch) => {
-      watches.add(watch);
+    watchAction({ type, service, names, state: shell.machine, stackName, failureError }, (watch) => {
+      shell.watches.add(watch);
       dispatch({ type, service, at: now() });
-      if (watch.check(state)) watches.delete(watch);
+      if (watch.check(shell.machine)) shell.watches.delete(watch);
     });
 
   const actions: StackActions = {
@@ -242,13 +302,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     id,
     runToken,
     start: () => {
-      started ??= startSequence();
-      return started;
+      shell.started ??= startSequence();
+      return shell.started;
     },
     stop,
     done,
     get controlSocket() {
-      return control?.socketPath ?? null;
+      return shell.control?.socketPath ?? null;
     },
     getSnapshot,
     getLogs: (service, limit) => logs.lines(service, limit),
