@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Three projects (DESIGN §8): unit (pure code, fast), integration (a real coordinator and real
-// processes), e2e (the built CLI, the TUI through tmux). Files run in parallel: every test gets
-// its own STYXY_HOME and its own narrow port ranges (test/helpers/home.ts).
+// Three projects (docs/architecture.md, "Tests"): unit (pure code, fast), integration (a real
+// coordinator and real processes), e2e (the built CLI, the TUI through tmux). Files run in
+// parallel: every test gets its own STYXY_HOME and its own narrow port ranges
+// (test/helpers/home.ts).
 export default defineConfig({
   test: {
     pool: 'forks',

@@ -2,9 +2,9 @@
  * Is a TCP port free on this machine right now? We bind it and let go. Nothing is cached: a port
  * another program took a moment ago must never look free.
  *
- * Which addresses: DESIGN §3 asks for "bindable on every local address" (`::`, `0.0.0.0`,
- * 127.0.0.1, ::1 and each interface address), because another program may hold a port on any
- * one of them. On Linux one bind answers for all of them: a dual-stack wildcard bind (`::` with
+ * Which addresses: a free port is "bindable on every local address" (docs/architecture.md,
+ * "Choosing a port": `::`, `0.0.0.0`, 127.0.0.1, ::1 and each interface address), because
+ * another program may hold a port on any one of them. On Linux one bind answers for all of them: a dual-stack wildcard bind (`::` with
  * IPV6_V6ONLY off, which libuv sets explicitly) conflicts with a listener on any IPv4 or IPv6
  * address (the kernel's bind-conflict check matches a wildcard against every address), so it
  * fails exactly when a bind on some address would. test/integration/coordinator/foreign-

@@ -1,6 +1,7 @@
 /**
- * The service types in effect: DESIGN §3's defaults merged with `$STYXY_HOME/config.json`,
- * re-read whenever that file changes (a stat per reservation), so editing it needs no restart.
+ * The service types in effect: the defaults (docs/architecture.md, "Service types") merged with
+ * `$STYXY_HOME/config.json`, re-read whenever that file changes (a stat per reservation), so
+ * editing it needs no restart.
  * An invalid file fails the reservations that need it, with the file's own error.
  */
 import { statSync } from 'node:fs';

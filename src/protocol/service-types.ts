@@ -1,6 +1,7 @@
 /**
- * Service types: named port ranges. The defaults are DESIGN §3's table; `$STYXY_HOME/config.json`
- * may override a default's range or add types: `{ "types": { "grpc": { "range": [50050, 50099] } } }`.
+ * Service types: named port ranges. The defaults are the table of docs/architecture.md, "Service
+ * types"; `$STYXY_HOME/config.json` may override a default's range or add types:
+ * `{ "types": { "grpc": { "range": [50050, 50099] } } }`.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';

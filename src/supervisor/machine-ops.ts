@@ -40,7 +40,7 @@ export function patch(state: MachineState, name: string, changes: Partial<Servic
   return { ...state, services: { ...state.services, [name]: { ...service, ...changes } } };
 }
 
-/** DESIGN §6's status of a service. */
+/** The status of a service (docs/architecture.md, "Statuses"). */
 export function statusOf(service: ServiceState): ServiceStatus {
   const { life } = service;
   switch (life.kind) {

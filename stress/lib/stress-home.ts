@@ -1,8 +1,8 @@
 /**
  * A private STYXY_HOME per scenario, under the run's own temporary folder, whose config.json
  * maps every default service type (and the scenario's own types) into a block of ports of the
- * stress run: nothing it does can land on a user's real ranges (DESIGN §3's defaults), on the
- * test suite's block (20000–32000) or on the lease bench's (12000–12399), and it stays below
+ * stress run: nothing it does can land on a user's real ranges (the default service types), on
+ * the test suite's block (20000–32000) or on the lease bench's (12000–12399), and it stays below
  * Linux's ephemeral range.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';

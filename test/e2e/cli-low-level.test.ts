@@ -1,6 +1,7 @@
 /**
  * The low-level commands as scripts use them: `ls`, `check`, `types`, `daemon`, `doctor`, their
- * JSON shapes (DESIGN §6), exit codes, and the protocol-mismatch path.
+ * JSON shapes (docs/architecture.md, "The command line's JSON"), exit codes, and the
+ * protocol-mismatch path.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe('styxy ps', () => {
-  it('--json: DESIGN §6 shape, with the leased ports and live pids', async () => {
+  it('--json: the contract shape, with the leased ports and live pids', async () => {
     const ps = await psJson(project);
     const stacks = await project.stacks();
     const own = stacks.find((stack) => stack.name === 'default')!;

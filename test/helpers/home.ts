@@ -14,7 +14,10 @@ const BLOCK_SIZE = 60;
 const BLOCKS = Math.floor((32_000 - FIRST_PORT) / BLOCK_SIZE);
 const CLAIMS = join(tmpdir(), 'styxy-test-port-blocks');
 
-/** The default types of DESIGN §3, in order; each test home maps them into its block. */
+/**
+ * The default service types (docs/architecture.md, "Service types"), in order: each test home
+ * maps them into its block.
+ */
 export const TYPE_NAMES = [
   'dev',
   'monitoring',

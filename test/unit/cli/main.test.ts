@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { buildProgram, main } from '../../../src/cli/main.js';
 
-// The commands of DESIGN §6, every one listed in `styxy --help`.
+// The commands of the CLI, every one listed in `styxy --help`.
 const COMMANDS = [
   'up',
   'down',
@@ -22,7 +22,7 @@ const COMMANDS = [
 ];
 
 describe('cli', () => {
-  it('declares every command of DESIGN §6 with a description', () => {
+  it('declares every command with a description', () => {
     const program = buildProgram(() => {});
     const names = program.commands.map((command) => command.name());
     expect(names).toEqual(COMMANDS);

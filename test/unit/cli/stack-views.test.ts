@@ -43,7 +43,7 @@ const stack = (over: Partial<StackInfo> = {}): StackInfo => ({
 });
 
 describe('ps', () => {
-  it('the --json document: DESIGN fields first, uptime from the start time, no run token', () => {
+  it('the --json document: the contract fields first, uptime from the start time, no run token', () => {
     const info = stack({
       services: [
         service({ name: 'api', ports: { PORT: 8001 }, pid: 10, startedAt: NOW - 5000, restarts: 2 }),

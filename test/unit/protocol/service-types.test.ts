@@ -9,7 +9,7 @@ describe('service types', () => {
   let home: TestHome | undefined;
   afterEach(() => home?.cleanup());
 
-  it('has the 17 default types of DESIGN §3', () => {
+  it('has the 17 default types of docs/architecture.md', () => {
     expect(DEFAULT_TYPES).toHaveLength(17);
     expect(DEFAULT_TYPES.find((type) => type.name === 'api')?.range).toEqual([8000, 8099]);
     expect(DEFAULT_TYPES.find((type) => type.name === 'messaging')?.range).toEqual([9050, 9098]);
