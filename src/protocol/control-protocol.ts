@@ -19,9 +19,8 @@
  * Wire format: fields may be added, never renamed; a change an older peer would misread bumps
  * CONTROL_PROTOCOL_VERSION.
  */
-import type { z } from 'zod';
 import type { CONTROL_PARAMS } from './control-params.js';
-import type { Sent } from './methods.js';
+import type { MethodMapOf } from './methods.js';
 import { array, type Infer, literal, none, number, object, optional, string } from './shape.js';
 import { logLine, stackIdentity, stackSnapshot } from './stack.js';
 
@@ -67,12 +66,8 @@ export const CONTROL_RESULTS = {
 
 export type ControlMethod = keyof typeof CONTROL_RESULTS;
 
-export type ControlProtocol = {
-  readonly [M in ControlMethod]: {
-    readonly params: Sent<z.input<(typeof CONTROL_PARAMS)[M]>>;
-    readonly result: Infer<(typeof CONTROL_RESULTS)[M]>;
-  };
-};
+/** The method map: what a client sends and what it gets back, per method. */
+export type ControlProtocol = MethodMapOf<typeof CONTROL_PARAMS, typeof CONTROL_RESULTS>;
 
 /** The events pushed to a subscriber, by name. */
 export const CONTROL_EVENTS = {

@@ -8,9 +8,8 @@
  * Wire format: fields may be added, never renamed; a change an older peer would misread bumps
  * PROTOCOL_VERSION (version.ts).
  */
-import type { z } from 'zod';
 import type { COORDINATOR_PARAMS } from './coordinator-params.js';
-import type { Sent } from './methods.js';
+import type { MethodMapOf } from './methods.js';
 import {
   array,
   boolean,
@@ -177,12 +176,7 @@ export const COORDINATOR_RESULTS = {
 export type CoordinatorMethod = keyof typeof COORDINATOR_RESULTS;
 
 /** The method map: what a client sends and what it gets back, per method. */
-export type CoordinatorProtocol = {
-  readonly [M in CoordinatorMethod]: {
-    readonly params: Sent<z.input<(typeof COORDINATOR_PARAMS)[M]>>;
-    readonly result: Infer<(typeof COORDINATOR_RESULTS)[M]>;
-  };
-};
+export type CoordinatorProtocol = MethodMapOf<typeof COORDINATOR_PARAMS, typeof COORDINATOR_RESULTS>;
 
 export type CoordinatorParams<M extends CoordinatorMethod> = CoordinatorProtocol[M]['params'];
 export type CoordinatorResult<M extends CoordinatorMethod> = CoordinatorProtocol[M]['result'];

@@ -3,7 +3,8 @@
  * (coordinator-protocol.ts, control-protocol.ts) gives its map; the transport derives the client's
  * typed `call` and the server's typed handlers from it.
  */
-import type { Shape } from './shape.js';
+import type { z } from 'zod';
+import type { Infer, Shape } from './shape.js';
 
 export interface MethodSpec {
   readonly params: unknown;
@@ -11,6 +12,20 @@ export interface MethodSpec {
 }
 
 export type MethodMap = { readonly [method: string]: MethodSpec };
+
+/**
+ * A protocol's method map from its two halves: each method's params schema (the server's, zod;
+ * the client sends its input) and its result shape (the client's check).
+ */
+export type MethodMapOf<
+  Params extends { readonly [M in keyof Results]: z.ZodType },
+  Results extends { readonly [method: string]: Shape<unknown> },
+> = {
+  readonly [M in keyof Results]: {
+    readonly params: Sent<z.input<Params[M]>>;
+    readonly result: Infer<Results[M]>;
+  };
+};
 
 /** The shapes a client checks each method's reply against. */
 export type ResultShapes<P extends MethodMap> = { readonly [M in keyof P]: Shape<P[M]['result']> };
