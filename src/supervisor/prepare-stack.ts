@@ -3,7 +3,6 @@
  * requests, the leased ports by service, and each service's launch spec. Pure but for folder
  * checks (node_modules/.bin).
  */
-
 import type { StackPorts } from '../config/interpolate.js';
 import type { ResolvedService } from '../config/types.js';
 import type { Lease, PortRequest } from '../protocol/coordinator-protocol.js';

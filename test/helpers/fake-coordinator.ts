@@ -3,7 +3,6 @@
  * processes): pids are alive while the test says so, ports are "held by another program" while
  * the test says so, kills are recorded. For unit and property tests of the coordinator's logic.
  */
-
 import type { KillTarget } from '../../src/coordinator/context.js';
 import { createCoordinator } from '../../src/coordinator/coordinator.js';
 import type { JournalEntry } from '../../src/coordinator/journal.js';

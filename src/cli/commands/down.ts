@@ -4,7 +4,6 @@
  * and its ports released (stack/stop-stack.ts). Nothing running is no error: `down` is safe to
  * run twice. Exit 1 when a stack could not be stopped.
  */
-
 import { locateConfig } from '../../config/locate.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { stackId } from '../../protocol/stack-id.js';

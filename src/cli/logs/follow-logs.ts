@@ -4,7 +4,6 @@
  * so no line is missed or shown twice) and prints until interrupted (SIGINT, SIGTERM, SIGHUP:
  * exit 0), until the stack stops (exit 0), or until stdout's reader goes away.
  */
-
 import { MAX_LOG_REQUEST } from '../../protocol/control-protocol.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { STOP_SIGNALS } from '../../supervisor/stop-signals.js';

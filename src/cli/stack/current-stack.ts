@@ -4,7 +4,6 @@
  * coordinator says whether it runs. The config is only located, not loaded, so a config being
  * edited into something invalid does not hide the stack that runs.
  */
-
 import { locateConfig } from '../../config/locate.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';

@@ -1,5 +1,4 @@
 /** Connects to a running stack's control socket, with errors that name the stack and what to do. */
-
 import { type ControlClient, connectControl } from '../../client/control-client.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';

@@ -4,7 +4,6 @@
  * the `STYXY_*` names. Not the inherited environment, PATH or STYXY_TAG (a shell that took the
  * tag would be stopped with the stack).
  */
-
 import type { ResolvedConfig } from '../../config/types.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';

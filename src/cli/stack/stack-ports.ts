@@ -1,5 +1,4 @@
 /** The ports of a running stack by service and port name: its leases, in config order where known. */
-
 import type { StackPorts } from '../../config/interpolate.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 

@@ -12,7 +12,6 @@
  * A pid is only signalled while the coordinator lists it as the stack's live owner (it checks the
  * process's start time), so a reused pid is never hit.
  */
-
 import { processInfo } from '../../os/process-table.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError } from '../../protocol/errors.js';
