@@ -70,6 +70,15 @@ export async function withRunningCoordinator<T>(
   }
 }
 
+/** The stacks running for this user, as the coordinator knows them: none when no coordinator runs. */
+export function runningStacks(home?: string): Promise<CoordinatorResult<'listStacks'>> {
+  return withRunningCoordinator(
+    (client) => client.listStacks(),
+    () => [],
+    home === undefined ? {} : { home },
+  );
+}
+
 export class CoordinatorConnection {
   readonly #holdings: Holdings;
   readonly #connection: HealingConnection;

@@ -4,6 +4,7 @@
  * and its ports released (stack/stop-stack.ts). Nothing running is no error: `down` is safe to
  * run twice. Exit 1 when a stack could not be stopped.
  */
+import { runningStacks } from '../../client/coordinator-client.js';
 import { locateConfig } from '../../config/locate.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { stackId } from '../../protocol/stack-id.js';
@@ -11,7 +12,6 @@ import { EXIT } from '../exit-codes.js';
 import { printJson } from '../output.js';
 import { secondsOption } from '../seconds-option.js';
 import type { CurrentStackOptions } from '../stack/current-stack.js';
-import { runningStacks } from '../stack/running-stacks.js';
 import { stackTitle } from '../stack/stack-control.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import { type StoppedStack, stopStack } from '../stack/stop-stack.js';

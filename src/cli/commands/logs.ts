@@ -4,6 +4,7 @@
  * running or stopped; `-f` then follows new lines live (logs/follow-logs.ts). Loads no config and
  * no UI: the config is only located (as `ps` does).
  */
+import { runningStacks } from '../../client/coordinator-client.js';
 import { locateConfig } from '../../config/locate.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { stackDir, styxyHome } from '../../protocol/home.js';
@@ -13,7 +14,6 @@ import { followLogs } from '../logs/follow-logs.js';
 import { lineFormatter } from '../logs/format-line.js';
 import { readLogTail, servicesWithLogs } from '../logs/stack-logs.js';
 import type { CurrentStackOptions } from '../stack/current-stack.js';
-import { runningStacks } from '../stack/running-stacks.js';
 import { stackNameOption } from '../stack/stack-name.js';
 
 export interface LogsOptions extends CurrentStackOptions {

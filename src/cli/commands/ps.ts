@@ -2,13 +2,13 @@
  * `styxy ps [--json] [--all]`: the services of this folder's running stack (or of every running
  * stack): status, ports, pid, uptime, restarts. Starts no coordinator and loads no UI.
  */
+import { runningStacks } from '../../client/coordinator-client.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson } from '../output.js';
 import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
 import { type PsDocument, psDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
-import { runningStacks } from '../stack/running-stacks.js';
 
 export interface PsOptions extends CurrentStackOptions {
   readonly all?: boolean;

@@ -4,11 +4,11 @@
  * coordinator says whether it runs. The config is only located, not loaded, so a config being
  * edited into something invalid does not hide the stack that runs.
  */
+import { runningStacks } from '../../client/coordinator-client.js';
 import { locateConfig } from '../../config/locate.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
-import { runningStacks } from './running-stacks.js';
 import { stackNameOption } from './stack-name.js';
 
 export interface CurrentStackOptions {

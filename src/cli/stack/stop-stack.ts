@@ -12,10 +12,10 @@
  * A pid is only signalled while the coordinator lists it as the stack's live owner (it checks the
  * process's start time), so a reused pid is never hit.
  */
+import { runningStacks } from '../../client/coordinator-client.js';
 import { processInfo } from '../../os/process-table.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError } from '../../protocol/errors.js';
-import { runningStacks } from './running-stacks.js';
 import { connectStack, stackTitle } from './stack-control.js';
 import { waitStackGone } from './wait-stack-gone.js';
 
