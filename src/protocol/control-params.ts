@@ -1,7 +1,7 @@
 /**
  * What each method of a stack's control socket accepts: validated at the socket edge by the
- * supervisor (unknown fields ignored). Only the supervisor loads this file; clients take its
- * types alone (control-protocol.ts, the method map).
+ * supervisor (unknown fields ignored). No client loads it: they take its types alone
+ * (control-protocol.ts, the method map).
  */
 import { z } from 'zod';
 import { type ControlMethod, MAX_LOG_REQUEST } from './control-protocol.js';

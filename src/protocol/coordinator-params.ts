@@ -1,7 +1,7 @@
 /**
  * What each of the coordinator's methods accepts: validated at the socket edge by the coordinator
- * (unknown fields ignored). Only the coordinator loads this file; clients take its types alone
- * (coordinator-protocol.ts, the method map), so no short command loads zod.
+ * (unknown fields ignored), and what state.json holds (state-file.ts). No client loads it: they
+ * take its types alone (coordinator-protocol.ts, the method map), so no short command loads zod.
  * Wire format: fields may be added, never renamed; a change an older peer would misread bumps
  * PROTOCOL_VERSION (version.ts).
  */
