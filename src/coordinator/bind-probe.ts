@@ -4,10 +4,11 @@
  *
  * Which addresses: a free port is "bindable on every local address" (docs/architecture.md,
  * "Choosing a port": `::`, `0.0.0.0`, 127.0.0.1, ::1 and each interface address), because
- * another program may hold a port on any one of them. On Linux one bind answers for all of them: a dual-stack wildcard bind (`::` with
- * IPV6_V6ONLY off, which libuv sets explicitly) conflicts with a listener on any IPv4 or IPv6
- * address (the kernel's bind-conflict check matches a wildcard against every address), so it
- * fails exactly when a bind on some address would. test/integration/coordinator/foreign-
+ * another program may hold a port on any one of them. On Linux one bind answers for all of
+ * them: a dual-stack wildcard bind (`::` with IPV6_V6ONLY off, which libuv sets explicitly)
+ * conflicts with a listener on any IPv4 or IPv6 address (the kernel's bind-conflict check
+ * matches a wildcard against every address), so it fails exactly when a bind on some address
+ * would. test/integration/coordinator/foreign-
  * listeners.test.ts proves it for every address of the test machine. That makes a probe one
  * bind instead of five to seven, which is most of a lease's cost. Where IPv6 is unavailable,
  * `0.0.0.0` does the same for IPv4. Other systems (BSD semantics: a wildcard bind may coexist

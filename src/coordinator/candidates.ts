@@ -1,8 +1,8 @@
 /**
  * The order in which ports are tried for one request (docs/architecture.md, "Choosing a port"):
  * the port this (project, stack, service, port name) had last time, then the preferred port,
- * then the type's range from its lowest port. Ports in the OS ephemeral range and ports browsers refuse to open are skipped
- * unless asked for by number (preferred or fixed). Pure.
+ * then the type's range from its lowest port. Ports in the OS ephemeral range and ports browsers
+ * refuse to open are skipped unless asked for by number (preferred or fixed). Pure.
  */
 import type { ServiceType } from '../protocol/service-types.js';
 
