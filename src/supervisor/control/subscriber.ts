@@ -11,6 +11,7 @@
  * - A peer whose backlog stays over the limit for `stalledMs` reads nothing at all: it is
  *   disconnected, which frees what it held.
  */
+import type { ControlEvents } from '../../protocol/control-protocol.js';
 import type { LogLine, StackEvent, StackSnapshot } from '../../protocol/stack.js';
 import type { Peer } from '../../transport/rpc-server.js';
 
@@ -124,7 +125,7 @@ export class Subscriber {
     if (this.#snapshot !== null && !this.#peer.closed) {
       const snapshot = this.#snapshot;
       this.#snapshot = null;
-      this.#peer.send('snapshot', { snapshot });
+      this.#send('snapshot', { snapshot });
     }
   }
 
@@ -156,7 +157,7 @@ export class Subscriber {
   #sendBatch(lines: LogLine[]): void {
     const dropped = this.#dropped;
     this.#dropped = 0;
-    if (this.#peer.send('logs', { lines, dropped })) return;
+    if (this.#send('logs', { lines, dropped })) return;
     if (this.#peer.closed) return;
     if (lines.length <= 1) {
       this.#dropped = dropped + lines.length;
@@ -166,6 +167,11 @@ export class Subscriber {
     const half = Math.ceil(lines.length / 2);
     this.#sendBatch(lines.slice(0, half));
     this.#sendBatch(lines.slice(half));
+  }
+
+  /** Pushes one event of the control protocol (its data as the method map says). */
+  #send<E extends keyof ControlEvents>(event: E, data: ControlEvents[E]): boolean {
+    return this.#peer.send(event, data);
   }
 
   #schedule(): void {
