@@ -12,8 +12,11 @@ export interface NamedCommand {
   readonly command: string;
 }
 
-/** Each command with `$API_PORT` / `${API_PORT}` of another service "api" (one with a port) replaced by `${api.PORT}`. */
-export function linkPeerPorts(services: readonly NamedCommand[]): string[] {
+/**
+ * Each command with `$API_PORT` / `${API_PORT}` of another service "api" (one with a port)
+ * replaced by `${api.PORT}`. `ported`: services that get a port whatever their command says.
+ */
+export function linkPeerPorts(services: readonly NamedCommand[], ported: ReadonlySet<string> = new Set()): string[] {
   const byVariable = new Map(services.map(({ name }) => [`${envName(name)}_PORT`, name]));
   const peerOf = (variable: string, self: string) => {
     const peer = byVariable.get(variable);
@@ -22,7 +25,10 @@ export function linkPeerPorts(services: readonly NamedCommand[]): string[] {
   // A service has a port of its own when its command uses a port variable that names no peer.
   const withPorts = new Set(
     services
-      .filter(({ name, command }) => portVariables(command).some((variable) => peerOf(variable, name) === undefined))
+      .filter(
+        ({ name, command }) =>
+          ported.has(name) || portVariables(command).some((variable) => peerOf(variable, name) === undefined),
+      )
       .map(({ name }) => name),
   );
   return services.map(({ name, command }) =>

@@ -3,10 +3,13 @@
  * `${PORT}`, `$API_PORT`…) in a command is a port Styxy leases and puts in the environment.
  */
 
-/** Env-var names ending in PORT that a shell command expands, first use first (PORT always first). */
+/**
+ * `PORT`, `*_PORT` (and PostgreSQL's `PGPORT`) variables that a shell command expands, first
+ * use first (PORT always first). Not any name ending in PORT: `$SUPPORT` is no port.
+ */
 export function portVariables(command: string): string[] {
   const found = new Set<string>();
-  for (const match of command.matchAll(/\$\{?((?:[A-Za-z_][A-Za-z0-9_]*)?PORT)\b/g)) found.add(match[1]!);
+  for (const match of command.matchAll(/\$\{?((?:[A-Za-z_][A-Za-z0-9_]*_|PG)?PORT)\b/g)) found.add(match[1]!);
   return [...found].sort((a, b) => (a === 'PORT' ? -1 : b === 'PORT' ? 1 : 0));
 }
 

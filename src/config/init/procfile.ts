@@ -2,15 +2,20 @@
  * A Procfile (foreman, overmind, honcho, Heroku): one `name: command` per line. Like those tools,
  * a line is a process when it matches `^([A-Za-z0-9_-]+):\s*(.+)$`; anything else (comments,
  * blank lines, indented text) is ignored. Each process becomes a service running its command
- * with `sh -c`; a `$PORT` in it (foreman gives each process one) becomes a leased port.
+ * with `sh -c`. A `$PORT` in it becomes a leased port; so does the `web` process's PORT even when
+ * its command does not say it (on Heroku the web process is the one given a port, and apps read
+ * it from the environment). Other processes get no port unless they use one: a leased port is
+ * also their readiness check, which a worker that never listens would fail.
  */
 import type { ServiceConfig } from '../types.js';
 import type { Draft, DraftService } from './draft.js';
 import { linkPeerPorts } from './peer-ports.js';
-import { portsFor } from './port-guess.js';
+import { guessPortType, portsFor } from './port-guess.js';
 import { serviceNamer } from './service-names.js';
 
 const PROCESS_LINE = /^([A-Za-z0-9_-]+):\s*(.+)$/;
+/** The process type Heroku routes HTTP to, and gives $PORT. */
+const WEB = 'web';
 
 export interface ProcfileEntry {
   readonly name: string;
@@ -32,10 +37,14 @@ export function fromProcfile(text: string, source = 'Procfile'): Draft {
   const entries = parseProcfile(text);
   const name = serviceNamer();
   const named = entries.map((entry) => ({ entry, ...name(entry.name) }));
-  const linked = linkPeerPorts(named.map(({ entry, name }) => ({ name, command: entry.command })));
+  const web = new Set(named.filter(({ name }) => name === WEB).map(({ name }) => name));
+  const linked = linkPeerPorts(
+    named.map(({ entry, name }) => ({ name, command: entry.command })),
+    web,
+  );
   const services: DraftService[] = named.map(({ entry, name, renamed }, index) => {
     const command = linked[index]!;
-    const ports = portsFor(name, command);
+    const ports = portsFor(name, command) ?? (web.has(name) ? { PORT: guessPortType(name, command) } : undefined);
     const config: ServiceConfig = { command, ...(ports ? { ports } : {}) };
     const comments = [`${source} line ${entry.line}: ${entry.name}: ${entry.command}`];
     if (renamed) comments.push(renamed);
