@@ -19,14 +19,23 @@ const COMMANDS = [
   'config',
   'init',
   'doctor',
+  'completion',
 ];
 
 describe('cli', () => {
   it('declares every command of DESIGN §6 with a description', () => {
     const program = buildProgram(() => {});
-    const names = program.commands.map((command) => command.name());
-    expect(names).toEqual(COMMANDS);
-    for (const command of program.commands) expect(command.description().length).toBeGreaterThan(10);
+    const visible = program
+      .createHelp()
+      .visibleCommands(program)
+      .filter((command) => command.name() !== 'help');
+    expect(visible.map((command) => command.name())).toEqual(COMMANDS);
+    for (const command of visible) expect(command.description().length).toBeGreaterThan(10);
+    // What the completion scripts call: there, but not listed.
+    expect(program.commands.map((command) => command.name())).toContain('complete');
+    expect(buildProgram(() => {}, { completion: false }).commands.map((command) => command.name())).not.toContain(
+      'completion',
+    );
   });
 
   it('exits 2 on an unknown command or flag, with a message on stderr', async () => {
