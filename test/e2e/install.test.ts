@@ -154,3 +154,24 @@ describe('installed from the packed tarball', () => {
     expect(JSON.parse(types.stdout).types[0]).toMatchObject({ name: 'dev' });
   });
 });
+
+/**
+ * From git, as `npm install -D git+https://…` does: npm clones the repository, installs its
+ * dependencies there and builds (preprepare), then packs and installs it. The clone installs
+ * every devDependency and builds, about half a minute and both cores: run it with
+ * STYXY_TEST_GIT_INSTALL=1 (it installs this repository's HEAD commit).
+ */
+describe.runIf(process.env.STYXY_TEST_GIT_INSTALL)('installed from git', () => {
+  it('npm install -D git+file://<repo>: no warning, built, and styxy runs', async () => {
+    const dir = join(scratch, 'from-git');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'package.json'), '{ "name": "from-git", "version": "1.0.0", "private": true }\n');
+    const install = await run('npm', ['install', '-D', `git+file://${ROOT}`, ...INSTALL_FLAGS], dir, 240_000);
+    expect(install.code, install.stderr).toBe(0);
+    expect(`${install.stdout}${install.stderr}`).not.toMatch(/npm warn|install-scripts|EBADENGINE/i);
+    const version = await run('npx', ['styxy', '--version'], dir);
+    expect(version).toMatchObject({ code: 0, stdout: `${STYXY_VERSION}\n` });
+    const types = await run('npx', ['styxy', 'types', '--json'], dir);
+    expect(JSON.parse(types.stdout).types[0]).toMatchObject({ name: 'dev' });
+  }, 300_000);
+});
