@@ -4,7 +4,7 @@
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.js';
-import { COORDINATOR_ENV, helpExtras } from './help.js';
+import { addHelpExtras } from './help.js';
 import { renderError } from './render-error.js';
 import { VERSION } from './version.js';
 
@@ -38,15 +38,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
         '',
         "Run `styxy <command> --help` for a command's flags, examples and environment.",
         'Docs: docs/commands.md and docs/configuration.md in the package.',
-        helpExtras({
-          examples: [
-            ['styxy init', "write a styxy.config.ts from the project's Procfile or scripts"],
-            ['styxy up', 'start the stack with the live UI'],
-            ['styxy up -d --json && styxy port web', 'in the background, then read a port'],
-            ['styxy down', 'stop it'],
-          ],
-          env: ['STYXY_HOME', 'XDG_RUNTIME_DIR', 'NO_COLOR', 'FORCE_COLOR', 'STYXY_DEBUG'],
-        }),
       ].join('\n'),
     )
     // Set before adding commands: subcommands copy these settings when created.
@@ -93,18 +84,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
         'before it exits 1 with the reason and the last lines of the service.',
       ].join('\n'),
     )
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [
-          ['styxy up', 'start the stack of this folder, with the live UI'],
-          ['styxy up -d --json', 'start it in the background; print the ports as JSON once all are up'],
-          ['styxy up web', 'start web and what it depends on'],
-          ['styxy up --name review -d', 'a second copy of the stack, with ports of its own'],
-        ],
-        env: [...COORDINATOR_ENV, 'NO_COLOR', 'FORCE_COLOR'],
-      }),
-    )
     .action(dispatch(() => import('./commands/up.js')));
 
   program
@@ -125,16 +104,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
         'Nothing running is no error. Exit codes: 0 stopped (or nothing to stop), 1 not stopped.',
       ].join('\n'),
     )
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [
-          ['styxy down', "stop this folder's stack"],
-          ['styxy down --all', 'stop every stack of this user'],
-        ],
-        env: COORDINATOR_ENV,
-      }),
-    )
     .action(dispatch(() => import('./commands/down.js')));
 
   program
@@ -144,17 +113,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .addOption(nameOption())
     .option('--all', 'every running stack of this user')
     .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [
-          ['styxy ps', "this folder's stack: status, ports, pid, restarts, uptime"],
-          ['styxy ps --json', 'the same as one JSON document (services[].ports.PORT)'],
-          ['styxy ps --all', 'every running stack of this user'],
-        ],
-        env: COORDINATOR_ENV,
-      }),
-    )
     .action(dispatch(() => import('./commands/ps.js')));
 
   program
@@ -176,17 +134,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
         'lines about a service (started, ready, exited) start with [styxy].',
       ].join('\n'),
     )
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [
-          ['styxy logs api -n 50', "api's last 50 lines"],
-          ['styxy logs -f', 'every service, following new lines'],
-          ['styxy logs --json', 'one JSON object per line'],
-        ],
-        env: [...COORDINATOR_ENV, 'NO_COLOR', 'FORCE_COLOR'],
-      }),
-    )
     .action(dispatch(() => import('./commands/logs.js')));
 
   program
@@ -194,16 +141,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .description('open the live UI on a stack running in the background')
     .addOption(configOption())
     .addOption(nameOption())
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [
-          ['styxy attach', 'the live UI of the stack `styxy up -d` started here (q leaves it running)'],
-          ['styxy attach --name review', 'of the copy named review'],
-        ],
-        env: [...COORDINATOR_ENV, 'NO_COLOR', 'FORCE_COLOR'],
-      }),
-    )
     .action(dispatch(() => import('./commands/attach.js')));
 
   program
@@ -215,13 +152,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .option('--timeout <seconds>', 'fail if it is not up again by then', '120')
     .addOption(jsonOption())
     .addHelpText('after', '\nWaits until the service is up again (exit 0), or exits 1 with why it failed.')
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [['styxy restart api', 'restart api on the same ports; exit 1 with why if it does not come back']],
-        env: COORDINATOR_ENV,
-      }),
-    )
     .action(dispatch(() => import('./commands/restart.js')));
 
   program
@@ -231,17 +161,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .argument('[portName]', 'the port name (default: its first port)')
     .addOption(configOption())
     .addOption(nameOption())
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [
-          ['styxy port api', "api's first port"],
-          ['curl "localhost:$(styxy port api)/health"', 'use it in a script'],
-          ['styxy port api DEBUG_PORT', 'a named port'],
-        ],
-        env: COORDINATOR_ENV,
-      }),
-    )
     .action(dispatch(() => import('./commands/port.js')));
 
   program
@@ -261,16 +180,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .addOption(configOption())
     .addOption(nameOption())
     .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [
-          ['styxy env api', 'what api gets: PORT=8001, STYXY_API_PORT=8001, …'],
-          ['styxy env --json', 'every service, as one JSON object'],
-        ],
-        env: COORDINATOR_ENV,
-      }),
-    )
     .action(dispatch(() => import('./commands/env.js')));
 
   program
@@ -284,33 +193,12 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
       [] as string[],
     )
     .passThroughOptions()
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [
-          ['styxy run -- node server.js', 'lease a dev port into PORT (server.js reads process.env.PORT)'],
-          ["styxy run -- sh -c 'vite --port $PORT'", 'a flag that takes the port: let a shell put it in'],
-          ['styxy run -p API_PORT:api -p DB_PORT:database -- ./start.sh', 'two named ports of given types'],
-        ],
-        env: COORDINATOR_ENV,
-      }),
-    )
     .action(dispatch(() => import('./commands/run.js')));
 
   program
     .command('ls')
     .description('every lease on this machine: port, type, stack, project, service, owner pid, since')
     .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [
-          ['styxy ls', 'every lease on this machine'],
-          ['styxy ls --json', 'the same as JSON (leases[].port, .stack, .service, .pid)'],
-        ],
-        env: COORDINATOR_ENV,
-      }),
-    )
     .action(dispatch(() => import('./commands/ls.js')));
 
   program
@@ -318,29 +206,12 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .description('is the port free; if not, who holds it')
     .argument('<port>', 'the port number')
     .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [
-          ['styxy check 3000', 'free, or who holds it'],
-          ['styxy check 3000 && npm run dev', 'exit 0 only when the port is free'],
-        ],
-        env: COORDINATOR_ENV,
-      }),
-    )
     .action(dispatch(() => import('./commands/check.js')));
 
   program
     .command('types')
     .description('the service types and their port ranges')
     .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [['styxy types', 'the types and their port ranges ($STYXY_HOME/config.json adds or changes them)']],
-        env: ['STYXY_HOME', 'STYXY_DEBUG'],
-      }),
-    )
     .action(dispatch(() => import('./commands/types.js')));
 
   const daemon = program
@@ -352,26 +223,12 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
         '',
         'One coordinator per user (per $STYXY_HOME) hands out every port; any command that needs it',
         'starts it, so `daemon start` is rarely needed.',
-        helpExtras({
-          examples: [
-            ['styxy daemon status --json', 'is it running: pid, socket, version, leases, stacks'],
-            ['styxy daemon stop', 'stop it (after an upgrade); running stacks keep their ports'],
-          ],
-          env: COORDINATOR_ENV,
-        }),
       ].join('\n'),
     );
   daemon
     .command('start')
     .description('start the coordinator unless one runs; print its status')
     .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [['styxy daemon start', '"started" or "already running", then its status']],
-        env: COORDINATOR_ENV,
-      }),
-    )
     .action(dispatch(() => import('./commands/daemon.js').then((module) => ({ run: module.start }))));
   daemon
     .command('stop')
@@ -383,10 +240,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
         '',
         'Its state is kept: running supervisors start a new coordinator and re-claim their ports.',
         'Exit 0 also when none runs.',
-        helpExtras({
-          examples: [['styxy daemon stop --json', '{ "stopped": true, "pid": 4121 }']],
-          env: COORDINATOR_ENV,
-        }),
       ].join('\n'),
     )
     .action(dispatch(() => import('./commands/daemon.js').then((module) => ({ run: module.stop }))));
@@ -396,16 +249,7 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .addOption(jsonOption())
     .addHelpText(
       'after',
-      [
-        '',
-        'Exit 0 when a coordinator runs, 1 when none does ("running": false in the JSON).',
-        helpExtras({
-          examples: [
-            ['styxy daemon status --json', '{ "running", "pid", "socket", "version", "uptimeMs", "leases", "stacks" }'],
-          ],
-          env: COORDINATOR_ENV,
-        }),
-      ].join('\n'),
+      ['', 'Exit 0 when a coordinator runs, 1 when none does ("running": false in the JSON).'].join('\n'),
     )
     .action(dispatch(() => import('./commands/daemon.js').then((module) => ({ run: module.status }))));
 
@@ -414,16 +258,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .description('validate the project config and print it resolved')
     .addOption(configOption())
     .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [
-          ['styxy config', 'check the config and print it resolved: start order, ports asked for, env'],
-          ['styxy config -c other.config.ts --json', 'another file, as JSON'],
-        ],
-        env: ['STYXY_HOME', 'STYXY_DEBUG'],
-      }),
-    )
     .action(dispatch(() => import('./commands/config.js')));
 
   program
@@ -435,19 +269,11 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
       'after',
       [
         '',
-        'Without --from, it looks in this folder for a Procfile, then process-compose.yaml (or .yml,',
-        'compose.yaml…), then the dev/start scripts of package.json, and converts the first it finds;',
+        'Without --from, it looks in this folder for Procfile.dev or Procfile, then process-compose.yaml',
+        '(or .yml), then the dev/start scripts of package.json, and converts the first it finds;',
         'with none of these, it writes a commented starter. It says what it found and what it wrote',
         '(what does not map to Styxy is kept as a comment), adds styxy.config.local.* to .gitignore',
         'and never overwrites a config without --force. Check the result with `styxy config`.',
-        helpExtras({
-          examples: [
-            ['styxy init', 'from what this folder has'],
-            ['styxy init --from Procfile.dev', 'from this file'],
-            ['styxy init --force', 'write it again over the existing styxy.config.ts'],
-          ],
-          env: ['STYXY_DEBUG'],
-        }),
       ].join('\n'),
     )
     .action(dispatch(() => import('./commands/init.js')));
@@ -456,13 +282,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .command('doctor')
     .description('check the environment and explain what is wrong')
     .addOption(jsonOption())
-    .addHelpText(
-      'after',
-      helpExtras({
-        examples: [['styxy doctor', 'one line per check; exit 1 when something is wrong']],
-        env: COORDINATOR_ENV,
-      }),
-    )
     .action(dispatch(() => import('./commands/doctor.js')));
 
   if (completion) {
@@ -477,14 +296,6 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
           '',
           'The script asks `styxy` (on your PATH) for the completions, so install Styxy globally or put',
           'an alias or a shell function named styxy on your PATH first.',
-          helpExtras({
-            examples: [
-              ["echo 'source <(styxy completion bash)' >> ~/.bashrc", 'bash'],
-              ["echo 'source <(styxy completion zsh)' >> ~/.zshrc", 'zsh'],
-              ['styxy completion fish > ~/.config/fish/completions/styxy.fish', 'fish'],
-            ],
-            env: [],
-          }),
         ].join('\n'),
       )
       .action(dispatch(() => import('./commands/completion.js')));
@@ -497,6 +308,7 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
       .action(dispatch(() => import('./commands/completion.js').then((module) => ({ run: module.complete }))));
   }
 
+  addHelpExtras(program);
   return program;
 }
 

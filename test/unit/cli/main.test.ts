@@ -1,4 +1,6 @@
+import type { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
+import { COMMAND_HELP } from '../../../src/cli/help.js';
 import { buildProgram, main } from '../../../src/cli/main.js';
 
 // The commands of DESIGN §6, every one listed in `styxy --help`.
@@ -49,5 +51,17 @@ describe('cli', () => {
     } finally {
       stderr.mockRestore();
     }
+  });
+
+  it('every command and subcommand has examples in its help, and no examples are left over', () => {
+    const words = (command: Command, prefix: string[] = []): string[] =>
+      command
+        .createHelp()
+        .visibleCommands(command)
+        .filter((sub) => sub.name() !== 'help')
+        .flatMap((sub) => [[...prefix, sub.name()].join(' '), ...words(sub, [...prefix, sub.name()])]);
+    const declared = ['styxy', ...words(buildProgram(() => {}))];
+    expect(Object.keys(COMMAND_HELP).sort()).toEqual(declared.sort());
+    for (const key of declared) expect(COMMAND_HELP[key]!.examples.length, key).toBeGreaterThan(0);
   });
 });
