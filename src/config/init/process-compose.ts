@@ -93,21 +93,33 @@ export function fromProcessCompose(document: unknown, source = 'process-compose.
   const name = serviceNamer();
   const processes = Object.entries(document.processes).filter((entry): entry is [string, Dict] => isDict(entry[1]));
   const named = new Map(processes.map(([original]) => [original, name(original)]));
-  const names = new Map([...named].map(([original, { name }]) => [original, name]));
   const skipped: [string, string][] = [];
-  const services: DraftService[] = [];
-  for (const [original, process] of processes) {
-    const service = names.get(original)!;
-    if (process.disabled === true) {
-      skipped.push([service, 'disabled: true in process-compose; `styxy up` starts every service']);
-      continue;
-    }
-    const converted = convertProcess(service, named.get(original)!.renamed, process, globalEnv.values, names);
-    if (converted) services.push(converted);
-    else skipped.push([service, 'no command or entrypoint']);
-  }
+  const kept = processes.filter(([original, process]) => {
+    const why =
+      process.disabled === true
+        ? 'disabled: true in process-compose; `styxy up` starts every service'
+        : commandOf(process) === undefined
+          ? 'no command or entrypoint'
+          : null;
+    if (why) skipped.push([named.get(original)!.name, why]);
+    return why === null;
+  });
+  // Dependencies can only name the services that are written.
+  const names = new Map(kept.map(([original]) => [original, named.get(original)!.name]));
+  const services = kept.map(([original, process]) =>
+    convertProcess(names.get(original)!, named.get(original)!.renamed, process, globalEnv.values, names),
+  );
   if (services.length === 0) throw new Error(`${source} has no process with a command Styxy could run`);
   return { source, header, services, skipped };
+}
+
+/** `command` (a shell string), else `entrypoint` (an argv list), else none. */
+function commandOf(process: Dict): string | string[] | undefined {
+  const shell = text(process.command);
+  if (shell) return shell;
+  const { entrypoint } = process;
+  const argv = Array.isArray(entrypoint) && entrypoint.every((part) => typeof part === 'string') ? entrypoint : [];
+  return argv.length > 0 ? (argv as string[]) : undefined;
 }
 
 function convertProcess(
@@ -116,21 +128,14 @@ function convertProcess(
   process: Dict,
   globalEnv: Record<string, string>,
   names: ReadonlyMap<string, string>,
-): DraftService | null {
+): DraftService {
   const comments: string[] = [];
   const note = (line: string) => comments.push(line);
   if (renamed) note(renamed);
   const description = text(process.description);
   if (description) note(description);
 
-  const entrypoint =
-    Array.isArray(process.entrypoint) && process.entrypoint.every((part) => typeof part === 'string')
-      ? (process.entrypoint as string[])
-      : undefined;
-  const shellCommand = text(process.command);
-  const command: string | string[] | undefined =
-    shellCommand ?? (entrypoint && entrypoint.length > 0 ? entrypoint : undefined);
-  if (command === undefined) return null;
+  const command = commandOf(process)!;
 
   const local = environment(process.environment);
   const env: Record<string, string> = { ...globalEnv, ...local.values };
@@ -222,7 +227,7 @@ function dependencies(
   for (const [original, spec] of Object.entries(value)) {
     const target = names.get(original);
     if (target === undefined) {
-      note(`depends_on ${original}: no such process; left out`);
+      note(`depends_on ${original}: no such process (or one left out); not a dependency here`);
       continue;
     }
     const condition = isDict(spec) ? String(spec.condition ?? 'process_started') : 'process_started';

@@ -255,10 +255,24 @@ describe('process-compose', () => {
     expect(comments.api).toContain('shutdown.command not mapped');
     expect(comments.api).toContain('failure_threshold: 3');
     expect(comments.Web_UI).toContain('replicas: 2 not mapped');
-    expect(comments.Web_UI).toContain('depends_on ghost: no such process; left out');
+    expect(comments.Web_UI).toContain('depends_on ghost: no such process (or one left out)');
     expect(comments.Web_UI).not.toContain('is_daemon');
     expect(comments.seed).toContain("process_completed; Styxy's 'completed' needs exit 0");
     expect(comments.seed).toContain('exit_on_failure');
+  });
+
+  it('a dependency on a process that is left out is left out too (and said)', async () => {
+    const draft = fromProcessCompose({
+      processes: {
+        gui: { command: 'kcalc', disabled: true },
+        bad: { entrypoint: [1, 2] },
+        app: { command: 'app', depends_on: { gui: { condition: 'process_started' }, bad: {} } },
+      },
+    });
+    expect(draft.skipped.map(([name]) => name)).toEqual(['gui', 'bad']);
+    expect(servicesOf(draft)).toEqual({ app: { command: 'app' } });
+    expect(draft.services[0]!.comments.join('\n')).toContain('depends_on gui: no such process (or one left out)');
+    await loadRendered(draft);
   });
 
   it('a probe on a port the config named checks that leased port', () => {
