@@ -6,6 +6,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ENVIRONMENT } from '../../../src/cli/help.js';
+import { DEFAULT_TYPES } from '../../../src/protocol/service-types.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const DOCS = [
@@ -86,5 +88,22 @@ describe('the docs', () => {
       'hello-world',
       'styxy-init-from-a-procfile',
     ]);
+  });
+
+  it('configuration.md lists the default service types as Styxy has them', () => {
+    const text = readFileSync(join(ROOT, 'docs/configuration.md'), 'utf8');
+    const rows = [...text.matchAll(/^\| ([a-z]+) +\| (\d+)–(\d+) +\| (.+?) +\|$/gm)].map((m) => ({
+      name: m[1],
+      range: [Number(m[2]), Number(m[3])],
+      description: m[4],
+    }));
+    expect(rows).toEqual(
+      DEFAULT_TYPES.map(({ name, range, description }) => ({ name, range: [...range], description })),
+    );
+  });
+
+  it('commands.md describes every environment variable the help names', () => {
+    const text = readFileSync(join(ROOT, 'docs/commands.md'), 'utf8');
+    for (const name of Object.keys(ENVIRONMENT)) expect(text).toMatch(new RegExp(`^\\| \`${name}\` `, 'm'));
   });
 });
