@@ -1,5 +1,8 @@
 // Builds dist/ from src/ with tsc (no bundler: the CLI loads each command lazily). Runs on
-// `npm install` (prepare), so a clean clone needs no extra step.
+// `npm install` and `npm ci` in a clone (preprepare), so a clean clone needs no extra step, and
+// before `npm pack` (prepack). Not `prepare`: npm lists a `prepare` of a package installed from a
+// tarball as an install script ("npm warn install-scripts"), though it never runs it there; a
+// git install runs `npm install` in its clone (because of prepack), which runs preprepare.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -13,7 +13,7 @@ export interface BenchRow {
 
 /** What `npm run bench -- [--quick] [MODULE...]` passes to every module. */
 export interface BenchOptions {
-  /** A short run (a few seconds a measure) to try things out; the README's numbers are full runs. */
+  /** A short run (a few seconds a measure) to try things out; docs/performance.md's numbers are full runs. */
   readonly quick?: boolean;
 }
 

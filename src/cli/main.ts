@@ -2,9 +2,10 @@
  * The command line: parse, dispatch, report. Each command lives in `commands/<name>.ts` and is
  * loaded with `import()` only when run, so `styxy port` never loads React or Ink.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { STYXY_VERSION } from '../protocol/version.js';
 import { EXIT } from './exit-codes.js';
+import { addHelpExtras } from './help.js';
 import { renderError } from './render-error.js';
 
 type Loader = () => Promise<{ run: (...args: never[]) => Promise<number> }>;
@@ -13,7 +14,14 @@ const configOption = () => new Option('-c, --config <file>', 'use this config fi
 const nameOption = () => new Option('--name <name>', 'the stack name, to run or reach a second copy from one folder');
 const jsonOption = () => new Option('--json', 'print one JSON document on stdout');
 
-export function buildProgram(onExitCode: (code: number) => void): Command {
+/** The shells `styxy completion` writes a script for (those @bomb.sh/tab supports). */
+export const COMPLETION_SHELLS = ['bash', 'zsh', 'fish', 'powershell'];
+
+/**
+ * The program. `completion: false` leaves out `completion` and `complete`: the completion module
+ * builds a program of its own that way and lets @bomb.sh/tab add them.
+ */
+export function buildProgram(onExitCode: (code: number) => void, { completion = true } = {}): Command {
   const program = new Command('styxy')
     .description('A port-aware launcher for development stacks.')
     .version(STYXY_VERSION, '-V, --version', 'print the version')
@@ -21,7 +29,14 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .showSuggestionAfterError(true)
     .enablePositionalOptions()
     .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
-    .addHelpText('after', "\nRun `styxy <command> --help` for a command's flags. Docs: README.md.")
+    .addHelpText(
+      'after',
+      [
+        '',
+        "Run `styxy <command> --help` for a command's flags, examples and environment.",
+        'Docs: docs/commands.md and docs/configuration.md in the package.',
+      ].join('\n'),
+    )
     // Set before adding commands: subcommands copy these settings when created.
     .exitOverride()
     .configureOutput({
@@ -196,12 +211,44 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .addOption(jsonOption())
     .action(dispatch(() => import('./commands/types.js')));
 
-  program
+  const daemon = program
     .command('daemon')
     .description('manage the coordinator: start | stop | status')
-    .argument('<action>', 'start, stop or status')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'One coordinator per user (per $STYXY_HOME) hands out every port; any command that needs it',
+        'starts it, so `daemon start` is rarely needed.',
+      ].join('\n'),
+    );
+  daemon
+    .command('start')
+    .description('start the coordinator unless one runs; print its status')
     .addOption(jsonOption())
-    .action(dispatch(() => import('./commands/daemon.js')));
+    .action(dispatch(() => import('./commands/daemon.js').then((module) => ({ run: module.start }))));
+  daemon
+    .command('stop')
+    .description('stop the coordinator (also one of another Styxy version); running stacks keep their ports')
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Its state is kept: running supervisors start a new coordinator and re-claim their ports.',
+        'Exit 0 also when none runs.',
+      ].join('\n'),
+    )
+    .action(dispatch(() => import('./commands/daemon.js').then((module) => ({ run: module.stop }))));
+  daemon
+    .command('status')
+    .description("the coordinator's pid, socket, version, uptime, leases and stacks")
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      ['', 'Exit 0 when a coordinator runs, 1 when none does ("running": false in the JSON).'].join('\n'),
+    )
+    .action(dispatch(() => import('./commands/daemon.js').then((module) => ({ run: module.status }))));
 
   program
     .command('config')
@@ -212,7 +259,20 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
 
   program
     .command('init')
-    .description('write a starter styxy.config.ts')
+    .description("write a styxy.config.ts from the project's Procfile, process-compose.yaml or package.json scripts")
+    .option('--from <file>', 'convert this file (a Procfile, a process-compose YAML or a package.json)')
+    .option('--force', 'overwrite an existing styxy.config.ts')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Without --from, it looks in this folder for Procfile.dev or Procfile, then process-compose.yaml',
+        '(or .yml), then the dev/start scripts of package.json, and converts the first it finds;',
+        'with none of these, it writes a commented starter. It says what it found and what it wrote',
+        '(what does not map to Styxy is kept as a comment), adds styxy.config.local.* to .gitignore',
+        'and never overwrites a config without --force. Check the result with `styxy config`.',
+      ].join('\n'),
+    )
     .action(dispatch(() => import('./commands/init.js')));
 
   program
@@ -221,6 +281,31 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .addOption(jsonOption())
     .action(dispatch(() => import('./commands/doctor.js')));
 
+  if (completion) {
+    // The scripts come from @bomb.sh/tab (commands/completion.ts), loaded only here.
+    program
+      .command('completion')
+      .description('print a shell completion script')
+      .addArgument(new Argument('<shell>', 'the shell').choices(COMPLETION_SHELLS))
+      .addHelpText(
+        'after',
+        [
+          '',
+          'The script asks `styxy` (on your PATH) for the completions, so install Styxy globally or put',
+          'an alias or a shell function named styxy on your PATH first.',
+        ].join('\n'),
+      )
+      .action(dispatch(() => import('./commands/completion.js')));
+    // What the scripts call at each Tab: `styxy complete -- up --na`.
+    program
+      .command('complete', { hidden: true })
+      .argument('[words...]')
+      .allowUnknownOption()
+      .helpOption(false)
+      .action(dispatch(() => import('./commands/completion.js').then((module) => ({ run: module.complete }))));
+  }
+
+  addHelpExtras(program);
   return program;
 }
 

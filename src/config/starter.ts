@@ -6,7 +6,7 @@ export const STARTER_FILE_NAME = 'styxy.config.ts';
 
 export const STARTER_CONFIG = `// Styxy config: \`styxy up\` leases a port for each entry of \`ports\`, starts the services in
 // dependency order with their ports in the environment, and gives everything back on exit.
-// Check it with \`styxy config\`. Every option is described in Styxy's README ("Configuration").
+// Check it with \`styxy config\`. Every option is described in Styxy's docs/configuration.md.
 //
 // \`defineConfig\` only adds editor help; the import works whether or not Styxy is installed here.
 import { defineConfig } from 'styxy';

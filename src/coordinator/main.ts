@@ -13,6 +13,7 @@
  * It logs to $STYXY_HOME/coordinator.log and never writes to stdout.
  */
 
+import '../os/node-guard.js';
 import { lstatSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ensureHome, homePaths, styxyHome } from '../protocol/home.js';

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   STYXY_CONFIG_INVALID: 1,
   /** `styxy init` found a config already there. */
   STYXY_CONFIG_EXISTS: 1,
+  /** `styxy init` could not read or convert the file it was to start from (a Procfile, …). */
+  STYXY_INIT_SOURCE_INVALID: 1,
   /** `$STYXY_HOME/config.json` (service types) is invalid. */
   STYXY_HOME_CONFIG_INVALID: 1,
   /** A requested port (fixed or preferred-and-required) is held by a lease or another program. */

@@ -1,9 +1,12 @@
 /**
  * The background supervisor's entry: `node dist/supervisor/background-main.js <args>` (see
- * background/supervise.ts). The compile cache first: only modules loaded after it use it, and
- * this process loads a few hundred before it starts a service (os/compile-cache.ts).
+ * background/supervise.ts). The Node version first (the CLI that spawns it with its own Node
+ * checked already; this is for a hand-run), then the compile cache: only modules loaded after
+ * it use it, and this process loads a few hundred before it starts a service (os/compile-cache.ts).
  */
-import { startCompileCache } from '../os/compile-cache.js';
+import { exitIfNodeTooOld } from '../os/node-version.js';
 
+exitIfNodeTooOld();
+const { startCompileCache } = await import('../os/compile-cache.js');
 startCompileCache();
 await import('./background/supervise.js');

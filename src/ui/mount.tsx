@@ -9,6 +9,7 @@ import type { StackView } from '../supervisor/view.js';
 import { StackUi, type UiResult } from './components/StackUi.js';
 import { REDRAW_INTERVAL_MS } from './hooks/use-stack-view.js';
 import type { NoticeSource } from './notices.js';
+import { colorEnabled } from './plain-colors.js';
 import type { StackUiHandle, StackUiOptions } from './run-ui.js';
 
 export function mountStackUi(
@@ -25,6 +26,7 @@ export function mountStackUi(
       mode={options.mode}
       coordinatorPid={options.coordinatorPid}
       mouse={options.mouse ?? Boolean(stdout.isTTY)}
+      colour={colorEnabled(stdout, options.env ?? process.env)}
       notices={notices}
       onExit={(result, error) => {
         outcome ??= { result, error };

@@ -42,6 +42,8 @@ export interface StackUiOptions {
   readonly coordinatorPid?: number | null;
   /** Mouse wheel scrolling. @default true when stdout is a terminal */
   readonly mouse?: boolean;
+  /** The environment that decides colour (NO_COLOR, FORCE_COLOR). @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface StackUiHandle {

@@ -3,7 +3,7 @@
 export interface StressOptions {
   /** Scenario numbers to run, in order; all of them when `--only` is not given. */
   readonly only: readonly number[];
-  /** A short pass (fewer clients, shorter runs) to try things out; the README's runs are full. */
+  /** A short pass (fewer clients, shorter runs) to try things out; docs/performance.md's runs are full. */
   readonly quick: boolean;
   /** Seed of every random choice (clients, kills, malformed frames), printed so a run can be replayed. */
   readonly seed: number;

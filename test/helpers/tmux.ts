@@ -53,6 +53,11 @@ export class Tmux {
     return this.run('capture-pane', '-p', '-t', '0');
   }
 
+  /** The visible screen with its styling, as SGR escape sequences (colours, bold, inverse). */
+  captureStyled(): string {
+    return this.run('capture-pane', '-p', '-e', '-t', '0');
+  }
+
   /** A tmux format of the pane, e.g. `#{alternate_on}`. */
   display(format: string): string {
     return this.run('display-message', '-p', '-t', '0', format).trim();

@@ -1,5 +1,5 @@
 /**
- * `styxy daemon start|stop|status [--json]`: manage this user's coordinator.
+ * `styxy daemon start|stop|status [--json]`: manage this user's coordinator (one subcommand each).
  *
  * - `start` starts one unless one runs; prints its status.
  * - `stop` asks it to exit (its state is kept; running supervisors start a new one and re-claim
@@ -20,19 +20,6 @@ interface Options {
 }
 
 const STOP_WAIT_MS = 5000;
-
-export async function run(action: string, options: Options): Promise<number> {
-  switch (action) {
-    case 'start':
-      return start(options);
-    case 'stop':
-      return stop(options);
-    case 'status':
-      return status(options);
-    default:
-      throw new StyxyError('STYXY_USAGE', `unknown daemon action "${action}"`, { hint: 'use start, stop or status' });
-  }
-}
 
 function notRunningStatus(): DaemonStatus {
   return { running: false, pid: null, socket: homePaths().socket, version: null, uptimeMs: null, leases: 0, stacks: 0 };
@@ -63,7 +50,7 @@ function describe(status: DaemonStatus): string {
   );
 }
 
-async function start(options: Options): Promise<number> {
+export async function start(options: Options): Promise<number> {
   const before = await currentStatus(false);
   const now = before ?? (await currentStatus(true));
   if (!now) throw new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', 'the coordinator did not start');
@@ -72,14 +59,14 @@ async function start(options: Options): Promise<number> {
   return 0;
 }
 
-async function status(options: Options): Promise<number> {
+export async function status(options: Options): Promise<number> {
   const current = (await currentStatus(false)) ?? notRunningStatus();
   if (options.json) printJson(current);
   else process.stdout.write(`${describe(current)}\n`);
   return current.running ? 0 : 1;
 }
 
-async function stop(options: Options): Promise<number> {
+export async function stop(options: Options): Promise<number> {
   const report = (result: { stopped: boolean; pid: number | null }, text: string) => {
     if (options.json) printJson(result);
     else process.stdout.write(`${text}\n`);

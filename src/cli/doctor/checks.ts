@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import { withRunningCoordinator } from '../../client/coordinator-client.js';
 import { ephemeralRange } from '../../coordinator/ephemeral-range.js';
 import { stateProblem } from '../../coordinator/state-file.js';
+import { MIN_NODE, NODE_HINT, nodeTooOld } from '../../os/node-version.js';
 import { isStyxyError } from '../../protocol/errors.js';
 import { type HomePaths, MAX_SOCKET_PATH } from '../../protocol/home.js';
 import { loadServiceTypes, type ServiceType } from '../../protocol/service-types.js';
@@ -26,9 +27,8 @@ const info = (name: string, detail: string): CheckResult => ({ name, status: 'in
 const problem = (name: string, detail: string, fix: string): CheckResult => ({ name, status: 'problem', detail, fix });
 
 export function checkNode(version: string = process.versions.node): CheckResult {
-  const [major = 0, minor = 0] = version.split('.').map(Number);
-  if (major > 22 || (major === 22 && minor >= 13)) return ok('node', `Node.js ${version}`);
-  return problem('node', `Node.js ${version} is older than 22.13`, 'install Node.js 22.13 or newer');
+  if (!nodeTooOld(version)) return ok('node', `Node.js ${version}`);
+  return problem('node', `Node.js ${version} is older than ${MIN_NODE.major}.${MIN_NODE.minor}`, NODE_HINT);
 }
 
 export function checkHome(paths: HomePaths): CheckResult {

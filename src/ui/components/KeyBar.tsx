@@ -1,11 +1,13 @@
 import { Text } from 'ink';
 import type { StackPhase } from '../../protocol/stack.js';
+import { usePaint } from '../hooks/use-paint.js';
 import { barKeys } from '../model/keymap.js';
 import { type Flash, isStopping, type UiMode, type UiState } from '../model/ui-state.js';
 
 function FlashText({ flash }: { flash: Flash | null }) {
+  const paint = usePaint();
   if (!flash) return null;
-  return <Text color={flash.tone === 'error' ? 'red' : 'cyan'}>{`${flash.text}   `}</Text>;
+  return <Text color={paint(flash.tone === 'error' ? 'red' : 'cyan')}>{`${flash.text}   `}</Text>;
 }
 
 /**
@@ -13,11 +15,12 @@ function FlashText({ flash }: { flash: Flash | null }) {
  * stack stopping, the outcome of an action).
  */
 export function KeyBar(props: { state: UiState; mode: UiMode; phase: StackPhase; title: string }) {
+  const paint = usePaint();
   const { state, mode, phase } = props;
   if (state.search?.editing) {
     return (
       <Text wrap="truncate-end">
-        <Text color="yellow">/{state.search.query}</Text>
+        <Text color={paint('yellow')}>/{state.search.query}</Text>
         <Text inverse> </Text>
         <Text dimColor>{'   enter: find newest match · esc: cancel'}</Text>
       </Text>
@@ -25,7 +28,7 @@ export function KeyBar(props: { state: UiState; mode: UiMode; phase: StackPhase;
   }
   if (state.overlay === 'confirm-stop') {
     return (
-      <Text wrap="truncate-end" color="yellow" bold>
+      <Text wrap="truncate-end" color={paint('yellow')} bold>
         {`Stop ${props.title} and every service in it? y: stop · any other key: cancel`}
       </Text>
     );
@@ -37,7 +40,7 @@ export function KeyBar(props: { state: UiState; mode: UiMode; phase: StackPhase;
     return (
       <Text wrap="truncate-end">
         <FlashText flash={state.flash} />
-        <Text color={state.quitting === 'forced' ? 'red' : 'yellow'}>
+        <Text color={paint(state.quitting === 'forced' ? 'red' : 'yellow')}>
           {state.quitting === 'forced'
             ? 'forcing the stack to stop…'
             : `${why}stopping the stack…  ${mode === 'foreground' ? again : 'q: detach'}`}
@@ -51,7 +54,7 @@ export function KeyBar(props: { state: UiState; mode: UiMode; phase: StackPhase;
       {barKeys(mode).map(([key, does], i) => (
         <Text key={key}>
           {i > 0 ? '  ' : ''}
-          <Text bold color={key === 'X' ? 'red' : undefined}>
+          <Text bold color={paint(key === 'X' ? 'red' : undefined)}>
             {key}
           </Text>{' '}
           <Text dimColor>{does}</Text>

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { StackView } from '../../supervisor/view.js';
+import { useColour, usePaint } from '../hooks/use-paint.js';
 import { logRow, prefixWidth } from '../model/log-rows.js';
 import { type LogScroll, visibleLines } from '../model/log-window.js';
 import { serviceColour } from '../model/theme.js';
@@ -23,6 +24,8 @@ export interface LogPaneProps {
 }
 
 export const LogPane = memo(function LogPane(props: LogPaneProps) {
+  const paint = usePaint();
+  const colour = useColour();
   const { view, focus, scroll, width, height, search } = props;
   // Following, only the tail is read from the rings; scrolled, the list up to the anchor.
   const lines = scroll.follow ? view.getLogs(focus ?? undefined, height) : view.getLogs(focus ?? undefined);
@@ -31,7 +34,7 @@ export const LogPane = memo(function LogPane(props: LogPaneProps) {
   const nameWidth = focus === null ? prefixWidth(props.services, width) : 0;
   const matcher = search ? matcherFor(search.query) : null;
   const rows = window.lines.map((line) =>
-    logRow(line, { width, nameWidth, pan: props.pan, matcher, currentSeq: search?.current ?? null }),
+    logRow(line, { width, nameWidth, pan: props.pan, matcher, currentSeq: search?.current ?? null, colour }),
   );
   const colourOf = (service: string) => {
     const index = props.services.indexOf(service);
@@ -52,7 +55,7 @@ export const LogPane = memo(function LogPane(props: LogPaneProps) {
       ) : (
         rows.map((row) => (
           <Text key={row.key} wrap="truncate-end">
-            {row.prefix !== '' && <Text color={colourOf(row.service)}>{row.prefix}</Text>}
+            {row.prefix !== '' && <Text color={paint(colourOf(row.service))}>{row.prefix}</Text>}
             <Text dimColor={row.dim}>{row.text}</Text>
           </Text>
         ))
@@ -68,6 +71,7 @@ function Title(props: {
   rightColour: 'green' | 'yellow';
   search: SearchState | null;
 }) {
+  const paint = usePaint();
   const searchText = props.search
     ? ` /${props.search.query}${props.search.total > 0 ? ` ${props.search.ordinal}/${props.search.total}` : ''} `
     : '';
@@ -77,9 +81,9 @@ function Title(props: {
   return (
     <Text wrap="truncate-end">
       <Text dimColor>{left}</Text>
-      {searchText !== '' && <Text color="yellow">{searchText}</Text>}
+      {searchText !== '' && <Text color={paint('yellow')}>{searchText}</Text>}
       <Text dimColor>{'─'.repeat(Math.max(0, fill))}</Text>
-      {fill >= 0 && <Text color={props.rightColour}>{right}</Text>}
+      {fill >= 0 && <Text color={paint(props.rightColour)}>{right}</Text>}
       {fill >= 0 && <Text dimColor>──</Text>}
     </Text>
   );

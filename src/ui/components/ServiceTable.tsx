@@ -2,6 +2,7 @@ import { Box, Text, useAnimation } from 'ink';
 import { memo } from 'react';
 import type { ServiceSnapshot } from '../../protocol/stack.js';
 import { useClock } from '../hooks/use-clock.js';
+import { usePaint } from '../hooks/use-paint.js';
 import { GAP } from '../model/columns.js';
 import { tableStart } from '../model/layout.js';
 import { cellText, tableColumns } from '../model/table.js';
@@ -19,6 +20,7 @@ export interface ServiceTableProps {
 }
 
 export const ServiceTable = memo(function ServiceTable({ services, selected, width, rows }: ServiceTableProps) {
+  const paint = usePaint();
   // The spinner ticks only while a service is starting: an idle stack causes no redraws.
   const { frame } = useAnimation({ interval: 100, isActive: services.some((s) => isBusy(s.status)) });
   const columns = tableColumns(services, width);
@@ -36,7 +38,7 @@ export const ServiceTable = memo(function ServiceTable({ services, selected, wid
         const isSelected = start + i === selected;
         return (
           <Text key={service.name} wrap="truncate-end">
-            <Text color="cyan">{isSelected ? '▸ ' : '  '}</Text>
+            <Text color={paint('cyan')}>{isSelected ? '▸ ' : '  '}</Text>
             {columns.map((column, c) => {
               const text = fitCell(cellText(column, service, now, frame), column.width, align(column.id));
               const separator = c === 0 ? '' : gap;
@@ -44,7 +46,7 @@ export const ServiceTable = memo(function ServiceTable({ services, selected, wid
                 return (
                   <Text key={column.id}>
                     {separator}
-                    <Text color={STATUS_STYLE[service.status].colour}>{text}</Text>
+                    <Text color={paint(STATUS_STYLE[service.status].colour)}>{text}</Text>
                   </Text>
                 );
               }

@@ -2,6 +2,7 @@ import { Box, useInput, useStdin, useWindowSize } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StackView } from '../../supervisor/view.js';
 import { useMouseWheel, WHEEL_LINES } from '../hooks/use-mouse-wheel.js';
+import { ColourContext } from '../hooks/use-paint.js';
 import { useStackView } from '../hooks/use-stack-view.js';
 import type { UiCommand, UiEffect } from '../model/commands.js';
 import { commandFor } from '../model/keymap.js';
@@ -31,11 +32,21 @@ export interface StackUiProps {
   readonly mouse?: boolean;
   /** Styxy's own notices, shown in the bottom bar. */
   readonly notices?: NoticeSource;
+  /** Draw in colour (NO_COLOR and FORCE_COLOR decide it in mount.tsx). @default true */
+  readonly colour?: boolean;
   /** Called once, when the UI is done; `error` when stopping the stack failed. */
   readonly onExit: (result: UiResult, error?: unknown) => void;
 }
 
-export function StackUi({ view, mode, coordinatorPid, mouse = false, notices, onExit }: StackUiProps) {
+export function StackUi({ colour = true, ...props }: StackUiProps) {
+  return (
+    <ColourContext.Provider value={colour}>
+      <StackScreen {...props} />
+    </ColourContext.Provider>
+  );
+}
+
+function StackScreen({ view, mode, coordinatorPid, mouse = false, notices, onExit }: Omit<StackUiProps, 'colour'>) {
   const { columns, rows } = useWindowSize();
   const { snapshot, version } = useStackView(view);
   const [state, setState] = useState<UiState>(INITIAL_STATE);

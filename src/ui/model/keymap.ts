@@ -1,6 +1,6 @@
 /**
- * Keys → commands, and the key list the help overlay, the bottom bar and the README show (one
- * list, so they cannot disagree).
+ * Keys → commands, and the key list the help overlay and the bottom bar show (one list, so they
+ * cannot disagree; docs/commands.md lists the same keys in a table).
  */
 import type { Key } from 'ink';
 import type { UiCommand } from './commands.js';

@@ -10,12 +10,23 @@ import { sanitizeLine, stripAnsi } from '../text/sanitize.js';
 import { fitLine } from '../text/slice.js';
 
 const sanitized = new WeakMap<LogLine, string>();
+const uncoloured = new WeakMap<LogLine, string>();
 
 export function sanitizedText(line: LogLine): string {
   let text = sanitized.get(line);
   if (text === undefined) {
     text = sanitizeLine(line.text);
     sanitized.set(line, text);
+  }
+  return text;
+}
+
+/** The sanitized line without its own colours (and other styling), for a UI drawn without colour. */
+function uncolouredText(line: LogLine): string {
+  let text = uncoloured.get(line);
+  if (text === undefined) {
+    text = stripAnsi(sanitizedText(line));
+    uncoloured.set(line, text);
   }
   return text;
 }
@@ -37,6 +48,8 @@ export interface RowOptions {
   readonly pan: number;
   readonly matcher: Matcher | null;
   readonly currentSeq: number | null;
+  /** False: the line's own colours are dropped and search marks use no colour. @default true */
+  readonly colour?: boolean;
 }
 
 /**
@@ -52,9 +65,10 @@ export function logRow(line: LogLine, options: RowOptions): LogRow {
     0,
     options.width - (options.nameWidth > 0 ? options.nameWidth + PREFIX_SEPARATOR.length : 0),
   );
-  const text = sanitizedText(line);
+  const colour = options.colour ?? true;
+  const text = colour ? sanitizedText(line) : uncolouredText(line);
   const marks = options.matcher?.marks(stripAnsi(text), line.seq === options.currentSeq);
-  const slice = fitLine(text, { start: options.pan, width: textWidth, marks });
+  const slice = fitLine(text, { start: options.pan, width: textWidth, marks, colour });
   // An empty row still takes its row (an empty Text would collapse and shift the pane).
   const shown = slice.width === 0 ? ' ' : slice.text;
   return { key: line.seq, prefix, service: line.service, text: shown, dim: line.stream === 'styxy' };

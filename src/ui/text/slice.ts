@@ -21,6 +21,8 @@ export interface SliceOptions {
   readonly width: number;
   /** Sorted, non-overlapping. */
   readonly marks?: readonly Mark[];
+  /** False: the current match is marked without colour (bold, underlined, inverse). @default true */
+  readonly colour?: boolean;
 }
 
 export interface Slice {
@@ -37,6 +39,10 @@ const MARK_STYLE: Record<Mark['kind'], string> = {
   match: '\u001b[7m', // inverse
   current: '\u001b[1;33;7m', // bold, inverse yellow: a yellow block
 };
+const MARK_STYLE_NO_COLOUR: Record<Mark['kind'], string> = {
+  match: MARK_STYLE.match,
+  current: '\u001b[1;4;7m', // bold, underlined, inverse
+};
 const TOKENS = /(\u001b\[[\d;]*m)/;
 
 function isReset(sgr: string): boolean {
@@ -47,6 +53,7 @@ export function sliceLine(line: string, options: SliceOptions): Slice {
   const start = options.start ?? 0;
   const end = start + Math.max(0, options.width);
   const marks = options.marks ?? [];
+  const markStyle = options.colour === false ? MARK_STYLE_NO_COLOUR : MARK_STYLE;
   let out = '';
   let column = 0;
   let offset = 0; // into the escape-free text
@@ -86,7 +93,7 @@ export function sliceLine(line: string, options: SliceOptions): Slice {
       }
       if (kind !== painting) {
         if (painting !== null) out += RESET + active;
-        if (kind !== null) out += MARK_STYLE[kind];
+        if (kind !== null) out += markStyle[kind];
         painting = kind;
       }
       if (column < start) {

@@ -295,15 +295,17 @@ describe('files that fail to load', () => {
   });
 });
 
-describe("the README's example", () => {
-  it('loads as written', async () => {
+describe('the examples of the docs', () => {
+  it.each([
+    ['README.md', ['db', 'api', 'web']],
+    ['docs/configuration.md', ['db', 'migrate', 'api', 'web']],
+  ])('%s: its first config loads as written', async (doc, services) => {
     const { readFileSync } = await import('node:fs');
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('## Configuration'));
-    const example = /```ts\n([\s\S]*?)```/.exec(section)![1]!;
+    const text = readFileSync(new URL(`../../../${doc}`, import.meta.url), 'utf8');
+    const example = /```ts\n([\s\S]*?)```/.exec(text)![1]!;
     const made = project({ 'styxy.config.ts': example, 'api/.keep': '', '.env': 'A=1\n', '.env.local': 'B=2\n' });
     const config = await load(made.dir);
-    expect(config.services.map((s) => s.name)).toEqual(['db', 'migrate', 'api', 'web']);
+    expect(config.services.map((s) => s.name)).toEqual(services);
   });
 });
 

@@ -153,13 +153,17 @@ describe('control socket', () => {
       frame('request', { id: 1, method: 'hello', params: { protocol: 999 } }),
       `${'x'.repeat(2 * 1024 * 1024)}\f`, // over the frame cap
     ];
-    const answers = await Promise.all(writes.map((data) => rawExchange(socket, data)));
-    // Every bad request got an error naming what was wrong (or its connection closed).
-    expect(answers[3]).toContain('the first request must be \\"hello\\"');
-    expect(answers[4]).toContain('invalid params for \\"restartService\\": service:');
-    expect(answers[5]).toContain('invalid params for \\"logs\\": limit:');
-    expect(answers[7]).toContain('unknown method \\"constructor\\"');
-    expect(answers[9]).toContain('STYXY_PROTOCOL_MISMATCH');
+    // What each bad request must be told (the others get nothing, or their connection closed).
+    const expected: Record<number, string> = {
+      3: 'the first request must be \\"hello\\"',
+      4: 'invalid params for \\"restartService\\": service:',
+      5: 'invalid params for \\"logs\\": limit:',
+      7: 'unknown method \\"constructor\\"',
+      9: 'STYXY_PROTOCOL_MISMATCH',
+    };
+    // Each waits for its own answer: a fixed window missed them on a busy machine.
+    const answers = await Promise.all(writes.map((data, index) => rawExchange(socket, data, expected[index])));
+    for (const [index, text] of Object.entries(expected)) expect(answers[Number(index)]).toContain(text);
 
     // The stack and the good client never noticed.
     await client.restartService('api');
@@ -209,16 +213,22 @@ describe('control socket', () => {
 });
 
 /** Writes `data` on a fresh connection and collects what comes back until the server closes or 300 ms pass. */
-function rawExchange(socket: string, data: string | Buffer): Promise<string> {
+/**
+ * Writes `data` on a new connection and collects what comes back until the connection closes:
+ * at once when the answer holds `until`, after 10 s at the latest; with no `until` (nothing is
+ * expected back), after 300 ms.
+ */
+function rawExchange(socket: string, data: string | Buffer, until?: string): Promise<string> {
   return new Promise((resolve) => {
     const connection = connect(socket);
     let received = '';
     connection.setEncoding('utf8');
     connection.on('data', (chunk: string) => {
       received += chunk;
+      if (until !== undefined && received.includes(until)) connection.destroy();
     });
     connection.on('error', () => {});
-    const timer = setTimeout(() => connection.destroy(), 300);
+    const timer = setTimeout(() => connection.destroy(), until === undefined ? 300 : 10_000);
     connection.on('close', () => {
       clearTimeout(timer);
       resolve(received);

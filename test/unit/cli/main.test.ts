@@ -1,4 +1,6 @@
+import type { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
+import { COMMAND_HELP } from '../../../src/cli/help.js';
 import { buildProgram, main } from '../../../src/cli/main.js';
 
 // The commands of the CLI, every one listed in `styxy --help`.
@@ -19,14 +21,23 @@ const COMMANDS = [
   'config',
   'init',
   'doctor',
+  'completion',
 ];
 
 describe('cli', () => {
   it('declares every command with a description', () => {
     const program = buildProgram(() => {});
-    const names = program.commands.map((command) => command.name());
-    expect(names).toEqual(COMMANDS);
-    for (const command of program.commands) expect(command.description().length).toBeGreaterThan(10);
+    const visible = program
+      .createHelp()
+      .visibleCommands(program)
+      .filter((command) => command.name() !== 'help');
+    expect(visible.map((command) => command.name())).toEqual(COMMANDS);
+    for (const command of visible) expect(command.description().length).toBeGreaterThan(10);
+    // What the completion scripts call: there, but not listed.
+    expect(program.commands.map((command) => command.name())).toContain('complete');
+    expect(buildProgram(() => {}, { completion: false }).commands.map((command) => command.name())).not.toContain(
+      'completion',
+    );
   });
 
   it('exits 2 on an unknown command or flag, with a message on stderr', async () => {
@@ -40,5 +51,17 @@ describe('cli', () => {
     } finally {
       stderr.mockRestore();
     }
+  });
+
+  it('every command and subcommand has examples in its help, and no examples are left over', () => {
+    const words = (command: Command, prefix: string[] = []): string[] =>
+      command
+        .createHelp()
+        .visibleCommands(command)
+        .filter((sub) => sub.name() !== 'help')
+        .flatMap((sub) => [[...prefix, sub.name()].join(' '), ...words(sub, [...prefix, sub.name()])]);
+    const declared = ['styxy', ...words(buildProgram(() => {}))];
+    expect(Object.keys(COMMAND_HELP).sort()).toEqual(declared.sort());
+    for (const key of declared) expect(COMMAND_HELP[key]!.examples.length, key).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { logRow } from '../../../src/ui/model/log-rows.ts';
 import { fitCell } from '../../../src/ui/text/fit.ts';
 import { matcherFor } from '../../../src/ui/text/highlight.ts';
 import { sanitizeLine, stripAnsi } from '../../../src/ui/text/sanitize.ts';
@@ -70,6 +71,18 @@ describe('sliceLine', () => {
     expect(slice.text).toContain(`${ESC}[7mneedle${RESET}${GREEN} here`);
     const current = sliceLine(text, { width: 40, marks: matcherFor('needle')!.marks(stripAnsi(text), true) });
     expect(current.text).toContain(`${ESC}[1;33;7mneedle`);
+  });
+
+  test('without colour (NO_COLOR), the current match is bold, underlined and inverse, not yellow', () => {
+    const marks = matcherFor('needle')!.marks('a needle', true);
+    expect(sliceLine('a needle', { width: 40, marks, colour: false }).text).toBe(`a ${ESC}[1;4;7mneedle${RESET}`);
+  });
+
+  test("without colour, a log row drops the line's own colours", () => {
+    const line = { seq: 1, service: 'api', stream: 'stdout' as const, time: 0, text: `${GREEN}ok${RESET} done` };
+    const options = { width: 40, nameWidth: 3, pan: 0, matcher: null, currentSeq: null };
+    expect(logRow(line, options).text).toContain(`${GREEN}ok`);
+    expect(logRow(line, { ...options, colour: false }).text).toBe('ok done');
   });
 
   test('fitLine ends a cut line with …', () => {
