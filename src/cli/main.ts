@@ -32,10 +32,13 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
       outputError: (text, write) => write(text.startsWith('error: ') ? `styxy: ${text.slice(7)}` : text),
     });
 
-  // Every action loads its module lazily and reports the exit code it returns.
+  // Every action loads its module lazily and reports the exit code it returns. Commands that use
+  // STYXY_HOME first refuse one that is not the user's own (docs/security.md), before anything is
+  // read, written or sent there; `init` and `doctor` do not use it (`doctor` reports on it).
   const dispatch =
-    (load: Loader) =>
+    (load: Loader, usesHome = true) =>
     async (...args: unknown[]) => {
+      if (usesHome) await checkHome();
       // commander passes (…positionals, options, command); modules take (…positionals, options).
       const mod = await load();
       onExitCode(await (mod.run as (...a: unknown[]) => Promise<number>)(...args.slice(0, -1)));
@@ -216,15 +219,23 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
   program
     .command('init')
     .description('write a starter styxy.config.ts')
-    .action(dispatch(() => import('./commands/init.js')));
+    .action(dispatch(() => import('./commands/init.js'), false));
 
   program
     .command('doctor')
     .description('check the environment and explain what is wrong')
     .addOption(jsonOption())
-    .action(dispatch(() => import('./commands/doctor.js')));
+    .action(dispatch(() => import('./commands/doctor.js'), false));
 
   return program;
+}
+
+async function checkHome(): Promise<void> {
+  const [{ styxyHome }, { assertHomeSafe }] = await Promise.all([
+    import('../protocol/home.js'),
+    import('../protocol/private-fs.js'),
+  ]);
+  assertHomeSafe(styxyHome());
 }
 
 /** Runs the CLI with `argv` (without node and the script). Returns the exit code. */

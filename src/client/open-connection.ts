@@ -6,11 +6,14 @@
  * never touched.
  */
 import { lstatSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { HelloResult } from '../protocol/coordinator-api.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import { ensureHome, type HomePaths } from '../protocol/home.js';
+import { assertHomeSafe, unsafeError } from '../protocol/private-fs.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { connectRpc, type RpcClient } from '../transport/rpc-client.js';
+import { socketFolderProblem } from '../transport/socket-path.js';
 import { clearSpawnLock, coordinatorHoldsLock, startCoordinator } from './start-coordinator.js';
 
 export interface OpenOptions {
@@ -80,8 +83,21 @@ function isHelloResult(value: Record<string, unknown>): value is Record<string, 
   );
 }
 
+/**
+ * Refuses a home or socket folder that is not the user's own before anything is read from it or
+ * sent to it: whoever answers on a socket there could fake a coordinator, and `down` signals the
+ * pids a coordinator names (docs/security.md).
+ */
+export function assertTrustedPaths(paths: HomePaths): void {
+  assertHomeSafe(paths.home);
+  if (dirname(paths.socket) === paths.home) return;
+  const problem = socketFolderProblem(paths.socket);
+  if (problem) throw unsafeError(problem);
+}
+
 export async function openConnection(options: OpenOptions): Promise<{ rpc: RpcClient; hello: HelloResult }> {
   const { paths } = options;
+  assertTrustedPaths(paths);
   let delay = 5;
   let spawned = false;
   for (;;) {

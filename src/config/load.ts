@@ -4,8 +4,9 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { StyxyError } from '../protocol/errors.js';
-import { ensureHome, ensurePrivateDir, type HomePaths, homePaths, styxyHome } from '../protocol/home.js';
+import { isStyxyError, StyxyError } from '../protocol/errors.js';
+import { ensureHome, type HomePaths, homePaths, styxyHome } from '../protocol/home.js';
+import { ensurePrivateDir } from '../protocol/private-fs.js';
 import { loadServiceTypes } from '../protocol/service-types.js';
 import { loadConfigFile } from './load-file.js';
 import { locateConfig } from './locate.js';
@@ -40,12 +41,17 @@ export async function loadProjectConfig(options: LoadProjectConfigOptions): Prom
   throw invalidConfig(file, cwd, result.problems);
 }
 
-/** jiti's transform cache, owner-only under $STYXY_HOME; none when it cannot be created (a read-only home). */
+/**
+ * jiti's transform cache, owner-only under $STYXY_HOME; none when it cannot be created (a
+ * read-only home). A home or cache folder that is not the user's own is refused: what jiti reads
+ * from its cache runs as code (docs/security.md).
+ */
 function jitiCache(paths: HomePaths): string | false {
   try {
     ensureHome(paths.home);
-    return ensurePrivateDir(join(paths.cache, 'jiti'));
-  } catch {
+    return ensurePrivateDir(join(paths.cache, 'jiti'), { parents: true });
+  } catch (error) {
+    if (isStyxyError(error) && error.code === 'STYXY_HOME_UNSAFE') throw error;
     return false;
   }
 }

@@ -15,10 +15,12 @@
 
 import { lstatSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { isStyxyError } from '../protocol/errors.js';
 import { ensureHome, homePaths, styxyHome } from '../protocol/home.js';
+import { homeProblem } from '../protocol/private-fs.js';
 import { PROTOCOL_VERSION, STYXY_VERSION } from '../protocol/version.js';
 import { type RpcServer, serveRpc } from '../transport/rpc-server.js';
-import { inspectSocketPath, removeStaleSocket, socketFolderProblem } from '../transport/socket-path.js';
+import { ensureSocketFolder, inspectSocketPath, removeStaleSocket } from '../transport/socket-path.js';
 import { createCoordinator } from './coordinator.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { openDurableState } from './durable-state.js';
@@ -40,6 +42,12 @@ async function main(): Promise<number> {
     process.stderr.write(`styxy coordinator: ${home} does not exist\n`);
     return 1;
   }
+  // A home that is not ours is not written to, not even its log (docs/security.md).
+  const unsafe = homeProblem(home);
+  if (unsafe) {
+    process.stderr.write(`styxy coordinator: refusing to start: ${unsafe.message}\n`);
+    return 1;
+  }
   ensureHome(home);
   const paths = homePaths(home);
   const log = createLog(paths.log);
@@ -51,9 +59,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const lock = acquired.lock;
-  const folderProblem = dirname(paths.socket) === home ? null : socketFolderProblem(paths.socket);
-  if (folderProblem !== null) {
-    log(`refusing to start: the socket's folder is not private: ${folderProblem}`);
+  try {
+    if (dirname(paths.socket) !== home) ensureSocketFolder(paths.socket);
+  } catch (error) {
+    log(`refusing to start: ${isStyxyError(error) ? error.message : `cannot prepare the socket folder: ${error}`}`);
     lock.release();
     return 1;
   }
