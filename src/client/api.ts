@@ -71,8 +71,11 @@ export interface StackRegistration {
   readonly runToken: string;
 }
 
-/** What the coordinator knows of a running stack (`ps --all`, `down --all`, `attach`). */
-export interface StackInfo extends StackRegistration {
+/**
+ * What the coordinator knows of a running stack (`ps --all`, `down --all`, `attach`): its
+ * registration without the run token, which never leaves the coordinator.
+ */
+export interface StackInfo extends Omit<StackRegistration, 'runToken'> {
   /** Epoch ms of registration. */
   readonly since: number;
   readonly phase: StackPhase;
@@ -177,7 +180,8 @@ export interface CoordinatorClient {
   }): Promise<void>;
 
   listLeases(): Promise<LeaseInfo[]>;
-  listStacks(): Promise<StackInfo[]>;
+  /** Every running stack (by registration time), or only `stackId` (then [] or one). */
+  listStacks(stackId?: string): Promise<StackInfo[]>;
   check(port: number): Promise<PortCheck>;
   types(): Promise<{ name: string; range: [number, number]; description: string }[]>;
   status(): Promise<DaemonStatus>;

@@ -110,12 +110,31 @@ export class CoordinatorConnection implements CoordinatorClient {
 
   // Queries.
 
+  /** Page by page (the coordinator answers each in under a frame, however many there are). */
   async listLeases(): Promise<LeaseInfo[]> {
-    return (await this.#connection.call('listLeases', {})) as LeaseInfo[];
+    const leases: LeaseInfo[] = [];
+    let after: number | null | undefined;
+    do {
+      const page = (await this.#connection.call('listLeases', after == null ? {} : { after })) as {
+        leases: LeaseInfo[];
+        next: number | null;
+      };
+      leases.push(...page.leases);
+      after = page.next;
+    } while (after !== null);
+    return leases;
   }
 
-  async listStacks(): Promise<StackInfo[]> {
-    return (await this.#connection.call('listStacks', {})) as StackInfo[];
+  async listStacks(stackId?: string): Promise<StackInfo[]> {
+    const stacks: StackInfo[] = [];
+    let after: string | null | undefined;
+    do {
+      const params = { ...(stackId === undefined ? {} : { stackId }), ...(after == null ? {} : { after }) };
+      const page = (await this.#connection.call('listStacks', params)) as { stacks: StackInfo[]; next: string | null };
+      stacks.push(...page.stacks);
+      after = page.next;
+    } while (after !== null);
+    return stacks.sort((a, b) => a.since - b.since);
   }
 
   async check(port: number): Promise<PortCheck> {

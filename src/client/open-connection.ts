@@ -14,6 +14,7 @@ import { assertHomeSafe, unsafeError } from '../protocol/private-fs.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { connectRpc, type RpcClient } from '../transport/rpc-client.js';
 import { socketFolderProblem } from '../transport/socket-path.js';
+import { holdPidProof } from './pid-proof.js';
 import { clearSpawnLock, coordinatorHoldsLock, startCoordinator } from './start-coordinator.js';
 
 export interface OpenOptions {
@@ -101,11 +102,13 @@ export async function openConnection(options: OpenOptions): Promise<{ rpc: RpcCl
   let delay = 5;
   let spawned = false;
   for (;;) {
+    // A new one each attempt: the coordinator removes the file it checked.
+    const held = holdPidProof(paths);
     try {
       const { client, hello } = await connectRpc({
         socketPath: paths.socket,
         protocolVersion: PROTOCOL_VERSION,
-        hello: options.hello,
+        hello: held.proof === undefined ? options.hello : { ...options.hello, proof: held.proof },
         closedError: connectionClosed,
         ...(options.onEvent ? { onEvent: options.onEvent } : {}),
         ...(options.onClose ? { onClose: () => options.onClose?.() } : {}),
@@ -152,6 +155,8 @@ export async function openConnection(options: OpenOptions): Promise<{ rpc: RpcCl
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 100);
+    } finally {
+      held.release();
     }
   }
 }

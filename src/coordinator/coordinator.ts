@@ -6,6 +6,8 @@
 import {
   checkParams,
   emptyParams,
+  listLeasesParams,
+  listStacksParams,
   reclaimParams,
   registerStackParams,
   releaseParams,
@@ -21,7 +23,7 @@ import { type CoordinatorEffects, type CoordinatorInfo, type Core, createSeriali
 import type { JournalEntry } from './journal.js';
 import { release, reserve } from './leases.js';
 import type { Log } from './log.js';
-import { createReaper, disconnected, hello, sweep } from './owners.js';
+import { createReaper, disconnected, dropImpossibleOwners, hello, sweep } from './owners.js';
 import { reclaim } from './reclaim.js';
 import {
   registerStack,
@@ -31,8 +33,9 @@ import {
   updateStack,
   updateStackRegistration,
 } from './stacks.js';
-import { CoordinatorState, type Owner, persistedOwner, persistedStack } from './state.js';
+import { CoordinatorState, type Owner } from './state.js';
 import type { TypesSource } from './types-source.js';
+import { unrecorded } from './unrecorded.js';
 import { checkPort, listLeases, listStacks, status } from './views.js';
 
 export interface CoordinatorOptions {
@@ -67,6 +70,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const { effects } = options;
   let core: Core;
   const reap = createReaper(() => core);
+  /** Logged once per run of failures, not per append. */
+  let journalFailing = false;
   core = {
     state,
     effects,
@@ -75,18 +80,16 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     info: options.info,
     log: options.log,
     persist: options.persist ?? (() => {}),
-    journal: (owner) => {
+    journal: (entry, what) => {
       if (!options.journal) return;
-      options.journal(
-        state.owners.get(owner.id) === owner
-          ? {
-              kind: 'holdings',
-              owner: persistedOwner(owner),
-              stacks: state.stacksOf(owner.id).map(persistedStack),
-              leases: state.leasesOf(owner.id),
-            }
-          : { kind: 'forget', owner: owner.id },
-      );
+      try {
+        options.journal(entry);
+        journalFailing = false;
+      } catch (error) {
+        if (!journalFailing) options.log(`could not append to the journal: ${(error as Error).message}`);
+        journalFailing = true;
+        if (what !== undefined) throw unrecorded(what, error, options.info.home);
+      }
     },
     serialize: createSerializer(),
     isAlive: (owner) => {
@@ -107,8 +110,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     unregisterStack: method(stackIdParams, (params, owner: Owner) => unregisterStack(core, owner, params)),
     reportProcess: method(reportProcessParams, (params, owner: Owner) => reportProcess(core, owner, params)),
     reportExit: method(reportExitParams, (params, owner: Owner) => reportExit(core, owner, params)),
-    listLeases: method(emptyParams, () => listLeases(core)),
-    listStacks: method(emptyParams, () => listStacks(core)),
+    listLeases: method(listLeasesParams, (params) => listLeases(core, params.after)),
+    listStacks: method(listStacksParams, (params) => listStacks(core, params)),
     check: method(checkParams, (params) => checkPort(core, params.port)),
     types: method(emptyParams, () =>
       [...core.types.get().values()].map((type) => ({
@@ -133,6 +136,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     disconnected: (owner, peer) => disconnected(core, owner, peer),
     sweep: () => sweep(core),
     async reapDead() {
+      dropImpossibleOwners(core);
       const dead = [...state.owners.values()].filter((owner) => owner.peer === null && !core.isAlive(owner));
       await Promise.all(dead.map((owner) => reap(owner, 'it died while no coordinator ran')));
     },

@@ -13,11 +13,11 @@
  * It logs to $STYXY_HOME/coordinator.log and never writes to stdout.
  */
 
-import { lstatSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { isStyxyError } from '../protocol/errors.js';
 import { ensureHome, homePaths, styxyHome } from '../protocol/home.js';
-import { homeProblem } from '../protocol/private-fs.js';
+import { ensurePrivateDir, homeProblem } from '../protocol/private-fs.js';
 import { PROTOCOL_VERSION, STYXY_VERSION } from '../protocol/version.js';
 import { type RpcServer, serveRpc } from '../transport/rpc-server.js';
 import { ensureSocketFolder, inspectSocketPath, removeStaleSocket } from '../transport/socket-path.js';
@@ -88,6 +88,8 @@ async function main(): Promise<number> {
       break;
   }
 
+  // Where clients prove their pid at hello (verify-pid.ts): /proc shows the real path.
+  const helloDir = realpathSync(ensurePrivateDir(paths.hello));
   const durable = openDurableState(paths.state, log);
   const state = durable.state;
   const startedAt = Date.now();
@@ -97,7 +99,7 @@ async function main(): Promise<number> {
   let stopping = false;
   const coordinator = createCoordinator({
     state,
-    effects: liveEffects(),
+    effects: liveEffects(helloDir),
     types: createTypesSource(paths.config),
     ephemeral: ephemeralRange(),
     info: { pid: process.pid, version: STYXY_VERSION, startedAt, socket: paths.socket, home, configFile: paths.config },
@@ -163,6 +165,7 @@ async function main(): Promise<number> {
   lockWatch = setInterval(() => {
     if (!lock.stillHeld() || folderId(home) !== homeId) stop(`the lock file ${paths.lock} is gone (home deleted?)`);
     else if (!isSocket(paths.socket)) stop(`the socket ${paths.socket} was removed`);
+    else removeStaleProofs(helloDir);
   }, LOCK_CHECK_MS);
   log(
     `listening on ${paths.socket} (styxy ${STYXY_VERSION}, protocol ${PROTOCOL_VERSION}, ${state.owners.size} owner(s) loaded)`,
@@ -179,6 +182,17 @@ function folderId(path: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Hello proofs a client left when it died mid-hello (a live hello takes milliseconds). */
+function removeStaleProofs(dir: string): void {
+  const before = Date.now() - 60_000;
+  try {
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name);
+      if (lstatSync(file).mtimeMs < before) unlinkSync(file);
+    }
+  } catch {}
 }
 
 function isSocket(path: string): boolean {

@@ -5,6 +5,7 @@
  * then frees its leases and stacks.
  */
 import { type HelloParams, type HelloResult, helloParams } from '../protocol/coordinator-api.js';
+import { StyxyError } from '../protocol/errors.js';
 import { badRequest } from '../transport/envelope.js';
 import { describeIssues } from '../transport/envelope-schemas.js';
 import type { Peer } from '../transport/rpc-server.js';
@@ -22,6 +23,13 @@ export function hello(
   const hello: HelloParams = parsed.data;
   const startTime = core.effects.startTimeOf(hello.pid);
   if (startTime === null) throw badRequest(`pid ${hello.pid} (given in hello) is not running`);
+  const problem = core.effects.helloProblem(hello.pid, hello.proof);
+  if (problem !== null) {
+    throw new StyxyError('STYXY_NOT_OWNER', `hello refused: ${problem}`, {
+      hint: 'a client says hello with its own pid, proven by a file it holds open (docs/security.md)',
+      details: { pid: hello.pid },
+    });
+  }
   const base = { pid: core.info.pid, version: core.info.version, startedAt: core.info.startedAt };
   if (hello.resume !== undefined) {
     const owner = core.state.owners.get(ownerIdOf(hello.resume));
@@ -107,6 +115,17 @@ export function createReaper(core: () => Core): (owner: Owner, reason: string) =
   };
 }
 
+/**
+ * Drops, without killing anything, the owners of a loaded state that no client can be (pid 1,
+ * another user's process): whatever named them was not a hello the coordinator checked.
+ */
+export function dropImpossibleOwners(core: Core): void {
+  for (const owner of [...core.state.owners.values()]) {
+    const problem = owner.peer === null ? core.effects.ownerProblem(owner.pid) : null;
+    if (problem !== null) free(core, owner, `dropped without killing anything: ${problem}`);
+  }
+}
+
 function free(core: Core, owner: Owner, reason: string): void {
   const state = core.state;
   const { registry, removed } = removeLeases(state.registry, (lease) => lease.owner === owner.id);
@@ -120,7 +139,7 @@ function free(core: Core, owner: Owner, reason: string): void {
     processes++;
   }
   state.owners.delete(owner.id);
-  core.journal(owner);
+  core.journal({ kind: 'forget', owner: owner.id });
   core.persist();
   const ports = removed.map((lease) => lease.port).sort((a, b) => a - b);
   core.log(

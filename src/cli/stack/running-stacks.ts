@@ -6,7 +6,8 @@ import type { StackInfo } from '../../client/api.js';
 import { connectCoordinator } from '../../client/connect.js';
 import { isStyxyError } from '../../protocol/errors.js';
 
-export async function runningStacks(home?: string): Promise<StackInfo[]> {
+/** Every running stack, or only `stackId` (so one stack's commands never depend on the others). */
+export async function runningStacks(home?: string, stackId?: string): Promise<StackInfo[]> {
   let client: Awaited<ReturnType<typeof connectCoordinator>>;
   try {
     client = await connectCoordinator({ kind: 'cli', autoStart: false, ...(home === undefined ? {} : { home }) });
@@ -15,7 +16,7 @@ export async function runningStacks(home?: string): Promise<StackInfo[]> {
     throw error;
   }
   try {
-    return await client.listStacks();
+    return await client.listStacks(stackId);
   } finally {
     await client.close();
   }

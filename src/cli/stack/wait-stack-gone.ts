@@ -43,7 +43,7 @@ export async function waitStackGone(id: string, options: GoneOptions): Promise<b
   }
   try {
     for (;;) {
-      const stacks = client ? await client.listStacks() : [];
+      const stacks = client ? await client.listStacks(id) : [];
       const listed = stacks.some((stack) => stack.id === id && stack.pid === options.supervisor);
       const running = [options.supervisor, ...(options.pids ?? [])].some((pid) => processInfo(pid) !== null);
       if (!listed && !running) return true;
