@@ -33,6 +33,8 @@ export class HealingConnection {
   #rpc!: RpcClient;
   #hello!: HelloResult;
   #phase: Phase = 'connected';
+  /** A new connection whose reclaim is not answered yet: close() closes it too. */
+  #claiming: RpcClient | null = null;
 
   private constructor(options: HealingOptions) {
     this.#options = options;
@@ -92,6 +94,7 @@ export class HealingConnection {
     if (this.#phase === 'closed') return;
     this.#phase = 'closed';
     this.#rpc.close();
+    this.#claiming?.close();
     this.#wake();
   }
 
@@ -148,7 +151,15 @@ export class HealingConnection {
           rpc.close();
           return;
         }
-        const result = (await rpc.request('reclaim', this.#options.holdings())) as ReclaimResult;
+        this.#claiming = rpc;
+        const result = (await rpc.request('reclaim', this.#options.holdings()).finally(() => {
+          this.#claiming = null;
+        })) as ReclaimResult;
+        // Closed while the reclaim was answered: a closed connection stays closed.
+        if (this.#phase !== 'reconnecting') {
+          rpc.close();
+          return;
+        }
         this.#rpc = rpc;
         this.#hello = hello;
         this.#phase = 'connected';
@@ -165,6 +176,7 @@ export class HealingConnection {
           reportedMismatch = true;
           this.#emit('reclaimFailed', error);
         }
+        if (this.#phase !== 'reconnecting') return;
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, MAX_BACKOFF_MS);
       }

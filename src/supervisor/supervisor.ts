@@ -12,6 +12,7 @@ import { DEFAULT_STACK_NAME, stackId } from '../protocol/stack-id.js';
 import { type ControlServer, serveControl } from './control/control-server.js';
 import { EffectRunner } from './effect-runner.js';
 import { tuneHeapForLogRings } from './heap-tuning.js';
+import { watchLostPorts } from './lost-ports.js';
 import { initialState, step } from './machine.js';
 import { isUp } from './machine-deps.js';
 import { serviceSnapshots } from './machine-snapshot.js';
@@ -47,6 +48,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let pendingStop: StopOptions | null = null;
   let up: { resolve: (value: StackSnapshot) => void; reject: (error: Error) => void } | null = null;
   const watches = new Set<ActionWatch>();
+  let stopWatchingLosses = () => {};
   const queue: MachineEvent[] = [];
   let draining = false;
 
@@ -120,6 +122,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   async function finished(outcome: MachineOutcome): Promise<void> {
     pusher.cancel();
+    stopWatchingLosses();
     await coordinator.unregisterStack(id).catch(() => {});
     output.close();
     for (const watch of watches) watch.check(state);
@@ -186,6 +189,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
     if (pendingStop) return abandon(true, interruptedError());
     state = initialState(services.map((service) => machineService(service, ports[service.name] ?? {})));
+    stopWatchingLosses = watchLostPorts(coordinator, ports, (service, lost) =>
+      dispatch({ type: 'portsLost', service, ports: lost, at: now() }),
+    );
     runner = new EffectRunner({
       stackId: id,
       runToken,
