@@ -15,6 +15,7 @@
 
 import { lstatSync, readdirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ignoreInspectorSignal } from '../os/inspector-signal.js';
 import { isStyxyError } from '../protocol/errors.js';
 import { ensureHome, homePaths, styxyHome } from '../protocol/home.js';
 import { ensurePrivateDir, homeProblem } from '../protocol/private-fs.js';
@@ -128,6 +129,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => {}); // no terminal to hang up on; ignore like any daemon
+  ignoreInspectorSignal(log);
   // Every request path is guarded; a rejection nobody handled is a bug worth a log line, not
   // worth taking the coordinator (and every client's service) down.
   process.on('unhandledRejection', (reason) => {
