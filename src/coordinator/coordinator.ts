@@ -23,7 +23,7 @@ import { type CoordinatorEffects, type CoordinatorInfo, type Core, createSeriali
 import type { JournalEntry } from './journal.js';
 import { release, reserve } from './leases.js';
 import type { Log } from './log.js';
-import { createReaper, disconnected, dropImpossibleOwners, hello, sweep } from './owners.js';
+import { createReaper, disconnected, dropImpossible, hello, sweep } from './owners.js';
 import { reclaim } from './reclaim.js';
 import {
   registerStack,
@@ -136,7 +136,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     disconnected: (owner, peer) => disconnected(core, owner, peer),
     sweep: () => sweep(core),
     async reapDead() {
-      dropImpossibleOwners(core);
+      dropImpossible(core);
       const dead = [...state.owners.values()].filter((owner) => owner.peer === null && !core.isAlive(owner));
       await Promise.all(dead.map((owner) => reap(owner, 'it died while no coordinator ran')));
     },

@@ -116,10 +116,18 @@ export function createReaper(core: () => Core): (owner: Owner, reason: string) =
 }
 
 /**
- * Drops, without killing anything, the owners of a loaded state that no client can be (pid 1,
- * another user's process): whatever named them was not a hello the coordinator checked.
+ * Drops, without killing anything, what a loaded state holds that no check of ours can have let
+ * in (a state written by an older Styxy, which took pids on the client's word): owners that no
+ * client can be (pid 1, another user's process), and reported processes no client can have
+ * started as ours (pid 1: its descendants are every process of the machine).
  */
-export function dropImpossibleOwners(core: Core): void {
+export function dropImpossible(core: Core): void {
+  for (const [key, entry] of core.state.processes) {
+    const problem = core.effects.ownerProblem(entry.pid);
+    if (problem === null) continue;
+    core.state.processes.delete(key);
+    core.log(`dropped reported process ${entry.pid} from the state without killing it: ${problem}`);
+  }
   for (const owner of [...core.state.owners.values()]) {
     const problem = owner.peer === null ? core.effects.ownerProblem(owner.pid) : null;
     if (problem !== null) free(core, owner, `dropped without killing anything: ${problem}`);

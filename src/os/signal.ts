@@ -81,7 +81,8 @@ export function remainingProcesses(target: StopTarget): number[] {
     for (const record of groups) if (info.pgid === record.pgid) pids.add(info.pid);
   }
   for (const record of groups) {
-    if (!isSameProcess(record.pid, record.startTime)) continue;
+    // Never the descendants of init (that is every process), whatever a record says.
+    if (record.pid <= 1 || !isSameProcess(record.pid, record.startTime)) continue;
     pids.add(record.pid);
     for (const child of descendantsOf(record.pid, table)) pids.add(child.pid);
   }

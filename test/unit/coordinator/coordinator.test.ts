@@ -302,6 +302,25 @@ describe('kill only what is provably an owner’s, for the owner only', () => {
     expect(fake.kills.flat().some((target) => target.token === token)).toBe(false);
   });
 
+  it('drops, without killing anything, reports of a loaded state that no client can have made (pid 1)', async () => {
+    const first = fakeCoordinator();
+    const a = await first.connect();
+    await a.call('reserve', { requests: [req('x', 'PORT', 'dev')] });
+    const persisted = first.state.toPersisted(1);
+    const legacy = {
+      ...persisted,
+      processes: [
+        { owner: a.owner.id, stackId: null, service: 'x', pid: 1, pgid: 1, startTime: 'init', runToken: null },
+      ],
+      format: 1,
+      journal: 0,
+    } as PersistedState;
+    const fake = fakeCoordinator({ state: CoordinatorState.fromPersisted(legacy) });
+    await fake.coordinator.reapDead(); // a's pid is unknown to this fake: dead, so reaped
+    expect(fake.kills).toEqual([]);
+    expect(fake.logs.join('\n')).toContain('dropped reported process 1 from the state without killing it: init');
+  });
+
   it('drops, without killing anything, owners of a loaded state that no client can be (pid 1, another user)', async () => {
     const first = fakeCoordinator();
     const a = await first.connect();
