@@ -35,7 +35,10 @@ export interface CoordinatorEffects {
   readonly ownerProblem: (pid: number) => string | null;
   /** Why a hello claiming `pid` cannot be from that process, or null (verify-pid.ts). */
   readonly helloProblem: (pid: number, proof: PidProof | undefined) => string | null;
-  /** Why `pid` is not provably a process the owner `ownerPid` started, or null (verify-pid.ts). */
+  /**
+   * Why `pid` is not provably a process the owner `ownerPid` started, or null (verify-pid.ts);
+   * PROCESS_GONE when it has exited (a zombie included): there is nothing to record then.
+   */
   readonly processProblem: (ownerPid: number, pid: number) => string | null;
   /**
    * Kills everything of the targets (graceful signal, SIGKILL after a short grace), never pid 1,
@@ -46,6 +49,9 @@ export interface CoordinatorEffects {
   readonly holderOf: (port: number) => Promise<ProcessHolder | null>;
   readonly now: () => number;
 }
+
+/** What `processProblem` says of a process that has exited. */
+export const PROCESS_GONE = 'gone';
 
 export interface CoordinatorInfo {
   readonly pid: number;

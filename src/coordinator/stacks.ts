@@ -20,7 +20,7 @@ import {
 import { StyxyError } from '../protocol/errors.js';
 import type { ServiceSnapshot } from '../protocol/stack.js';
 import { badRequest } from '../transport/envelope.js';
-import type { Core } from './core.js';
+import { type Core, PROCESS_GONE } from './core.js';
 import { removeLeases } from './registry.js';
 import { assertOwnToken } from './run-tokens.js';
 import { type Owner, ownerHead, persistedStack, processKey, type StackRecord } from './state.js';
@@ -211,8 +211,7 @@ export function reportProcess(
   const startTime = core.effects.startTimeOf(params.pid);
   if (startTime === null) return { recorded: false }; // already gone
   const problem = core.effects.processProblem(owner.pid, params.pid);
-  // One that exited while it was looked at (a zombie has no parents left) is simply gone.
-  if (problem !== null && core.effects.startTimeOf(params.pid) === null) return { recorded: false };
+  if (problem === PROCESS_GONE) return { recorded: false }; // exited while it was looked at
   if (problem !== null) {
     throw new StyxyError('STYXY_NOT_OWNER', `pid ${params.pid} cannot be reported by pid ${owner.pid}: ${problem}`, {
       hint: 'a client reports only the processes it started itself (its children and their children)',

@@ -17,9 +17,10 @@
  */
 import { readlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { ancestorsOf, processUid } from '../os/process-table.js';
+import { ancestorsOf, processInfo, processUid } from '../os/process-table.js';
 import type { PidProof } from '../protocol/coordinator-api.js';
 import { currentUid, describeUid } from '../protocol/private-fs.js';
+import { PROCESS_GONE } from './core.js';
 
 const canProve = process.platform === 'linux';
 
@@ -56,6 +57,8 @@ export function helloPidProblem(pid: number, proof: PidProof | undefined, helloD
 /** Why `pid` may not be reported by the owner `ownerPid`, or null when the OS confirms it is the owner's. */
 export function reportedPidProblem(ownerPid: number, pid: number): string | null {
   if (pid <= 1) return 'it is the init process';
+  // Exited (a zombie has no parents left to check): nothing to record, nothing to refuse.
+  if (processInfo(pid) === null) return PROCESS_GONE;
   const uid = currentUid();
   const owner = processUid(pid);
   if (owner === null) return 'the OS does not show it';
