@@ -36,9 +36,14 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
   // STYXY_HOME first refuse one that is not the user's own (docs/security.md), before anything is
   // read, written or sent there; `init` and `doctor` do not use it (`doctor` reports on it).
   const dispatch =
-    (load: Loader, usesHome = true) =>
+    (load: Loader, usesHome = true, loadsConfig: (options: Record<string, unknown>) => boolean = () => false) =>
     async (...args: unknown[]) => {
       if (usesHome) await checkHome();
+      // The config loader's worker boots on another core while the command's modules load.
+      const options = args.at(-2) as Record<string, unknown>;
+      if (loadsConfig(options)) {
+        (await import('../config/prewarm.js')).prewarmFor(process.cwd(), options.config as string | undefined);
+      }
       // commander passes (…positionals, options, command); modules take (…positionals, options).
       const mod = await load();
       onExitCode(await (mod.run as (...a: unknown[]) => Promise<number>)(...args.slice(0, -1)));
@@ -72,7 +77,13 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
         'before it exits 1 with the reason and the last lines of the service.',
       ].join('\n'),
     )
-    .action(dispatch(() => import('./commands/up.js')));
+    .action(
+      dispatch(
+        () => import('./commands/up.js'),
+        true,
+        (options) => !options.detach,
+      ),
+    );
 
   program
     .command('down')
@@ -168,7 +179,13 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .addOption(configOption())
     .addOption(nameOption())
     .addOption(jsonOption())
-    .action(dispatch(() => import('./commands/env.js')));
+    .action(
+      dispatch(
+        () => import('./commands/env.js'),
+        true,
+        () => true,
+      ),
+    );
 
   program
     .command('run')
@@ -214,7 +231,13 @@ export function buildProgram(onExitCode: (code: number) => void): Command {
     .description('validate the project config and print it resolved')
     .addOption(configOption())
     .addOption(jsonOption())
-    .action(dispatch(() => import('./commands/config.js')));
+    .action(
+      dispatch(
+        () => import('./commands/config.js'),
+        true,
+        () => true,
+      ),
+    );
 
   program
     .command('init')

@@ -11,7 +11,8 @@
  * but a worker can be terminated, and with it whatever the config started at its top level
  * (timers, servers), which is unsupported anyway. The default export comes back by structured
  * clone; functions in it come back as stand-ins, so validation still says "found a function".
- * Cost: a worker start, ~15 ms on an idle machine (docs/security.md measures it).
+ * A worker takes ~80 ms to boot on a small machine; commands start it before loading their own
+ * modules (prewarm.ts), which hides most of that (docs/security.md, "Measurements").
  */
 import { createRequire } from 'node:module';
 import { extname } from 'node:path';
@@ -52,11 +53,13 @@ const FUNCTION = '__styxyFunction';
 
 /**
  * The worker: plain CommonJS (it runs from src/ in tests and from dist/ when built, so it is
- * evaluated from this string rather than a file of either). It loads jiti, imports the config
- * fresh, and posts the default export with functions replaced by markers (they do not clone).
+ * evaluated from this string rather than a file of either). It loads jiti as it boots, waits for
+ * its one task (a file to import fresh), and posts the default export with functions replaced by
+ * markers (they do not clone).
  */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
+const { createJiti } = require(workerData.jiti);
 const MARK = ${JSON.stringify(FUNCTION)};
 function cloneable(value, seen) {
   if (typeof value === 'function') return { [MARK]: value.name || '' };
@@ -68,15 +71,14 @@ function cloneable(value, seen) {
   for (const key of Object.keys(value)) out[key] = cloneable(value[key], seen);
   return out;
 }
-(async () => {
-  const { createJiti } = require(workerData.jiti);
+parentPort.once('message', (task) => (async () => {
   const jiti = createJiti(workerData.base, {
-    fsCache: workerData.cacheDir,
+    fsCache: task.cacheDir,
     moduleCache: false,
     interopDefault: true,
     alias: { styxy: workerData.ownEntry },
   });
-  const module = await jiti.import(workerData.file);
+  const module = await jiti.import(task.file);
   if (Object.hasOwn(module, 'default')) return { kind: 'default', value: cloneable(await module.default, new Map()) };
   if (Object.hasOwn(module, '__esModule')) return { kind: 'named-only', names: Object.keys(module) };
   return { kind: 'default', value: cloneable({ ...module }, new Map()) };
@@ -86,32 +88,51 @@ function cloneable(value, seen) {
     ok: false,
     error: { name: error && error.name, message: error && error.message !== undefined ? error.message : String(error), stack: error && error.stack, code: error && error.code },
   }),
-);
+));
 `;
 
 type WorkerAnswer =
   | { readonly ok: true; readonly result: ModuleExport }
   | { readonly ok: false; readonly error: { name?: string; message: string; stack?: string; code?: string } };
 
-/**
- * Imports `file` fresh (a new worker: no module cache, a changed config is read again) and
- * returns its default export.
- */
-export async function importConfigModule(file: string, options: ModuleLoadOptions): Promise<ModuleExport> {
-  const timeoutMs = options.timeoutMs ?? configTimeoutMs();
-  const worker = new Worker(WORKER, {
+function spawnLoader(): Worker {
+  return new Worker(WORKER, {
     eval: true,
     execArgv: [],
-    workerData: {
-      file,
-      jiti: createRequire(import.meta.url).resolve('jiti'),
-      base: import.meta.url,
-      cacheDir: options.cacheDir,
-      ownEntry: OWN_ENTRY,
-    },
+    workerData: { jiti: createRequire(import.meta.url).resolve('jiti'), base: import.meta.url, ownEntry: OWN_ENTRY },
     // A config that allocates without end fails, instead of taking the machine's memory.
     resourceLimits: { maxOldGenerationSizeMb: 512 },
   });
+}
+
+let warm: Worker | null = null;
+
+/**
+ * Starts the next config loader now, so that its worker boots (and loads jiti) on another core
+ * while the caller loads its own modules: commands that load the project config call it first
+ * (cli/main.ts). Unused, it does not keep the process alive.
+ */
+export function prewarmConfigLoader(): void {
+  if (warm) return;
+  const worker = spawnLoader();
+  warm = worker;
+  worker.unref();
+  worker.once('error', () => {}); // a worker that failed to boot is replaced by a fresh one
+  worker.once('exit', () => {
+    if (warm === worker) warm = null;
+  });
+}
+
+/**
+ * Imports `file` fresh (a new worker each time: no module cache, a changed config is read again)
+ * and returns its default export.
+ */
+export async function importConfigModule(file: string, options: ModuleLoadOptions): Promise<ModuleExport> {
+  const timeoutMs = options.timeoutMs ?? configTimeoutMs();
+  const worker = warm ?? spawnLoader();
+  warm = null;
+  worker.ref();
+  worker.postMessage({ file, cacheDir: options.cacheDir });
   try {
     const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
       const timer = setTimeout(() => {
