@@ -116,9 +116,11 @@ describe('after a kill -9 of the coordinator', () => {
     cleanups.push(() => home.cleanup());
     cleanups.push(() => stopCoordinator(home));
     const holder = spawnCli(['run', '--', 'sleep', '300'], { env: home.env });
-    cleanups.push(() => {
+    // Gone before the coordinator is stopped and the home removed: it writes there on its way out.
+    cleanups.push(async () => {
       holder.child.kill('SIGCONT');
       holder.child.kill('SIGTERM');
+      await holder.exited;
     });
     const [held] = await waitFor(
       async () => {
@@ -148,9 +150,10 @@ describe('after a kill -9 of the coordinator', () => {
     cleanups.push(() => home.cleanup());
     cleanups.push(() => stopCoordinator(home));
     const holder = spawnCli(['run', '--', 'sleep', '300'], { env: home.env });
-    cleanups.push(() => {
+    cleanups.push(async () => {
       holder.child.kill('SIGCONT');
       holder.child.kill('SIGKILL');
+      await holder.exited;
     });
     const [held] = await waitFor(
       async () => {
@@ -166,8 +169,9 @@ describe('after a kill -9 of the coordinator', () => {
     loseState(home.home);
 
     const newcomer = spawnCli(['run', '--', 'sleep', '300'], { env: home.env });
-    cleanups.push(() => {
+    cleanups.push(async () => {
       newcomer.child.kill('SIGTERM');
+      await newcomer.exited;
     });
     await waitFor(async () => (await leases(home.env)).some((lease) => lease.pid === newcomer.pid), {
       message: 'the newcomer to get the port',
