@@ -110,33 +110,43 @@ describe('write-ahead', () => {
   });
 });
 
+/**
+ * A `styxy run` holding the one port of a 1-port range (its command: `sleep`), stopped with
+ * SIGSTOP, and its coordinator then killed with -9.
+ */
+async function stoppedHolderAfterCrash() {
+  const home = makeTestHome({ sizes: onlyTypes({ dev: 1 }) });
+  cleanups.push(() => home.cleanup());
+  cleanups.push(() => stopCoordinator(home));
+  const holder = spawnCli(['run', '--', 'sleep', '300'], { env: home.env });
+  // Gone before the coordinator is stopped and the home removed: it writes there on its way out.
+  cleanups.push(async () => {
+    holder.child.kill('SIGCONT');
+    holder.child.kill('SIGTERM');
+    await holder.exited;
+  });
+  const [held] = await waitFor(
+    async () => {
+      const list = await leases(home.env);
+      return list.length > 0 ? list : null;
+    },
+    { message: 'the holder’s lease' },
+  );
+  const command = Number(execFileSync('pgrep', ['-P', String(holder.pid), 'sleep'], { encoding: 'utf8' }).trim());
+  process.kill(holder.pid, 'SIGSTOP');
+  await waitFor(() => stopped(holder.pid), { message: 'the holder to stop' });
+  await killCoordinator(home.home);
+  return { home, holder, held: held!, command };
+}
+
 describe('after a kill -9 of the coordinator', () => {
   it('a holder stopped with SIGSTOP keeps its port from a newcomer, and has it when it resumes', async () => {
-    const home = makeTestHome({ sizes: onlyTypes({ dev: 1 }) });
-    cleanups.push(() => home.cleanup());
-    cleanups.push(() => stopCoordinator(home));
-    const holder = spawnCli(['run', '--', 'sleep', '300'], { env: home.env });
-    // Gone before the coordinator is stopped and the home removed: it writes there on its way out.
-    cleanups.push(async () => {
-      holder.child.kill('SIGCONT');
-      holder.child.kill('SIGTERM');
-      await holder.exited;
-    });
-    const [held] = await waitFor(
-      async () => {
-        const list = await leases(home.env);
-        return list.length > 0 ? list : null;
-      },
-      { message: 'the holder’s lease' },
-    );
-    process.kill(holder.pid, 'SIGSTOP');
-    await waitFor(() => stopped(holder.pid), { message: 'the holder to stop' });
-    await killCoordinator(home.home);
+    const { home, holder, held } = await stoppedHolderAfterCrash();
 
     const newcomer = await runCli(['run', '--', 'true'], { env: home.env });
     expect(newcomer.code).toBe(1);
     expect(newcomer.stderr).toContain(`no free port for "true" (PORT) in type dev's range`);
-    expect((await leases(home.env)).map((lease) => [lease.port, lease.pid])).toEqual([[held!.port, holder.pid]]);
+    expect((await leases(home.env)).map((lease) => [lease.port, lease.pid])).toEqual([[held.port, holder.pid]]);
 
     process.kill(holder.pid, 'SIGCONT');
     await waitFor(async () => (await leases(home.env)).some((lease) => lease.pid === holder.pid), {
@@ -146,26 +156,7 @@ describe('after a kill -9 of the coordinator', () => {
   });
 
   it('a holder the new coordinator never heard of is told its port went to another: `styxy run` stops its command and exits 1', async () => {
-    const home = makeTestHome({ sizes: onlyTypes({ dev: 1 }) });
-    cleanups.push(() => home.cleanup());
-    cleanups.push(() => stopCoordinator(home));
-    const holder = spawnCli(['run', '--', 'sleep', '300'], { env: home.env });
-    cleanups.push(async () => {
-      holder.child.kill('SIGCONT');
-      holder.child.kill('SIGKILL');
-      await holder.exited;
-    });
-    const [held] = await waitFor(
-      async () => {
-        const list = await leases(home.env);
-        return list.length > 0 ? list : null;
-      },
-      { message: 'the holder’s lease' },
-    );
-    const command = Number(execFileSync('pgrep', ['-P', String(holder.pid), 'sleep'], { encoding: 'utf8' }).trim());
-    process.kill(holder.pid, 'SIGSTOP');
-    await waitFor(() => stopped(holder.pid), { message: 'the holder to stop' });
-    await killCoordinator(home.home);
+    const { home, holder, held, command } = await stoppedHolderAfterCrash();
     loseState(home.home);
 
     const newcomer = spawnCli(['run', '--', 'sleep', '300'], { env: home.env });
@@ -180,7 +171,7 @@ describe('after a kill -9 of the coordinator', () => {
     const exit = await holder.exited;
     expect(exit.code).toBe(1);
     expect(exit.stderr).toContain(
-      `styxy: lost port ${held!.port} (PORT) to \`styxy run\` (pid ${newcomer.pid}) while the coordinator restarted; stopping sleep`,
+      `styxy: lost port ${held.port} (PORT) to \`styxy run\` (pid ${newcomer.pid}) while the coordinator restarted; stopping sleep`,
     );
     await waitFor(() => !running(command), { message: 'its command to be stopped' });
     expect((await leases(home.env)).map((lease) => lease.pid)).toEqual([newcomer.pid]);

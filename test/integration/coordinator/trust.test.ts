@@ -54,13 +54,15 @@ function stranger(): number {
   return pid;
 }
 
-async function rogue(plan: Record<string, unknown>): Promise<{
-  child: ChildProcess;
-  report: { results: Record<string, unknown>; child: number };
-}> {
+/** Starts the rogue client (in `cwd`, with `env`) and resolves with what it reports. */
+async function rogue(
+  plan: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = home!.env,
+  cwd: string = home!.home,
+): Promise<{ child: ChildProcess; report: { results: Record<string, unknown>; child: number } }> {
   const child = spawn(process.execPath, [ROGUE, JSON.stringify(plan)], {
-    env: home!.env,
-    cwd: home!.home,
+    env,
+    cwd,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   killLater(child.pid);
@@ -143,22 +145,7 @@ describe('trust between clients', () => {
     const [info] = await lister.listStacks();
     await lister.close();
     const here = stacks.project('rogue', { services: { x: { command: 'true' } } });
-    const child = spawn(
-      process.execPath,
-      [ROGUE, JSON.stringify({ socket: info!.controlSocket, attempts: ['theirSocket'] })],
-      {
-        env: stacks.home.env,
-        cwd: here,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    killLater(child.pid);
-    let out = '';
-    child.stdout!.setEncoding('utf8').on('data', (text: string) => {
-      out += text;
-    });
-    const report = await waitFor(() => (out.includes('\n') ? JSON.parse(out) : null), { message: 'the rogue client' });
-    killLater(report.child);
+    const { report } = await rogue({ socket: info!.controlSocket, attempts: ['theirSocket'] }, stacks.home.env, here);
     expect(report.results.theirSocket).toBe('ok'); // its own stack: the socket path is its own word
     const down = await runCli(['down', '--timeout', '5'], { env: stacks.home.env, cwd: here });
     expect(down.stderr).toContain('answers for another stack');
