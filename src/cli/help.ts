@@ -11,6 +11,7 @@ export const ENVIRONMENT = {
   NO_COLOR: 'set (non-empty): no colour',
   FORCE_COLOR: 'colour even when not on a terminal (0 or false: never); wins over NO_COLOR',
   STYXY_DEBUG: 'set (non-empty): errors also print their cause',
+  STYXY_CONFIG_TIMEOUT: 'seconds a JS/TS config may take to load (default: 10)',
 } as const;
 
 export type EnvironmentName = keyof typeof ENVIRONMENT;
@@ -58,7 +59,7 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
       ['styxy up web', 'start web and what it depends on'],
       ['styxy up --name review -d', 'a second copy of the stack, with ports of its own'],
     ],
-    env: [...COORDINATOR_ENV, 'NO_COLOR', 'FORCE_COLOR'],
+    env: [...COORDINATOR_ENV, 'STYXY_CONFIG_TIMEOUT', 'NO_COLOR', 'FORCE_COLOR'],
   },
   down: {
     examples: [
@@ -107,7 +108,7 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
       ['styxy env api', 'what api gets: PORT=8001, STYXY_API_PORT=8001, …'],
       ['styxy env --json', 'every service, as one JSON object'],
     ],
-    env: COORDINATOR_ENV,
+    env: [...COORDINATOR_ENV, 'STYXY_CONFIG_TIMEOUT'],
   },
   run: {
     examples: [
@@ -161,7 +162,7 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
       ['styxy config', 'check the config and print it resolved: start order, ports asked for, env'],
       ['styxy config -c other.config.ts --json', 'another file, as JSON'],
     ],
-    env: ['STYXY_HOME', 'STYXY_DEBUG'],
+    env: ['STYXY_HOME', 'STYXY_CONFIG_TIMEOUT', 'STYXY_DEBUG'],
   },
   init: {
     examples: [

@@ -44,10 +44,19 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
       outputError: (text, write) => write(text.startsWith('error: ') ? `styxy: ${text.slice(7)}` : text),
     });
 
-  // Every action loads its module lazily and reports the exit code it returns.
+  // Every action loads its module lazily and reports the exit code it returns. Commands that use
+  // STYXY_HOME first refuse one that is not the user's own (docs/security.md), before anything is
+  // read, written or sent there; `init`, `doctor` and the completions do not use it (`doctor`
+  // reports on it).
   const dispatch =
-    (load: Loader) =>
+    (load: Loader, usesHome = true, loadsConfig: (options: Record<string, unknown>) => boolean = () => false) =>
     async (...args: unknown[]) => {
+      if (usesHome) await checkHome();
+      // The config loader's worker boots on another core while the command's modules load.
+      const options = args.at(-2) as Record<string, unknown>;
+      if (loadsConfig(options)) {
+        (await import('../config/prewarm.js')).prewarmFor(process.cwd(), options.config as string | undefined);
+      }
       // commander passes (…positionals, options, command); modules take (…positionals, options).
       const mod = await load();
       onExitCode(await (mod.run as (...a: unknown[]) => Promise<number>)(...args.slice(0, -1)));
@@ -81,7 +90,13 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
         'before it exits 1 with the reason and the last lines of the service.',
       ].join('\n'),
     )
-    .action(dispatch(() => import('./commands/up.js')));
+    .action(
+      dispatch(
+        () => import('./commands/up.js'),
+        true,
+        (options) => !options.detach,
+      ),
+    );
 
   program
     .command('down')
@@ -177,7 +192,13 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .addOption(configOption())
     .addOption(nameOption())
     .addOption(jsonOption())
-    .action(dispatch(() => import('./commands/env.js')));
+    .action(
+      dispatch(
+        () => import('./commands/env.js'),
+        true,
+        () => true,
+      ),
+    );
 
   program
     .command('run')
@@ -255,7 +276,13 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .description('validate the project config and print it resolved')
     .addOption(configOption())
     .addOption(jsonOption())
-    .action(dispatch(() => import('./commands/config.js')));
+    .action(
+      dispatch(
+        () => import('./commands/config.js'),
+        true,
+        () => true,
+      ),
+    );
 
   program
     .command('init')
@@ -273,13 +300,13 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
         'and never overwrites a config without --force. Check the result with `styxy config`.',
       ].join('\n'),
     )
-    .action(dispatch(() => import('./commands/init.js')));
+    .action(dispatch(() => import('./commands/init.js'), false));
 
   program
     .command('doctor')
     .description('check the environment and explain what is wrong')
     .addOption(jsonOption())
-    .action(dispatch(() => import('./commands/doctor.js')));
+    .action(dispatch(() => import('./commands/doctor.js'), false));
 
   if (completion) {
     // The scripts come from @bomb.sh/tab (commands/completion.ts), loaded only here.
@@ -295,18 +322,26 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
           'an alias or a shell function named styxy on your PATH first.',
         ].join('\n'),
       )
-      .action(dispatch(() => import('./commands/completion.js')));
+      .action(dispatch(() => import('./commands/completion.js'), false));
     // What the scripts call at each Tab: `styxy complete -- up --na`.
     program
       .command('complete', { hidden: true })
       .argument('[words...]')
       .allowUnknownOption()
       .helpOption(false)
-      .action(dispatch(() => import('./commands/completion.js').then((module) => ({ run: module.complete }))));
+      .action(dispatch(() => import('./commands/completion.js').then((module) => ({ run: module.complete })), false));
   }
 
   addHelpExtras(program);
   return program;
+}
+
+async function checkHome(): Promise<void> {
+  const [{ styxyHome }, { assertHomeSafe }] = await Promise.all([
+    import('../protocol/home.js'),
+    import('../protocol/private-fs.js'),
+  ]);
+  assertHomeSafe(styxyHome());
 }
 
 /** Runs the CLI with `argv` (without node and the script). Returns the exit code. */

@@ -16,7 +16,9 @@ import type {
   CoordinatorResult,
   HelloResult,
   Lease,
+  LeaseInfo,
   PortRequest,
+  StackInfo,
   StackRegistration,
 } from '../protocol/coordinator-protocol.js';
 import { isStyxyError } from '../protocol/errors.js';
@@ -70,10 +72,13 @@ export async function withRunningCoordinator<T>(
   }
 }
 
-/** The stacks running for this user, as the coordinator knows them: none when no coordinator runs. */
-export function runningStacks(home?: string): Promise<CoordinatorResult<'listStacks'>> {
+/**
+ * The stacks running for this user, as the coordinator knows them (only `stackId` when given, so
+ * one stack's commands never depend on the others): none when no coordinator runs.
+ */
+export function runningStacks(home?: string, stackId?: string): Promise<readonly StackInfo[]> {
   return withRunningCoordinator(
-    (client) => client.listStacks(),
+    (client) => client.listStacks(stackId),
     () => [],
     home === undefined ? {} : { home },
   );
@@ -175,12 +180,34 @@ export class CoordinatorConnection {
 
   // Queries.
 
-  listLeases(): Promise<CoordinatorResult<'listLeases'>> {
-    return this.#connection.call('listLeases', {});
+  /** Every lease, by port, page by page (the coordinator answers each in under a frame, however many there are). */
+  async listLeases(): Promise<readonly LeaseInfo[]> {
+    const leases: LeaseInfo[] = [];
+    let after: number | null = null;
+    do {
+      const page: CoordinatorResult<'listLeases'> = await this.#connection.call(
+        'listLeases',
+        after === null ? {} : { after },
+      );
+      leases.push(...page.leases);
+      after = page.next;
+    } while (after !== null);
+    return leases;
   }
 
-  listStacks(): Promise<CoordinatorResult<'listStacks'>> {
-    return this.#connection.call('listStacks', {});
+  /** Every running stack (by registration time), or only `stackId` (then none or one); page by page. */
+  async listStacks(stackId?: string): Promise<readonly StackInfo[]> {
+    const stacks: StackInfo[] = [];
+    let after: string | null = null;
+    do {
+      const page: CoordinatorResult<'listStacks'> = await this.#connection.call('listStacks', {
+        ...(stackId === undefined ? {} : { stackId }),
+        ...(after === null ? {} : { after }),
+      });
+      stacks.push(...page.stacks);
+      after = page.next;
+    } while (after !== null);
+    return stacks.sort((a, b) => a.since - b.since);
   }
 
   check(port: number): Promise<CoordinatorResult<'check'>> {

@@ -39,6 +39,8 @@ export class HealingConnection {
   #rpc!: RpcClient<CoordinatorProtocol>;
   #hello!: HelloResult;
   #phase: Phase = 'connected';
+  /** A new connection whose reclaim is not answered yet: close() closes it too. */
+  #claiming: RpcClient<CoordinatorProtocol> | null = null;
 
   private constructor(options: HealingOptions) {
     this.#options = options;
@@ -98,6 +100,7 @@ export class HealingConnection {
     if (this.#phase === 'closed') return;
     this.#phase = 'closed';
     this.#rpc.close();
+    this.#claiming?.close();
     this.#wake();
   }
 
@@ -154,7 +157,15 @@ export class HealingConnection {
           rpc.close();
           return;
         }
-        const result = await rpc.call('reclaim', this.#options.holdings());
+        this.#claiming = rpc;
+        const result = await rpc.call('reclaim', this.#options.holdings()).finally(() => {
+          this.#claiming = null;
+        });
+        // Closed while the reclaim was answered: a closed connection stays closed.
+        if (this.#phase !== 'reconnecting') {
+          rpc.close();
+          return;
+        }
         this.#rpc = rpc;
         this.#hello = hello;
         this.#phase = 'connected';
@@ -171,6 +182,7 @@ export class HealingConnection {
           reportedMismatch = true;
           this.#emit('reclaimFailed', error);
         }
+        if (this.#phase !== 'reconnecting') return;
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, MAX_BACKOFF_MS);
       }

@@ -6,6 +6,7 @@
  * never touched.
  */
 import { lstatSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import {
   COORDINATOR_RESULTS,
   type CoordinatorParams,
@@ -14,8 +15,11 @@ import {
 } from '../protocol/coordinator-protocol.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import { ensureHome, type HomePaths } from '../protocol/home.js';
+import { assertHomeSafe, unsafeError } from '../protocol/private-fs.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { connectRpc, type RpcClient } from '../transport/rpc-client.js';
+import { socketFolderProblem } from '../transport/socket-path.js';
+import { holdPidProof } from './pid-proof.js';
 import { clearSpawnLock, coordinatorHoldsLock, startCoordinator } from './start-coordinator.js';
 
 export interface OpenOptions {
@@ -80,18 +84,33 @@ function lastLogLine(paths: HomePaths): string | null {
   }
 }
 
+/**
+ * Refuses a home or socket folder that is not the user's own before anything is read from it or
+ * sent to it: whoever answers on a socket there could fake a coordinator, and `down` signals the
+ * pids a coordinator names (docs/security.md).
+ */
+export function assertTrustedPaths(paths: HomePaths): void {
+  assertHomeSafe(paths.home);
+  if (dirname(paths.socket) === paths.home) return;
+  const problem = socketFolderProblem(paths.socket);
+  if (problem) throw unsafeError(problem);
+}
+
 export async function openConnection(
   options: OpenOptions,
 ): Promise<{ rpc: RpcClient<CoordinatorProtocol>; hello: HelloResult }> {
   const { paths } = options;
+  assertTrustedPaths(paths);
   let delay = 5;
   let spawned = false;
   for (;;) {
+    // A new one each attempt: the coordinator removes the file it checked.
+    const held = holdPidProof(paths);
     try {
       const { client, hello } = await connectRpc<CoordinatorProtocol>({
         socketPath: paths.socket,
         protocolVersion: PROTOCOL_VERSION,
-        hello: options.hello,
+        hello: held.proof === undefined ? options.hello : { ...options.hello, proof: held.proof },
         results: COORDINATOR_RESULTS,
         malformed: malformedReply(paths),
         closedError: connectionClosed,
@@ -133,6 +152,8 @@ export async function openConnection(
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 100);
+    } finally {
+      held.release();
     }
   }
 }

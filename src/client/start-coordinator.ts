@@ -5,13 +5,14 @@
  * start at once from launching fifty daemons that would all but one exit at once.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isSameProcess } from '../os/process-table.js';
 import { TAG_VARIABLE } from '../os/tag.js';
 import type { HomePaths } from '../protocol/home.js';
 import { readLockFile } from '../protocol/lock-file.js';
+import { openOwnFile } from '../protocol/private-fs.js';
 
 /** A spawn younger than this is still starting; later clients wait for it instead of spawning. */
 const SPAWN_FRESH_MS = 3000;
@@ -40,7 +41,7 @@ export function startCoordinator(paths: HomePaths, env: NodeJS.ProcessEnv = proc
   const spawnLock = spawnLockPath(paths);
   let fd: number;
   try {
-    fd = openSync(spawnLock, 'wx', 0o600);
+    fd = openOwnFile(spawnLock, 'create');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     if (ageMs(spawnLock) < SPAWN_FRESH_MS) return false;
@@ -67,7 +68,7 @@ export function clearSpawnLock(paths: HomePaths): void {
 }
 
 function spawnDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): void {
-  const log = openSync(paths.log, 'a', 0o600);
+  const log = openOwnFile(paths.log, 'append');
   try {
     const childEnv: NodeJS.ProcessEnv = { ...env, STYXY_HOME: paths.home };
     // A coordinator started from inside a service must not carry its tag: a sweep of that

@@ -1,7 +1,9 @@
 /**
  * Checks across services: `dependsOn` targets, `${service.PORT}` references, names that would
- * collide in `STYXY_<SERVICE>_<PORT>` variables, and a fixed port asked for twice.
+ * collide in `STYXY_<SERVICE>_<PORT>` variables, a fixed port asked for twice, and the
+ * coordinator's caps (a stack's ports are leased in one batch, its status is one message).
  */
+import { MAX_BATCH_PORTS, MAX_NAME_LENGTH, MAX_STACK_SERVICES } from '../protocol/coordinator-params.js';
 import { findReferences } from './interpolate.js';
 import type { FieldPath, Problems } from './problems.js';
 import type { ServiceDraft } from './resolve-service.js';
@@ -21,6 +23,8 @@ export function checkServiceName(name: string, path: FieldPath, problems: Proble
       path,
       `a service name is letters, digits, "-" and "_", starting with a letter or digit; found "${name}"`,
     );
+  } else if (name.length > MAX_NAME_LENGTH) {
+    problems.add(path, `a service name has at most ${MAX_NAME_LENGTH} characters; this one has ${name.length}`);
   } else if (/^\d+$/.test(name)) {
     // JavaScript objects list integer-like keys first, so the written order would be lost.
     problems.add(path, `a service name cannot be all digits ("${name}"): add a letter`);
@@ -28,6 +32,16 @@ export function checkServiceName(name: string, path: FieldPath, problems: Proble
 }
 
 export function checkStack(drafts: readonly ServiceDraft[], problems: Problems): void {
+  if (drafts.length > MAX_STACK_SERVICES) {
+    problems.add(['services'], `a stack has at most ${MAX_STACK_SERVICES} services; this one has ${drafts.length}`);
+  }
+  const ports = drafts.reduce((sum, draft) => sum + Object.keys(draft.service.ports).length, 0);
+  if (ports > MAX_BATCH_PORTS) {
+    problems.add(
+      ['services'],
+      `a stack leases at most ${MAX_BATCH_PORTS} ports (all at once, when it starts); this one asks for ${ports}`,
+    );
+  }
   const byName = new Map(drafts.map((draft) => [draft.service.name, draft]));
   const names = [...byName.keys()];
   for (const draft of drafts) {

@@ -8,12 +8,12 @@
  * loads it with its own loaders, which runs foreign `.config/config.js` files and crashes the
  * process on a `.config/config.ts` (an async loader called synchronously).
  */
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { StyxyError } from '../protocol/errors.js';
+import { MAX_CONFIG_FILE_BYTES, readBoundedText } from './bounded-file.js';
 import { PACKAGE_PROPERTY } from './discover.js';
 import { ConfigExportError, describeLoadError } from './load-error.js';
-import { importConfigModule, MODULE_EXTENSIONS, type ModuleLoadOptions } from './load-module.js';
+import { ConfigTimeoutError, importConfigModule, MODULE_EXTENSIONS, type ModuleLoadOptions } from './load-module.js';
 
 export interface LoadFileOptions extends ModuleLoadOptions {
   /** Where paths in messages are shown from. */
@@ -34,7 +34,14 @@ export async function loadConfigFile(file: string, options: LoadFileOptions): Pr
       },
     );
   }
-  const text = await readFile(file, 'utf8');
+  const text = readBoundedText(file, MAX_CONFIG_FILE_BYTES);
+  if (typeof text !== 'string') {
+    const problem = text === undefined ? 'it does not exist' : text.problem;
+    throw new StyxyError('STYXY_CONFIG_INVALID', `cannot read config ${file}: ${problem}`, {
+      hint: 'give -c a regular config file',
+      details: { file, problems: [{ path: '', message: problem }] },
+    });
+  }
   if (text.trim() === '') {
     throw new StyxyError('STYXY_CONFIG_INVALID', `config ${file} is empty`, {
       hint: 'run `styxy init` in an empty folder to see a starter config',
@@ -46,13 +53,20 @@ export async function loadConfigFile(file: string, options: LoadFileOptions): Pr
     config = await parse(file, extension, text, options);
   } catch (error) {
     const failure = describeLoadError(error, file, options.cwd);
+    const timedOut = error instanceof ConfigTimeoutError;
     throw new StyxyError(
       'STYXY_CONFIG_INVALID',
       `cannot load config ${file}:\n  ${failure.where}: ${failure.message}`,
       {
-        hint: `fix ${basename(file)}, then check it with \`styxy config\``,
+        hint: timedOut
+          ? 'a config only builds its object: top-level side effects (servers, waits, loops) are not supported; STYXY_CONFIG_TIMEOUT=<seconds> gives a slow one longer'
+          : `fix ${basename(file)}, then check it with \`styxy config\``,
         cause: error,
-        details: { file, problems: [{ path: '', message: `${failure.where}: ${failure.message}` }] },
+        details: {
+          file,
+          problems: [{ path: '', message: `${failure.where}: ${failure.message}` }],
+          ...(timedOut ? { reason: 'timeout' } : {}),
+        },
       },
     );
   }

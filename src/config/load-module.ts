@@ -5,18 +5,34 @@
  * `import { defineConfig } from 'styxy'` resolves in every form, even where Styxy is not
  * installed in the project (a global install, this repo's examples/): `styxy` is aliased to this
  * package's own entry.
+ *
+ * The module runs in a worker thread with a deadline (`STYXY_CONFIG_TIMEOUT` seconds, default
+ * 10): a config that loops forever at import cannot be interrupted on the thread that runs it,
+ * but a worker can be terminated, and with it whatever the config started at its top level
+ * (timers, servers), which is unsupported anyway. The default export comes back by structured
+ * clone; functions in it come back as stand-ins, so validation still says "found a function".
+ * A worker takes ~80 ms to boot on a small machine; commands start it before loading their own
+ * modules (prewarm.ts), which hides most of that (docs/security.md, "Measurements").
  */
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { ConfigExportError } from './load-error.js';
 
 export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
 
 /** This package's entry: src/index.ts when running from source (tests), dist/index.js when built. */
 const OWN_ENTRY = fileURLToPath(new URL(`../index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
+/** Seconds a config may take to load, unless `STYXY_CONFIG_TIMEOUT` says otherwise. */
+export const DEFAULT_CONFIG_TIMEOUT_S = 10;
+
 export interface ModuleLoadOptions {
   /** jiti's transform cache folder, or false for none. */
   readonly cacheDir: string | false;
+  /** @default STYXY_CONFIG_TIMEOUT seconds, else DEFAULT_CONFIG_TIMEOUT_S */
+  readonly timeoutMs?: number;
 }
 
 export type ModuleExport =
@@ -24,20 +40,151 @@ export type ModuleExport =
   /** An ES module without a default export: its named exports. */
   | { readonly kind: 'named-only'; readonly names: string[] };
 
-/** Imports `file` fresh (no module cache: a changed config is read again) and returns its default export. */
-export async function importConfigModule(file: string, options: ModuleLoadOptions): Promise<ModuleExport> {
-  // Loaded on first use: JSON and YAML configs never need it.
-  const { createJiti } = await import('jiti');
-  const jiti = createJiti(import.meta.url, {
-    fsCache: options.cacheDir,
+/** A config that did not finish loading in time. */
+export class ConfigTimeoutError extends ConfigExportError {}
+
+/** The deadline from `STYXY_CONFIG_TIMEOUT` (seconds; the default when unset or not a positive number). */
+export function configTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const seconds = Number(env.STYXY_CONFIG_TIMEOUT);
+  return (Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_CONFIG_TIMEOUT_S) * 1000;
+}
+
+const FUNCTION = '__styxyFunction';
+
+/**
+ * The worker: plain CommonJS (it runs from src/ in tests and from dist/ when built, so it is
+ * evaluated from this string rather than a file of either). It loads jiti as it boots, waits for
+ * its one task (a file to import fresh), and posts the default export with functions replaced by
+ * markers (they do not clone).
+ */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createJiti } = require(workerData.jiti);
+const MARK = ${JSON.stringify(FUNCTION)};
+function cloneable(value, seen) {
+  if (typeof value === 'function') return { [MARK]: value.name || '' };
+  if (typeof value === 'symbol') return String(value);
+  if (value === null || typeof value !== 'object' || value instanceof RegExp || value instanceof Date) return value;
+  if (seen.has(value)) return seen.get(value);
+  const out = Array.isArray(value) ? [] : {};
+  seen.set(value, out);
+  for (const key of Object.keys(value)) out[key] = cloneable(value[key], seen);
+  return out;
+}
+parentPort.once('message', (task) => (async () => {
+  const jiti = createJiti(workerData.base, {
+    fsCache: task.cacheDir,
     moduleCache: false,
     interopDefault: true,
-    alias: { styxy: OWN_ENTRY },
+    alias: { styxy: workerData.ownEntry },
   });
-  const module = (await jiti.import(file)) as Record<string, unknown>;
-  if (Object.hasOwn(module, 'default')) return { kind: 'default', value: await module.default };
-  // An ES module (jiti marks it `__esModule`) without a default export; otherwise CommonJS
-  // `module.exports = { … }` (in a .cts, or a .js without "type": "module"), which is the config.
+  const module = await jiti.import(task.file);
+  if (Object.hasOwn(module, 'default')) return { kind: 'default', value: cloneable(await module.default, new Map()) };
   if (Object.hasOwn(module, '__esModule')) return { kind: 'named-only', names: Object.keys(module) };
-  return { kind: 'default', value: { ...module } };
+  return { kind: 'default', value: cloneable({ ...module }, new Map()) };
+})().then(
+  (result) => parentPort.postMessage({ ok: true, result }),
+  (error) => parentPort.postMessage({
+    ok: false,
+    error: { name: error && error.name, message: error && error.message !== undefined ? error.message : String(error), stack: error && error.stack, code: error && error.code },
+  }),
+));
+`;
+
+type WorkerAnswer =
+  | { readonly ok: true; readonly result: ModuleExport }
+  | { readonly ok: false; readonly error: { name?: string; message: string; stack?: string; code?: string } };
+
+function spawnLoader(): Worker {
+  return new Worker(WORKER, {
+    eval: true,
+    execArgv: [],
+    workerData: { jiti: createRequire(import.meta.url).resolve('jiti'), base: import.meta.url, ownEntry: OWN_ENTRY },
+    // A config that allocates without end fails, instead of taking the machine's memory.
+    resourceLimits: { maxOldGenerationSizeMb: 512 },
+  });
+}
+
+let warm: Worker | null = null;
+
+/**
+ * Starts the next config loader now, so that its worker boots (and loads jiti) on another core
+ * while the caller loads its own modules: commands that load the project config call it first
+ * (cli/main.ts). Unused, it does not keep the process alive.
+ */
+export function prewarmConfigLoader(): void {
+  if (warm) return;
+  const worker = spawnLoader();
+  warm = worker;
+  worker.unref();
+  worker.once('error', () => {}); // a worker that failed to boot is replaced by a fresh one
+  worker.once('exit', () => {
+    if (warm === worker) warm = null;
+  });
+}
+
+/**
+ * Imports `file` fresh (a new worker each time: no module cache, a changed config is read again)
+ * and returns its default export.
+ */
+export async function importConfigModule(file: string, options: ModuleLoadOptions): Promise<ModuleExport> {
+  const timeoutMs = options.timeoutMs ?? configTimeoutMs();
+  const worker = warm ?? spawnLoader();
+  warm = null;
+  worker.ref();
+  worker.postMessage({ file, cacheDir: options.cacheDir });
+  try {
+    const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new ConfigTimeoutError(
+            `it did not finish loading within ${timeoutMs / 1000} s (does it loop, or wait, at its top level?)`,
+          ),
+        );
+      }, timeoutMs);
+      const settle =
+        <T>(done: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(timer);
+          done(value);
+        };
+      worker.once('message', settle(resolve));
+      worker.once('error', settle(reject));
+      worker.once(
+        'exit',
+        settle((code: number) =>
+          reject(new ConfigExportError(`it ended the process that loaded it (exit code ${code})`)),
+        ),
+      );
+    });
+    if (!answer.ok) {
+      const { name, stack, code, message } = answer.error;
+      throw Object.assign(new Error(message), {
+        ...(name === undefined ? {} : { name }),
+        ...(stack === undefined ? {} : { stack }),
+        ...(code === undefined ? {} : { code }),
+      });
+    }
+    return answer.result.kind === 'default'
+      ? { kind: 'default', value: withFunctions(answer.result.value) }
+      : answer.result;
+  } finally {
+    // Whatever the config started at its top level (timers, servers, loops) ends with it.
+    void worker.terminate();
+  }
+}
+
+/** The markers of the worker's clone back as functions (validation then names them as such). */
+function withFunctions(value: unknown, seen = new Set<object>()): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof RegExp || value instanceof Date) return value;
+  if (seen.has(value)) return value;
+  seen.add(value);
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (keys.length === 1 && keys[0] === FUNCTION) {
+    const name = String(record[FUNCTION]);
+    return Object.defineProperty(() => {}, 'name', { value: name });
+  }
+  for (const key of keys) record[key] = withFunctions(record[key], seen);
+  return value;
 }

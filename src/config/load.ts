@@ -2,11 +2,13 @@
  * `loadProjectConfig`: find the config (or take `-c FILE`), load it, validate and resolve it. The
  * one entry point the CLI and the supervisor call.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { StyxyError } from '../protocol/errors.js';
-import { ensureHome, ensurePrivateDir, type HomePaths, homePaths, styxyHome } from '../protocol/home.js';
+import { isStyxyError, StyxyError } from '../protocol/errors.js';
+import { ensureHome, type HomePaths, homePaths, styxyHome } from '../protocol/home.js';
+import { ensurePrivateDir } from '../protocol/private-fs.js';
 import { loadServiceTypes } from '../protocol/service-types.js';
+import { MAX_ENV_FILE_BYTES, readBoundedText } from './bounded-file.js';
 import { loadConfigFile } from './load-file.js';
 import { locateConfig } from './locate.js';
 import { type ConfigProblem, displayPath, formatProblemBlock } from './problems.js';
@@ -40,12 +42,17 @@ export async function loadProjectConfig(options: LoadProjectConfigOptions): Prom
   throw invalidConfig(file, cwd, result.problems);
 }
 
-/** jiti's transform cache, owner-only under $STYXY_HOME; none when it cannot be created (a read-only home). */
+/**
+ * jiti's transform cache, owner-only under $STYXY_HOME; none when it cannot be created (a
+ * read-only home). A home or cache folder that is not the user's own is refused: what jiti reads
+ * from its cache runs as code (docs/security.md).
+ */
 function jitiCache(paths: HomePaths): string | false {
   try {
     ensureHome(paths.home);
-    return ensurePrivateDir(join(paths.cache, 'jiti'));
-  } catch {
+    return ensurePrivateDir(join(paths.cache, 'jiti'), { parents: true });
+  } catch (error) {
+    if (isStyxyError(error) && error.code === 'STYXY_HOME_UNSAFE') throw error;
     return false;
   }
 }
@@ -61,18 +68,9 @@ function invalidConfig(file: string, cwd: string, problems: readonly ConfigProbl
   });
 }
 
-/** Config file reads from the real file system. */
+/** Config file reads from the real file system (env files: a regular file of at most 1 MiB). */
 export const nodeFiles: ConfigFiles = {
-  readText(path) {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StyxyError('STYXY_CONFIG_INVALID', `cannot read ${path}: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  },
+  readText: (path) => readBoundedText(path, MAX_ENV_FILE_BYTES),
   isDirectory(path) {
     try {
       return statSync(path).isDirectory();

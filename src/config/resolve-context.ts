@@ -11,7 +11,7 @@ export interface ResolveContext {
 
 /** File-system reads, behind an interface so resolution stays a pure function in tests. */
 export interface ConfigFiles {
-  /** The text of a file, or undefined when there is no such file. */
-  readText(path: string): string | undefined;
+  /** The text of a file, undefined when there is no such file, or why it cannot be read as one. */
+  readText(path: string): string | undefined | { readonly problem: string };
   isDirectory(path: string): boolean;
 }

@@ -46,6 +46,10 @@ export function resolveEnv(
       problems.add(at, `env file "${name}" not found (looked for ${file})`);
       return;
     }
+    if (typeof text !== 'string') {
+      problems.add(at, `env file "${name}" cannot be used: ${text.problem} (${file})`);
+      return;
+    }
     envFiles.push(file);
     for (const [key, value] of Object.entries(parseEnv(text))) {
       if (value === undefined) continue;

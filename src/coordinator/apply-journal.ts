@@ -1,35 +1,86 @@
 /**
- * Replays journal entries (journal.ts) over a loaded state, oldest first. Each `holdings` entry
- * is the whole of one owner's leases and stacks after a change, so replaying it replaces what
- * that owner held; a later entry of another owner that takes the same port or stack id wins (it
- * was granted after the first was given up). A `forget` entry removes the owner and all it held.
- * Owners come back disconnected: live ones resume with their tokens, dead ones are reaped.
+ * Replays journal entries (journal.ts) over a loaded state, oldest first. Deltas apply what they
+ * say (leases granted or released, a stack registered or ended); a `holdings` entry (a reclaim)
+ * is the whole of one owner's leases and stacks, so it replaces what that owner held; a `forget`
+ * entry removes the owner and all it held. A later entry of another owner that takes the same
+ * port or stack id wins (it was granted after the first was given up). Owners come back
+ * disconnected: live ones resume with their tokens, dead ones are reaped.
  */
-import type { JournalEntry } from './journal.js';
-import { removeLeases } from './registry.js';
+import type { JournalEntry, OwnerHead } from './journal.js';
+import { type LeaseRecord, removeLeases } from './registry.js';
 import type { CoordinatorState } from './state.js';
 
 export function applyJournal(state: CoordinatorState, entries: readonly JournalEntry[]): void {
   for (const entry of entries) {
-    const ownerId = entry.kind === 'forget' ? entry.owner : entry.owner.id;
-    forgetHoldings(state, ownerId);
-    if (entry.kind === 'forget') {
-      state.owners.delete(ownerId);
-      for (const [key, process] of state.processes) if (process.owner === ownerId) state.processes.delete(key);
-      continue;
+    switch (entry.kind) {
+      case 'forget':
+        forgetHoldings(state, entry.owner);
+        state.owners.delete(entry.owner);
+        for (const [key, process] of state.processes) if (process.owner === entry.owner) state.processes.delete(key);
+        break;
+      case 'holdings': {
+        forgetHoldings(state, entry.owner.id);
+        const owner = knownOwner(state, entry.owner);
+        for (const token of entry.owner.runTokens) owner.runTokens.add(token);
+        for (const stack of entry.stacks) state.stacks.set(stack.registration.id, { ...stack, owner: owner.id });
+        grant(state, owner.id, entry.leases);
+        break;
+      }
+      case 'grant': {
+        const owner = knownOwner(state, entry.owner);
+        if (entry.runToken !== undefined) owner.runTokens.add(entry.runToken);
+        grant(state, owner.id, entry.leases);
+        break;
+      }
+      case 'release': {
+        const ports = new Set(entry.ports);
+        state.registry = removeLeases(
+          state.registry,
+          (lease) => lease.owner === entry.owner && ports.has(lease.port),
+        ).registry;
+        break;
+      }
+      case 'stack': {
+        const owner = knownOwner(state, entry.owner);
+        state.stacks.set(entry.stack.registration.id, { ...entry.stack, owner: owner.id });
+        break;
+      }
+      case 'unstack':
+        if (state.stacks.get(entry.stackId)?.owner === entry.owner) state.stacks.delete(entry.stackId);
+        state.registry = removeLeases(
+          state.registry,
+          (lease) => lease.owner === entry.owner && lease.stackId === entry.stackId,
+        ).registry;
+        break;
     }
-    const existing = state.owners.get(ownerId);
-    const runTokens = new Set([...(existing?.runTokens ?? []), ...entry.owner.runTokens]);
-    state.owners.set(ownerId, existing ?? { ...entry.owner, peer: null, reaping: null, runTokens });
-    if (existing) for (const token of runTokens) existing.runTokens.add(token);
-    for (const stack of entry.stacks) state.stacks.set(stack.registration.id, { ...stack, owner: ownerId });
-    const leases = new Map(state.registry.leases);
-    for (const lease of entry.leases) {
-      leases.set(lease.port, { ...lease, owner: ownerId });
-      state.sticky.remember(lease.stickyKey, { port: lease.port, type: lease.type, at: lease.since });
-    }
-    state.registry = { leases };
   }
+}
+
+/** The owner an entry names, added (disconnected) when the state does not know it yet. */
+function knownOwner(state: CoordinatorState, head: OwnerHead & { readonly runTokens?: readonly string[] }) {
+  const existing = state.owners.get(head.id);
+  if (existing) return existing;
+  const owner = {
+    id: head.id,
+    pid: head.pid,
+    startTime: head.startTime,
+    kind: head.kind,
+    cwd: head.cwd,
+    peer: null,
+    reaping: null,
+    runTokens: new Set<string>(),
+  };
+  state.owners.set(owner.id, owner);
+  return owner;
+}
+
+function grant(state: CoordinatorState, owner: string, records: readonly LeaseRecord[]): void {
+  const leases = new Map(state.registry.leases);
+  for (const lease of records) {
+    leases.set(lease.port, { ...lease, owner });
+    state.sticky.remember(lease.stickyKey, { port: lease.port, type: lease.type, at: lease.since });
+  }
+  state.registry = { leases };
 }
 
 function forgetHoldings(state: CoordinatorState, ownerId: string): void {

@@ -4,15 +4,23 @@
  * and the serializer that makes reservations one at a time.
  */
 import type { ProcessRecord } from '../os/stop-target.js';
+import type { PidProof } from '../protocol/coordinator-protocol.js';
 import type { Probe } from './choose-ports.js';
+import type { JournalEntry } from './journal.js';
 import type { Log } from './log.js';
 import type { ProcessHolder } from './port-holder.js';
 import type { CoordinatorState, Owner } from './state.js';
 import type { TypesSource } from './types-source.js';
 
-/** What to kill for a dead owner: reported groups, and the processes carrying a run token. */
+/**
+ * What to kill for a dead owner: only what was verified to be its own (docs/security.md, "Kill
+ * only what is provably the stack's"). Each field is one kind of proof; a new kind (a stack's
+ * cgroup, a stop command to run) is a new field here, filled in by killTargetsOf (owners.ts).
+ */
 export interface KillTarget {
+  /** Processes (and the groups they lead) the OS confirmed as the owner's descendants when reported. */
   readonly groups: readonly ProcessRecord[];
+  /** The owner's own run token: every process still carrying it in STYXY_TAG. */
   readonly token: string | null;
 }
 
@@ -23,12 +31,27 @@ export interface CoordinatorEffects {
   readonly startTimeOf: (pid: number) => string | null;
   /** The process group of `pid`; null when it is not running. */
   readonly groupOf: (pid: number) => number | null;
-  /** Kills everything of the targets (graceful signal, SIGKILL after a short grace). */
+  /** Why no client can be `pid` (pid 1, another user's), or null: such owners of a loaded state are dropped. */
+  readonly ownerProblem: (pid: number) => string | null;
+  /** Why a hello claiming `pid` cannot be from that process, or null (verify-pid.ts). */
+  readonly helloProblem: (pid: number, proof: PidProof | undefined) => string | null;
+  /**
+   * Why `pid` is not provably a process the owner `ownerPid` started, or null (verify-pid.ts);
+   * PROCESS_GONE when it has exited (a zombie included): there is nothing to record then.
+   */
+  readonly processProblem: (ownerPid: number, pid: number) => string | null;
+  /**
+   * Kills everything of the targets (graceful signal, SIGKILL after a short grace), never pid 1,
+   * the coordinator, its parents or another user's process (os/kill-guard.ts).
+   */
   readonly kill: (targets: readonly KillTarget[]) => Promise<void>;
   /** The program listening on `port`, for messages. */
   readonly holderOf: (port: number) => Promise<ProcessHolder | null>;
   readonly now: () => number;
 }
+
+/** What `processProblem` says of a process that has exited. */
+export const PROCESS_GONE = 'gone';
 
 export interface CoordinatorInfo {
   readonly pid: number;
@@ -49,10 +72,12 @@ export interface Context {
   /** Schedules a write of the state file. */
   readonly persist: () => void;
   /**
-   * Writes what `owner` holds now (or that it is gone) to the journal, synchronously: call it
-   * after every change to an owner's leases or stacks, before the reply (journal.ts).
+   * Appends what changed to the journal, synchronously, before the reply (journal.ts). With
+   * `what` (a grant: "the lease"), a failed write throws STYXY_STATE_WRITE_FAILED and the caller
+   * must change nothing; without it (a release, a reap: giving back) the failure is logged and
+   * the change stands.
    */
-  readonly journal: (owner: Owner) => void;
+  readonly journal: (entry: JournalEntry, what?: string) => void;
   /** Runs `task` after every task queued before it (reservations and reclaims). */
   readonly serialize: <T>(task: () => Promise<T>) => Promise<T>;
   /** True while the owner's process is the one that said hello (pid and start time). */

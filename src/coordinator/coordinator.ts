@@ -10,7 +10,7 @@ import { type Context, type CoordinatorEffects, type CoordinatorInfo, createSeri
 import type { JournalEntry } from './journal.js';
 import { release, reserve } from './leases.js';
 import type { Log } from './log.js';
-import { createReaper, disconnected, hello, sweep } from './owners.js';
+import { createReaper, disconnected, dropImpossible, hello, sweep } from './owners.js';
 import { reclaim } from './reclaim.js';
 import {
   registerStack,
@@ -20,8 +20,9 @@ import {
   updateStack,
   updateStackRegistration,
 } from './stacks.js';
-import { CoordinatorState, type Owner, persistedOwner, persistedStack } from './state.js';
+import { CoordinatorState, type Owner } from './state.js';
 import type { TypesSource } from './types-source.js';
+import { unrecorded } from './unrecorded.js';
 import { checkPort, listLeases, listStacks, status } from './views.js';
 
 export interface CoordinatorOptions {
@@ -56,6 +57,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const { effects } = options;
   let core: Context;
   const reap = createReaper(() => core);
+  /** Logged once per run of failures, not per append. */
+  let journalFailing = false;
   core = {
     state,
     effects,
@@ -64,18 +67,16 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     info: options.info,
     log: options.log,
     persist: options.persist ?? (() => {}),
-    journal: (owner) => {
+    journal: (entry, what) => {
       if (!options.journal) return;
-      options.journal(
-        state.owners.get(owner.id) === owner
-          ? {
-              kind: 'holdings',
-              owner: persistedOwner(owner),
-              stacks: state.stacksOf(owner.id).map(persistedStack),
-              leases: state.leasesOf(owner.id),
-            }
-          : { kind: 'forget', owner: owner.id },
-      );
+      try {
+        options.journal(entry);
+        journalFailing = false;
+      } catch (error) {
+        if (!journalFailing) options.log(`could not append to the journal: ${(error as Error).message}`);
+        journalFailing = true;
+        if (what !== undefined) throw unrecorded(what, error, options.info.home);
+      }
     },
     serialize: createSerializer(),
     isAlive: (owner) => {
@@ -94,8 +95,8 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     unregisterStack: (params, owner) => unregisterStack(core, owner, params),
     reportProcess: (params, owner) => reportProcess(core, owner, params),
     reportExit: (params, owner) => reportExit(core, owner, params),
-    listLeases: () => listLeases(core),
-    listStacks: () => listStacks(core),
+    listLeases: (params) => listLeases(core, params.after),
+    listStacks: (params) => listStacks(core, params),
     check: (params) => checkPort(core, params.port),
     types: () =>
       [...core.types.get().values()].map((type) => ({
@@ -119,6 +120,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     disconnected: (owner, peer) => disconnected(core, owner, peer),
     sweep: () => sweep(core),
     async reapDead() {
+      dropImpossible(core);
       const dead = [...state.owners.values()].filter((owner) => owner.peer === null && !core.isAlive(owner));
       await Promise.all(dead.map((owner) => reap(owner, 'it died while no coordinator ran')));
     },

@@ -4,9 +4,10 @@
  * holding a second, short-lived "breaker" lock, and only if it still is the very file found
  * stale (same inode, same content), so two starters can never both break and both win.
  */
-import { closeSync, lstatSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { isSameProcess, processStartTime } from '../os/process-table.js';
 import { readLockFile } from '../protocol/lock-file.js';
+import { openOwnFile } from '../protocol/private-fs.js';
 
 export type LockResult =
   | { readonly kind: 'acquired'; readonly lock: DaemonLock }
@@ -26,7 +27,7 @@ const STALE_BREAKER_MS = 5000;
 function tryCreate(path: string, content: string): boolean {
   let fd: number;
   try {
-    fd = openSync(path, 'wx', 0o600);
+    fd = openOwnFile(path, 'create');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;

@@ -10,6 +10,9 @@ import type { Context } from './context.js';
 import type { LeaseRecord } from './registry.js';
 import { describeLeaseHolder, leaseInfo } from './views.js';
 
+/** Leases an error lists in its details. */
+const MAX_LISTED = 50;
+
 function subject(request: PortRequest): string {
   return `"${request.service}" (${request.portName})`;
 }
@@ -62,7 +65,7 @@ export async function failureError(core: Context, failure: ChooseFailure): Promi
       const parts: string[] = [];
       if (failure.leased.length > 0) parts.push(`${failure.leased.length} leased (${summarize(core, failure.leased)})`);
       if (failure.busy.length > 0)
-        parts.push(`${failure.busy.length} in use by other programs (${failure.busy.join(', ')})`);
+        parts.push(`${failure.busy.length} in use by other programs (${listed(failure.busy)})`);
       if (failure.batch > 0) parts.push(`${failure.batch} taken by earlier ports of this reservation`);
       if (failure.skipped > 0)
         parts.push(`${failure.skipped} never handed out (browser-blocked or in the OS ephemeral range)`);
@@ -74,8 +77,10 @@ export async function failureError(core: Context, failure: ChooseFailure): Promi
           details: {
             type: failure.type.name,
             range: [from, to],
-            leased: failure.leased.map((lease) => holderOf(core, lease)),
-            busy: failure.busy,
+            // The first ones only: a wide range full of leases must not make a reply too large to send.
+            leased: failure.leased.slice(0, MAX_LISTED).map((lease) => holderOf(core, lease)),
+            leasedCount: failure.leased.length,
+            busy: failure.busy.slice(0, MAX_LISTED),
             skipped: failure.skipped,
           },
         },
@@ -86,6 +91,12 @@ export async function failureError(core: Context, failure: ChooseFailure): Promi
 
 function holderOf(core: Context, lease: LeaseRecord): Record<string, unknown> {
   return { kind: 'lease', ...leaseInfo(core, lease) };
+}
+
+/** `3000, 3001 and 7 more`. */
+function listed(ports: readonly number[]): string {
+  const shown = ports.slice(0, 20).join(', ');
+  return ports.length > 20 ? `${shown} and ${ports.length - 20} more` : shown;
 }
 
 /** `stack shop/default ×3, styxy run ×2`: who holds the leases of a full range. */

@@ -9,7 +9,7 @@ import { Journal, type JournalEntry, readJournal } from './journal.js';
 import type { Log } from './log.js';
 import { Persister } from './persister.js';
 import { CoordinatorState } from './state.js';
-import { loadState, serializeState } from './state-file.js';
+import { loadState, removeStaleTemps, serializeState } from './state-file.js';
 
 export interface DurableState {
   readonly state: CoordinatorState;
@@ -22,6 +22,9 @@ export interface DurableState {
 }
 
 export function openDurableState(file: string, log: Log): DurableState {
+  // Called under the daemon lock: a temp file here is a write that a coordinator never finished.
+  const temps = removeStaleTemps(file);
+  if (temps > 0) log(`removed ${temps} unfinished temp file(s) of ${file}`);
   const loaded = loadState(file);
   if (loaded.kind === 'corrupt') {
     log(
@@ -39,17 +42,16 @@ export function openDurableState(file: string, log: Log): DurableState {
   for (const torn of replay.torn)
     log(`journal ${torn} ends with an unreadable line (a write cut short); replayed what came before`);
 
-  let failed = false;
-  const journal = new Journal(file, replay.next, (error) => {
-    if (!failed) log(`could not append to the journal: ${error.message}`);
-    failed = true;
-  });
+  const journal = new Journal(file, replay.next);
   let covered = journal.generation;
   const persister = new Persister({
     file,
     serialize: () => {
+      // Serialized first: a snapshot that cannot be made (it throws) starts no new generation,
+      // so the journal it would have covered is kept.
+      const text = serializeState({ ...state.toPersisted(Date.now()), journal: journal.generation + 1 });
       covered = journal.rotate();
-      return serializeState({ ...state.toPersisted(Date.now()), journal: covered });
+      return text;
     },
     written: () => journal.dropBefore(covered),
     log,

@@ -2,27 +2,34 @@
  * The coordinator's real effects: binding probes, the process table, killing, finding the
  * program behind a port. Tests replace these with fakes (coordinator.ts takes them injected).
  */
+import { ownProcessGuard } from '../os/kill-guard.js';
 import { isAlive, processInfo, processStartTime } from '../os/process-table.js';
 import { stopTarget } from '../os/stop-target.js';
 import { createPortProbe } from './bind-probe.js';
 import type { CoordinatorEffects, KillTarget } from './context.js';
 import { findPortHolder } from './port-holder.js';
+import { helloPidProblem, impossibleOwner, reportedPidProblem } from './verify-pid.js';
 
 /** Grace between SIGTERM and SIGKILL when reaping a dead owner's processes. */
 export const REAP_GRACE_MS = 1000;
 
-export function liveEffects(): CoordinatorEffects {
+/** `helloDir`: the real path of `$STYXY_HOME/hello` (where clients put their pid proofs). */
+export function liveEffects(helloDir: string): CoordinatorEffects {
   return {
     probe: createPortProbe(),
     // Where the OS will not tell start times (no /proc, no `ps`), a live pid still counts as
     // alive: owners then live as long as their pid, without the pid-reuse guard.
     startTimeOf: (pid) => processStartTime(pid) ?? (isAlive(pid) ? 'unknown' : null),
     groupOf: (pid) => processInfo(pid)?.pgid ?? null,
+    ownerProblem: impossibleOwner,
+    helloProblem: (pid, proof) => helloPidProblem(pid, proof, helloDir),
+    processProblem: reportedPidProblem,
     kill: async (targets: readonly KillTarget[]) => {
+      const guard = ownProcessGuard();
       await Promise.all(
         targets.map((target) =>
           stopTarget(
-            { groups: target.groups, ...(target.token === null ? {} : { token: target.token }) },
+            { groups: target.groups, guard, ...(target.token === null ? {} : { token: target.token }) },
             { signal: 'SIGTERM', timeoutMs: REAP_GRACE_MS, killWaitMs: 2000 },
           ),
         ),

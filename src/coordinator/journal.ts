@@ -3,9 +3,14 @@
  * file is written off the request path (up to 100 ms later: persister.ts), so a coordinator
  * killed in between used to forget leases and stacks it had just granted, and its successor
  * could hand those ports (or that stack) to someone else before their owner re-claimed them.
- * Now every change to an owner's holdings appends one line — what that owner holds after the
- * change, or that it was reaped — and a coordinator loading the state replays the lines the
- * snapshot does not cover (apply-journal.ts).
+ * Now every change to an owner's holdings appends one line saying what changed (the leases
+ * granted or released, the stack registered or ended, the owner reaped; only a reclaim writes all
+ * of an owner's holdings, which is what it changes), and a coordinator loading the state replays
+ * the lines the snapshot does not cover (apply-journal.ts). A line is as large as its change, not
+ * as what its owner holds.
+ *
+ * Write-ahead means write-ahead: an append that fails (a full disk, an I/O error) throws, a
+ * torn line is cut off again, and the grant it was for is refused (core.ts `journal`).
  *
  * No fsync, on purpose: the journal guards against the coordinator process dying, and the page
  * cache outlives a process. When the machine itself goes down, every owner goes with it and
@@ -16,24 +21,44 @@
  * generation it does not cover); once that snapshot is on disk, older generations are deleted.
  * A torn or unreadable line (a crash mid-write) ends that file's replay.
  */
-import { closeSync, openSync, readdirSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, ftruncateSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
+import { port } from '../protocol/coordinator-params.js';
+import { openOwnFile, readOwnText, writeFully } from '../protocol/private-fs.js';
 import type { LeaseRecord } from './registry.js';
 import type { persistedOwner, persistedStack } from './state.js';
 import { leaseSchema, ownerSchema, stackSchema } from './state-file.js';
 
+const ownerId = z.string().min(1);
+
 const entrySchema = z.discriminatedUnion('kind', [
-  /** Everything the owner holds after a change (it replaces what the owner held before). */
-  z.looseObject({
+  /** Everything the owner holds (a reclaim): it replaces what the owner held before. */
+  z.object({
     kind: z.literal('holdings'),
     owner: ownerSchema,
     stacks: z.array(stackSchema),
     leases: z.array(leaseSchema),
   }),
+  /** Leases granted to the owner (with the `styxy run` token they came with). */
+  z.object({
+    kind: z.literal('grant'),
+    owner: ownerSchema,
+    leases: z.array(leaseSchema),
+    runToken: z.string().optional(),
+  }),
+  /** Leases the owner gave back. */
+  z.object({ kind: z.literal('release'), owner: ownerId, ports: z.array(port) }),
+  /** A stack the owner registered (or whose registration changed). */
+  z.object({ kind: z.literal('stack'), owner: ownerSchema, stack: stackSchema }),
+  /** A stack the owner ended, with its leases. */
+  z.object({ kind: z.literal('unstack'), owner: ownerId, stackId: z.string() }),
   /** The owner was reaped (or left holding nothing): forget it and all it held. */
-  z.looseObject({ kind: z.literal('forget'), owner: z.string().min(1) }),
+  z.object({ kind: z.literal('forget'), owner: ownerId }),
 ]);
+
+/** An owner as a delta names it: enough to know it again on replay (its run tokens travel with grants and stacks). */
+export type OwnerHead = Omit<ReturnType<typeof persistedOwner>, 'runTokens'>;
 
 /** What one line holds (written from the coordinator's records; read back through entrySchema). */
 export type JournalEntry =
@@ -43,6 +68,15 @@ export type JournalEntry =
       readonly stacks: readonly ReturnType<typeof persistedStack>[];
       readonly leases: readonly LeaseRecord[];
     }
+  | {
+      readonly kind: 'grant';
+      readonly owner: OwnerHead;
+      readonly leases: readonly LeaseRecord[];
+      readonly runToken?: string;
+    }
+  | { readonly kind: 'release'; readonly owner: string; readonly ports: readonly number[] }
+  | { readonly kind: 'stack'; readonly owner: OwnerHead; readonly stack: ReturnType<typeof persistedStack> }
+  | { readonly kind: 'unstack'; readonly owner: string; readonly stackId: string }
   | { readonly kind: 'forget'; readonly owner: string };
 
 const SUFFIX = '.journal.';
@@ -83,9 +117,9 @@ export function readJournal(base: string, from: number): JournalRead {
     const file = fileOf(base, generation);
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readOwnText(file);
     } catch {
-      continue;
+      continue; // gone, or not a plain file of ours (never replayed)
     }
     for (const line of text.split('\n')) {
       if (line === '') continue;
@@ -110,27 +144,42 @@ export class Journal {
   readonly #base: string;
   #generation: number;
   #fd: number | null = null;
-  readonly #onError: (error: Error) => void;
+  /** Bytes of whole lines in the open file: a torn append is cut back to this. */
+  #size = 0;
 
-  constructor(base: string, generation: number, onError: (error: Error) => void) {
+  constructor(base: string, generation: number) {
     this.#base = base;
     this.#generation = generation;
-    this.#onError = onError;
   }
 
   get generation(): number {
     return this.#generation;
   }
 
-  /** Appends one entry (synchronously: it is on disk, in the page cache, when this returns). */
+  /**
+   * Appends one entry (synchronously: it is on disk, in the page cache, when this returns), or
+   * throws the error that stopped it (ENOSPC, EIO…) with nothing of the entry left in the file.
+   */
   append(entry: JournalEntry): void {
+    const line = Buffer.from(`${JSON.stringify(entry)}\n`);
+    if (this.#fd === null) {
+      const fd = openOwnFile(fileOf(this.#base, this.#generation), 'append');
+      this.#fd = fd;
+      this.#size = fstatSync(fd).size;
+    }
     try {
-      this.#fd ??= openSync(fileOf(this.#base, this.#generation), 'a', 0o600);
-      writeSync(this.#fd, `${JSON.stringify(entry)}\n`);
+      writeFully(this.#fd, line);
+      this.#size += line.length;
     } catch (error) {
-      // The reply still goes out: a full disk must not stop the coordinator. The state file
-      // (written next) will most likely fail too, and both are logged.
-      this.#onError(error as Error);
+      // Cut the torn line off, so that later entries of this file still replay; if even that
+      // fails, later entries go to a file of their own (a replay reads every generation).
+      try {
+        ftruncateSync(this.#fd, this.#size);
+      } catch {
+        this.close();
+        this.#generation++;
+      }
+      throw error;
     }
   }
 

@@ -5,7 +5,7 @@
  */
 
 import type { z } from 'zod';
-import type { releaseParams, reserveParams } from '../protocol/coordinator-params.js';
+import { MAX_RUN_TOKENS, type releaseParams, type reserveParams } from '../protocol/coordinator-params.js';
 import type { Lease } from '../protocol/coordinator-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
 import { BROWSER_BLOCKED_PORTS } from '../protocol/service-types.js';
@@ -14,8 +14,9 @@ import { choosePorts } from './choose-ports.js';
 import type { Context } from './context.js';
 import { failureError } from './describe-failure.js';
 import { addLeases, type LeaseRecord, removeLeases } from './registry.js';
-import { ownedStack } from './stacks.js';
-import type { Owner } from './state.js';
+import { assertOwnToken } from './run-tokens.js';
+import { ownedStack, tooMany } from './stacks.js';
+import { type Owner, ownerHead } from './state.js';
 import { stickyKey } from './sticky.js';
 import { toLease } from './views.js';
 
@@ -41,9 +42,11 @@ export function ownerGone(owner: Owner): StyxyError {
 export async function reserve(core: Context, owner: Owner, params: z.infer<typeof reserveParams>): Promise<Lease[]> {
   const stackId = params.stackId ?? null;
   if (stackId !== null) ownedStack(core, owner, stackId);
-  if (params.runToken !== undefined && !owner.runTokens.has(params.runToken)) {
-    owner.runTokens.add(params.runToken);
-    core.persist();
+  const runToken = params.runToken;
+  if (runToken !== undefined) {
+    assertOwnToken(core, owner, runToken);
+    if (!owner.runTokens.has(runToken) && owner.runTokens.size >= MAX_RUN_TOKENS)
+      throw tooMany('run tokens', MAX_RUN_TOKENS);
   }
   return core.serialize(async () => {
     const state = core.state;
@@ -62,6 +65,7 @@ export async function reserve(core: Context, owner: Owner, params: z.infer<typeo
     // The owner may have died, or its stack ended, while its ports were probed.
     if (owner.reaping || !state.owners.has(owner.id)) throw ownerGone(owner);
     if (stackId !== null) ownedStack(core, owner, stackId);
+    if (runToken !== undefined) assertOwnToken(core, owner, runToken);
     const now = core.effects.now();
     const records: LeaseRecord[] = params.requests.map((request, index) => ({
       port: result.ports[index]!,
@@ -73,10 +77,15 @@ export async function reserve(core: Context, owner: Owner, params: z.infer<typeo
       since: now,
       stickyKey: keyOf(request),
     }));
+    // On disk before it is granted: a grant that cannot be recorded is no grant.
+    core.journal(
+      { kind: 'grant', owner: ownerHead(owner), leases: records, ...(runToken === undefined ? {} : { runToken }) },
+      records.length === 1 ? 'the lease' : 'the leases',
+    );
     state.registry = addLeases(state.registry, records);
+    if (runToken !== undefined) owner.runTokens.add(runToken);
     for (const record of records)
       state.sticky.remember(record.stickyKey, { port: record.port, type: record.type, at: now });
-    core.journal(owner);
     core.persist();
     return records.map(toLease);
   });
@@ -90,7 +99,8 @@ export function release(core: Context, owner: Owner, params: z.infer<typeof rele
   );
   if (removed.length === 0) return { released: [] };
   core.state.registry = registry;
-  core.journal(owner);
+  const released = removed.map((lease) => lease.port).sort((a, b) => a - b);
+  core.journal({ kind: 'release', owner: owner.id, ports: released });
   core.persist();
-  return { released: removed.map((lease) => lease.port).sort((a, b) => a - b) };
+  return { released };
 }

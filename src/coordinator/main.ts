@@ -14,12 +14,15 @@
  */
 
 import '../os/node-guard.js';
-import { lstatSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { lstatSync, readdirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ignoreInspectorSignal } from '../os/inspector-signal.js';
+import { isStyxyError } from '../protocol/errors.js';
 import { ensureHome, homePaths, styxyHome } from '../protocol/home.js';
+import { ensurePrivateDir, homeProblem } from '../protocol/private-fs.js';
 import { PROTOCOL_VERSION, STYXY_VERSION } from '../protocol/version.js';
 import { type RpcServer, serveRpc } from '../transport/rpc-server.js';
-import { inspectSocketPath, removeStaleSocket, socketFolderProblem } from '../transport/socket-path.js';
+import { ensureSocketFolder, inspectSocketPath, removeStaleSocket } from '../transport/socket-path.js';
 import { createCoordinator } from './coordinator.js';
 import { acquireDaemonLock } from './daemon-lock.js';
 import { openDurableState } from './durable-state.js';
@@ -41,6 +44,12 @@ async function main(): Promise<number> {
     process.stderr.write(`styxy coordinator: ${home} does not exist\n`);
     return 1;
   }
+  // A home that is not ours is not written to, not even its log (docs/security.md).
+  const unsafe = homeProblem(home);
+  if (unsafe) {
+    process.stderr.write(`styxy coordinator: refusing to start: ${unsafe.message}\n`);
+    return 1;
+  }
   ensureHome(home);
   const paths = homePaths(home);
   const log = createLog(paths.log);
@@ -52,9 +61,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const lock = acquired.lock;
-  const folderProblem = dirname(paths.socket) === home ? null : socketFolderProblem(paths.socket);
-  if (folderProblem !== null) {
-    log(`refusing to start: the socket's folder is not private: ${folderProblem}`);
+  try {
+    if (dirname(paths.socket) !== home) ensureSocketFolder(paths.socket);
+  } catch (error) {
+    log(`refusing to start: ${isStyxyError(error) ? error.message : `cannot prepare the socket folder: ${error}`}`);
     lock.release();
     return 1;
   }
@@ -80,6 +90,8 @@ async function main(): Promise<number> {
       break;
   }
 
+  // Where clients prove their pid at hello (verify-pid.ts): /proc shows the real path.
+  const helloDir = realpathSync(ensurePrivateDir(paths.hello));
   const durable = openDurableState(paths.state, log);
   const state = durable.state;
   const startedAt = Date.now();
@@ -89,7 +101,7 @@ async function main(): Promise<number> {
   let stopping = false;
   const coordinator = createCoordinator({
     state,
-    effects: liveEffects(),
+    effects: liveEffects(helloDir),
     types: createTypesSource(paths.config),
     ephemeral: ephemeralRange(),
     info: { pid: process.pid, version: STYXY_VERSION, startedAt, socket: paths.socket, home, configFile: paths.config },
@@ -118,6 +130,7 @@ async function main(): Promise<number> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGHUP', () => {}); // no terminal to hang up on; ignore like any daemon
+  ignoreInspectorSignal(log);
   // Every request path is guarded; a rejection nobody handled is a bug worth a log line, not
   // worth taking the coordinator (and every client's service) down.
   process.on('unhandledRejection', (reason) => {
@@ -154,6 +167,7 @@ async function main(): Promise<number> {
   lockWatch = setInterval(() => {
     if (!lock.stillHeld() || folderId(home) !== homeId) stop(`the lock file ${paths.lock} is gone (home deleted?)`);
     else if (!isSocket(paths.socket)) stop(`the socket ${paths.socket} was removed`);
+    else removeStaleProofs(helloDir);
   }, LOCK_CHECK_MS);
   log(
     `listening on ${paths.socket} (styxy ${STYXY_VERSION}, protocol ${PROTOCOL_VERSION}, ${state.owners.size} owner(s) loaded)`,
@@ -170,6 +184,17 @@ function folderId(path: string): string | null {
   } catch {
     return null;
   }
+}
+
+/** Hello proofs a client left when it died mid-hello (a live hello takes milliseconds). */
+function removeStaleProofs(dir: string): void {
+  const before = Date.now() - 60_000;
+  try {
+    for (const name of readdirSync(dir)) {
+      const file = join(dir, name);
+      if (lstatSync(file).mtimeMs < before) unlinkSync(file);
+    }
+  } catch {}
 }
 
 function isSocket(path: string): boolean {

@@ -6,6 +6,7 @@
  */
 import { type HelloParams, helloParams } from '../protocol/coordinator-params.js';
 import type { HelloResult } from '../protocol/coordinator-protocol.js';
+import { StyxyError } from '../protocol/errors.js';
 import { badRequest } from '../transport/envelope.js';
 import { describeIssues } from '../transport/envelope-schemas.js';
 import type { Peer } from '../transport/rpc-server.js';
@@ -23,6 +24,13 @@ export function hello(
   const hello: HelloParams = parsed.data;
   const startTime = core.effects.startTimeOf(hello.pid);
   if (startTime === null) throw badRequest(`pid ${hello.pid} (given in hello) is not running`);
+  const problem = core.effects.helloProblem(hello.pid, hello.proof);
+  if (problem !== null) {
+    throw new StyxyError('STYXY_NOT_OWNER', `hello refused: ${problem}`, {
+      hint: 'a client says hello with its own pid, proven by a file it holds open (docs/security.md)',
+      details: { pid: hello.pid },
+    });
+  }
   const base = { pid: core.info.pid, version: core.info.version, startedAt: core.info.startedAt };
   if (hello.resume !== undefined) {
     const owner = core.state.owners.get(ownerIdOf(hello.resume));
@@ -108,6 +116,25 @@ export function createReaper(core: () => Context): (owner: Owner, reason: string
   };
 }
 
+/**
+ * Drops, without killing anything, what a loaded state holds that no check of ours can have let
+ * in (a state written by an older Styxy, which took pids on the client's word): owners that no
+ * client can be (pid 1, another user's process), and reported processes no client can have
+ * started as ours (pid 1: its descendants are every process of the machine).
+ */
+export function dropImpossible(core: Context): void {
+  for (const [key, entry] of core.state.processes) {
+    const problem = core.effects.ownerProblem(entry.pid);
+    if (problem === null) continue;
+    core.state.processes.delete(key);
+    core.log(`dropped reported process ${entry.pid} from the state without killing it: ${problem}`);
+  }
+  for (const owner of [...core.state.owners.values()]) {
+    const problem = owner.peer === null ? core.effects.ownerProblem(owner.pid) : null;
+    if (problem !== null) free(core, owner, `dropped without killing anything: ${problem}`);
+  }
+}
+
 function free(core: Context, owner: Owner, reason: string): void {
   const state = core.state;
   const { registry, removed } = removeLeases(state.registry, (lease) => lease.owner === owner.id);
@@ -121,7 +148,7 @@ function free(core: Context, owner: Owner, reason: string): void {
     processes++;
   }
   state.owners.delete(owner.id);
-  core.journal(owner);
+  core.journal({ kind: 'forget', owner: owner.id });
   core.persist();
   const ports = removed.map((lease) => lease.port).sort((a, b) => a - b);
   core.log(

@@ -12,8 +12,9 @@ import type { ReclaimResult } from '../protocol/coordinator-protocol.js';
 import type { Context } from './context.js';
 import { keyMaker, ownerGone } from './leases.js';
 import { addLeases, type LeaseRecord, removeLeases } from './registry.js';
-import { claimStack, dropStack, reportProcess } from './stacks.js';
-import type { Owner } from './state.js';
+import { tokenHolder } from './run-tokens.js';
+import { claimStack, dropStack, reclaimedServices, reportProcess } from './stacks.js';
+import { type Owner, persistedOwner, persistedStack } from './state.js';
 import { leaseInfo } from './views.js';
 
 export function reclaim(core: Context, owner: Owner, params: ReclaimParams): Promise<ReclaimResult> {
@@ -31,14 +32,20 @@ export function reclaim(core: Context, owner: Owner, params: ReclaimParams): Pro
     const kept = new Set<string>();
     for (const { registration, phase, services } of params.stacks) {
       if (registration.pid !== owner.pid) continue;
-      const holder = await claimStack(core, owner, registration);
+      const tokenHeld = tokenHolder(core, owner, registration.runToken);
+      let holder: Owner | null;
+      try {
+        holder = tokenHeld ?? (await claimStack(core, owner, registration, false));
+      } catch {
+        continue; // past this owner's stack budget: not kept
+      }
       if (holder) {
         lostStacks.push({ stackId: registration.id, pid: holder.pid });
         continue;
       }
       const stack = state.stacks.get(registration.id)!;
       if (phase !== undefined) stack.phase = phase;
-      if (services !== undefined) stack.services = services;
+      if (services !== undefined) stack.services = reclaimedServices(services);
       kept.add(registration.id);
     }
 
@@ -70,16 +77,16 @@ export function reclaim(core: Context, owner: Owner, params: ReclaimParams): Pro
     }
     state.registry = addLeases(state.registry, regranted);
 
-    // Processes and run tokens: replaced by the client's list.
+    // Processes and run tokens: replaced by the client's list (what it may not claim left out).
     for (const [key, entry] of state.processes) if (entry.owner === owner.id) state.processes.delete(key);
     owner.runTokens.clear();
-    for (const token of params.runTokens) owner.runTokens.add(token);
+    for (const token of params.runTokens) if (tokenHolder(core, owner, token) === null) owner.runTokens.add(token);
     for (const report of params.processes) {
       if (report.stackId !== null && !kept.has(report.stackId)) continue;
       try {
         reportProcess(core, owner, report);
       } catch {
-        // A process the owner may not report (its own pid): skip it, keep the rest.
+        // A process the owner may not report (its own pid, one it did not start): skip it.
       }
     }
     if (lostPorts.length > 0 || lostStacks.length > 0) {
@@ -88,7 +95,14 @@ export function reclaim(core: Context, owner: Owner, params: ReclaimParams): Pro
           `, stacks [${lostStacks.map((s) => s.stackId).join(', ')}]`,
       );
     }
-    core.journal(owner);
+    // All of what the owner holds now: a reclaim changes all of it. Not a refusal when it cannot
+    // be written: these ports are the live holder's already, and taking them back would hurt it.
+    core.journal({
+      kind: 'holdings',
+      owner: persistedOwner(owner),
+      stacks: state.stacksOf(owner.id).map(persistedStack),
+      leases: state.leasesOf(owner.id),
+    });
     core.persist();
     return { lostPorts, lostStacks };
   });

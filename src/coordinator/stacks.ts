@@ -1,22 +1,45 @@
 /**
  * Stacks and the processes owners report. A stack id (project root + stack name) is held by one
  * live owner at a time: that is the "one copy per folder and name" lock of `styxy up`. An owner
- * reports the processes it starts so that they can be killed if it dies.
+ * reports the processes it starts so that they can be killed if it dies; the coordinator checks
+ * each report against the OS (a descendant of the owner, of our user; never pid 1 or the
+ * coordinator) and refuses what it cannot verify: it kills only what is provably the owner's.
  */
 import type { z } from 'zod';
-import type {
-  registerStackParams,
-  reportExitParams,
-  reportProcessParams,
-  updateStackParams,
-  updateStackRegistrationParams,
+import {
+  MAX_PROCESSES_PER_OWNER,
+  MAX_STACK_STATUS_BYTES,
+  MAX_STACKS_PER_OWNER,
+  type registerStackParams,
+  type reportExitParams,
+  type reportProcessParams,
+  type updateStackParams,
+  type updateStackRegistrationParams,
 } from '../protocol/coordinator-params.js';
 import type { StackRegistration } from '../protocol/coordinator-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
+import type { ServiceSnapshot } from '../protocol/stack.js';
 import { badRequest } from '../transport/envelope.js';
-import type { Context } from './context.js';
+import { type Context, PROCESS_GONE } from './context.js';
 import { removeLeases } from './registry.js';
-import { type Owner, processKey, type StackRecord } from './state.js';
+import { assertOwnToken } from './run-tokens.js';
+import { type Owner, ownerHead, persistedStack, processKey, type StackRecord } from './state.js';
+
+/** A request that would make an owner hold more than the coordinator keeps for one. */
+export function tooMany(what: string, max: number): StyxyError {
+  return badRequest(`one client may hold at most ${max} ${what}`, { limit: max });
+}
+
+/** Services as the coordinator keeps them, refused past their byte budget (they are shown to every client). */
+function checkedServices(services: readonly ServiceSnapshot[]): readonly ServiceSnapshot[] {
+  const bytes = Buffer.byteLength(JSON.stringify(services));
+  if (bytes > MAX_STACK_STATUS_BYTES) {
+    throw badRequest(`a stack's status may take ${MAX_STACK_STATUS_BYTES} bytes, not ${bytes}`, {
+      limit: MAX_STACK_STATUS_BYTES,
+    });
+  }
+  return services;
+}
 
 /** The owner's stack `stackId`, or the error saying why it is not. */
 export function ownedStack(core: Context, owner: Owner, stackId: string): StackRecord {
@@ -57,14 +80,25 @@ export function stackRunning(registration: StackRegistration, holder: Owner, con
 
 /**
  * Takes stack `registration.id` for `owner`: waits for a dead holder to be reaped first; refuses
- * (returns the live holder) when another live owner has it.
+ * (returns the live holder) when another live owner has it. Journaled before it is granted
+ * (STYXY_STATE_WRITE_FAILED when that fails) unless `journal` is false (a reclaim journals all
+ * of it at once).
  */
-export async function claimStack(core: Context, owner: Owner, registration: StackRegistration): Promise<Owner | null> {
+export async function claimStack(
+  core: Context,
+  owner: Owner,
+  registration: StackRegistration,
+  journal = true,
+): Promise<Owner | null> {
   for (;;) {
     const existing = core.state.stacks.get(registration.id);
     if (existing?.owner === owner.id) {
+      assertOwnToken(core, owner, registration.runToken);
+      if (journal) {
+        const stack = persistedStack({ ...existing, registration });
+        core.journal({ kind: 'stack', owner: ownerHead(owner), stack }, 'the stack');
+      }
       existing.registration = registration;
-      core.journal(owner);
       core.persist();
       return null;
     }
@@ -77,14 +111,17 @@ export async function claimStack(core: Context, owner: Owner, registration: Stac
         continue;
       }
     }
-    core.state.stacks.set(registration.id, {
+    assertOwnToken(core, owner, registration.runToken);
+    if (core.state.stacksOf(owner.id).length >= MAX_STACKS_PER_OWNER) throw tooMany('stacks', MAX_STACKS_PER_OWNER);
+    const record: StackRecord = {
       registration,
       owner: owner.id,
       since: core.effects.now(),
       phase: 'starting',
       services: [],
-    });
-    core.journal(owner);
+    };
+    if (journal) core.journal({ kind: 'stack', owner: ownerHead(owner), stack: persistedStack(record) }, 'the stack');
+    core.state.stacks.set(registration.id, record);
     core.persist();
     return null;
   }
@@ -116,16 +153,25 @@ export function updateStackRegistration(
   const stack = ownedStack(core, owner, params.stackId);
   if (params.changes.controlSocket !== undefined) {
     stack.registration = { ...stack.registration, controlSocket: params.changes.controlSocket };
-    core.journal(owner);
+    core.journal({ kind: 'stack', owner: ownerHead(owner), stack: persistedStack(stack) });
     core.persist();
   }
 }
 
 export function updateStack(core: Context, owner: Owner, params: z.infer<typeof updateStackParams>): void {
   const stack = ownedStack(core, owner, params.stackId);
+  stack.services = checkedServices(params.services);
   stack.phase = params.phase;
-  stack.services = params.services;
   core.persist();
+}
+
+/** A reclaim's services for a stack: kept when within budget, else the stack keeps none. */
+export function reclaimedServices(services: readonly ServiceSnapshot[]): readonly ServiceSnapshot[] {
+  try {
+    return checkedServices(services);
+  } catch {
+    return [];
+  }
 }
 
 /** Ends a stack: forgets it, its processes and its leases (the supervisor stopped them itself). */
@@ -138,7 +184,7 @@ export function dropStack(core: Context, owner: Owner, stackId: string): void {
   ).registry;
   for (const [key, entry] of state.processes)
     if (entry.owner === owner.id && entry.stackId === stackId) state.processes.delete(key);
-  core.journal(owner);
+  core.journal({ kind: 'unstack', owner: owner.id, stackId });
   core.persist();
 }
 
@@ -147,7 +193,12 @@ export function unregisterStack(core: Context, owner: Owner, params: { stackId: 
   dropStack(core, owner, params.stackId);
 }
 
-/** Records a process to kill if `owner` dies. The coordinator reads its start time itself. */
+/**
+ * Records a process to kill if `owner` dies, once the OS confirms it is the owner's: the
+ * coordinator reads its start time, its parents and its user itself (effects.processProblem),
+ * at report time, and refuses (STYXY_NOT_OWNER) what it cannot verify. Its group is recorded only
+ * when the process leads it (spawned detached), never the owner's or the coordinator's group.
+ */
 export function reportProcess(
   core: Context,
   owner: Owner,
@@ -159,12 +210,26 @@ export function reportProcess(
   }
   const startTime = core.effects.startTimeOf(params.pid);
   if (startTime === null) return { recorded: false }; // already gone
-  // Never a group that holds the owner or the coordinator (the user's shell job, say): then
-  // only the pid, its descendants and its tag are killed.
+  const problem = core.effects.processProblem(owner.pid, params.pid);
+  if (problem === PROCESS_GONE) return { recorded: false }; // exited while it was looked at
+  if (problem !== null) {
+    throw new StyxyError('STYXY_NOT_OWNER', `pid ${params.pid} cannot be reported by pid ${owner.pid}: ${problem}`, {
+      hint: 'a client reports only the processes it started itself (its children and their children)',
+      details: { pid: params.pid, owner: owner.pid },
+    });
+  }
+  if (params.runToken !== undefined) assertOwnToken(core, owner, params.runToken);
+  const key = processKey(params.stackId, params.service, params.pid);
+  if (!core.state.processes.has(key) && core.state.processesOf(owner.id).length >= MAX_PROCESSES_PER_OWNER) {
+    throw tooMany('reported processes', MAX_PROCESSES_PER_OWNER);
+  }
+  const group = core.effects.groupOf(params.pid);
   const unsafe = new Set([core.effects.groupOf(owner.pid), core.effects.groupOf(core.info.pid)]);
-  const pgid = params.pgid <= 1 || unsafe.has(params.pgid) ? params.pid : params.pgid;
+  const leads = params.pgid === params.pid && group === params.pid && !unsafe.has(group);
+  // Otherwise only the pid, its descendants and its tag are killed (pgid = pid marks "no group").
+  const pgid = leads ? group : params.pid;
   if (params.runToken !== undefined) owner.runTokens.add(params.runToken);
-  core.state.processes.set(processKey(params.stackId, params.service, params.pid), {
+  core.state.processes.set(key, {
     owner: owner.id,
     stackId: params.stackId,
     service: params.service,

@@ -5,11 +5,13 @@
  * file or the new one, never half of one. A file that cannot be read as state is moved aside
  * (`state.json.corrupt-<time>`) and the coordinator starts empty.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { open, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { closeSync, constants, fsyncSync, openSync, readdirSync, renameSync, unlinkSync } from 'node:fs';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { port, serviceSnapshot, stackRegistration } from '../protocol/coordinator-params.js';
+import { isStyxyError } from '../protocol/errors.js';
+import { openOwnFile, readOwnText, writeFully } from '../protocol/private-fs.js';
 
 const FORMAT = 1;
 
@@ -92,9 +94,11 @@ export function stateProblem(text: string): string | null {
 export function loadState(file: string, now: Date = new Date()): LoadResult {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readOwnText(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    // A link or a file of someone else's is never read as state (it names pids to kill).
+    if (isStyxyError(error)) return setAside(file, error.message, now);
     return setAside(file, `unreadable: ${(error as Error).message}`, now);
   }
   const problem = stateProblem(text);
@@ -119,35 +123,54 @@ export function serializeState(
 }
 
 let sequence = 0;
+const TEMP = '.tmp-';
 function tempName(file: string): string {
-  return `${file}.tmp-${process.pid}-${++sequence}`;
+  return `${file}${TEMP}${process.pid}-${++sequence}`;
 }
 
-/** Atomic write, off the event loop's critical path (async fs). */
+/** A new temp file only: never through a link, never one that exists (O_EXCL). */
+const NEW_FILE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0);
+
+/**
+ * Atomic write, off the event loop's critical path (async fs). A write that fails (a full disk)
+ * removes its temp file: nothing is left behind but the previous state file.
+ */
 export async function writeStateFile(file: string, text: string): Promise<void> {
   const temp = tempName(file);
-  const handle = await open(temp, 'w', 0o600);
+  const handle = await open(temp, NEW_FILE, 0o600);
   try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, file);
+  } catch (error) {
+    await unlink(temp).catch(() => {});
+    throw error;
   }
-  await rename(temp, file);
   await syncFolder(dirname(file));
 }
 
 /** The same, synchronously: for the last write on the way out. */
 export function writeStateFileSync(file: string, text: string): void {
   const temp = tempName(file);
-  const fd = openSync(temp, 'w', 0o600);
+  const fd = openOwnFile(temp, 'create');
   try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      writeFully(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, file);
+  } catch (error) {
+    try {
+      unlinkSync(temp);
+    } catch {}
+    throw error;
   }
-  renameSync(temp, file);
   try {
     const dir = openSync(dirname(file), 'r');
     try {
@@ -156,6 +179,29 @@ export function writeStateFileSync(file: string, text: string): void {
       closeSync(dir);
     }
   } catch {}
+}
+
+/**
+ * Removes the temp files a coordinator left when it died mid-write (call while holding the
+ * daemon lock: no other coordinator writes here then). Returns how many.
+ */
+export function removeStaleTemps(file: string): number {
+  const prefix = `${basename(file)}${TEMP}`;
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    try {
+      unlinkSync(join(dirname(file), name));
+      removed++;
+    } catch {}
+  }
+  return removed;
 }
 
 /** Makes the rename durable. Not every system lets a folder be fsynced; that is not an error. */

@@ -60,6 +60,11 @@ export function processKey(stackId: string | null, service: string, pid: number)
   return `${stackId ?? ''}\0${service}\0${pid}`;
 }
 
+/** An owner as a journal delta names it (journal.ts `OwnerHead`). */
+export function ownerHead(owner: Owner) {
+  return { id: owner.id, pid: owner.pid, startTime: owner.startTime, kind: owner.kind, cwd: owner.cwd };
+}
+
 /** An owner as state.json and the journal keep it. */
 export function persistedOwner(owner: Owner) {
   return {

@@ -3,7 +3,15 @@
  * checks, status. Read-only over the state.
  */
 import { basename } from 'node:path';
-import type { DaemonStatus, Lease, LeaseInfo, PortCheck, StackInfo } from '../protocol/coordinator-protocol.js';
+import { MAX_PAGE_BYTES } from '../protocol/coordinator-params.js';
+import type {
+  CoordinatorResult,
+  DaemonStatus,
+  Lease,
+  LeaseInfo,
+  PortCheck,
+  StackInfo,
+} from '../protocol/coordinator-protocol.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { Context } from './context.js';
 import { processHolder } from './port-holder.js';
@@ -47,26 +55,56 @@ export function describeLeaseHolder(core: Context, record: LeaseRecord): string 
   return `\`styxy run\` of ${info.service} in ${info.root ?? '?'} (pid ${info.pid})`;
 }
 
-export function listLeases(core: Context): LeaseInfo[] {
-  return [...core.state.registry.leases.values()]
-    .sort((a, b) => a.port - b.port)
-    .map((record) => leaseInfo(core, record));
+/**
+ * The items from the start that fit in one reply (at least one), measured in bytes as they go on
+ * the wire: however much others hold, every client gets an answer (it asks for the next page).
+ */
+function page<T, Key>(items: readonly T[], keyOf: (item: T) => Key): { items: T[]; next: Key | null } {
+  const taken: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(JSON.stringify(item)) + 1;
+    if (taken.length > 0 && bytes + size > MAX_PAGE_BYTES) return { items: taken, next: keyOf(taken.at(-1)!) };
+    taken.push(item);
+    bytes += size;
+  }
+  return { items: taken, next: null };
 }
 
-export function listStacks(core: Context): StackInfo[] {
+export function listLeases(core: Context, after?: number): CoordinatorResult<'listLeases'> {
+  const rows = [...core.state.registry.leases.values()]
+    .filter((record) => after === undefined || record.port > after)
+    .sort((a, b) => a.port - b.port)
+    .map((record) => leaseInfo(core, record));
+  const { items, next } = page(rows, (row) => row.port);
+  return { leases: items, next };
+}
+
+/** Stacks by id (one when `stackId` is given), without their run tokens: those never leave the coordinator. */
+export function listStacks(
+  core: Context,
+  query: { readonly stackId?: string | undefined; readonly after?: string | undefined },
+): CoordinatorResult<'listStacks'> {
   const leases = [...core.state.registry.leases.values()];
-  return [...core.state.stacks.values()]
-    .sort((a, b) => a.since - b.since)
-    .map((stack) => ({
-      ...stack.registration,
-      since: stack.since,
-      phase: stack.phase,
-      services: stack.services,
-      leases: leases
-        .filter((lease) => lease.stackId === stack.registration.id)
-        .sort((a, b) => a.port - b.port)
-        .map(toLease),
-    }));
+  const rows = [...core.state.stacks.values()]
+    .filter((stack) => query.stackId === undefined || stack.registration.id === query.stackId)
+    .filter((stack) => query.after === undefined || stack.registration.id > query.after)
+    .sort((a, b) => (a.registration.id < b.registration.id ? -1 : a.registration.id > b.registration.id ? 1 : 0))
+    .map((stack): StackInfo => {
+      const { runToken: _secret, ...registration } = stack.registration;
+      return {
+        ...registration,
+        since: stack.since,
+        phase: stack.phase,
+        services: stack.services,
+        leases: leases
+          .filter((lease) => lease.stackId === stack.registration.id)
+          .sort((a, b) => a.port - b.port)
+          .map(toLease),
+      };
+    });
+  const { items, next } = page(rows, (row) => row.id);
+  return { stacks: items, next };
 }
 
 export async function checkPort(core: Context, port: number): Promise<PortCheck> {

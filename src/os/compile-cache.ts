@@ -7,30 +7,26 @@
  * measures the whole `up -d`).
  *
  * The cache lives in `$STYXY_HOME/cache/node-compile`, owner-only, never in a shared temp folder
- * (compiled code another user could put there would run as ours). It is used only once
+ * (compiled code another user could put there would run as ours): the home and both folders must
+ * pass protocol/private-fs.ts's checks, else the cache stays off. It is used only once
  * `$STYXY_HOME` exists, so that `styxy --version` on a new machine creates nothing. A failure just
  * leaves it off; `NODE_DISABLE_COMPILE_CACHE=1` turns it off (Node's own switch).
  */
-import { mkdirSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
 import { styxyHome } from '../protocol/home.js';
+import { ensurePrivateDir, homeProblem } from '../protocol/private-fs.js';
 
 /** Call before importing anything large: only modules loaded afterwards use the cache. */
 export function startCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   try {
     if (typeof enableCompileCache !== 'function') return;
-    const cache = join(styxyHome(env), 'cache');
-    const dir = join(cache, 'node-compile');
-    // One level at a time, never `recursive`: a home that is gone (or not made yet) stays so.
-    for (const folder of [cache, dir]) {
-      try {
-        mkdirSync(folder, { mode: 0o700 });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-    }
-    enableCompileCache(dir);
+    const home = styxyHome(env);
+    // A home that is gone (or not made yet) stays so; one that is not ours is not read from.
+    if (!lstatSync(home).isDirectory() || homeProblem(home) !== null) return;
+    const cache = ensurePrivateDir(join(home, 'cache'));
+    enableCompileCache(ensurePrivateDir(join(cache, 'node-compile')));
   } catch {
     // No home yet, a read-only one, or an odd one: run without the cache.
   }

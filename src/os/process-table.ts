@@ -111,6 +111,46 @@ function listWithPs(): ProcessInfo[] {
   return result;
 }
 
+/**
+ * The real uid `pid` runs as; null when it is gone or the OS will not tell. Linux: the `Uid:`
+ * line of /proc/<pid>/status; elsewhere `ps`.
+ */
+export function processUid(pid: number): number | null {
+  if (!Number.isInteger(pid) || pid <= 0) return null;
+  if (hasProc) {
+    try {
+      const match = /^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return match ? Number(match[1]) : null;
+    } catch {
+      return null;
+    }
+  }
+  try {
+    const out = execFileSync('ps', ['-o', 'ruid=', '-p', String(pid)], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    return /^\d+$/.test(out) ? Number(out) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The parents of `pid`, nearest first, up to pid 1 (or where the chain breaks). */
+export function ancestorsOf(pid: number): number[] {
+  const table = hasProc ? null : new Map(listProcesses().map((info) => [info.pid, info]));
+  const result: number[] = [];
+  let current = pid;
+  for (let depth = 0; depth < 256; depth++) {
+    const info = table ? table.get(current) : processInfo(current);
+    if (!info || info.ppid <= 0 || result.includes(info.ppid)) break;
+    result.push(info.ppid);
+    if (info.ppid === 1) break;
+    current = info.ppid;
+  }
+  return result;
+}
+
 /** Every descendant of `pid` (children, grandchildren…) in `table`, nearest first. */
 export function descendantsOf(pid: number, table: readonly ProcessInfo[] = listProcesses()): ProcessInfo[] {
   const children = new Map<number, ProcessInfo[]>();

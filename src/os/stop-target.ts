@@ -59,6 +59,12 @@ export interface StopTarget {
   /** The run token of `STYXY_TAG` (see tag.ts); with `service`, only that service's processes. */
   readonly token?: string;
   readonly service?: string;
+  /**
+   * Pids it says no to are never signalled (the coordinator's: never pid 1, itself, its parents,
+   * or another user's process; see kill-guard.ts). A group with such a member is signalled
+   * member by member instead.
+   */
+  readonly guard?: (pid: number) => boolean;
 }
 
 /**
@@ -76,13 +82,15 @@ export function remainingProcesses(target: StopTarget): number[] {
     for (const record of groups) if (info.pgid === record.pgid) pids.add(info.pid);
   }
   for (const record of groups) {
-    if (!isSameProcess(record.pid, record.startTime)) continue;
+    // Never the descendants of init (that is every process), whatever a record says.
+    if (record.pid <= 1 || !isSameProcess(record.pid, record.startTime)) continue;
     pids.add(record.pid);
     for (const child of descendantsOf(record.pid, table)) pids.add(child.pid);
   }
   if (target.token) for (const pid of processesTagged(target.token, target.service)) pids.add(pid);
   pids.delete(process.pid);
-  return [...pids].filter((pid) => processInfo(pid) !== null);
+  const guard = target.guard ?? (() => true);
+  return [...pids].filter((pid) => guard(pid) && processInfo(pid) !== null);
 }
 
 /**
@@ -93,7 +101,9 @@ export function remainingProcesses(target: StopTarget): number[] {
 export function signalTarget(target: StopTarget, signal: NodeJS.Signals): number {
   let signalled = 0;
   const reached = new Set<number>();
+  const table = target.guard ? listProcesses() : [];
   for (const record of target.groups) {
+    if (target.guard && table.some((info) => info.pgid === record.pgid && !target.guard!(info.pid))) continue;
     if (!signalRecordedGroup(record, signal)) continue;
     signalled++;
     reached.add(record.pgid);

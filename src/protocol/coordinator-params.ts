@@ -1,7 +1,10 @@
 /**
- * What each of the coordinator's methods accepts: validated at the socket edge by the coordinator
- * (unknown fields ignored), and what state.json holds (state-file.ts). No client loads it: they
- * take its types alone (coordinator-protocol.ts, the method map), so no short command loads zod.
+ * What each of the coordinator's methods accepts: validated at the socket edge by the coordinator,
+ * and what state.json holds (state-file.ts). Unknown fields are dropped (`z.object` strips them),
+ * so nothing a client adds is kept, stored or shown to others; every string and list has a
+ * maximum, and the limits below cap what the coordinator keeps for one client. No client loads
+ * it: they take its types alone (coordinator-protocol.ts, the method map), so no short command
+ * loads zod.
  * Wire format: fields may be added, never renamed; a change an older peer would misread bumps
  * PROTOCOL_VERSION (version.ts).
  */
@@ -10,6 +13,21 @@ import type { CoordinatorMethod } from './coordinator-protocol.js';
 import { ENV_NAME } from './names.js';
 import { STACK_NAME_PATTERN } from './stack-id.js';
 
+// Limits (docs/security.md, "No client breaks it for others").
+/** Ports in one reservation batch: a stack asks for all of its ports at once (`styxy config` checks it). */
+export const MAX_BATCH_PORTS = 256;
+/** Services of one stack, and the length of a service's name (`styxy config` checks both). */
+export const MAX_STACK_SERVICES = 1024;
+export const MAX_NAME_LENGTH = 256;
+/** What the coordinator keeps for one client: stacks, reported processes, `styxy run` tokens. */
+export const MAX_STACKS_PER_OWNER = 64;
+export const MAX_PROCESSES_PER_OWNER = 4096;
+export const MAX_RUN_TOKENS = 256;
+/** A stack's pushed status (its services), as JSON: it is stored and shown to every client. */
+export const MAX_STACK_STATUS_BYTES = 512 * 1024;
+/** `listStacks` and `listLeases` answer in pages of about this many bytes (under the 1 MiB frame). */
+export const MAX_PAGE_BYTES = 768 * 1024;
+
 export const port = z.number().int().min(1).max(65535);
 const pid = z
   .number()
@@ -17,14 +35,28 @@ const pid = z
   .min(1)
   .max(2 ** 31 - 1);
 const text = (max = 4096) => z.string().max(max);
-const name = z.string().min(1).max(256);
+const name = z.string().min(1).max(MAX_NAME_LENGTH);
 const portName = z.string().regex(ENV_NAME, 'must be an environment variable name');
 const stackId = z.string().min(1).max(256);
 /** Run tokens (os/tag.ts) and owner tokens: long random strings. */
 const token = z.string().regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be a token of 8–128 letters, digits, - or _');
 const typeName = z.string().min(1).max(64);
 
-export const helloParams = z.looseObject({
+/**
+ * The hello's proof that `pid` is the peer's own (coordinator/verify-pid.ts): a file the client
+ * created in `$STYXY_HOME/hello/` and holds open on descriptor `fd` while it says hello.
+ */
+export const pidProof = z.object({
+  name: z.string().regex(/^[0-9a-f]{32}$/, 'must be 32 hex digits'),
+  fd: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+});
+export type PidProof = z.infer<typeof pidProof>;
+
+export const helloParams = z.object({
   protocol: z.number().int(),
   /** The client's own pid: its leases live as long as this process (checked with its start time). */
   pid,
@@ -35,11 +67,13 @@ export const helloParams = z.looseObject({
   version: text(64),
   /** The owner token of an earlier connection of this process, to resume that owner. */
   resume: token.optional(),
+  /** Required where the coordinator can check it (Linux). */
+  proof: pidProof.optional(),
 });
 export type HelloParams = z.infer<typeof helloParams>;
 
 export const portRequest = z
-  .looseObject({
+  .object({
     service: name,
     portName,
     type: typeName.nullable(),
@@ -50,16 +84,16 @@ export const portRequest = z
     message: 'a port request needs a type unless it is fixed',
   });
 
-export const reserveParams = z.looseObject({
+export const reserveParams = z.object({
   stackId: stackId.nullable().optional(),
-  requests: z.array(portRequest).min(1).max(256),
+  requests: z.array(portRequest).min(1).max(MAX_BATCH_PORTS),
   /** For leases without a stack (`styxy run`): the tag of the processes to sweep if the owner dies. */
   runToken: token.optional(),
 });
 
-export const releaseParams = z.looseObject({ ports: z.array(port).max(65535).optional() });
+export const releaseParams = z.object({ ports: z.array(port).max(65535).optional() });
 
-export const stackRegistration = z.looseObject({
+export const stackRegistration = z.object({
   id: stackId,
   name: z.string().regex(STACK_NAME_PATTERN, 'must be a stack name (letters, digits, . _ -)'),
   project: name,
@@ -74,38 +108,40 @@ export const stackRegistration = z.looseObject({
 const serviceStatus = z.enum(['pending', 'starting', 'ready', 'running', 'completed', 'exited', 'failed', 'stopped']);
 const stackPhase = z.enum(['starting', 'running', 'stopping', 'stopped', 'failed']);
 
-export const serviceSnapshot = z.looseObject({
+export const serviceSnapshot = z.object({
   name,
   status: serviceStatus,
-  ports: z.record(z.string().max(128), port),
+  ports: z
+    .record(z.string().max(128), port)
+    .refine((ports) => Object.keys(ports).length <= MAX_BATCH_PORTS, 'too many ports'),
   pid: pid.nullable(),
   restarts: z.number().int().min(0),
   startedAt: z.number().nullable().default(null),
   readyAt: z.number().nullable().default(null),
   lastExit: z
-    .looseObject({ code: z.number().int().nullable(), signal: z.string().max(32).nullable(), at: z.number() })
+    .object({ code: z.number().int().nullable(), signal: z.string().max(32).nullable(), at: z.number() })
     .nullable()
     .default(null),
   detail: text().nullable().default(null),
-  dependsOn: z.array(name).max(1024).default([]),
+  dependsOn: z.array(name).max(MAX_STACK_SERVICES).default([]),
 });
 
-export const registerStackParams = z.looseObject({ registration: stackRegistration });
+export const registerStackParams = z.object({ registration: stackRegistration });
 
-export const updateStackRegistrationParams = z.looseObject({
+export const updateStackRegistrationParams = z.object({
   stackId,
-  changes: z.looseObject({ controlSocket: text().nullable().optional() }),
+  changes: z.object({ controlSocket: text().nullable().optional() }),
 });
 
-export const updateStackParams = z.looseObject({
+export const updateStackParams = z.object({
   stackId,
   phase: stackPhase,
-  services: z.array(serviceSnapshot).max(1024),
+  services: z.array(serviceSnapshot).max(MAX_STACK_SERVICES),
 });
 
-export const stackIdParams = z.looseObject({ stackId });
+export const stackIdParams = z.object({ stackId });
 
-export const reportProcessParams = z.looseObject({
+export const reportProcessParams = z.object({
   stackId: stackId.nullable(),
   service: name,
   pid,
@@ -118,26 +154,31 @@ export const reportProcessParams = z.looseObject({
   runToken: token.optional(),
 });
 
-export const reportExitParams = z.looseObject({ stackId: stackId.nullable(), service: name, pid });
+export const reportExitParams = z.object({ stackId: stackId.nullable(), service: name, pid });
 
-export const checkParams = z.looseObject({ port });
+export const checkParams = z.object({ port });
 
-export const emptyParams = z.looseObject({});
+export const emptyParams = z.object({});
+
+/** A page of `listStacks` (one stack when `stackId` is given), after the stack id `after`. */
+export const listStacksParams = z.object({ stackId: stackId.optional(), after: stackId.optional() });
+/** A page of `listLeases`, after the port `after`. */
+export const listLeasesParams = z.object({ after: port.optional() });
 
 /** Everything an owner holds, sent after every (re)connection: the coordinator makes it so. */
-export const reclaimParams = z.looseObject({
+export const reclaimParams = z.object({
   stacks: z
     .array(
-      z.looseObject({
+      z.object({
         registration: stackRegistration,
         phase: stackPhase.optional(),
-        services: z.array(serviceSnapshot).max(1024).optional(),
+        services: z.array(serviceSnapshot).max(MAX_STACK_SERVICES).optional(),
       }),
     )
-    .max(64),
+    .max(MAX_STACKS_PER_OWNER),
   leases: z
     .array(
-      z.looseObject({
+      z.object({
         port,
         type: typeName.nullable(),
         service: name,
@@ -147,8 +188,8 @@ export const reclaimParams = z.looseObject({
       }),
     )
     .max(65535),
-  processes: z.array(reportProcessParams).max(4096),
-  runTokens: z.array(token).max(256),
+  processes: z.array(reportProcessParams).max(MAX_PROCESSES_PER_OWNER),
+  runTokens: z.array(token).max(MAX_RUN_TOKENS),
 });
 export type ReclaimParams = z.infer<typeof reclaimParams>;
 
@@ -163,8 +204,8 @@ export const COORDINATOR_PARAMS = {
   unregisterStack: stackIdParams,
   reportProcess: reportProcessParams,
   reportExit: reportExitParams,
-  listLeases: emptyParams,
-  listStacks: emptyParams,
+  listLeases: listLeasesParams,
+  listStacks: listStacksParams,
   check: checkParams,
   types: emptyParams,
   status: emptyParams,

@@ -77,15 +77,20 @@ const registrationFields = {
   detached: boolean,
   /** The stack's control socket, once it listens (null before). */
   controlSocket: nullable(string),
+} as const;
+export type StackRegistration = ObjectOf<typeof registrationFields> & {
   /**
    * The run token of the stack's STYXY_TAG (os/tag.ts): when the supervisor dies, the coordinator
-   * kills the reported process groups and every process still carrying this tag.
+   * kills the reported process groups and every process still carrying this tag. It never leaves
+   * the coordinator: no reply carries it.
    */
-  runToken: string,
-} as const;
-export type StackRegistration = ObjectOf<typeof registrationFields>;
+  readonly runToken: string;
+};
 
-/** What the coordinator knows of a running stack (`ps --all`, `down --all`, `attach`). */
+/**
+ * What the coordinator knows of a running stack (`ps --all`, `down --all`, `attach`): its
+ * registration without the run token.
+ */
 const stackInfo = object({
   ...registrationFields,
   /** Epoch ms of registration. */
@@ -164,8 +169,10 @@ export const COORDINATOR_RESULTS = {
   unregisterStack: none,
   reportProcess: object({ recorded: boolean }),
   reportExit: none,
-  listLeases: array(leaseInfo),
-  listStacks: array(stackInfo),
+  /** A page of leases by port: `next` is the `after` of the next page, null on the last. */
+  listLeases: object({ leases: array(leaseInfo), next: nullable(number) }),
+  /** A page of stacks by id (the one asked for, or none, with `stackId`): `next` as for leases. */
+  listStacks: object({ stacks: array(stackInfo), next: nullable(string) }),
   check: portCheck,
   types: array(serviceTypeInfo),
   status: daemonStatus,
@@ -183,3 +190,6 @@ export type CoordinatorResult<M extends CoordinatorMethod> = CoordinatorProtocol
 
 /** One port of a reservation batch (see ResolvedPortRequest in config/types.ts). */
 export type PortRequest = CoordinatorParams<'reserve'>['requests'][number];
+
+/** The hello's proof that its pid is the client's own (client/pid-proof.ts, coordinator/verify-pid.ts). */
+export type PidProof = NonNullable<CoordinatorParams<'hello'>['proof']>;

@@ -61,6 +61,14 @@ export const ERROR_CODES = {
   STYXY_NOT_OWNER: 1,
   /** A running stack's control socket does not answer (its supervisor is stuck, gone, or of another version). */
   STYXY_STACK_UNREACHABLE: 1,
+  /**
+   * A folder or file Styxy would trust (STYXY_HOME, the socket folder, cache/, stacks/, their
+   * files) is not the user's own: another owner, a symbolic link, writable by others, or inside a
+   * folder another user could swap. `details` names the path and its owner.
+   */
+  STYXY_HOME_UNSAFE: 1,
+  /** The coordinator could not record a grant on disk (no space left, an I/O error): nothing was granted. */
+  STYXY_STATE_WRITE_FAILED: 1,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,9 +3,9 @@
  * (and users who want isolation) can move all of it with one environment variable.
  */
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensurePrivateDir } from './private-fs.js';
 
 /**
  * Unix socket paths are limited to 108 bytes on Linux and 104 on macOS (sun_path). We stay below
@@ -20,17 +20,12 @@ export function styxyHome(env: NodeJS.ProcessEnv = process.env): string {
   return join(homedir(), '.local', 'state', 'styxy');
 }
 
-/** Creates `dir` (and parents) owner-only, and tightens it if it already exists looser. */
-export function ensurePrivateDir(dir: string): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stat = statSync(dir);
-  if ((stat.mode & 0o077) !== 0) chmodSync(dir, 0o700);
-  return dir;
-}
-
-/** Creates `$STYXY_HOME` owner-only and returns it. */
+/**
+ * Creates `$STYXY_HOME` (and missing parents) owner-only and returns it; refuses one that is not
+ * the user's own (private-fs.ts).
+ */
 export function ensureHome(home: string = styxyHome()): string {
-  return ensurePrivateDir(home);
+  return ensurePrivateDir(home, { parents: true });
 }
 
 /**
@@ -66,8 +61,10 @@ export interface HomePaths {
   readonly config: string;
   /** One folder per stack: log files, control socket. */
   readonly stacks: string;
-  /** Cache for compiled TypeScript configs (jiti). */
+  /** Cache for compiled TypeScript configs (jiti) and V8's compiled code. */
   readonly cache: string;
+  /** Where clients prove their pid at hello (coordinator/hello-proof.ts). */
+  readonly hello: string;
 }
 
 export function homePaths(home: string = styxyHome(), env: NodeJS.ProcessEnv = process.env): HomePaths {
@@ -80,6 +77,7 @@ export function homePaths(home: string = styxyHome(), env: NodeJS.ProcessEnv = p
     config: join(home, 'config.json'),
     stacks: join(home, 'stacks'),
     cache: join(home, 'cache'),
+    hello: join(home, 'hello'),
   };
 }
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
  * coordinator of different versions refuse each other at hello and tell the user to run
  * `styxy daemon stop` (the next command starts a coordinator of its own version).
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Styxy's package version (from package.json, two folders up from both src/ and dist/). */
 export const STYXY_VERSION: string = (

@@ -9,4 +9,12 @@ import { exitIfNodeTooOld } from '../os/node-version.js';
 exitIfNodeTooOld();
 const { startCompileCache } = await import('../os/compile-cache.js');
 startCompileCache();
+// The config loader's worker boots while the supervisor's modules load (config/prewarm.ts).
+try {
+  const { decodeArgs } = await import('./background/launch.js');
+  const args = decodeArgs(process.argv.slice(2));
+  (await import('../config/prewarm.js')).prewarmFor(args.cwd, args.config ?? undefined);
+} catch {
+  // Arguments it cannot read: supervise.js reports them.
+}
 await import('./background/supervise.js');

@@ -21,6 +21,7 @@ export function initialState(services: readonly MachineService[]): MachineState 
       lastExit: null,
       everStarted: false,
       everUp: false,
+      lost: null,
     };
   }
   return {

@@ -18,10 +18,15 @@ export function serviceSnapshots(state: MachineState): ServiceSnapshot[] {
       startedAt: running ? service.startedAt : null,
       readyAt: running ? service.readyAt : null,
       lastExit: service.lastExit,
-      detail: detailOf(state, service),
+      detail: withLoss(detailOf(state, service), service.lost),
       dependsOn: Object.keys(service.spec.dependsOn),
     };
   });
+}
+
+function withLoss(detail: string | null, lost: string | null): string | null {
+  if (lost === null) return detail;
+  return detail === null ? lost : `${detail}; ${lost}`;
 }
 
 function detailOf(state: MachineState, service: ServiceState): string | null {

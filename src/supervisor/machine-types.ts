@@ -66,6 +66,11 @@ export interface ServiceState {
   readonly everStarted: boolean;
   /** Ready (or running) at least once. */
   readonly everUp: boolean;
+  /**
+   * Ports of it another owner holds now (`port 3001 (PORT)`), lost while the coordinator
+   * restarted: shown in its detail until the stack is started again.
+   */
+  readonly lost: string | null;
 }
 
 /** How the stack ended. */
@@ -136,7 +141,14 @@ export type MachineEvent =
   | { readonly type: 'stopStack'; readonly force: boolean; readonly reason: StopReason; readonly at: number }
   | { readonly type: 'stopService'; readonly service: string; readonly at: number }
   | { readonly type: 'startService'; readonly service: string; readonly at: number }
-  | { readonly type: 'restartService'; readonly service: string; readonly at: number };
+  | { readonly type: 'restartService'; readonly service: string; readonly at: number }
+  /** After a coordinator restart, another owner held these ports of the service (name → port). */
+  | {
+      readonly type: 'portsLost';
+      readonly service: string;
+      readonly ports: Readonly<Record<string, number>>;
+      readonly at: number;
+    };
 
 export type Effect =
   | { readonly type: 'spawn'; readonly service: string; readonly run: number }

@@ -81,6 +81,12 @@ function apply(state: MachineState, event: MachineEvent, fx: Effect[]): MachineS
     case 'startService':
     case 'restartService':
       return state.stopping ? state : byHand(state, name, event.type, event.at, fx);
+    case 'portsLost': {
+      const lost = Object.entries(event.ports).map(([port, number]) => `port ${number} (${port})`);
+      const text = `lost ${lost.join(', ')} to another client while the coordinator restarted; stop the stack and start it again to get free ports`;
+      fx.push({ type: 'log', service: name, text });
+      return patch(state, name, { lost: `lost ${lost.join(', ')}` });
+    }
   }
 }
 

@@ -15,6 +15,7 @@ import { DEFAULT_STACK_NAME, stackId } from '../protocol/stack-id.js';
 import { type ControlServer, serveControl } from './control/control-server.js';
 import { EffectRunner } from './effect-runner.js';
 import { tuneHeapForLogRings } from './heap-tuning.js';
+import { watchLostPorts } from './lost-ports.js';
 import { initialState, step } from './machine.js';
 import { isUp } from './machine-deps.js';
 import { serviceSnapshots } from './machine-snapshot.js';
@@ -63,6 +64,8 @@ interface Shell {
   draining: boolean;
   /** Actions on one service, waiting for their outcome. */
   readonly watches: Set<ActionWatch>;
+  /** Stops telling the machine of ports a reclaim lost (lost-ports.ts); a no-op before the lease. */
+  stopWatchingLosses: () => void;
 }
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
@@ -90,6 +93,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     queue: [],
     draining: false,
     watches: new Set(),
+    stopWatchingLosses: () => {},
   };
 
   let settleDone!: (outcome: StackOutcome) => void;
@@ -168,6 +172,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   async function finished(outcome: MachineOutcome): Promise<void> {
     pusher.cancel();
+    shell.stopWatchingLosses();
     await coordinator.unregisterStack(id).catch(() => {});
     output.close();
     for (const watch of shell.watches) watch.check(shell.machine);
@@ -236,6 +241,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
     if (stopPending()) return abandon(true, interruptedError());
     shell.machine = initialState(services.map((service) => machineService(service, ports[service.name] ?? {})));
+    shell.stopWatchingLosses = watchLostPorts(coordinator, ports, (service, lost) =>
+      dispatch({ type: 'portsLost', service, ports: lost, at: now() }),
+    );
     shell.runner = new EffectRunner({
       stackId: id,
       runToken,

@@ -27,6 +27,15 @@ import { rateLimited } from './rate-limited.js';
 const MAX_QUEUED = 256;
 /** Lines a second that reach the server's log: peers cause them. */
 const LOG_LINES_PER_SECOND = 20;
+/** A connection that has not said hello by then is closed. */
+export const HELLO_TIMEOUT_MS = 5000;
+/**
+ * Connections waiting for their hello at once; past it, the oldest is closed. Every peer of an
+ * owner-only socket is the same user (or root), so this is that user's budget: a client that
+ * opens thousands of connections and says nothing cannot lock the others out (a new client
+ * says hello within milliseconds, long before 64 newer ones push it out).
+ */
+export const MAX_AWAITING_HELLO = 64;
 
 /** One connected peer, as handlers see it. */
 export interface Peer {
@@ -101,6 +110,10 @@ export interface RpcServerOptions<Session> {
   /** Protocol violations and handler bugs, for the log (at most 20 lines a second reach it). */
   readonly log: (line: string) => void;
   readonly limits?: IpcLimits;
+  /** @default HELLO_TIMEOUT_MS */
+  readonly helloTimeoutMs?: number;
+  /** @default MAX_AWAITING_HELLO */
+  readonly maxAwaitingHello?: number;
 }
 
 export interface RpcServer {
@@ -120,10 +133,16 @@ interface Connection<Session> {
   closed: boolean;
   /** Set by a reply that ends the conversation (a version mismatch, no hello). */
   closeAfterReply: boolean;
+  /** Closes it if no hello comes in time (cleared by the hello). */
+  helloTimer: NodeJS.Timeout | null;
 }
 
 export async function serveRpc<Session>(options: RpcServerOptions<Session>): Promise<RpcServer> {
   const connections = new Map<Socket, Connection<Session>>();
+  /** Connections without a hello yet, oldest first. */
+  const awaitingHello = new Set<Connection<Session>>();
+  const helloTimeoutMs = options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
+  const maxAwaitingHello = options.maxAwaitingHello ?? MAX_AWAITING_HELLO;
   let nextPeerId = 1;
   const log = rateLimited((line: string) => {
     try {
@@ -155,8 +174,22 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
           queued: new Set(),
           closed: false,
           closeAfterReply: false,
+          helloTimer: null,
         };
         connections.set(socket, connection);
+        connection.helloTimer = setTimeout(() => {
+          if (connection.session !== null || connection.closed) return;
+          log(`peer ${connection.peer.id}: no hello within ${helloTimeoutMs} ms; closing its connection`);
+          socket.destroy();
+        }, helloTimeoutMs);
+        connection.helloTimer.unref();
+        awaitingHello.add(connection);
+        if (awaitingHello.size > maxAwaitingHello) {
+          const oldest = awaitingHello.values().next().value!;
+          awaitingHello.delete(oldest);
+          log(`peer ${oldest.peer.id}: closed, ${maxAwaitingHello} newer connections wait for their hello`);
+          oldest.socket.destroy();
+        }
       },
       onMessage(type, data, socket) {
         const connection = connections.get(socket);
@@ -173,6 +206,7 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
         if (!connection) return;
         connections.delete(socket);
         connection.closed = true;
+        helloDone(connection);
         options.onDisconnect?.(connection.session, connection.peer);
       },
       onPeerError(error) {
@@ -270,7 +304,14 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
       return errorReply(id, badRequest('connection closed'));
     }
     connection.session = session;
+    helloDone(connection);
     return okReply(id, { protocol: options.protocolVersion, ...result });
+  }
+
+  function helloDone(connection: Connection<Session>): void {
+    if (connection.helloTimer) clearTimeout(connection.helloTimer);
+    connection.helloTimer = null;
+    awaitingHello.delete(connection);
   }
 
   return {

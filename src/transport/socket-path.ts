@@ -3,9 +3,18 @@
  * there is a socket that nothing listens on. Anything else (a live socket, a file, a folder, a
  * socket we may not connect to) is left alone.
  */
-import { lstatSync, mkdirSync, unlinkSync } from 'node:fs';
+import { lstatSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { dirname } from 'node:path';
+import {
+  ancestorProblem,
+  currentUid,
+  describeUid,
+  ensurePrivateDir,
+  type FolderProblem,
+  folderProblem,
+  unsafeError,
+} from '../protocol/private-fs.js';
 
 export type SocketPathState =
   | { readonly kind: 'absent' }
@@ -72,25 +81,41 @@ export function removeStaleSocket(path: string): boolean {
 }
 
 /**
- * Makes sure nobody else can reach or swap the folders of a socket that lives outside an
- * owner-only home (a relocated socket under the temp folder): the socket's folder and its parent
- * must be real folders of ours that others cannot write to. Creates them (owner-only) when
- * missing. Returns what is wrong, or null.
+ * What is wrong with the folders of a socket that lives outside an owner-only home (a relocated
+ * socket: `$XDG_RUNTIME_DIR/styxy/<hash>/` or `$TMPDIR/styxy-<uid>/<hash>/`), or null. Both must
+ * be real folders of ours that others cannot write to, inside folders nobody else can swap. One
+ * that another user made first (a squatted `/tmp/styxy-<uid>`) is named with its owner: nobody
+ * else may be able to make our coordinator listen where they can reach it. Looks only.
  */
-export function socketFolderProblem(socketPath: string): string | null {
-  if (process.platform === 'win32' || typeof process.getuid !== 'function') return null;
-  const uid = process.getuid();
+export function socketFolderProblem(socketPath: string): FolderProblem | null {
+  if (currentUid() === null) return null;
   const folder = dirname(socketPath);
   for (const dir of [dirname(folder), folder]) {
+    let problem: FolderProblem | null;
     try {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      const stat = lstatSync(dir);
-      if (!stat.isDirectory()) return `${dir} is not a folder`;
-      if (stat.uid !== uid) return `${dir} belongs to uid ${stat.uid}, not to you (${uid})`;
-      if ((stat.mode & 0o022) !== 0) return `${dir} can be written by others (mode ${(stat.mode & 0o777).toString(8)})`;
-    } catch (error) {
-      return `cannot prepare ${dir}: ${(error as Error).message}`;
+      problem = folderProblem(dir);
+    } catch {
+      break; // not there yet: it is made owner-only
     }
+    if (problem?.kind === 'foreign' && problem.uid !== null) return squatted(dir, problem.uid);
+    if (problem) return problem;
   }
-  return null;
+  return ancestorProblem(dirname(folder));
+}
+
+function squatted(dir: string, uid: number): FolderProblem {
+  return {
+    path: dir,
+    kind: 'foreign',
+    uid,
+    message: `the socket folder ${dir} belongs to ${describeUid(uid)}, not to you: another user squatted it, so no coordinator of yours can listen there`,
+    hint: `remove it (it is not yours: as root, \`rm -r ${dir}\`), set XDG_RUNTIME_DIR to a folder of your own, or use a shorter STYXY_HOME (the socket then lives in it)`,
+  };
+}
+
+/** Creates the folders of a relocated socket owner-only; throws STYXY_HOME_UNSAFE when they are not ours. */
+export function ensureSocketFolder(socketPath: string): void {
+  const problem = socketFolderProblem(socketPath);
+  if (problem) throw unsafeError(problem);
+  ensurePrivateDir(dirname(socketPath), { parents: true });
 }

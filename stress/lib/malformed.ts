@@ -35,12 +35,18 @@ export const frame = (type: string, data: unknown) => `${JSON.stringify({ type, 
 export const request = (id: unknown, method: unknown, params?: unknown) =>
   frame('request', params === undefined ? { id, method } : { id, method, params });
 
-export function helloFrame(target: Target, protocol: number, pid: number): string {
+/** `proof`: the file this process holds open to prove its pid to a coordinator (coordinator/verify-pid.ts). */
+export function helloFrame(
+  target: Target,
+  protocol: number,
+  pid: number,
+  proof?: { readonly name: string; readonly fd: number },
+): string {
   return request(
     0,
     'hello',
     target === 'coordinator'
-      ? { protocol, pid, kind: 'cli', cwd: '/', version: 'stress' }
+      ? { protocol, pid, kind: 'cli', cwd: '/', version: 'stress', ...(proof ? { proof } : {}) }
       : { protocol, kind: 'stress' },
   );
 }

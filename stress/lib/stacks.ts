@@ -59,6 +59,23 @@ export function listStacks(home: StressHome): Promise<readonly StackInfo[]> {
   return withClient(home, (client) => client.listStacks());
 }
 
+/**
+ * A stack's run token, read where Styxy puts it: the STYXY_TAG of one of its services (the
+ * coordinator never hands tokens out). '' when none of these pids runs.
+ */
+export function runTokenOf(pids: readonly (number | null)[]): string {
+  for (const pid of pids) {
+    if (!pid) continue;
+    try {
+      const tag = readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .find((entry) => entry.startsWith('STYXY_TAG='));
+      if (tag) return tag.slice('STYXY_TAG='.length).split(':')[0] ?? '';
+    } catch {}
+  }
+  return '';
+}
+
 /** The status code of `GET http://127.0.0.1:PORT/PATH`, or the error's code. */
 export function httpGet(port: number, path = '/', timeoutMs = 10_000): Promise<number | string> {
   return new Promise((resolve) => {

@@ -15,7 +15,7 @@ import { kill } from '../lib/processes.ts';
 import { copyExample } from '../lib/projects.ts';
 import { type Rival, startRival } from '../lib/rivals.ts';
 import type { Scenario } from '../lib/scenario.ts';
-import { listStacks, upDetached } from '../lib/stacks.ts';
+import { runTokenOf, upDetached } from '../lib/stacks.ts';
 import { makeStressHome, type Range, type StressHome } from '../lib/stress-home.ts';
 import { type ChaosStack, inspect, settled } from './stack-chaos-checks.ts';
 
@@ -61,13 +61,10 @@ export const stackChaos: Scenario = {
       }
       return { started, failures };
     };
-    /** Fills in the run tokens (the coordinator knows them) and adds the stacks to `live`. */
+    /** Fills in the run tokens (from the services' STYXY_TAG) and adds the stacks to `live`. */
     const adopt = async (stacks: ChaosStack[]) => {
-      const infos = await listStacks(home);
-      for (const stack of stacks) {
-        const info = infos.find((candidate) => candidate.id === stack.id);
-        live.set(stack.id, { ...stack, runToken: info?.runToken ?? '' });
-      }
+      for (const stack of stacks)
+        live.set(stack.id, { ...stack, runToken: runTokenOf(Object.values(stack.servicePids)) });
     };
 
     const began = Date.now();

@@ -15,7 +15,7 @@ import { startCoordinator, stopCoordinator, withClient } from '../lib/coordinato
 import { commandOf, kill, processesTagged, running } from '../lib/processes.ts';
 import { writeProject } from '../lib/projects.ts';
 import type { Scenario } from '../lib/scenario.ts';
-import { listStacks, upDetached } from '../lib/stacks.ts';
+import { listStacks, runTokenOf, upDetached } from '../lib/stacks.ts';
 import { makeStressHome, type StressHome } from '../lib/stress-home.ts';
 
 const STUBBORN = new URL('../fixtures/stubborn.sh', import.meta.url).pathname;
@@ -154,7 +154,8 @@ async function inspect(home: StressHome, dir: string): Promise<Running> {
     for (const match of text.matchAll(/ stdout ([a-z-]+)=(\d+)$/gm))
       printed.set(`${service}:${match[1]}`, Number(match[2]));
   }
-  return { id: info.id, token: info.runToken, supervisor: info.pid, printed, tagged: processesTagged(info.runToken) };
+  const token = runTokenOf(info.services.map((service) => service.pid));
+  return { id: info.id, token, supervisor: info.pid, printed, tagged: processesTagged(token) };
 }
 
 /** `styxy up --no-tui` in the foreground, resolved once every service is up. */

@@ -5,7 +5,10 @@
  *
  * Usage: node --experimental-strip-types attacker.ts SOCKET TARGET SEED CONCURRENCY PROTOCOL
  */
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { sleep } from '../lib/clock.ts';
 import { type AttackPlan, helloFrame, nextPlan, type Target } from '../lib/malformed.ts';
 import { createRng } from '../lib/rng.ts';
@@ -34,13 +37,34 @@ const tally = {
   kinds: {} as Record<string, number>,
 };
 
+/** A pid proof for a hello to the coordinator (a file held open in $STYXY_HOME/hello/), released with the session. */
+function pidProof(): { proof?: { name: string; fd: number }; release: () => void } {
+  const home = process.env.STYXY_HOME;
+  if (target !== 'coordinator' || !home) return { release: () => {} };
+  const dir = join(home, 'hello');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const name = randomBytes(16).toString('hex');
+  const fd = openSync(join(dir, name), 'wx', 0o600);
+  return {
+    proof: { name, fd },
+    release: () => {
+      closeSync(fd);
+      try {
+        unlinkSync(join(dir, name));
+      } catch {}
+    },
+  };
+}
+
 function session(plan: AttackPlan): Promise<void> {
   return new Promise((resolve) => {
     const socket = connect({ path: socketPath });
+    const held = plan.hello ? pidProof() : { release: () => {} };
     let ended = false;
     let timer: NodeJS.Timeout | undefined;
     const finish = () => {
       if (timer) clearTimeout(timer);
+      held.release();
       resolve();
     };
     socket.on('error', () => {});
@@ -53,7 +77,7 @@ function session(plan: AttackPlan): Promise<void> {
     socket.once('close', finish);
     socket.once('connect', () => {
       if (plan.paused) socket.pause();
-      if (plan.hello) socket.write(helloFrame(target, protocol, process.pid));
+      if (plan.hello) socket.write(helloFrame(target, protocol, process.pid, 'proof' in held ? held.proof : undefined));
       for (const write of plan.writes) {
         if (socket.destroyed) break;
         socket.write(write);

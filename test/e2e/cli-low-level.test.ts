@@ -9,6 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { homePaths } from '../../src/protocol/home.js';
+import { PROTOCOL_VERSION } from '../../src/protocol/version.js';
 import { coordinatorPid, runCli, running, spawnCli, stopCoordinator } from '../helpers/coordinator.js';
 import { makeTestHome, type TestHome } from '../helpers/home.js';
 import { waitFor } from '../helpers/wait.js';
@@ -150,7 +151,7 @@ describe('low-level commands', () => {
     const ls = await runCli(['ls'], { env: home.env });
     expect(ls.code).toBe(1);
     expect(ls.stderr).toBe(
-      `styxy: the running coordinator (pid ${other.pid}, styxy 9.9.9) speaks protocol 999; this styxy speaks protocol 1\n` +
+      `styxy: the running coordinator (pid ${other.pid}, styxy 9.9.9) speaks protocol 999; this styxy speaks protocol ${PROTOCOL_VERSION}\n` +
         'hint: run `styxy daemon stop`; the next command starts a coordinator of its own version (running stacks keep their ports)\n',
     );
     const stop = await runCli(['daemon', 'stop'], { env: home.env });
@@ -169,6 +170,8 @@ describe('low-level commands', () => {
       'node',
       'home',
       'socket',
+      'folders',
+      'files',
       'coordinator',
       'state',
       'config',

@@ -5,6 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processInfo } from '../../src/os/process-table.js';
 import {
@@ -175,4 +176,31 @@ describe('styxy run', () => {
       expect(coordinatorPid(home)).not.toBeNull();
     },
   );
+
+  it('never outlives its command when the coordinator restarts and is slow to answer its reclaim', async () => {
+    home = makeTestHome();
+    const fixture = fileURLToPath(new URL('../fixtures/delayed-reclaim-coordinator.mjs', import.meta.url));
+    const coordinator = spawn(process.execPath, [fixture], { env: home.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    leftovers.push(coordinator.pid!);
+    let said = '';
+    coordinator.stdout.setEncoding('utf8').on('data', (text: string) => {
+      said += text;
+    });
+    await waitFor(() => said.includes('ready'), { message: 'the coordinator to listen' });
+    const run = spawnCli(['run', '--', 'sh', '-c', 'while [ ! -e "$OUT/go" ]; do sleep 0.05; done'], {
+      env: { ...home.env, OUT: work },
+      cwd: work,
+    });
+    leftovers.push(run.pid);
+    await waitFor(async () => (await leases()).length === 1, { message: 'the lease' });
+    process.kill(coordinator.pid!, 'SIGUSR2'); // every connection drops; the reclaim is never answered
+    await waitFor(() => said.includes('holding'), { message: 'the reclaim to be held' });
+    writeFileSync(join(work, 'go'), '');
+    const exit = await Promise.race([
+      run.exited,
+      new Promise<null>((resolve) => setTimeout(resolve, 10_000, null).unref()),
+    ]);
+    expect(exit, 'styxy run was still running 10 s after its command ended').not.toBeNull();
+    expect(exit!.code).toBe(0);
+  });
 });

@@ -2,6 +2,8 @@
  * A whole coordinator in-process, with recording fakes for its effects (no sockets, no real
  * processes): pids are alive while the test says so, ports are "held by another program" while
  * the test says so, kills are recorded. For unit and property tests of the coordinator's logic.
+ * A pid spawned with a parent is checked like the OS would (a report must come from an
+ * ancestor); pids in `foreign` belong to another user; pid 1 is init.
  */
 import type { KillTarget } from '../../src/coordinator/context.js';
 import { createCoordinator } from '../../src/coordinator/coordinator.js';
@@ -38,6 +40,10 @@ export interface FakeOptions {
 export function fakeCoordinator(options: FakeOptions = {}) {
   const alive = new Map<number, string>();
   const groups = new Map<number, number>();
+  const parents = new Map<number, number>();
+  /** Pids of another user. */
+  const foreign = new Set<number>();
+  const impossible = (pid: number) => (pid <= 1 ? 'init' : foreign.has(pid) ? 'another user' : null);
   /** Ports another program listens on. */
   const busy = new Set<number>();
   const kills: KillTarget[][] = [];
@@ -54,8 +60,16 @@ export function fakeCoordinator(options: FakeOptions = {}) {
     ...(options.state ? { state: options.state } : {}),
     effects: {
       probe: async (port) => !busy.has(port),
-      startTimeOf: (pid) => alive.get(pid) ?? null,
+      startTimeOf: (pid) => (pid === 1 ? 'init' : (alive.get(pid) ?? null)),
       groupOf: (pid) => (alive.has(pid) ? (groups.get(pid) ?? pid) : null),
+      ownerProblem: impossible,
+      helloProblem: (pid) => impossible(pid),
+      processProblem: (ownerPid, pid) => {
+        const problem = impossible(pid);
+        if (problem !== null || !parents.has(pid)) return problem;
+        for (let at = parents.get(pid); at !== undefined; at = parents.get(at)) if (at === ownerPid) return null;
+        return 'not a child of the owner';
+      },
       kill: async (targets) => {
         kills.push([...targets]);
       },
@@ -65,7 +79,7 @@ export function fakeCoordinator(options: FakeOptions = {}) {
     types: { get: () => types },
     ephemeral: options.ephemeral === undefined ? null : options.ephemeral,
     info: {
-      pid: 1,
+      pid: 10, // the fake coordinator's own pid
       version: 'test',
       startedAt: clock,
       socket: '/fake.sock',
@@ -107,6 +121,7 @@ export function fakeCoordinator(options: FakeOptions = {}) {
     state: coordinator.core.state,
     busy,
     kills,
+    foreign,
     logs,
     get persisted() {
       return persisted;
@@ -114,12 +129,17 @@ export function fakeCoordinator(options: FakeOptions = {}) {
     advance(ms: number) {
       clock += ms;
     },
-    /** A new live process (its pid). */
-    spawnPid(group?: number): number {
+    /** A new live process (its pid); with `parent`, reports of it are checked against its ancestry. */
+    spawnPid(group?: number, parent?: number): number {
       const pid = nextPid++;
       alive.set(pid, `start-${pid}`);
       if (group !== undefined) groups.set(pid, group);
+      if (parent !== undefined) parents.set(pid, parent);
       return pid;
+    },
+    /** Makes `pid` (a real one, say this process's) count as alive. */
+    markAlive(pid: number) {
+      alive.set(pid, `start-${pid}`);
     },
     killPid(pid: number) {
       alive.delete(pid);

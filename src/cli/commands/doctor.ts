@@ -3,11 +3,14 @@
  * ✓ / ✗ / · line per check (with a `fix:` line under each problem); exits 1 when something is
  * wrong.
  */
-import { homePaths } from '../../protocol/home.js';
+import { assertTrustedPaths } from '../../client/open-connection.js';
+import { type HomePaths, homePaths } from '../../protocol/home.js';
 import {
   type CheckResult,
   checkCoordinator,
   checkEphemeral,
+  checkFiles,
+  checkFolders,
   checkHome,
   checkNode,
   checkProcessTable,
@@ -20,15 +23,32 @@ import { printJson } from '../output.js';
 
 const MARK: Record<CheckResult['status'], string> = { ok: '✓', problem: '✗', info: '·' };
 
+function trustedPaths(paths: HomePaths): boolean {
+  try {
+    assertTrustedPaths(paths);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function run(options: { readonly json?: boolean }): Promise<number> {
   const paths = homePaths();
   const types = checkTypes(paths);
+  // Nothing is read from, or sent to, a home or socket folder that is not the user's own.
+  const trusted = trustedPaths(paths);
   const checks: CheckResult[] = [
     checkNode(),
     checkHome(paths),
     checkSocketPath(paths),
-    await checkCoordinator(paths),
-    checkStateFile(paths),
+    checkFolders(paths),
+    checkFiles(paths),
+    trusted
+      ? await checkCoordinator(paths)
+      : { name: 'coordinator', status: 'info', detail: 'not checked: its home or socket folder is not safe to use' },
+    trusted
+      ? checkStateFile(paths)
+      : { name: 'state', status: 'info', detail: 'not read: the home is not safe to use' },
     types.result,
     checkEphemeral(types.types),
     checkProcessTable(),

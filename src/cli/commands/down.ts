@@ -45,11 +45,9 @@ export async function run(options: DownOptions): Promise<number> {
 }
 
 async function targets(options: DownOptions): Promise<readonly StackInfo[]> {
-  const stacks = await runningStacks();
-  if (options.all) return stacks;
+  if (options.all) return runningStacks();
   const { root } = locateConfig({ cwd: process.cwd(), file: options.config });
-  const id = stackId(root, stackNameOption(options.name));
-  return stacks.filter((stack) => stack.id === id);
+  return runningStacks(undefined, stackId(root, stackNameOption(options.name)));
 }
 
 function nothingHere(options: DownOptions): string {

@@ -30,7 +30,7 @@ export async function run(service: string | undefined, options: LogsOptions): Pr
   const { root } = locateConfig({ cwd: process.cwd(), file: options.config });
   const id = stackId(root, name);
   const dir = stackDir(styxyHome(), id);
-  const running = (await runningStacks()).find((stack) => stack.id === id) ?? null;
+  const [running = null] = await runningStacks(undefined, id);
   const known = [...new Set([...(running?.services.map((s) => s.name) ?? []), ...servicesWithLogs(dir)])];
   if (known.length === 0) {
     const copy = name === DEFAULT_STACK_NAME ? '' : ` named "${name}"`;

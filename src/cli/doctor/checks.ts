@@ -3,15 +3,17 @@
  * can act on. None of them changes anything (a corrupt state file is reported, not moved).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { withRunningCoordinator } from '../../client/coordinator-client.js';
 import { ephemeralRange } from '../../coordinator/ephemeral-range.js';
 import { stateProblem } from '../../coordinator/state-file.js';
 import { MIN_NODE, NODE_HINT, nodeTooOld } from '../../os/node-version.js';
 import { isStyxyError } from '../../protocol/errors.js';
 import { type HomePaths, MAX_SOCKET_PATH } from '../../protocol/home.js';
+import { currentUid, describeUid, type FolderProblem, folderProblem, homeProblem } from '../../protocol/private-fs.js';
 import { loadServiceTypes, type ServiceType } from '../../protocol/service-types.js';
+import { socketFolderProblem } from '../../transport/socket-path.js';
 
 export interface CheckResult {
   readonly name: string;
@@ -31,34 +33,102 @@ export function checkNode(version: string = process.versions.node): CheckResult 
   return problem('node', `Node.js ${version} is older than ${MIN_NODE.major}.${MIN_NODE.minor}`, NODE_HINT);
 }
 
+/** The home itself: a real folder of ours, owner-only, inside folders nobody else can swap. */
 export function checkHome(paths: HomePaths): CheckResult {
-  let stat: ReturnType<typeof statSync>;
+  const unsafe = homeProblem(paths.home);
+  if (unsafe) return problem('home', unsafe.message, unsafe.hint);
+  let stat: Stats;
   try {
-    stat = statSync(paths.home);
+    stat = lstatSync(paths.home);
   } catch {
     return info('home', `${paths.home} does not exist yet (created owner-only on first use)`);
-  }
-  if (!stat.isDirectory()) return problem('home', `${paths.home} is not a folder`, `move it away or set STYXY_HOME`);
-  const uid = typeof process.getuid === 'function' ? process.getuid() : stat.uid;
-  if (stat.uid !== uid) {
-    return problem(
-      'home',
-      `${paths.home} belongs to uid ${stat.uid}, not you (${uid})`,
-      'set STYXY_HOME to a folder of yours',
-    );
   }
   if ((stat.mode & 0o077) !== 0) {
     const mode = (stat.mode & 0o777).toString(8);
     return problem('home', `${paths.home} is open to others (mode ${mode})`, `chmod 700 ${paths.home}`);
   }
-  return ok('home', `${paths.home} (owner-only)`);
+  return ok('home', `${paths.home} (yours, owner-only, no symbolic link, inside folders only you or root can change)`);
 }
 
 export function checkSocketPath(paths: HomePaths): CheckResult {
   const bytes = Buffer.byteLength(paths.socket);
   if (dirname(paths.socket) === paths.home)
     return ok('socket', `${paths.socket} (${bytes} bytes of ${MAX_SOCKET_PATH})`);
-  return info('socket', `${paths.home} is too deep for a socket path; it lives at ${paths.socket} instead`);
+  const unsafe = socketFolderProblem(paths.socket);
+  if (unsafe) return problem('socket', unsafe.message, unsafe.hint);
+  return info(
+    'socket',
+    `${paths.home} is too deep for a socket path; it lives at ${paths.socket} instead (a private folder)`,
+  );
+}
+
+/** The folders Styxy keeps in the home: cache (jiti's and V8's compiled code), stacks and their logs, hello proofs. */
+export function checkFolders(paths: HomePaths): CheckResult {
+  const folders = [
+    paths.cache,
+    join(paths.cache, 'jiti'),
+    join(paths.cache, 'node-compile'),
+    paths.hello,
+    paths.stacks,
+  ];
+  for (const name of listNames(paths.stacks)) folders.push(join(paths.stacks, name));
+  const problems: string[] = [];
+  let checked = 0;
+  for (const folder of folders) {
+    let found: FolderProblem | null;
+    try {
+      found = folderProblem(folder);
+    } catch {
+      continue; // not made yet
+    }
+    checked++;
+    if (found) problems.push(found.message);
+  }
+  if (problems.length > 0) {
+    return problem(
+      'folders',
+      problems.join('; '),
+      'move them away (Styxy makes new ones owner-only); never trust what is in them',
+    );
+  }
+  return ok('folders', `${checked} folder(s) in the home are yours and owner-only`);
+}
+
+/** The files Styxy reads and writes there: regular files of ours, no symbolic links, not writable by others. */
+export function checkFiles(paths: HomePaths): CheckResult {
+  const dirs = [paths.home, ...listNames(paths.stacks).map((name) => join(paths.stacks, name))];
+  const uid = currentUid();
+  const problems: string[] = [];
+  let checked = 0;
+  for (const dir of dirs) {
+    for (const name of listNames(dir)) {
+      const file = join(dir, name);
+      let stat: Stats;
+      try {
+        stat = lstatSync(file);
+      } catch {
+        continue;
+      }
+      if (stat.isDirectory() || stat.isSocket()) continue;
+      checked++;
+      if (stat.isSymbolicLink()) problems.push(`${file} is a symbolic link (never followed)`);
+      else if (!stat.isFile()) problems.push(`${file} is not a regular file`);
+      else if (uid !== null && stat.uid !== uid) problems.push(`${file} belongs to ${describeUid(stat.uid)}`);
+      else if ((stat.mode & 0o022) !== 0) problems.push(`${file} can be written by others`);
+    }
+  }
+  if (problems.length > 0) {
+    return problem('files', problems.join('; '), 'move them away; Styxy refuses to read or write them as they are');
+  }
+  return ok('files', `${checked} file(s) in the home are regular files of yours`);
+}
+
+function listNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 export async function checkCoordinator(paths: HomePaths): Promise<CheckResult> {

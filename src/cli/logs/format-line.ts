@@ -1,12 +1,13 @@
 /**
  * How `styxy logs` prints a line: the service's name in front when several services are shown
  * (padded, coloured on a terminal), `[styxy]` before Styxy's own lines, an optional timestamp;
- * or one JSON object per line with `--json`. Escape sequences a service printed are kept on a
- * terminal (its colours; cursor moves and the like dropped) and stripped otherwise, so a reader
- * without a terminal (a script, an agent) gets plain text.
+ * or one JSON object per line with `--json`. On a terminal with colour, a service's colours are
+ * kept (cursor moves, titles and other controls dropped); otherwise (a pipe, a file, NO_COLOR)
+ * every escape sequence and every control character but tab goes, so a reader without a
+ * terminal (a script, an agent) gets plain text.
  */
 import { colorEnabled, dim, servicePaint } from '../../ui/plain-colors.js';
-import { sanitizeLine, stripAnsi } from '../../ui/text/sanitize.js';
+import { plainText, sanitizeLine } from '../../ui/text/sanitize.js';
 import type { FileLine } from './stack-logs.js';
 
 export interface LineFormat {
@@ -32,7 +33,7 @@ export function lineFormatter(format: LineFormat): (line: FileLine) => string {
     format.services.map((name, index) => [name, `${servicePaint(index, color)(`${name.padEnd(width)} |`)} `]),
   );
   return (line) => {
-    const text = color ? sanitizeLine(line.text) : stripAnsi(line.text);
+    const text = color ? sanitizeLine(line.text) : plainText(line.text);
     const body = line.stream === 'styxy' ? note(`[styxy] ${text}`) : text;
     const prefix = format.prefix ? (prefixes.get(line.service) ?? `${line.service.padEnd(width)} | `) : '';
     const time = format.timestamps ? `${note(new Date(line.time).toISOString())} ` : '';

@@ -22,10 +22,9 @@ export async function currentStack(options: CurrentStackOptions, cwd: string = p
   const name = stackNameOption(options.name);
   const { root } = locateConfig({ cwd, file: options.config });
   const id = stackId(root, name);
-  const stacks = await runningStacks();
-  const found = stacks.find((stack) => stack.id === id);
+  const [found] = await runningStacks(undefined, id);
   if (found) return found;
-  const others = stacks.filter((stack) => stack.root === root).map((stack) => stack.name);
+  const others = (await runningStacks()).filter((stack) => stack.root === root).map((stack) => stack.name);
   throw stackNotFound(root, name, others);
 }
 

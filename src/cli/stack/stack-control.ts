@@ -24,8 +24,9 @@ export async function connectStack(
       },
     );
   }
+  let client: ControlClient;
   try {
-    return await connectControl(stack.controlSocket, { timeoutMs: options.timeoutMs ?? 5000 });
+    client = await connectControl(stack.controlSocket, { timeoutMs: options.timeoutMs ?? 5000 });
   } catch (error) {
     if (!isStyxyError(error) || error.code === 'STYXY_PROTOCOL_MISMATCH') throw error;
     const reason = String(error.details?.reason ?? error.message);
@@ -39,4 +40,18 @@ export async function connectStack(
       },
     );
   }
+  // The socket is the registration's word: what answers must be this very stack, or `down` of
+  // one stack could stop another.
+  if (client.stack.id !== stack.id || client.stack.pid !== stack.pid) {
+    client.close();
+    throw new StyxyError(
+      'STYXY_STACK_UNREACHABLE',
+      `the control socket of ${stackTitle(stack)} answers for another stack (${client.stack.id}, pid ${client.stack.pid})`,
+      {
+        hint: 'its supervisor may be stuck or of another version: `styxy down` stops it anyway',
+        details: { stackId: stack.id, pid: stack.pid, reason: 'other-stack' },
+      },
+    );
+  }
+  return client;
 }

@@ -10,12 +10,14 @@
  *    coordinator (it kills the services' process groups and tagged processes, frees the ports).
  *
  * A pid is only signalled while the coordinator lists it as the stack's live owner (it checks the
- * process's start time), so a reused pid is never hit.
+ * process's start time, and at hello that the pid was the client's own), and only when it runs as
+ * this user, so neither a reused pid nor a stack registered in someone else's name is ever hit.
  */
 import { runningStacks } from '../../client/coordinator-client.js';
-import { processInfo } from '../../os/process-table.js';
+import { processInfo, processUid } from '../../os/process-table.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError } from '../../protocol/errors.js';
+import { currentUid } from '../../protocol/private-fs.js';
 import { connectStack, stackTitle } from './stack-control.js';
 import { waitStackGone } from './wait-stack-gone.js';
 
@@ -98,8 +100,9 @@ export async function stopStack(stack: StackInfo, options: StopStackOptions): Pr
 
 /** Signals the supervisor while the coordinator still lists it as the stack's (live) owner. */
 async function signalOwner(stack: StackInfo, name: NodeJS.Signals, options: StopStackOptions): Promise<void> {
-  const listed = (await runningStacks(options.home)).some((s) => s.id === stack.id && s.pid === stack.pid);
-  if (!listed) return;
+  const listed = (await runningStacks(options.home, stack.id)).some((s) => s.pid === stack.pid);
+  const uid = currentUid();
+  if (!listed || (uid !== null && processUid(stack.pid) !== uid)) return;
   try {
     process.kill(stack.pid, name);
   } catch {

@@ -41,7 +41,7 @@ export function waitStackGone(id: string, options: GoneOptions): Promise<boolean
     }
   };
   return withRunningCoordinator(
-    (client) => poll(() => client.listStacks()),
+    (client) => poll(() => client.listStacks(id)),
     // No coordinator: no stack is registered, only processes can be left.
     () => poll(async () => []),
     options.home === undefined ? {} : { home: options.home },

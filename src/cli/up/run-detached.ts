@@ -9,7 +9,8 @@
 import { constants } from 'node:os';
 import { locateConfig } from '../../config/locate.js';
 import { StyxyError } from '../../protocol/errors.js';
-import { ensureHome, ensurePrivateDir, stackDir, styxyHome } from '../../protocol/home.js';
+import { ensureHome, stackDir, styxyHome } from '../../protocol/home.js';
+import { ensurePrivateDir } from '../../protocol/private-fs.js';
 import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
 import { STOP_SIGNALS } from '../../supervisor/stop-signals.js';
 import { printJson } from '../output.js';
@@ -43,7 +44,7 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
   const home = ensureHome(styxyHome());
   const { root } = locateConfig({ cwd, file: options.config });
   const id = stackId(root, stackName);
-  const dir = ensurePrivateDir(stackDir(home, id));
+  const dir = ensurePrivateDir(stackDir(home, id), { parents: true });
   const say = (text: string) => process.stderr.write(`${text}\n`);
   const launched = spawnBackground(
     { cwd, config: options.config ?? null, stackName, services: names, timeoutMs },

@@ -7,6 +7,7 @@
 import { connectCoordinator } from '../../client/coordinator-client.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { selectServices } from '../../config/select-services.js';
+import { ignoreInspectorSignal } from '../../os/inspector-signal.js';
 import { stackDir, styxyHome } from '../../protocol/home.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { exitCodeOf, handleStopSignals } from '../../supervisor/stop-signals.js';
@@ -61,6 +62,8 @@ export async function runForeground(names: readonly string[], options: Foregroun
       stderr: process.stderr,
     });
     renderer.notice(upHeader(config, stackName, services));
+    // This process supervises the stack: no debugger port for anyone (os/inspector-signal.ts).
+    ignoreInspectorSignal((line) => renderer.notice(line));
     const stopTelling = tellCoordinatorEvents(client, (text, tone) => renderer.notice(text, tone));
     const stopHandling = handleStopSignals(supervisor, {
       onSignal: (signal, forced) =>

@@ -11,6 +11,7 @@ import { relative } from 'node:path';
 import { connectCoordinator } from '../../client/coordinator-client.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { selectServices } from '../../config/select-services.js';
+import { ignoreInspectorSignal } from '../../os/inspector-signal.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { stackDir, styxyHome } from '../../protocol/home.js';
 import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
@@ -37,6 +38,7 @@ function asStyxyError(error: unknown): StyxyError {
 async function main(): Promise<number> {
   const args = decodeArgs(process.argv.slice(2));
   process.title = 'styxy-supervisor';
+  ignoreInspectorSignal(log);
   const home = styxyHome();
   log(`starting in ${args.cwd} (stack ${args.stackName})`);
   const config = await loadProjectConfig({ cwd: args.cwd, file: args.config ?? undefined, home });

@@ -19,7 +19,7 @@ import { unknownServiceError } from '../stack-errors.js';
 import type { StackOutcome, StopOptions } from '../supervisor-types.js';
 import type { StackView } from '../view.js';
 import { prepareSocketPath } from './socket-file.js';
-import { DEFAULT_SUBSCRIBER_LIMITS, lineBytes, Subscriber, type SubscriberLimits } from './subscriber.js';
+import { DEFAULT_SUBSCRIBER_LIMITS, lineJsonBytes, Subscriber, type SubscriberLimits } from './subscriber.js';
 
 /** What the control socket serves: the stack's view, and its stop with the outcome. */
 export interface ControlTarget extends StackView {
@@ -88,10 +88,9 @@ export async function serveControl(target: ControlTarget, options: ControlOption
       // Registered before the backlog is read, in this same turn: no line falls between the two.
       const off = target.subscribe((event) => subscriber.push(event));
       session.subscription = { subscriber, off };
-      return {
-        snapshot: target.getSnapshot(),
-        lines: backlog > 0 ? newestThatFit(target.getLogs(service, backlog)) : [],
-      };
+      const snapshot = target.getSnapshot();
+      const room = REPLY_BYTES - Buffer.byteLength(JSON.stringify(snapshot));
+      return { snapshot, lines: backlog > 0 ? newestThatFit(target.getLogs(service, backlog), room) : [] };
     },
     unsubscribe: (_params, session) => {
       unsubscribe(session);
@@ -159,12 +158,14 @@ export async function serveControl(target: ControlTarget, options: ControlOption
   };
 }
 
-/** The newest lines whose total stays under REPLY_BYTES (oldest first). */
-function newestThatFit(lines: readonly LogLine[]): LogLine[] {
+/** The newest lines whose total stays under `room` bytes, measured as sent (oldest first). */
+function newestThatFit(lines: readonly LogLine[], room = REPLY_BYTES): LogLine[] {
   let bytes = 0;
   let first = lines.length;
-  while (first > 0 && bytes + lineBytes(lines[first - 1]!) <= REPLY_BYTES) {
-    bytes += lineBytes(lines[first - 1]!);
+  while (first > 0) {
+    const size = lineJsonBytes(lines[first - 1]!);
+    if (bytes + size > room) break;
+    bytes += size;
     first--;
   }
   return lines.slice(first);

@@ -1,9 +1,10 @@
 /** Where a stack's control socket listens, made ready for it. */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CONTROL_SOCKET_NAME } from '../../protocol/control-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
-import { ensurePrivateDir, socketPathIn } from '../../protocol/home.js';
-import { inspectSocketPath, removeStaleSocket, socketFolderProblem } from '../../transport/socket-path.js';
+import { socketPathIn } from '../../protocol/home.js';
+import { ensurePrivateDir } from '../../protocol/private-fs.js';
+import { ensureSocketFolder, inspectSocketPath, removeStaleSocket } from '../../transport/socket-path.js';
 
 /**
  * The socket's path, ready to listen on: the stack's folder (or, for a long path, the relocated
@@ -11,16 +12,13 @@ import { inspectSocketPath, removeStaleSocket, socketFolderProblem } from '../..
  * killed with -9) is removed; anything else there is left alone and refused.
  */
 export async function prepareSocketPath(dir: string): Promise<string> {
-  ensurePrivateDir(dir);
+  ensurePrivateDir(dir, { parents: true });
   const socketPath = socketPathIn(dir, CONTROL_SOCKET_NAME);
   const cannot = (why: string) =>
     new StyxyError('STYXY_INTERNAL', `cannot serve the stack's control socket ${socketPath}: ${why}`, {
       hint: 'move it away and start the stack again; `styxy doctor` checks STYXY_HOME',
     });
-  if (socketPath !== join(dir, CONTROL_SOCKET_NAME)) {
-    const problem = socketFolderProblem(socketPath);
-    if (problem !== null) throw cannot(`its folder ${dirname(socketPath)} is not private: ${problem}`);
-  }
+  if (socketPath !== join(dir, CONTROL_SOCKET_NAME)) ensureSocketFolder(socketPath);
   const found = await inspectSocketPath(socketPath);
   switch (found.kind) {
     case 'absent':

@@ -39,9 +39,20 @@ export interface SubscriberFilter {
   readonly logs: boolean;
 }
 
-/** A line's size on the wire, about (JSON escapes are rare in logs; frames have room to spare). */
+/**
+ * A line's size on the wire, in bytes (frames are capped in bytes: one character of a log line
+ * may take 3 of them, an ESC 6 once JSON-escaped). Cheap enough for every line of a flood; a
+ * frame it underestimates is split again by the sender (`#sendBatch`).
+ */
 export function lineBytes(line: LogLine): number {
-  return line.text.length + line.service.length + 80;
+  let escapes = 0;
+  for (let at = line.text.indexOf('\u001b'); at >= 0; at = line.text.indexOf('\u001b', at + 1)) escapes++;
+  return Buffer.byteLength(line.text) + 5 * escapes + line.service.length + 80;
+}
+
+/** Exactly what the line takes in a reply (JSON), for replies that must fit one frame. */
+export function lineJsonBytes(line: LogLine): number {
+  return Buffer.byteLength(JSON.stringify(line)) + 1;
 }
 
 export class Subscriber {

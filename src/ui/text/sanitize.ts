@@ -5,9 +5,12 @@
  * and colours are kept; `\r` keeps what a terminal would show last; tabs become spaces.
  */
 
-/** CSI (7-bit or C1), OSC (to BEL or ST), DCS/SOS/PM/APC strings, and two-byte escapes. */
+/**
+ * CSI (7-bit or C1), OSC (to BEL or ST, 7-bit or C1), DCS/SOS/PM/APC strings (7-bit or C1), and
+ * two-byte escapes.
+ */
 const ESCAPES =
-  /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?|\u001b[PX^_][^\u001b]*(?:\u001b\\)?|\u001b[ -/]*[0-~]?/g;
+  /\u001b\[[0-?]*[ -/]*[@-~]|\u009b[0-?]*[ -/]*[@-~]|(?:\u001b\]|\u009d)[^\u0007\u001b\u009c]*(?:\u0007|\u001b\\|\u009c)?|(?:\u001b[PX^_]|[\u0090\u0098\u009e\u009f])[^\u001b\u009c]*(?:\u001b\\|\u009c)?|\u001b[ -/]*[0-~]?/g;
 /** An SGR sequence our slicer understands (semicolon parameters only). */
 const SGR = /^\u001b\[[\d;]*m$/;
 /** C0 controls except tab and ESC, DEL and C1 controls. */
@@ -28,6 +31,20 @@ export function sanitizeLine(text: string): string {
 /** Drops every escape sequence: the visible text, for searching and measuring. */
 export function stripAnsi(text: string): string {
   return text.replace(ESCAPES, '');
+}
+
+/** C0 controls but tab (ESC included), DEL and C1 controls. */
+const NOT_PLAIN = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
+/**
+ * The line as plain text, for a reader that is not a terminal (a file, a pipe, NO_COLOR): no
+ * escape sequences and no control characters but tabs; `\r` keeps what a terminal would show
+ * last. Nothing of a service's output can then ring, retitle, move or clear whatever shows it.
+ */
+export function plainText(text: string): string {
+  const line = text.includes('\r') ? afterLastCarriageReturn(text) : text;
+  if (/^[\u0020-\u007e\t]*$/.test(line)) return line;
+  return stripAnsi(line).replace(NOT_PLAIN, '');
 }
 
 /** A progress line (`10%\r20%\r30%`) shows what was drawn last; a trailing CR (CRLF) is ignored. */

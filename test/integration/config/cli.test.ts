@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -229,5 +229,64 @@ describe('styxy init', () => {
     });
     const text = await waitFor(async () => (await fetch(`http://127.0.0.1:${webPort}/`)).text(), { message: 'web' });
     expect(text).toBe('web; the api says: hello from api\n');
+  });
+});
+
+describe('bounded inputs', () => {
+  const one = (extra: string) => `{ "services": { "api": { "command": "sleep 1", ${extra} } } }`;
+
+  it('an envFile that is a FIFO, /dev/zero, or past 1 MiB: a clear error in seconds', async () => {
+    const made = project({ 'big.env': `A=${'x'.repeat(1024 * 1024)}\n` });
+    execFileSync('mkfifo', [`${made.dir}/fifo.env`]);
+    const cases: [string, RegExp][] = [
+      ['fifo.env', /env file "fifo.env" cannot be used: it is a FIFO \(named pipe\), not a regular file/],
+      ['/dev/zero', /env file "\/dev\/zero" cannot be used: it is a device, not a regular file/],
+      ['big.env', /env file "big.env" cannot be used: it is 1048579 bytes; at most 1048576 are read/],
+    ];
+    for (const [file, expected] of cases) {
+      made.write({ '.styxyrc.json': one(`"envFile": ${JSON.stringify(file)}`) });
+      const started = Date.now();
+      const run = await styxy(made.dir, 'config');
+      expect(run.code, file).toBe(1);
+      expect(run.stderr).toMatch(expected);
+      expect(Date.now() - started).toBeLessThan(5000);
+    }
+  });
+
+  it('a config that loops forever at import: an error within STYXY_CONFIG_TIMEOUT, naming the file', async () => {
+    const made = project({
+      'styxy.config.ts': 'while (true) {}\nexport default { services: {} };\n',
+    });
+    const started = Date.now();
+    const run = await styxy(made.dir, 'config', { STYXY_CONFIG_TIMEOUT: '1' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`cannot load config ${made.dir}/styxy.config.ts:`);
+    expect(run.stderr).toContain('it did not finish loading within 1 s (does it loop, or wait, at its top level?)');
+    expect(run.stderr).toContain('top-level side effects (servers, waits, loops) are not supported');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a config that starts a timer at its top level does not keep `styxy config` running', async () => {
+    const made = project({
+      'styxy.config.ts': `setInterval(() => {}, 1000);\nexport default { services: { api: { command: 'sleep 1' } } };\n`,
+    });
+    const run = await styxy(made.dir, 'config', '--json');
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).services[0].name).toBe('api');
+  });
+
+  it('a stack past the protocol’s caps (256 ports, 1024 services) is refused by `styxy config`', async () => {
+    const ports = Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`P${i}`, 'dev']));
+    const services = Object.fromEntries(Array.from({ length: 1025 }, (_, i) => [`s${i}`, { command: 'true' }]));
+    const made = project({ '.styxyrc.json': JSON.stringify({ services: { api: { command: 'true', ports } } }) });
+    const wide = await styxy(made.dir, 'config');
+    expect(wide.code).toBe(1);
+    expect(wide.stderr).toContain(
+      'a stack leases at most 256 ports (all at once, when it starts); this one asks for 257',
+    );
+    made.write({ '.styxyrc.json': JSON.stringify({ services }) });
+    const many = await styxy(made.dir, 'config');
+    expect(many.code).toBe(1);
+    expect(many.stderr).toContain('a stack has at most 1024 services; this one has 1025');
   });
 });

@@ -167,6 +167,18 @@ export function portsOf(kind: Kind): Record<string, string> { return { PORT: kin
     const { readdirSync } = await import('node:fs');
     expect(readdirSync(`${home.home}/cache/jiti`).length).toBeGreaterThan(0);
   });
+
+  it('never read their transform cache from a folder others can write to (what it holds runs as code)', async () => {
+    const { chmodSync, mkdirSync, readdirSync, statSync } = await import('node:fs');
+    mkdirSync(`${home.home}/cache/jiti`, { recursive: true });
+    chmodSync(`${home.home}/cache/jiti`, 0o777);
+    const made = project({ 'styxy.config.ts': `export default { services: { a: { command: 'one' } } };\n` });
+    const error = await failure(load(made.dir));
+    expect(error.code).toBe('STYXY_HOME_UNSAFE');
+    expect(error.message).toContain(`${home.home}/cache/jiti can be written by others (mode 777)`);
+    expect(readdirSync(`${home.home}/cache/jiti`)).toEqual([]);
+    expect(statSync(`${home.home}/cache/jiti`).mode & 0o777).toBe(0o777);
+  });
 });
 
 describe('finding the config', () => {

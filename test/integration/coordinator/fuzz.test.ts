@@ -4,9 +4,16 @@
  * types, unknown methods, colliding ids, requests before hello) while well-behaved clients keep
  * leasing and releasing. It must answer or drop the bad peers, serve the good ones without a
  * single error, and never crash or log a bug.
+ *
+ * Then the ways one client used to degrade the coordinator for all: unknown fields of 900 KB
+ * (dropped, never stored), a field nested 100,000 deep (never stored, so persisting never
+ * stops), and thousands of connections that never say hello (closed, so others get in).
  */
 
+import { randomBytes } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectCoordinator } from '../../../src/client/coordinator-client.js';
@@ -17,11 +24,13 @@ import { PROTOCOL_VERSION } from '../../../src/protocol/version.js';
 import {
   coordinatorLog,
   onlyTypes,
+  runCli,
   running,
   startTestCoordinator,
   stopCoordinator,
 } from '../../helpers/coordinator.js';
 import { makeTestHome, type TestHome } from '../../helpers/home.js';
+import { waitFor } from '../../helpers/wait.js';
 
 let home: TestHome | undefined;
 
@@ -33,12 +42,29 @@ afterEach(async () => {
 });
 
 const frame = (type: string, data: unknown) => `${JSON.stringify({ type, data })}\f`;
-const hello = (id: unknown = 0, protocol = PROTOCOL_VERSION) =>
-  frame('request', {
+
+/** Proof that a raw hello comes from this process (a file it holds open: coordinator/verify-pid.ts). */
+function pidProof(): { proof: { name: string; fd: number }; release: () => void } {
+  const dir = homePaths(home!.home).hello;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const name = randomBytes(16).toString('hex');
+  const fd = openSync(join(dir, name), 'wx', 0o600);
+  return { proof: { name, fd }, release: () => closeSync(fd) };
+}
+const held: (() => void)[] = [];
+afterEach(() => {
+  for (const release of held.splice(0)) release();
+});
+
+const hello = (id: unknown = 0, protocol = PROTOCOL_VERSION) => {
+  const { proof, release } = pidProof();
+  held.push(release);
+  return frame('request', {
     id,
     method: 'hello',
-    params: { protocol, pid: process.pid, kind: 'fuzz', cwd: '/', version: 'x' },
+    params: { protocol, pid: process.pid, kind: 'fuzz', cwd: '/', version: 'x', proof },
   });
+};
 
 // Every method but `shutdown`, which any client of this user may rightly call.
 const FUZZED = Object.keys(COORDINATOR_PARAMS).filter((name) => name !== 'shutdown');
@@ -164,4 +190,136 @@ describe('fuzz', () => {
     expect(log).not.toMatch(/bug|crashed/);
     expect(log).toMatch(/malformed request|unknown message type|peer dropped/);
   });
+
+  it('drops unknown fields: 40 requests of 900 KB leave the home small and nothing of them stored', async () => {
+    home = makeTestHome({ sizes: onlyTypes({ dev: 4 }) });
+    const pid = await startTestCoordinator(home);
+    const pad = 'p'.repeat(900 * 1024);
+    const registration = {
+      id: 'padded-default-1',
+      name: 'default',
+      project: 'padded',
+      root: '/padded',
+      configFile: '/padded/styxy.config.ts',
+      pid: process.pid,
+      detached: false,
+      controlSocket: null,
+      runToken: 'paddedtoken0001',
+    };
+    const replies = await raw(homePaths(home.home).socket, [
+      { method: 'registerStack', params: { registration: { ...registration, pad } } },
+      ...Array.from({ length: 39 }, () => ({
+        method: 'updateStack',
+        params: {
+          stackId: registration.id,
+          phase: 'running',
+          pad,
+          services: [{ name: 'web', status: 'running', ports: {}, pid: null, restarts: 0, pad: pad.slice(0, 1000) }],
+        },
+      })),
+    ]);
+    expect(replies.every((reply) => (reply as { ok: boolean }).ok)).toBe(true);
+    const state = homePaths(home.home).state;
+    await waitFor(() => readFileSync(state, 'utf8').includes('padded-default-1'), { message: 'the state file' });
+    expect(readFileSync(state, 'utf8')).not.toContain('ppppp');
+    const bytes = readdirSync(home.home).reduce((sum, name) => sum + statSync(join(home!.home, name)).size, 0);
+    expect(bytes).toBeLessThan(256 * 1024);
+    expect(running(pid)).toBe(true);
+  });
+
+  it('a field nested 100,000 deep is never stored: the state keeps being written, the journal does not pile up', async () => {
+    home = makeTestHome({ sizes: onlyTypes({ dev: 4 }) });
+    await startTestCoordinator(home);
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    const socketPath = homePaths(home.home).socket;
+    const replies = await raw(
+      socketPath,
+      [
+        {
+          method: 'reserve',
+          params: { requests: [{ service: 'a', portName: 'PORT', type: 'dev', preferred: null, fixed: null }] },
+        },
+      ],
+      (request) => request.replace('"params":{', `"params":{"deep":${deep},`),
+    );
+    expect((replies[0] as { ok: boolean }).ok).toBe(true);
+    const client = await connectCoordinator({ home: home.home, kind: 'cli', autoStart: false });
+    const [lease] = await client.reserve({
+      requests: [{ service: 'later', portName: 'PORT', type: 'dev', preferred: null, fixed: null }],
+    });
+    const state = homePaths(home.home).state;
+    await waitFor(() => readFileSync(state, 'utf8').includes(`"service":"later"`), {
+      message: 'a state file written after the deep request',
+    });
+    expect(readdirSync(home.home).filter((name) => name.includes('.journal.')).length).toBeLessThanOrEqual(2);
+    expect((await client.listStacks()).length).toBe(0); // and listing still works for everyone
+    expect(lease!.service).toBe('later');
+    await client.close();
+    expect(coordinatorLog(home)).not.toMatch(/bug|could not write/);
+  });
+
+  it('4,200 connections that never say hello do not lock the others out, and are closed', async () => {
+    home = makeTestHome({ sizes: onlyTypes({ dev: 4 }) });
+    const pid = await startTestCoordinator(home);
+    const socketPath = homePaths(home.home).socket;
+    const idle: Socket[] = [];
+    let closed = 0;
+    for (let i = 0; i < 4200; i += 200) {
+      await Promise.all(
+        Array.from({ length: 200 }, () => {
+          const socket = connect({ path: socketPath });
+          socket.on('error', () => {});
+          socket.once('close', () => closed++);
+          idle.push(socket);
+          return new Promise((resolve) => socket.once('connect', resolve).once('error', resolve));
+        }),
+      );
+    }
+    try {
+      const client = await connectCoordinator({ home: home.home, kind: 'cli', autoStart: false, timeoutMs: 5000 });
+      expect((await client.status()).running).toBe(true);
+      await client.close();
+      const status = await runCli(['daemon', 'status', '--json'], { env: home.env });
+      expect(JSON.parse(status.stdout)).toMatchObject({ running: true, pid });
+      // Those beyond the budget went at once; the rest within the hello timeout.
+      await waitFor(() => closed === idle.length, { timeout: 15_000, message: 'every silent connection to be closed' });
+    } finally {
+      for (const socket of idle) socket.destroy();
+    }
+    expect(running(pid)).toBe(true);
+    expect(coordinatorLog(home)).toMatch(/no hello within 5000 ms|newer connections wait for their hello/);
+  });
 });
+
+/** Says hello (with this process's proof) and sends `requests` on one raw connection; resolves with the replies. */
+function raw(
+  socketPath: string,
+  requests: readonly { method: string; params: unknown }[],
+  edit: (frame: string) => string = (text) => text,
+): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ path: socketPath });
+    const replies: unknown[] = [];
+    let buffer = '';
+    socket.setEncoding('utf8');
+    socket.on('error', reject);
+    socket.on('data', (text: string) => {
+      buffer += text;
+      for (let end = buffer.indexOf('\f'); end >= 0; end = buffer.indexOf('\f')) {
+        const message = JSON.parse(buffer.slice(0, end)) as { type: string; data: { id: number } };
+        buffer = buffer.slice(end + 1);
+        if (message.type === 'reply' && message.data.id !== 0) replies.push(message.data);
+        if (replies.length === requests.length) {
+          socket.end();
+          resolve(replies);
+        }
+      }
+    });
+    socket.once('connect', () => {
+      socket.write(hello(0));
+      requests.forEach((request, index) => {
+        socket.write(edit(frame('request', { id: index + 1, ...request })));
+      });
+    });
+  });
+}

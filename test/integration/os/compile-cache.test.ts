@@ -4,7 +4,7 @@
  * exist yet is not created for it.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,6 +32,21 @@ describe('compile cache', () => {
     const cache = join(home, 'cache', 'node-compile');
     expect(startIn(home).startsWith(`${cache}/`)).toBe(true); // Node adds a folder per version
     expect(statSync(cache).mode & 0o777).toBe(0o700);
+  });
+
+  it('is never read from a folder others can write to, nor through a link', () => {
+    const home = mkdtempSync(join(tmpdir(), 'styxy-cache-'));
+    dirs.push(home);
+    mkdirSync(join(home, 'cache'));
+    chmodSync(join(home, 'cache'), 0o777);
+    expect(startIn(home)).toBe('');
+    expect(statSync(join(home, 'cache')).mode & 0o777).toBe(0o777); // refused, not "fixed"
+    chmodSync(join(home, 'cache'), 0o700);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'styxy-cache-elsewhere-'));
+    dirs.push(elsewhere);
+    symlinkSync(elsewhere, join(home, 'cache', 'node-compile'));
+    expect(startIn(home)).toBe('');
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 
   it('never creates a home that does not exist', () => {

@@ -210,6 +210,26 @@ describe('control socket', () => {
     expect(dropped).toBeLessThan(60_000);
     stalled.destroy();
   });
+
+  it('a backlog of non-ASCII lines fits its reply: sized in bytes, not in UTF-16 units', async () => {
+    harness = await createHarness();
+    const dir = stackDir(harness.home.home, 'wide-test');
+    const print = "for (let i = 0; i < 5000; i++) console.log(i + ' ' + '語'.repeat(60)); setInterval(() => {}, 1000)";
+    const supervisor = harness.supervisor(
+      { services: { wide: { command: [NODE, '-e', print], ready: { log: '^4999 ' } } } },
+      { controlDir: dir, logDir: dir },
+    );
+    await supervisor.start();
+    const client = await connectControl(supervisor.controlSocket!);
+    clients.push(client);
+    const subscription = await client.subscribe({ backlog: 20_000 });
+    expect(subscription.lines.length).toBeGreaterThan(1000);
+    const printed = (list: readonly LogLine[]) => list.filter((line) => line.stream === 'stdout');
+    expect(printed(subscription.lines).at(-1)!.text).toMatch(/^4999 語/); // the newest, the oldest left out
+    expect(Buffer.byteLength(JSON.stringify(subscription))).toBeLessThan(1024 * 1024);
+    const lines = await client.logs({ limit: 20_000 });
+    expect(printed(lines).at(-1)!.text).toMatch(/^4999 語/);
+  });
 });
 
 /** Writes `data` on a fresh connection and collects what comes back until the server closes or 300 ms pass. */

@@ -44,8 +44,9 @@ describe('a stack and its coordinator', () => {
       project: 'shop',
       root: harness.root,
       pid: process.pid,
-      runToken: supervisor.runToken,
     });
+    // The run token names what the coordinator kills: it never leaves the coordinator.
+    expect(JSON.stringify(stack)).not.toContain(supervisor.runToken);
     expect(stack!.leases.map((lease) => [lease.service, lease.portName]).sort()).toEqual([
       ['api', 'PORT'],
       ['web', 'PORT'],

@@ -105,6 +105,20 @@ describe('lineFormatter', () => {
     expect(plain(line)).toBe('api    | GET /x\n');
   });
 
+  it('piped or with NO_COLOR: every C0 and C1 control but tab goes (BEL, backspace, CSI, \\r); tabs stay', () => {
+    const hostile = {
+      ...line,
+      text: 'ring\u0007 back\b \u009b31mc1\u009d0;title\u0007 \u001b]0;osc\u0007\tend\u0085\u007f',
+    };
+    for (const options of [{ stdout: { isTTY: false } }, { stdout: { isTTY: true }, env: { NO_COLOR: '1' } }]) {
+      const text = lineFormatter({ ...base, prefix: false, ...options })(hostile);
+      expect(text).toBe('ring back c1 \tend\n');
+      expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+    }
+    const progress = lineFormatter({ ...base, prefix: false, stdout: { isTTY: false } });
+    expect(progress({ ...line, text: '10%\r50%\r100%' })).toBe('100%\n'); // what a terminal shows last
+  });
+
   it('--json: one object per line, the text as the service printed it', () => {
     const format = lineFormatter({ ...base, prefix: true, json: true, stdout: { isTTY: true } });
     expect(JSON.parse(format(line))).toEqual({

@@ -34,7 +34,6 @@ const stack = (over: Partial<StackInfo> = {}): StackInfo => ({
   pid: 4121,
   detached: false,
   controlSocket: null,
-  runToken: 'secret',
   since: NOW - 60_000,
   phase: 'running',
   services: [],

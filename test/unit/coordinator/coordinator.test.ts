@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import type { PersistedState } from '../../../src/coordinator/state-file.js';
 import type { Lease, LeaseInfo, StackRegistration } from '../../../src/protocol/coordinator-protocol.js';
 import { isStyxyError } from '../../../src/protocol/errors.js';
-import { type FakeClient, fakeCoordinator, portRequest as req } from '../../helpers/fake-coordinator.js';
+import {
+  CoordinatorState,
+  type FakeClient,
+  fakeCoordinator,
+  portRequest as req,
+} from '../../helpers/fake-coordinator.js';
 
 function registration(client: FakeClient, id = 'shop-default-1', name = 'default'): StackRegistration {
   return {
@@ -13,7 +19,8 @@ function registration(client: FakeClient, id = 'shop-default-1', name = 'default
     pid: client.pid,
     detached: false,
     controlSocket: null,
-    runToken: 'tokentoken1234',
+    // A token of its own per client, as every stack run makes (run-tokens.ts).
+    runToken: `tokentoken${client.pid}`,
   };
 }
 
@@ -45,7 +52,7 @@ describe('coordinator (in-process, fake effects)', () => {
     expect(failed.message).toContain(`pid ${a.pid}`);
     expect(failed.hint).toContain('styxy check 3001');
     // Nothing of b's batch was leased (3002 stays free).
-    expect((await b.call<LeaseInfo[]>('listLeases')).map((l) => l.port)).toEqual([3000, 3001]);
+    expect((await b.call<{ leases: LeaseInfo[] }>('listLeases')).leases.map((l) => l.port)).toEqual([3000, 3001]);
   });
 
   it('says which program holds a fixed port, and what filled a range', async () => {
@@ -108,7 +115,7 @@ describe('coordinator (in-process, fake effects)', () => {
     expect(fake.state.registry.leases.size).toBe(0);
     expect(fake.state.stacks.size).toBe(0);
     expect(fake.kills).toEqual([
-      [{ token: 'tokentoken1234', groups: [{ pid: child, pgid: child, startTime: `start-${child}` }] }],
+      [{ token: `tokentoken${a.pid}`, groups: [{ pid: child, pgid: child, startTime: `start-${child}` }] }],
     ]);
     expect(fake.logs.join('\n')).toMatch(/reaped supervisor pid \d+ .*freed ports \[3000\]/);
   });
@@ -235,5 +242,183 @@ describe('coordinator (in-process, fake effects)', () => {
     expect(result.lostStacks).toEqual([{ stackId: 'taken-default-1', pid: b.pid }]);
     expect(fake.state.stacks.get('shop-default-1')?.phase).toBe('running');
     expect(fake.state.registry.leases.get(3000)?.stackId).toBe('shop-default-1');
+  });
+});
+
+describe('kill only what is provably an owner’s, for the owner only', () => {
+  it('refuses reports of pid 1, of another user’s process and of a process it did not start', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    const stranger = fake.spawnPid(undefined, 1); // a child of init, not of a
+    const theirs = fake.spawnPid(undefined, a.pid);
+    fake.foreign.add(theirs);
+    for (const pid of [1, stranger, theirs]) {
+      const refused = await rejection(a.call('reportProcess', { stackId: null, service: 'x', pid, pgid: pid }));
+      expect(refused.code).toBe('STYXY_NOT_OWNER');
+      expect(refused.message).toContain(`pid ${pid} cannot be reported by pid ${a.pid}`);
+    }
+    const child = fake.spawnPid(undefined, a.pid);
+    const grandchild = fake.spawnPid(undefined, child);
+    await a.call('reportProcess', { stackId: null, service: 'x', pid: grandchild, pgid: grandchild });
+    expect([...fake.state.processes.values()].map((entry) => entry.pid)).toEqual([grandchild]);
+  });
+
+  it('records a group only when the process leads it: never a group the client names for it', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    const leader = fake.spawnPid(undefined, a.pid); // its own group (spawned detached)
+    const member = fake.spawnPid(leader, a.pid); // in the leader's group
+    await a.call('reportProcess', { stackId: null, service: 'x', pid: leader, pgid: leader });
+    await a.call('reportProcess', { stackId: null, service: 'y', pid: member, pgid: 4242 });
+    expect([...fake.state.processes.values()].map((entry) => [entry.pid, entry.pgid])).toEqual([
+      [leader, leader],
+      [member, member], // "4242" ignored: only the pid, its descendants and its tag
+    ]);
+  });
+
+  it('a run token belongs to the first owner that presents it; stacks never show it', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    const b = await fake.connect();
+    await a.call('registerStack', { registration: registration(a) });
+    const token = registration(a).runToken;
+    for (const [method, params] of [
+      ['reserve', { requests: [req('x', 'PORT', 'dev')], runToken: token }],
+      [
+        'reportProcess',
+        { stackId: null, service: 'x', pid: fake.spawnPid(undefined, b.pid), pgid: 0, runToken: token },
+      ],
+      ['registerStack', { registration: { ...registration(b, 'other-default-1'), runToken: token } }],
+    ] as const) {
+      expect((await rejection(b.call(method, params))).code, method).toBe('STYXY_NOT_OWNER');
+    }
+    expect([...b.owner.runTokens]).toEqual([]);
+    const listed = await b.call<{ stacks: object[] }>('listStacks');
+    expect(JSON.stringify(listed)).not.toContain(token);
+    // Reaping b kills nothing by a's token.
+    fake.killPid(b.pid);
+    b.peer.close();
+    await fake.settle();
+    expect(fake.kills.flat().some((target) => target.token === token)).toBe(false);
+  });
+
+  it('drops, without killing anything, reports of a loaded state that no client can have made (pid 1)', async () => {
+    const first = fakeCoordinator();
+    const a = await first.connect();
+    await a.call('reserve', { requests: [req('x', 'PORT', 'dev')] });
+    const persisted = first.state.toPersisted(1);
+    const legacy = {
+      ...persisted,
+      processes: [
+        { owner: a.owner.id, stackId: null, service: 'x', pid: 1, pgid: 1, startTime: 'init', runToken: null },
+      ],
+      format: 1,
+      journal: 0,
+    } as PersistedState;
+    const fake = fakeCoordinator({ state: CoordinatorState.fromPersisted(legacy) });
+    await fake.coordinator.reapDead(); // a's pid is unknown to this fake: dead, so reaped
+    expect(fake.kills).toEqual([]);
+    expect(fake.logs.join('\n')).toContain('dropped reported process 1 from the state without killing it: init');
+  });
+
+  it('drops, without killing anything, owners of a loaded state that no client can be (pid 1, another user)', async () => {
+    const first = fakeCoordinator();
+    const a = await first.connect();
+    await a.call('reserve', { requests: [req('x', 'PORT', 'dev')] });
+    const persisted = first.state.toPersisted(1);
+    const planted = {
+      ...persisted,
+      owners: (persisted.owners as PersistedState['owners']).map((owner) => ({ ...owner, pid: 1 })),
+      processes: [{ owner: a.owner.id, stackId: null, service: 'x', pid: 1, pgid: 1, startTime: null, runToken: null }],
+      format: 1,
+      journal: 0,
+    } as PersistedState;
+    const fake = fakeCoordinator({ state: CoordinatorState.fromPersisted(planted) });
+    await fake.coordinator.reapDead();
+    expect(fake.state.owners.size).toBe(0);
+    expect(fake.state.registry.leases.size).toBe(0);
+    expect(fake.kills).toEqual([]);
+    expect(fake.logs.join('\n')).toMatch(/pid 1 .*dropped without killing anything: init/);
+  });
+
+  it('refuses a hello as pid 1', async () => {
+    const fake = fakeCoordinator();
+    const error = await fake.connect(1).catch((e: unknown) => e);
+    expect(isStyxyError(error) && error.code).toBe('STYXY_NOT_OWNER');
+  });
+});
+
+describe('no client breaks it for others', () => {
+  it('drops unknown fields: nothing a client adds is kept or shown', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    await a.call('registerStack', { registration: { ...registration(a), padding: 'x'.repeat(1000) } });
+    await a.call('updateStack', {
+      stackId: 'shop-default-1',
+      phase: 'running',
+      padding: 'y'.repeat(1000),
+      services: [
+        {
+          name: 'web',
+          status: 'running',
+          ports: {},
+          pid: null,
+          restarts: 0,
+          extra: { deep: 'z'.repeat(1000) },
+          lastExit: { code: 0, signal: null, at: 1, more: 'w' },
+        },
+      ],
+    });
+    const text = JSON.stringify(fake.state.toPersisted(1));
+    expect(text).not.toMatch(/padding|extra|more|xxxx|yyyy|zzzz/);
+  });
+
+  it('caps what one client holds: stacks, and the bytes of a stack’s status', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    for (let i = 0; i < 64; i++) await a.call('registerStack', { registration: registration(a, `s${i}-default-1`) });
+    const refused = await rejection(a.call('registerStack', { registration: registration(a, 's64-default-1') }));
+    expect(refused).toMatchObject({ code: 'STYXY_BAD_REQUEST', message: 'one client may hold at most 64 stacks' });
+    const services = Array.from({ length: 1024 }, (_, i) => ({
+      name: `svc-${i}`,
+      status: 'running' as const,
+      ports: {},
+      pid: null,
+      restarts: 0,
+      detail: 'd'.repeat(1000),
+    }));
+    const tooBig = await rejection(a.call('updateStack', { stackId: 's0-default-1', phase: 'running', services }));
+    expect(tooBig.message).toMatch(/a stack's status may take 524288 bytes, not \d+/);
+  });
+
+  it('answers listStacks in pages that fit a message, however much others hold', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    const services = Array.from({ length: 300 }, (_, i) => ({
+      name: `svc-${i}`,
+      status: 'running' as const,
+      ports: {},
+      pid: null,
+      restarts: 0,
+      detail: 'd'.repeat(1200),
+    }));
+    for (let i = 0; i < 5; i++) {
+      await a.call('registerStack', { registration: registration(a, `big${i}-default-1`) });
+      await a.call('updateStack', { stackId: `big${i}-default-1`, phase: 'running', services });
+    }
+    const ids: string[] = [];
+    let after: string | null | undefined;
+    do {
+      const page = await a.call<{ stacks: { id: string }[]; next: string | null }>(
+        'listStacks',
+        after ? { after } : {},
+      );
+      expect(Buffer.byteLength(JSON.stringify(page))).toBeLessThan(1024 * 1024);
+      ids.push(...page.stacks.map((stack) => stack.id));
+      after = page.next;
+    } while (after);
+    expect(ids.sort()).toEqual([0, 1, 2, 3, 4].map((i) => `big${i}-default-1`));
+    const one = await a.call<{ stacks: { id: string }[] }>('listStacks', { stackId: 'big3-default-1' });
+    expect(one.stacks.map((stack) => stack.id)).toEqual(['big3-default-1']);
   });
 });

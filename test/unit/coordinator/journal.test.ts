@@ -3,16 +3,18 @@
  * snapshot taken at any moment plus the journal written since gives back the live table of
  * leases and stacks; files rotate with snapshots; a torn last line ends a replay.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyJournal } from '../../../src/coordinator/apply-journal.js';
 import { openDurableState } from '../../../src/coordinator/durable-state.js';
 import { Journal, type JournalEntry, journalGenerations, readJournal } from '../../../src/coordinator/journal.js';
+import { Persister } from '../../../src/coordinator/persister.js';
 import { CoordinatorState } from '../../../src/coordinator/state.js';
 import { loadState, type PersistedState, serializeState } from '../../../src/coordinator/state-file.js';
 import { fakeCoordinator, portRequest } from '../../helpers/fake-coordinator.js';
+import { waitFor } from '../../helpers/wait.js';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -131,8 +133,7 @@ describe('journal replay', () => {
 describe('journal files', () => {
   it('appends, rotates, reads from a generation on, stops at a torn line, drops old generations', () => {
     const base = join(tempDir(), 'state.json');
-    const errors: Error[] = [];
-    const journal = new Journal(base, 3, (error) => errors.push(error));
+    const journal = new Journal(base, 3);
     journal.append({ kind: 'forget', owner: 'one' });
     expect(journal.rotate()).toBe(4);
     journal.append({ kind: 'forget', owner: 'two' });
@@ -149,7 +150,6 @@ describe('journal files', () => {
 
     journal.dropBefore(5);
     expect(journalGenerations(base)).toEqual([5]);
-    expect(errors).toEqual([]);
   });
 
   it('loading replays the generations the snapshot does not cover, then snapshots and deletes them', () => {
@@ -194,5 +194,95 @@ describe('journal files', () => {
     expect(logs.join('\n')).toMatch(/state file .* is corrupt .*moved to .*state\.json\.corrupt-/);
     expect(logs.join('\n')).toMatch(/replayed 2 journal entries/);
     expect(readdirSync(dir).some((name) => name.startsWith('state.json.corrupt-'))).toBe(true);
+  });
+});
+
+describe('the journal grows with what changed', () => {
+  it('a grant or a release writes that change, not all its owner holds', async () => {
+    const entries: JournalEntry[] = [];
+    const fake = fakeCoordinator({ types: { dev: [3000, 3299] }, journal: (entry) => entries.push(entry) });
+    const a = await fake.connect();
+    const batch = (n: number, prefix: string) =>
+      Array.from({ length: n }, (_, i) => portRequest(`${prefix}${i}`, 'PORT', 'dev'));
+    await a.call('reserve', { requests: batch(1, 'first') });
+    const one = Buffer.byteLength(JSON.stringify(entries.at(-1)));
+    await a.call('reserve', { requests: batch(200, 'bulk') });
+    await a.call('reserve', { requests: batch(1, 'last') });
+    const last = entries.at(-1)!;
+    expect(last.kind).toBe('grant');
+    expect(Buffer.byteLength(JSON.stringify(last))).toBeLessThan(one * 1.5); // not 202 leases
+    await a.call('release', { ports: [3000] });
+    expect(entries.at(-1)).toEqual({ kind: 'release', owner: a.owner.id, ports: [3000] });
+    // And the deltas still replay to the live table.
+    const replayed = new CoordinatorState();
+    applyJournal(replayed, entries);
+    expect(table(replayed)).toEqual(table(fake.state));
+  });
+});
+
+describe('write-ahead means write-ahead', () => {
+  it('a grant that cannot be journaled is refused, clearly, and nothing is granted', async () => {
+    let full = true;
+    const fake = fakeCoordinator({
+      journal: () => {
+        if (full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    });
+    const a = await fake.connect();
+    const error = await a.call('reserve', { requests: [portRequest('web', 'PORT', 'dev')] }).catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'STYXY_STATE_WRITE_FAILED',
+      message: 'cannot record the lease: no space left on /fake (free some space)',
+    });
+    expect(fake.state.registry.leases.size).toBe(0);
+    const stack = await a.call('registerStack', { registration: registration('shop', a.pid) }).catch((e: unknown) => e);
+    expect(stack).toMatchObject({
+      code: 'STYXY_STATE_WRITE_FAILED',
+      message: expect.stringMatching(/^cannot record the stack/),
+    });
+    expect(fake.state.stacks.size).toBe(0);
+    expect(fake.logs.filter((line) => line.startsWith('could not append to the journal'))).toHaveLength(1);
+    full = false;
+    await a.call('reserve', { requests: [portRequest('web', 'PORT', 'dev')] });
+    expect(fake.state.registry.leases.size).toBe(1);
+  });
+
+  it('a failed state write is logged once, leaves no temp file, and never stops later writes', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'state.json');
+    mkdirSync(file); // rename onto a folder fails, every time, until it goes
+    const logs: string[] = [];
+    let written = 0;
+    const persister = new Persister({
+      file,
+      serialize: () => '{"ok":true}\n',
+      delayMs: 1,
+      written: () => written++,
+      log: (line) => logs.push(line),
+    });
+    for (let i = 0; i < 5; i++) {
+      persister.schedule();
+      await waitFor(() => logs.length > 0, { message: 'the failure to be logged' });
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(logs).toHaveLength(1);
+    expect(logs[0]).toMatch(/could not write .*state\.json: .*not logged again until a write works/);
+    expect(readdirSync(dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
+    rmSync(file, { recursive: true });
+    persister.schedule();
+    await waitFor(() => written > 0, { timeout: 15_000, message: 'a later write to work' });
+    expect(readFileSync(file, 'utf8')).toBe('{"ok":true}\n');
+    expect(logs.at(-1)).toMatch(/wrote .*state\.json again after \d+ failed attempt/);
+  });
+
+  it('a coordinator starting removes the temp files one that died mid-write left', () => {
+    const dir = tempDir();
+    const file = join(dir, 'state.json');
+    writeFileSync(`${file}.tmp-123-1`, 'half');
+    writeFileSync(`${file}.tmp-456-9`, '');
+    const logs: string[] = [];
+    openDurableState(file, (line) => logs.push(line)).flushSync();
+    expect(readdirSync(dir).filter((name) => name.includes('.tmp-'))).toEqual([]);
+    expect(logs.join('\n')).toContain('removed 2 unfinished temp file(s)');
   });
 });

@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkEphemeral, checkHome, checkNode } from '../../../src/cli/doctor/checks.js';
+import { checkEphemeral, checkFiles, checkFolders, checkHome, checkNode } from '../../../src/cli/doctor/checks.js';
 import { createLog } from '../../../src/coordinator/log.js';
 import { homePaths } from '../../../src/protocol/home.js';
 
@@ -49,6 +49,21 @@ describe('doctor checks', () => {
     chmodSync(home, 0o700);
     expect(checkHome(homePaths(home)).status).toBe('ok');
     expect(checkHome(homePaths(join(home, 'missing'))).status).toBe('info');
+  });
+
+  it('reports each folder and file of the home that Styxy would refuse: links, writable by others', () => {
+    const home = join(tempDir(), 'home');
+    mkdirSync(join(home, 'cache', 'jiti'), { recursive: true, mode: 0o700 });
+    chmodSync(home, 0o700);
+    const paths = homePaths(home);
+    expect(checkFolders(paths).status).toBe('ok');
+    expect(checkFiles(paths).status).toBe('ok');
+    chmodSync(join(home, 'cache', 'jiti'), 0o777);
+    symlinkSync('/etc/hostname', join(home, 'coordinator.log'));
+    expect(checkFolders(paths)).toMatchObject({ status: 'problem' });
+    expect(checkFolders(paths).detail).toContain(`${home}/cache/jiti can be written by others (mode 777)`);
+    expect(checkFiles(paths)).toMatchObject({ status: 'problem' });
+    expect(checkFiles(paths).detail).toContain(`${home}/coordinator.log is a symbolic link (never followed)`);
   });
 
   it('names types whose range overlaps the OS ephemeral range', () => {

@@ -1,0 +1,18 @@
+/**
+ * Starts the config loader's worker early (load-module.ts `prewarmConfigLoader`) when the project
+ * config that `loadProjectConfig` will load runs as code (JavaScript or TypeScript): its boot then
+ * overlaps the loading of the command's own modules. Nothing for JSON and YAML configs, which
+ * load in-process; nothing when no config is found (the load reports that).
+ */
+import { extname } from 'node:path';
+import { MODULE_EXTENSIONS, prewarmConfigLoader } from './load-module.js';
+import { locateConfig } from './locate.js';
+
+export function prewarmFor(cwd: string, file: string | undefined): void {
+  try {
+    const found = locateConfig({ cwd, file });
+    if ((MODULE_EXTENSIONS as readonly string[]).includes(extname(found.file))) prewarmConfigLoader();
+  } catch {
+    // No config, or several: the load says so.
+  }
+}
