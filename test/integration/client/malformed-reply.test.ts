@@ -63,7 +63,7 @@ async function coordinatorAnswering(
 describe('a coordinator reply of the wrong shape', () => {
   it('is STYXY_PROTOCOL_ERROR naming the method and the field, with a hint; the connection goes on', async () => {
     const home = await coordinatorAnswering({
-      listLeases: () => [{ port: 'three thousand' }],
+      listLeases: () => ({ leases: [{ port: 'three thousand' }], next: null }),
       status: () => ({ running: true }),
     });
     const client = await connectCoordinator({ home, kind: 'cli', autoStart: false });
@@ -71,7 +71,7 @@ describe('a coordinator reply of the wrong shape', () => {
       await expect(client.listLeases()).rejects.toMatchObject({
         code: 'STYXY_PROTOCOL_ERROR',
         message: expect.stringMatching(
-          /malformed "listLeases" reply: 0\.port: expected a number, found "three thousand"$/,
+          /malformed "listLeases" reply: leases\.0\.port: expected a number, found "three thousand"$/,
         ),
         hint: expect.stringMatching(/styxy daemon stop/),
       });
