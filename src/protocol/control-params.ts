@@ -1,7 +1,7 @@
 /**
  * What each method of a stack's control socket accepts: validated at the socket edge by the
- * supervisor (unknown fields ignored). No client loads it: they take its types alone
- * (control-protocol.ts, the method map).
+ * supervisor (unknown fields dropped: `z.object` strips them, as for the coordinator's params).
+ * No client loads it: they take its types alone (control-protocol.ts, the method map).
  */
 import { z } from 'zod';
 import { type ControlMethod, MAX_LOG_REQUEST } from './control-protocol.js';
@@ -9,17 +9,17 @@ import { type ControlMethod, MAX_LOG_REQUEST } from './control-protocol.js';
 const service = z.string().min(1).max(256);
 const lineCount = z.number().int().min(0).max(MAX_LOG_REQUEST);
 
-export const controlHelloParams = z.looseObject({
+export const controlHelloParams = z.object({
   protocol: z.number().int(),
   /** Who asks (for the supervisor's log only). */
   kind: z.string().max(32).optional(),
 });
 
-export const snapshotParams = z.looseObject({});
+export const snapshotParams = z.object({});
 
-export const logsParams = z.looseObject({ service: service.optional(), limit: lineCount.default(100) });
+export const logsParams = z.object({ service: service.optional(), limit: lineCount.default(100) });
 
-export const subscribeParams = z.looseObject({
+export const subscribeParams = z.object({
   /** Only this service's lines (snapshots are always of the whole stack). */
   service: service.optional(),
   /** Whether to stream log lines at all (`ps`-like watchers only want snapshots). @default true */
@@ -28,9 +28,9 @@ export const subscribeParams = z.looseObject({
   backlog: lineCount.default(0),
 });
 
-export const serviceParams = z.looseObject({ service });
+export const serviceParams = z.object({ service });
 
-export const stopStackParams = z.looseObject({ force: z.boolean().default(false) });
+export const stopStackParams = z.object({ force: z.boolean().default(false) });
 
 /** Each method's params (`hello` included): the supervisor validates every request with these. */
 export const CONTROL_PARAMS = {
