@@ -10,7 +10,7 @@
  * as what its owner holds.
  *
  * Write-ahead means write-ahead: an append that fails (a full disk, an I/O error) throws, a
- * torn line is cut off again, and the grant it was for is refused (core.ts `journal`).
+ * torn line is cut off again, and the grant it was for is refused (context.ts `journal`).
  *
  * No fsync, on purpose: the journal guards against the coordinator process dying, and the page
  * cache outlives a process. When the machine itself goes down, every owner goes with it and

@@ -63,7 +63,7 @@ export interface HomePaths {
   readonly stacks: string;
   /** Cache for compiled TypeScript configs (jiti) and V8's compiled code. */
   readonly cache: string;
-  /** Where clients prove their pid at hello (coordinator/hello-proof.ts). */
+  /** Where clients prove their pid at hello (client/pid-proof.ts, coordinator/verify-pid.ts). */
   readonly hello: string;
 }
 
