@@ -1,7 +1,7 @@
 /**
  * Code comments refer to sections of docs/architecture.md by name (`docs/architecture.md,
- * "Statuses"`): each name must be a heading there, so a renamed section cannot leave comments
- * pointing nowhere.
+ * "Statuses"`), and likewise of the other docs (`docs/security.md, "Measurements"`): each name
+ * must be a heading of that document, so a renamed section cannot leave comments pointing nowhere.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,25 +18,34 @@ function files(dir: string): string[] {
   });
 }
 
-const headings = new Set(
-  [...readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8').matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1]!.trim()),
-);
+/** The headings of docs/<doc>, or none when there is no such document. */
+function headingsOf(doc: string): Set<string> {
+  let text: string;
+  try {
+    text = readFileSync(join(ROOT, 'docs', doc), 'utf8');
+  } catch {
+    return new Set();
+  }
+  return new Set([...text.matchAll(/^#{2,4} (.+)$/gm)].map((m) => m[1]!.trim()));
+}
 
-describe('docs/architecture.md references', () => {
+describe('docs references', () => {
   const references = ['src', 'test', 'bench', 'stress'].flatMap((dir) =>
     files(join(ROOT, dir)).flatMap((file) => {
       // A reference may run over a comment's line break: `…, "Service\n * types"`.
       const text = readFileSync(file, 'utf8').replace(/\n\s*(?:\*|\/\/)\s*/g, ' ');
-      return [...text.matchAll(/docs\/architecture\.md, "([^"]+)"/g)].map((m) => ({
+      return [...text.matchAll(/docs\/([a-z-]+\.md), "([^"]+)"/g)].map((m) => ({
         file: relative(ROOT, file),
-        section: m[1]!,
+        doc: m[1]!,
+        section: m[2]!,
       }));
     }),
   );
 
   it('name sections that exist', () => {
-    expect(references.length).toBeGreaterThan(5);
-    expect(references.filter((ref) => !headings.has(ref.section))).toEqual([]);
+    expect(references.filter((ref) => ref.doc === 'architecture.md').length).toBeGreaterThan(5);
+    expect(references.filter((ref) => ref.doc === 'security.md').length).toBeGreaterThan(2);
+    expect(references.filter((ref) => !headingsOf(ref.doc).has(ref.section))).toEqual([]);
   });
 
   it('replace every reference to a document the repo does not have', () => {

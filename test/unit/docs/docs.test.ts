@@ -18,12 +18,6 @@ const DOCS = [
     .map((name) => `docs/${name}`),
 ];
 
-/**
- * Written by work that lands beside this one (issue 11: architecture, issue 18: security): a link
- * to one of them is checked once the file exists. Drop an entry when its file is in.
- */
-const LANDING_SEPARATELY = new Set(['docs/security.md']);
-
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
 function anchors(markdown: string): Set<string> {
   const found = new Set<string>();
@@ -69,7 +63,7 @@ describe('the docs', () => {
       const linked = path === '' ? file : resolve(dirname(file), path);
       const shown = relative(ROOT, linked);
       if (!existsSync(linked)) {
-        if (!LANDING_SEPARATELY.has(shown)) broken.push(`${doc}:${line}: ${target} (no ${shown})`);
+        broken.push(`${doc}:${line}: ${target} (no ${shown})`);
         continue;
       }
       if (anchor !== undefined && statSync(linked).isFile() && !anchors(readFileSync(linked, 'utf8')).has(anchor)) {
