@@ -5,10 +5,9 @@
  *
  * Usage: node --experimental-strip-types attacker.ts SOCKET TARGET SEED CONCURRENCY PROTOCOL
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, unlinkSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { holdPidProof } from '../../dist/client/pid-proof.js';
+import { homePaths } from '../../dist/protocol/home.js';
 import { sleep } from '../lib/clock.ts';
 import { type AttackPlan, helloFrame, nextPlan, type Target } from '../lib/malformed.ts';
 import { createRng } from '../lib/rng.ts';
@@ -37,23 +36,11 @@ const tally = {
   kinds: {} as Record<string, number>,
 };
 
-/** A pid proof for a hello to the coordinator (a file held open in $STYXY_HOME/hello/), released with the session. */
-function pidProof(): { proof?: { name: string; fd: number }; release: () => void } {
+/** A pid proof for a hello to the coordinator, as its clients give it (client/pid-proof.ts), released with the session. */
+function pidProof(): { proof?: { name: string; fd: number } | undefined; release: () => void } {
   const home = process.env.STYXY_HOME;
   if (target !== 'coordinator' || !home) return { release: () => {} };
-  const dir = join(home, 'hello');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const name = randomBytes(16).toString('hex');
-  const fd = openSync(join(dir, name), 'wx', 0o600);
-  return {
-    proof: { name, fd },
-    release: () => {
-      closeSync(fd);
-      try {
-        unlinkSync(join(dir, name));
-      } catch {}
-    },
-  };
+  return holdPidProof(homePaths(home));
 }
 
 function session(plan: AttackPlan): Promise<void> {

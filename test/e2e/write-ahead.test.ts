@@ -128,7 +128,10 @@ async function stoppedHolderAfterCrash() {
   const [held] = await waitFor(
     async () => {
       const list = await leases(home.env);
-      return list.length > 0 ? list : null;
+      if (list.length > 0) return list;
+      // Said on a timeout: why the holder never got its lease.
+      if (holder.child.exitCode !== null) throw new Error(`the holder exited: ${holder.stderr()}`);
+      return null;
     },
     { message: 'the holder’s lease' },
   );

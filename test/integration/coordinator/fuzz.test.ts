@@ -10,13 +10,13 @@
  * stops), and thousands of connections that never say hello (closed, so others get in).
  */
 
-import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectCoordinator } from '../../../src/client/coordinator-client.js';
+import { holdPidProof } from '../../../src/client/pid-proof.js';
 import { COORDINATOR_PARAMS } from '../../../src/protocol/coordinator-params.js';
 import type { Lease } from '../../../src/protocol/coordinator-protocol.js';
 import { homePaths } from '../../../src/protocol/home.js';
@@ -43,21 +43,14 @@ afterEach(async () => {
 
 const frame = (type: string, data: unknown) => `${JSON.stringify({ type, data })}\f`;
 
-/** Proof that a raw hello comes from this process (a file it holds open: coordinator/verify-pid.ts). */
-function pidProof(): { proof: { name: string; fd: number }; release: () => void } {
-  const dir = homePaths(home!.home).hello;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const name = randomBytes(16).toString('hex');
-  const fd = openSync(join(dir, name), 'wx', 0o600);
-  return { proof: { name, fd }, release: () => closeSync(fd) };
-}
 const held: (() => void)[] = [];
 afterEach(() => {
   for (const release of held.splice(0)) release();
 });
 
 const hello = (id: unknown = 0, protocol = PROTOCOL_VERSION) => {
-  const { proof, release } = pidProof();
+  // Proof that the raw hello comes from this process, as the client gives it (client/pid-proof.ts).
+  const { proof, release } = holdPidProof(homePaths(home!.home));
   held.push(release);
   return frame('request', {
     id,
