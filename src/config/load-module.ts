@@ -9,7 +9,10 @@
  * The module runs in a worker thread with a deadline (`STYXY_CONFIG_TIMEOUT` seconds, default
  * 10): a config that loops forever at import cannot be interrupted on the thread that runs it,
  * but a worker can be terminated, and with it whatever the config started at its top level
- * (timers, servers), which is unsupported anyway. The default export comes back by structured
+ * (timers, servers), which is unsupported anyway. The deadline is the config's: it starts once
+ * the worker has booted and taken the task, so that a busy machine, which slows the boot of the
+ * worker and of jiti (ours), does not make a config look as if it looped; the boot has a bound
+ * of its own (BOOT_TIMEOUT_MS). The default export comes back by structured
  * clone; functions in it come back as stand-ins, so validation still says "found a function".
  * A worker takes ~80 ms to boot on a small machine; commands start it before loading their own
  * modules (prewarm.ts), which hides most of that (docs/security.md, "Measurements").
@@ -27,6 +30,8 @@ const OWN_ENTRY = fileURLToPath(new URL(`../index${extname(fileURLToPath(import.
 
 /** Seconds a config may take to load, unless `STYXY_CONFIG_TIMEOUT` says otherwise. */
 export const DEFAULT_CONFIG_TIMEOUT_S = 10;
+/** How long the worker may take to boot and load jiti before it takes the task (~0.1 s when idle). */
+const BOOT_TIMEOUT_MS = 60_000;
 
 export interface ModuleLoadOptions {
   /** jiti's transform cache folder, or false for none. */
@@ -72,6 +77,7 @@ function cloneable(value, seen) {
   return out;
 }
 parentPort.once('message', (task) => (async () => {
+  parentPort.postMessage({ started: true });
   const jiti = createJiti(workerData.base, {
     fsCache: task.cacheDir,
     moduleCache: false,
@@ -92,6 +98,8 @@ parentPort.once('message', (task) => (async () => {
 `;
 
 type WorkerAnswer =
+  /** The worker took the task: the config's own deadline starts. */
+  | { readonly started: true; readonly ok?: undefined }
   | { readonly ok: true; readonly result: ModuleExport }
   | { readonly ok: false; readonly error: { name?: string; message: string; stack?: string; code?: string } };
 
@@ -134,21 +142,31 @@ export async function importConfigModule(file: string, options: ModuleLoadOption
   worker.ref();
   worker.postMessage({ file, cacheDir: options.cacheDir });
   try {
-    const answer = await new Promise<WorkerAnswer>((resolve, reject) => {
-      const timer = setTimeout(() => {
+    const answer = await new Promise<Exclude<WorkerAnswer, { started: true }>>((resolve, reject) => {
+      let timer = setTimeout(() => {
         reject(
-          new ConfigTimeoutError(
-            `it did not finish loading within ${timeoutMs / 1000} s (does it loop, or wait, at its top level?)`,
+          new ConfigExportError(
+            `the worker that loads it did not start within ${BOOT_TIMEOUT_MS / 1000} s (is the machine very busy?)`,
           ),
         );
-      }, timeoutMs);
+      }, BOOT_TIMEOUT_MS);
       const settle =
         <T>(done: (value: T) => void) =>
         (value: T) => {
           clearTimeout(timer);
           done(value);
         };
-      worker.once('message', settle(resolve));
+      worker.on('message', (message: WorkerAnswer) => {
+        if (message.ok !== undefined) return settle(resolve)(message);
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          reject(
+            new ConfigTimeoutError(
+              `it did not finish loading within ${timeoutMs / 1000} s (does it loop, or wait, at its top level?)`,
+            ),
+          );
+        }, timeoutMs);
+      });
       worker.once('error', settle(reject));
       worker.once(
         'exit',
