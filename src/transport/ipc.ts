@@ -7,7 +7,9 @@
  * - A fresh `IPCModule` per server and per client, never the shared singleton, so settings of one
  *   never leak into another.
  * - The 'guarded' parser caps frame size, pending writes and event-name length, and drops a peer
- *   whose frame stays incomplete too long; a violation destroys that socket only.
+ *   whose input stays incomplete too long; a violation destroys that socket only. The timer
+ *   starts at a read that ends mid-frame and stops only at one that ends on a frame's end, so a
+ *   peer that streams large frames back to back for that long is dropped too.
  * - `unlink` defaults to true: the server would delete whatever is at its path, silently taking
  *   over a live socket. We set it false; socket-path.ts does the careful stale-socket cleanup.
  * - A handler that throws inside node-ipc's data path is rethrown from the socket's 'data' event
@@ -19,7 +21,7 @@ import { IPCModule, type IpcClient } from 'node-ipc';
 
 /** The largest frame either side accepts or sends, in bytes. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
-/** A peer whose frame stays incomplete this long is disconnected. */
+/** A peer whose input stays mid-frame this long is disconnected (see above). */
 const INCOMPLETE_FRAME_MS = 5_000;
 /** Far above the 50+ clients a busy machine has; each costs one fd. */
 const MAX_CONNECTIONS = 4096;

@@ -199,18 +199,23 @@ describe('fuzz', () => {
       controlSocket: null,
       runToken: 'paddedtoken0001',
     };
-    const replies = await raw(homePaths(home.home).socket, [
-      { method: 'registerStack', params: { registration: { ...registration, pad } } },
-      ...Array.from({ length: 39 }, () => ({
-        method: 'updateStack',
-        params: {
-          stackId: registration.id,
-          phase: 'running',
-          pad,
-          services: [{ name: 'web', status: 'running', ports: {}, pid: null, restarts: 0, pad: pad.slice(0, 1000) }],
-        },
-      })),
-    ]);
+    const replies = await raw(
+      homePaths(home.home).socket,
+      [
+        { method: 'registerStack', params: { registration: { ...registration, pad } } },
+        ...Array.from({ length: 39 }, () => ({
+          method: 'updateStack',
+          params: {
+            stackId: registration.id,
+            phase: 'running',
+            pad,
+            services: [{ name: 'web', status: 'running', ports: {}, pid: null, restarts: 0, pad: pad.slice(0, 1000) }],
+          },
+        })),
+      ],
+      undefined,
+      true,
+    );
     expect(replies.every((reply) => (reply as { ok: boolean }).ok)).toBe(true);
     const state = homePaths(home.home).state;
     await waitFor(() => readFileSync(state, 'utf8').includes('padded-default-1'), { message: 'the state file' });
@@ -284,11 +289,18 @@ describe('fuzz', () => {
   });
 });
 
-/** Says hello (with this process's proof) and sends `requests` on one raw connection; resolves with the replies. */
+/**
+ * Says hello (with this process's proof) and sends `requests` on one raw connection; resolves
+ * with the replies. `oneAtATime`: each request once the one before is answered, as a client
+ * does; otherwise all at once. (Frames sent back to back keep the server's input mid-frame, and
+ * node-ipc drops a peer whose input stays mid-frame for 5 s: 36 MB at once takes longer than that
+ * on a busy machine.)
+ */
 function raw(
   socketPath: string,
   requests: readonly { method: string; params: unknown }[],
   edit: (frame: string) => string = (text) => text,
+  oneAtATime = false,
 ): Promise<unknown[]> {
   return new Promise((resolve, reject) => {
     const socket = connect({ path: socketPath });
@@ -301,18 +313,23 @@ function raw(
       for (let end = buffer.indexOf('\f'); end >= 0; end = buffer.indexOf('\f')) {
         const message = JSON.parse(buffer.slice(0, end)) as { type: string; data: { id: number } };
         buffer = buffer.slice(end + 1);
-        if (message.type === 'reply' && message.data.id !== 0) replies.push(message.data);
+        if (message.type === 'reply' && message.data.id !== 0) {
+          replies.push(message.data);
+          if (oneAtATime && replies.length < requests.length) send(replies.length);
+        }
         if (replies.length === requests.length) {
           socket.end();
           resolve(replies);
         }
       }
     });
+    const send = (index: number) => {
+      socket.write(edit(frame('request', { id: index + 1, ...requests[index] })));
+    };
     socket.once('connect', () => {
       socket.write(hello(0));
-      requests.forEach((request, index) => {
-        socket.write(edit(frame('request', { id: index + 1, ...request })));
-      });
+      if (oneAtATime) send(0);
+      else for (let index = 0; index < requests.length; index++) send(index);
     });
   });
 }
