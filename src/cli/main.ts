@@ -184,7 +184,8 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
       [
         '',
         "Prints what Styxy adds for the running stack's services: their ports (PORT, named ports,",
-        'STYXY_<SERVICE>_<PORT_NAME>), STYXY_STACK, STYXY_STACK_ID, STYXY_SERVICE, STYXY_PROJECT, and',
+        'STYXY_<SERVICE>_<PORT_NAME>), STYXY_STACK, STYXY_STACK_ID, STYXY_STACK_SLUG, STYXY_SERVICE,',
+        'STYXY_PROJECT, and',
         "each service's env files and env (with ${service.PORT} filled in, from the config as it is",
         'now). Not the environment services inherit, their PATH, or STYXY_TAG.',
       ].join('\n'),

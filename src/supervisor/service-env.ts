@@ -2,7 +2,8 @@
  * The environment of a service's process. Precedence, low to high: the inherited environment,
  * the service's env files, its `env` (with `${service.PORT}` filled in), then Styxy's own:
  * `PORT` (its first port), each of its named ports, `STYXY_<SERVICE>_<PORT_NAME>` for every port
- * of the stack, `STYXY_STACK`, `STYXY_STACK_ID`, `STYXY_SERVICE`, `STYXY_PROJECT`, `STYXY_TAG`.
+ * of the stack, `STYXY_STACK`, `STYXY_STACK_ID`, `STYXY_STACK_SLUG`, `STYXY_SERVICE`, `STYXY_PROJECT`,
+ * `STYXY_TAG`.
  * The project's `node_modules/.bin` folders go first on PATH. Pure but for the folder checks.
  */
 import type { StackPorts } from '../config/interpolate.js';
@@ -15,6 +16,8 @@ import { interpolateField } from './interpolate-field.js';
 export interface InjectedEnvContext {
   readonly stackName: string;
   readonly stackId: string;
+  /** `stackSlug()` of protocol/stack-id.ts: unique to the stack, safe as an identifier. */
+  readonly stackSlug: string;
   readonly project: string;
   /** Every port leased for the stack: service → port name → port. */
   readonly ports: StackPorts;
@@ -53,6 +56,7 @@ export function injectedEnv(service: ResolvedService, context: InjectedEnvContex
   }
   env.STYXY_STACK = context.stackName;
   env.STYXY_STACK_ID = context.stackId;
+  env.STYXY_STACK_SLUG = context.stackSlug;
   env.STYXY_SERVICE = service.name;
   env.STYXY_PROJECT = context.project;
   return env;

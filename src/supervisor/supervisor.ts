@@ -11,7 +11,7 @@ import { selectServices } from '../config/select-services.js';
 import { newRunToken } from '../os/tag.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import type { StackSnapshot } from '../protocol/stack.js';
-import { DEFAULT_STACK_NAME, stackId } from '../protocol/stack-id.js';
+import { DEFAULT_STACK_NAME, stackId, stackSlug as stackSlugOf } from '../protocol/stack-id.js';
 import { type ControlServer, serveControl } from './control/control-server.js';
 import { EffectRunner } from './effect-runner.js';
 import { tuneHeapForLogRings } from './heap-tuning.js';
@@ -235,7 +235,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       shell.leases = leased.length;
       ports = portsFromLeases(services, leased);
       const inherited = options.env ?? process.env;
-      specs = launchSpecs(services, { stackName, stackId: id, project: config.name, runToken, ports, inherited });
+      const stackSlug = stackSlugOf(config.root, stackName, config.name);
+      specs = launchSpecs(services, {
+        stackName,
+        stackId: id,
+        stackSlug,
+        project: config.name,
+        runToken,
+        ports,
+        inherited,
+      });
     } catch (error) {
       return abandon(true, error);
     }

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stackSlug } from '../../src/protocol/stack-id.js';
 import type { CliProcess } from '../helpers/coordinator.js';
 import { fixture, NODE } from '../helpers/stack.js';
 import { makeUpProject, type PsJson, psJson, type UpProject } from '../helpers/up.js';
@@ -132,7 +133,8 @@ describe('styxy env', () => {
     const { PORT, ADMIN_PORT } = services[0]!.ports as { PORT: number; ADMIN_PORT: number };
     const result = await project.cli(['env', 'api']);
     expect(result.code, result.stderr).toBe(0);
-    const id = (await project.stacks()).find((stack) => stack.name === 'default')!.id;
+    const info = (await project.stacks()).find((stack) => stack.name === 'default')!;
+    const id = info.id;
     expect(result.stdout).toBe(
       [
         'FROM_FILE=yes',
@@ -144,6 +146,7 @@ describe('styxy env', () => {
         `STYXY_API_ADMIN_PORT=${ADMIN_PORT}`,
         'STYXY_STACK=default',
         `STYXY_STACK_ID=${id}`,
+        `STYXY_STACK_SLUG=${stackSlug(info.root, 'default', 'shop')}`,
         'STYXY_SERVICE=api',
         'STYXY_PROJECT=shop',
         '',

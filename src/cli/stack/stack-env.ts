@@ -7,6 +7,7 @@
 import type { ResolvedConfig } from '../../config/types.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
+import { stackSlug } from '../../protocol/stack-id.js';
 import { injectedEnv } from '../../supervisor/service-env.js';
 import { stackPorts } from './stack-ports.js';
 
@@ -23,7 +24,13 @@ export function stackEnv(stack: StackInfo, config: ResolvedConfig, only?: string
       details: { service: only, known },
     });
   }
-  const context = { stackName: stack.name, stackId: stack.id, project: stack.project, ports };
+  const context = {
+    stackName: stack.name,
+    stackId: stack.id,
+    stackSlug: stackSlug(stack.root, stack.name, stack.project),
+    project: stack.project,
+    ports,
+  };
   const result = new Map<string, Record<string, string>>();
   for (const service of services) {
     if (only !== undefined && service.name !== only) continue;

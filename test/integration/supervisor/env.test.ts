@@ -1,6 +1,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { stackSlug } from '../../../src/protocol/stack-id.js';
 import type { Supervisor } from '../../../src/supervisor/supervisor.js';
 import { resolveTestConfig } from '../../helpers/resolve-config.js';
 import { createHarness, fixture, NODE, type StackHarness } from '../../helpers/stack.js';
@@ -59,6 +60,7 @@ describe('service environment (real processes)', () => {
       STYXY_WEB_APP_HTTP: String(web!.ports.HTTP),
       STYXY_STACK: 'default',
       STYXY_STACK_ID: supervisor.id,
+      STYXY_STACK_SLUG: stackSlug(harness.root, 'default', 'shop'),
       STYXY_SERVICE: 'web-app',
       STYXY_PROJECT: 'shop',
       STYXY_TAG: `${supervisor.runToken}:web-app`,

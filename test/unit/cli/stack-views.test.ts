@@ -8,6 +8,7 @@ import { stackNameOption } from '../../../src/cli/stack/stack-name.js';
 import { stackPorts } from '../../../src/cli/stack/stack-ports.js';
 import type { Lease, StackInfo } from '../../../src/protocol/coordinator-protocol.js';
 import type { ServiceSnapshot } from '../../../src/protocol/stack.js';
+import { stackSlug } from '../../../src/protocol/stack-id.js';
 import { serviceSnapshot } from '../../helpers/memory-view.js';
 import { resolveOk } from '../config/fixtures.js';
 
@@ -135,6 +136,7 @@ describe('env of a running stack', () => {
       STYXY_WEB_PORT: '3000',
       STYXY_STACK: 'default',
       STYXY_STACK_ID: 'shop-default-1',
+      STYXY_STACK_SLUG: stackSlug(info.root, 'default', 'shop'),
       STYXY_SERVICE: 'web',
       STYXY_PROJECT: 'shop',
     });

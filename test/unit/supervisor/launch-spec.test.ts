@@ -22,6 +22,7 @@ const service = (over: Partial<ResolvedService> = {}): ResolvedService => ({
 const context = {
   stackName: 'default',
   stackId: 'shop-default-123',
+  stackSlug: 'shop_1a2b3c',
   project: 'shop',
   runToken: 'tok',
   ports: { api: { PORT: 8001, DEBUG_PORT: 9201 }, 'web-app': { PORT: 3000 } },
@@ -45,6 +46,7 @@ describe('service environment', () => {
       STYXY_WEB_APP_PORT: '3000',
       STYXY_STACK: 'default',
       STYXY_STACK_ID: 'shop-default-123',
+      STYXY_STACK_SLUG: 'shop_1a2b3c',
       STYXY_SERVICE: 'api',
       STYXY_PROJECT: 'shop',
       STYXY_TAG: 'tok:api',
@@ -63,6 +65,7 @@ describe('service environment', () => {
       STYXY_WEB_APP_PORT: '3000',
       STYXY_STACK: 'default',
       STYXY_STACK_ID: 'shop-default-123',
+      STYXY_STACK_SLUG: 'shop_1a2b3c',
       STYXY_SERVICE: 'api',
       STYXY_PROJECT: 'shop',
     });
