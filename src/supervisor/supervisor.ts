@@ -163,8 +163,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (up) {
       const allUp = isUp(state);
       if (state.failure) up.reject(failureError(state.failure.service, state.failure.reason));
-      else if (allUp) up.resolve(getSnapshot());
-      else if (state.stopping) up.reject(interruptedError());
+      else if (allUp) {
+        // Answered once the coordinator has this state: a `ps` right after `up -d` shows it.
+        const snapshot = getSnapshot();
+        void pusher.flush().then(() => up.resolve(snapshot));
+      } else if (state.stopping) up.reject(interruptedError());
       if (state.failure || state.stopping || allUp) shell.up = null;
     }
     for (const watch of shell.watches) if (watch.check(state)) shell.watches.delete(watch);
@@ -299,12 +302,17 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     return stopped;
   }
 
+  // Settled once the action has played out and the coordinator has the state it left (a `ps`
+  // right after `restart api` shows api up), whether it succeeded or failed.
   const act = (type: 'stopService' | 'startService' | 'restartService') => (service: string) =>
     watchAction({ type, service, names, state: shell.machine, stackName, failureError }, (watch) => {
       shell.watches.add(watch);
       dispatch({ type, service, at: now() });
       if (watch.check(shell.machine)) shell.watches.delete(watch);
-    });
+    }).then(
+      () => pusher.flush(),
+      (error: unknown) => pusher.flush().then(() => Promise.reject(error)),
+    );
 
   const actions: StackActions = {
     restart: act('restartService'),
