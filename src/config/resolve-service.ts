@@ -20,6 +20,7 @@ import {
   resolveStopSignal,
   resolveStopTimeout,
 } from './resolve-restart.js';
+import { DEFAULT_STDIN, resolveStdin } from './resolve-stdin.js';
 import {
   COMMAND_EXPECTED,
   command as commandSchema,
@@ -71,6 +72,7 @@ export function resolveService(
     envFiles,
     stopSignal: resolveStopSignal(raw.stopSignal, [...path, 'stopSignal'], problems),
     stopTimeoutMs: resolveStopTimeout(raw.stopTimeout, [...path, 'stopTimeout'], problems),
+    stdin: resolveStdin(raw.stdin, [...path, 'stdin'], problems),
   };
   return { service, portNames: names, templates };
 }
@@ -89,6 +91,7 @@ function placeholder(name: string, context: ResolveContext): ResolvedService {
     envFiles: [],
     stopSignal: DEFAULT_STOP_SIGNAL,
     stopTimeoutMs: DEFAULT_STOP_TIMEOUT_MS,
+    stdin: DEFAULT_STDIN,
   };
 }
 

@@ -5,7 +5,7 @@
  * after the shapes, by the resolvers.
  */
 import { z } from 'zod';
-import type { DependencyCondition, RestartPolicy } from './types.js';
+import type { DependencyCondition, RestartPolicy, StdinMode } from './types.js';
 
 export const TOP_LEVEL_KEYS = ['name', 'services'] as const;
 
@@ -20,6 +20,7 @@ export const SERVICE_KEYS = [
   'restart',
   'stopSignal',
   'stopTimeout',
+  'stdin',
 ] as const;
 
 export const PORT_OPTION_KEYS = ['type', 'preferred', 'port', 'fixed'] as const;
@@ -28,6 +29,7 @@ export const RESTART_KEYS = ['policy', 'maxRestarts', 'backoff', 'maxBackoff'] a
 
 export const DEPENDENCY_CONDITIONS: readonly DependencyCondition[] = ['started', 'ready', 'completed'];
 export const RESTART_POLICIES: readonly RestartPolicy[] = ['no', 'on-failure', 'always'];
+export const STDIN_MODES: readonly StdinMode[] = ['pipe', 'null'];
 
 const notBlank = (text: string) => text.trim() !== '';
 
@@ -85,3 +87,5 @@ export const restartOptions = z.looseObject({
 });
 
 export const stopTimeout = millis;
+
+export const stdinMode = z.enum(STDIN_MODES as [StdinMode, ...StdinMode[]]);

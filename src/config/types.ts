@@ -64,6 +64,12 @@ export interface ProbeTiming {
   interval?: number;
 }
 
+/**
+ * A service's stdin: an open pipe that never reaches EOF while the stack runs (watchers that exit
+ * on EOF stay up), or `'null'`, which reads as empty (EOF at once).
+ */
+export type StdinMode = 'pipe' | 'null';
+
 /** When to restart an exited service: never, after a non-zero exit or a signal, or always. */
 export type RestartPolicy = 'no' | 'on-failure' | 'always';
 
@@ -117,6 +123,12 @@ export interface ServiceConfig {
   stopSignal?: NodeJS.Signals;
   /** Time (ms) between the stop signal and SIGKILL. @default 5000 */
   stopTimeout?: number;
+  /**
+   * `'pipe'`: stdin is an open pipe that never reaches EOF while the stack runs (so `tailwindcss
+   * --watch` and other tools that exit on EOF stay up); `'null'`: stdin is empty (EOF at once).
+   * @default 'pipe'
+   */
+  stdin?: StdinMode;
 }
 
 export interface RestartOptions {
@@ -199,6 +211,7 @@ export interface ResolvedService {
   readonly restart: ResolvedRestart;
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;
+  readonly stdin: StdinMode;
 }
 
 export interface ResolvedConfig {

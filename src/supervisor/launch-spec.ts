@@ -4,7 +4,7 @@
  * Building every spec before anything starts means a bad reference or regex starts nothing.
  */
 import type { StackPorts } from '../config/interpolate.js';
-import type { ResolvedService } from '../config/types.js';
+import type { ResolvedService, StdinMode } from '../config/types.js';
 import { StyxyError } from '../protocol/errors.js';
 import { interpolateField } from './interpolate-field.js';
 import { type EnvContext, serviceEnv } from './service-env.js';
@@ -34,6 +34,8 @@ export interface LaunchSpec {
   readonly probe: ProbeSpec;
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;
+  /** `'pipe'`: an open pipe the supervisor holds (never ended); `'null'`: EOF at once. */
+  readonly stdin: StdinMode;
 }
 
 export function buildLaunchSpec(service: ResolvedService, context: EnvContext): LaunchSpec {
@@ -56,6 +58,7 @@ export function buildLaunchSpec(service: ResolvedService, context: EnvContext): 
     probe: probeSpec(service, context.ports, fill),
     stopSignal: service.stopSignal,
     stopTimeoutMs: service.stopTimeoutMs,
+    stdin: service.stdin,
   };
 }
 

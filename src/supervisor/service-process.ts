@@ -1,6 +1,7 @@
 /**
  * Spawns one service: with execa, in its own process group (`detached`, so Ctrl-C in the terminal
- * reaches Styxy only and Styxy stops the group), stdin ignored, never killed by execa itself
+ * reaches Styxy only and Styxy stops the group), stdin an open pipe (or ignored with `stdin:
+ * 'null'`), never killed by execa itself
  * (`cleanup: false`: stopping is Styxy's job, in dependency order), output not buffered but
  * drained continuously into line splitters, so a service never blocks on a full pipe.
  */
@@ -38,7 +39,9 @@ export async function spawnService(spec: LaunchSpec, onLine: OutputListener): Pr
     cleanup: false,
     buffer: false,
     reject: false,
-    stdin: 'ignore',
+    // The write end stays open, never ended, for as long as this process lives: a watcher that
+    // exits on EOF (`tailwindcss --watch`) stays up, and sees EOF only when the supervisor is gone.
+    stdin: spec.stdin === 'null' ? 'ignore' : 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',
     windowsHide: true,
@@ -56,6 +59,8 @@ export async function spawnService(spec: LaunchSpec, onLine: OutputListener): Pr
   }
   // Read the start time now, while the process surely exists: it guards its group against pid reuse.
   const record: ProcessRecord = { pid, pgid: pid, startTime: processStartTime(pid) };
+  // A service that closes its stdin, or exits, makes writes fail with EPIPE: never a crash here.
+  child.stdin?.on('error', () => {});
   const ended: Promise<void>[] = [];
   for (const stream of ['stdout', 'stderr'] as const) {
     const splitter = new LineSplitter((line) => onLine(stream, line));

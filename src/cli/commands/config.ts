@@ -53,6 +53,7 @@ function formatService(service: ResolvedService, root: string): string[] {
   rows.push(['ready', formatReady(service.ready)]);
   rows.push(['restart', formatRestart(service.restart)]);
   rows.push(['stop', `${service.stopSignal}, then SIGKILL after ${ms(service.stopTimeoutMs)}`]);
+  if (service.stdin === 'null') rows.push(['stdin', 'null (EOF at once)']);
   return [service.name, ...rows.map(([label, value]) => `  ${label.padEnd(8)}  ${value}`)];
 }
 

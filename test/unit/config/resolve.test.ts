@@ -158,6 +158,12 @@ describe('resolution rules', () => {
     });
   });
 
+  it("stdin: an open pipe by default; 'null' for EOF at once", () => {
+    expect(resolveService({ command: 'x' }).stdin).toBe('pipe');
+    expect(resolveService({ command: 'x', stdin: 'null' }).stdin).toBe('null');
+    expect(resolveService({ command: 'x', stdin: 'pipe' }).stdin).toBe('pipe');
+  });
+
   it('dependsOn: a list waits for ready; a map keeps each condition', () => {
     const config = resolveOk({
       services: {

@@ -62,7 +62,7 @@ const cases: [string, unknown, RegExp[]][] = [
   [
     'an unknown service key without one',
     { services: { a: { ...ok, zzzzzz: 1 } } },
-    [/^services\.a\.zzzzzz: unknown option; expected one of "command", "cwd", .* or "stopTimeout"$/],
+    [/^services\.a\.zzzzzz: unknown option; expected one of "command", "cwd", .*"stopTimeout".* or "\w+"$/],
   ],
   [
     'a missing command',
@@ -441,6 +441,16 @@ const cases: [string, unknown, RegExp[]][] = [
     'a stop timeout as a string',
     { services: { a: { ...ok, stopTimeout: '5s' } } },
     [/^services\.a\.stopTimeout: expected a whole number of milliseconds >= 0, found "5s"$/],
+  ],
+  [
+    'an unknown stdin mode',
+    { services: { a: { ...ok, stdin: 'inherit' } } },
+    [/^services\.a\.stdin: expected "pipe" or "null", found "inherit"$/],
+  ],
+  [
+    'stdin as null (the value, not the string)',
+    { services: { a: { ...ok, stdin: null } } },
+    [/^services\.a\.stdin: expected "pipe" or "null", found null$/],
   ],
 ];
 

@@ -16,6 +16,7 @@ const service = (over: Partial<ResolvedService> = {}): ResolvedService => ({
   restart: { policy: 'no', maxRestarts: 5, backoffMs: 500, maxBackoffMs: 10_000 },
   stopSignal: 'SIGTERM',
   stopTimeoutMs: 5000,
+  stdin: 'pipe',
   ...over,
 });
 
