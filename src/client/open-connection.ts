@@ -20,7 +20,19 @@ import { PROTOCOL_VERSION } from '../protocol/version.js';
 import { connectRpc, type RpcClient } from '../transport/rpc-client.js';
 import { socketFolderProblem } from '../transport/socket-path.js';
 import { holdPidProof } from './pid-proof.js';
-import { clearSpawnLock, coordinatorHoldsLock, startCoordinator } from './start-coordinator.js';
+import {
+  clearSpawnLock,
+  coordinatorHoldsLock,
+  type SpawnedCoordinator,
+  startCoordinator,
+} from './start-coordinator.js';
+
+/**
+ * How much longer than the caller's deadline to wait for a coordinator this process started and
+ * that still runs: on a machine busy enough, its start (a Node process loading its modules) can
+ * take longer than the deadline, and giving up on it then helps nobody.
+ */
+const STARTING_GRACE_MS = 20_000;
 
 export interface OpenOptions {
   readonly paths: HomePaths;
@@ -96,13 +108,34 @@ export function assertTrustedPaths(paths: HomePaths): void {
   if (problem) throw unsafeError(problem);
 }
 
+function stillStarting(spawned: SpawnedCoordinator | null, deadline: number): boolean {
+  return spawned !== null && spawned.ended() === null && Date.now() < deadline + STARTING_GRACE_MS;
+}
+
+function notAnswering(paths: HomePaths, spawned: SpawnedCoordinator | null): StyxyError {
+  const last = lastLogLine(paths);
+  const ended = spawned?.ended();
+  const fate = !spawned
+    ? ''
+    : ended
+      ? `; the coordinator started for it (pid ${spawned.pid}) ${ended}`
+      : `; the coordinator started for it (pid ${spawned.pid}) still runs but does not answer`;
+  return new StyxyError(
+    'STYXY_COORDINATOR_UNAVAILABLE',
+    `the coordinator did not answer on ${paths.socket} in time${fate}`,
+    {
+      hint: `see ${paths.log}${last ? ` (last line: ${last})` : ' (empty)'}`,
+    },
+  );
+}
+
 export async function openConnection(
   options: OpenOptions,
 ): Promise<{ rpc: RpcClient<CoordinatorProtocol>; hello: HelloResult }> {
   const { paths } = options;
   assertTrustedPaths(paths);
   let delay = 5;
-  let spawned = false;
+  let spawned: SpawnedCoordinator | null = null;
   for (;;) {
     // A new one each attempt: the coordinator removes the file it checked.
     const held = holdPidProof(paths);
@@ -137,18 +170,11 @@ export async function openConnection(
         if (!coordinatorHoldsLock(paths) || Date.now() > options.deadline) throw notRunning(paths);
       } else {
         ensureHome(paths.home);
-        if (startCoordinator(paths)) spawned = true;
+        spawned = startCoordinator(paths) ?? spawned;
       }
-      if (Date.now() > options.deadline) {
+      if (Date.now() > options.deadline && !stillStarting(spawned, options.deadline)) {
         if (spawned) clearSpawnLock(paths);
-        const last = lastLogLine(paths);
-        throw new StyxyError(
-          'STYXY_COORDINATOR_UNAVAILABLE',
-          `the coordinator did not answer on ${paths.socket} in time`,
-          {
-            hint: `see ${paths.log}${last ? ` (last line: ${last})` : ''}`,
-          },
-        );
+        throw notAnswering(paths, spawned);
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 100);

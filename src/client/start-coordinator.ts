@@ -35,16 +35,26 @@ export function coordinatorHoldsLock(paths: HomePaths): boolean {
   return typeof holder === 'object' && holder !== null && isSameProcess(holder.pid, holder.startTime);
 }
 
-/** Spawns a coordinator unless one holds the lock or another client spawned one a moment ago. */
-export function startCoordinator(paths: HomePaths, env: NodeJS.ProcessEnv = process.env): boolean {
-  if (coordinatorHoldsLock(paths)) return false;
+/** A coordinator this process spawned: its pid, and how it ended once it has. */
+export interface SpawnedCoordinator {
+  readonly pid: number | undefined;
+  /** Null while it runs; else how it ended (`exit 1`, `SIGKILL`, or the spawn error). */
+  readonly ended: () => string | null;
+}
+
+/**
+ * Spawns a coordinator unless one holds the lock or another client spawned one a moment ago
+ * (then null).
+ */
+export function startCoordinator(paths: HomePaths, env: NodeJS.ProcessEnv = process.env): SpawnedCoordinator | null {
+  if (coordinatorHoldsLock(paths)) return null;
   const spawnLock = spawnLockPath(paths);
   let fd: number;
   try {
     fd = openOwnFile(spawnLock, 'create');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    if (ageMs(spawnLock) < SPAWN_FRESH_MS) return false;
+    if (ageMs(spawnLock) < SPAWN_FRESH_MS) return null;
     try {
       unlinkSync(spawnLock);
     } catch {}
@@ -55,8 +65,7 @@ export function startCoordinator(paths: HomePaths, env: NodeJS.ProcessEnv = proc
   } finally {
     closeSync(fd);
   }
-  spawnDaemon(paths, env);
-  return true;
+  return spawnDaemon(paths, env);
 }
 
 /** Removes the spawn lock once the coordinator answers (or starting it failed). */
@@ -67,7 +76,7 @@ export function clearSpawnLock(paths: HomePaths): void {
   } catch {}
 }
 
-function spawnDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): void {
+function spawnDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): SpawnedCoordinator {
   const log = openOwnFile(paths.log, 'append');
   try {
     const childEnv: NodeJS.ProcessEnv = { ...env, STYXY_HOME: paths.home };
@@ -81,8 +90,16 @@ function spawnDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): void {
       // Not the caller's folder: a daemon must not keep a worktree busy.
       cwd: paths.home,
     });
-    child.on('error', () => {}); // reported as "did not start" by the caller's deadline
+    let ended: string | null = null;
+    // Reported by the caller when the coordinator does not answer in time.
+    child.on('error', (error) => {
+      ended ??= `could not be started: ${error.message}`;
+    });
+    child.on('exit', (code, signal) => {
+      ended ??= signal ? `was killed by ${signal}` : `exited with code ${code}`;
+    });
     child.unref();
+    return { pid: child.pid, ended: () => ended };
   } finally {
     closeSync(log);
   }
