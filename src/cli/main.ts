@@ -10,7 +10,12 @@ import { renderError } from './render-error.js';
 
 type Loader = () => Promise<{ run: (...args: never[]) => Promise<number> }>;
 
-const configOption = () => new Option('-c, --config <file>', 'use this config file instead of searching for one');
+/** `-c` may be given more than once: the first is the config, later ones are merged over it in order. */
+const configOption = () =>
+  new Option(
+    '-c, --config <file>',
+    'use this config file instead of searching (repeatable: later files merge over it)',
+  ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
 const nameOption = () => new Option('--name <name>', 'the stack name, to run or reach a second copy from one folder');
 const jsonOption = () => new Option('--json', 'print one JSON document on stdout');
 
@@ -55,7 +60,7 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
       // The config loader's worker boots on another core while the command's modules load.
       const options = args.at(-2) as Record<string, unknown>;
       if (loadsConfig(options)) {
-        (await import('../config/prewarm.js')).prewarmFor(process.cwd(), options.config as string | undefined);
+        (await import('../config/prewarm.js')).prewarmFor(process.cwd(), options.config as string[] | undefined);
       }
       // commander passes (…positionals, options, command); modules take (…positionals, options).
       const mod = await load();

@@ -29,6 +29,25 @@ export const CONFIG_FILE_NAMES = [
   'package.json',
 ] as const;
 
+/**
+ * The git-ignored local override beside a config (local-override.ts). Not a config of its own:
+ * discovery never finds it, so it never makes a folder's configs "several".
+ */
+export const LOCAL_CONFIG_FILE_NAMES = [
+  'styxy.config.local.ts',
+  'styxy.config.local.mts',
+  'styxy.config.local.js',
+  'styxy.config.local.mjs',
+  'styxy.config.local.json',
+  'styxy.config.local.yaml',
+  'styxy.config.local.yml',
+] as const;
+
+/** The local override files in `dir` (absolute paths). */
+export function localConfigsIn(dir: string): string[] {
+  return LOCAL_CONFIG_FILE_NAMES.map((name) => join(dir, name)).filter(isFile);
+}
+
 /** The key of a config written in package.json. */
 export const PACKAGE_PROPERTY = 'styxy';
 

@@ -11,8 +11,11 @@ import { discoverConfig } from './discover.js';
 export interface LocateConfigOptions {
   /** Where to search from (and what `file` is relative to). */
   readonly cwd: string;
-  /** `-c FILE`: this file instead of searching. */
-  readonly file?: string | undefined;
+  /**
+   * `-c FILE`: this file instead of searching; several (`-c a -c b`): the first is the config,
+   * the others are merged over it in order (see `loadProjectConfig`).
+   */
+  readonly file?: string | readonly string[] | undefined;
   /** Where the upward search stops. @default the user's home folder when inside it, else the root */
   readonly stopDir?: string | undefined;
 }
@@ -25,14 +28,23 @@ export interface LocateConfigOptions {
 export function locateConfig(options: LocateConfigOptions): {
   readonly root: string;
   readonly file: string;
+  /** The further `-c` files (absolute), in the order given. */
+  readonly more: readonly string[];
 } {
   const cwd = resolve(options.cwd);
-  const found =
-    options.file === undefined ? findFile(cwd, options.stopDir) : checkGivenFile(resolve(cwd, options.file));
+  const given = configFiles(options.file);
+  const found = given.length === 0 ? findFile(cwd, options.stopDir) : checkGivenFile(resolve(cwd, given[0]!));
   // The project root is the real path of the config's folder (a symlinked config file belongs
   // to the folder it is linked from).
   const root = realpathSync(dirname(found));
-  return { root, file: join(root, basename(found)) };
+  const more = given.slice(1).map((file) => checkGivenFile(resolve(cwd, file)));
+  return { root, file: join(root, basename(found)), more };
+}
+
+/** `-c` as commander gives it: nothing, one file, or the list of every `-c`. */
+export function configFiles(file: string | readonly string[] | undefined): readonly string[] {
+  if (file === undefined) return [];
+  return typeof file === 'string' ? [file] : file;
 }
 
 function findFile(cwd: string, stopDir: string | undefined): string {

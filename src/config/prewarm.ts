@@ -8,7 +8,7 @@ import { extname } from 'node:path';
 import { MODULE_EXTENSIONS, prewarmConfigLoader } from './load-module.js';
 import { locateConfig } from './locate.js';
 
-export function prewarmFor(cwd: string, file: string | undefined): void {
+export function prewarmFor(cwd: string, file: readonly string[] | undefined): void {
   try {
     const found = locateConfig({ cwd, file });
     if ((MODULE_EXTENSIONS as readonly string[]).includes(extname(found.file))) prewarmConfigLoader();

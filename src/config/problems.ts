@@ -12,6 +12,11 @@ export interface ConfigProblem {
   /** Dotted field path, `services.web.command[1]`; empty for the config as a whole. */
   readonly path: string;
   readonly message: string;
+  /**
+   * The file holding the bad value, when the config came from several files (a local override,
+   * more `-c` files); absent: the config file itself.
+   */
+  readonly file?: string;
 }
 
 export class Problems {
@@ -49,14 +54,19 @@ export function formatPath(path: FieldPath): string {
 
 /**
  * The readable block: a heading naming the file, then one line per problem, each naming the file
- * (as the user would type it) and the field path, like a compiler's `file: message` lines.
+ * that holds it (as the user would type it, `show`) and the field path, like a compiler's
+ * `file: message` lines.
  */
-export function formatProblemBlock(file: string, displayFile: string, problems: readonly ConfigProblem[]): string {
+export function formatProblemBlock(
+  file: string,
+  displayFile: string,
+  problems: readonly ConfigProblem[],
+  show: (file: string) => string = () => displayFile,
+): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
-  const lines = problems.map((problem) =>
-    problem.path === ''
-      ? `  ${displayFile}: ${problem.message}`
-      : `  ${displayFile}: ${problem.path}: ${problem.message}`,
-  );
+  const lines = problems.map((problem) => {
+    const where = problem.file === undefined || problem.file === file ? displayFile : show(problem.file);
+    return problem.path === '' ? `  ${where}: ${problem.message}` : `  ${where}: ${problem.path}: ${problem.message}`;
+  });
   return [`invalid config ${file} (${count}):`, ...lines].join('\n');
 }

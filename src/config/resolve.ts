@@ -7,20 +7,31 @@ import { basename } from 'node:path';
 import { checkKeys } from './check-keys.js';
 import { checkServiceName, checkStack } from './check-stack.js';
 import { describeValue, isPlainObject } from './describe-value.js';
+import { type MergedLayers, mergeLayers, serviceSources } from './merge-layers.js';
+import { setOwn } from './own-key.js';
 import { type ConfigProblem, Problems } from './problems.js';
 import type { ResolveContext } from './resolve-context.js';
 import { resolveService, type ServiceDraft } from './resolve-service.js';
 import { projectName, SERVICE_KEYS, TOP_LEVEL_KEYS } from './schema.js';
 import { startOrder } from './start-order.js';
-import type { ResolvedConfig } from './types.js';
+import type { ResolvedConfig, ServiceSources } from './types.js';
 import { parseField } from './zod-problems.js';
 
 export type ResolveResult =
   | { readonly ok: true; readonly config: ResolvedConfig }
   | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
 
-/** `file` is the config file's absolute path (it is only recorded in the result). */
-export function resolveConfig(input: unknown, file: string, context: ResolveContext): ResolveResult {
+/**
+ * `file` is the config file's absolute path (it is only recorded in the result). `merged`: the
+ * layers `input` was merged from (merge-layers.ts), when there were several; it only tells where
+ * each service's values came from.
+ */
+export function resolveConfig(
+  input: unknown,
+  file: string,
+  context: ResolveContext,
+  merged: MergedLayers = mergeLayers([{ file, value: input }]),
+): ResolveResult {
   const problems = new Problems();
   if (!isPlainObject(input)) {
     problems.add([], `expected the config object { services: { … } }, found ${describeValue(input)}`);
@@ -65,9 +76,18 @@ export function resolveConfig(input: unknown, file: string, context: ResolveCont
   if (problems.size > 0 || !order.ok) return { ok: false, problems: problems.list() };
 
   const byName = new Map(drafts.map(({ service }) => [service.name, service]));
+  const sources: Record<string, ServiceSources> = {};
+  for (const { service } of drafts) setOwn(sources, service.name, serviceSources(merged, service.name));
   return {
     ok: true,
-    config: { name, root: context.root, file, services: order.order.map((service) => byName.get(service)!) },
+    config: {
+      name,
+      root: context.root,
+      file,
+      layers: merged.files,
+      services: order.order.map((service) => byName.get(service)!),
+      sources,
+    },
   };
 }
 

@@ -220,6 +220,21 @@ export interface ResolvedConfig {
   readonly root: string;
   /** Absolute path of the config file (`package.json` for a `"styxy"` key). */
   readonly file: string;
+  /**
+   * Every file merged into this config, in order: `file`, further `-c` files, then the local
+   * override (`styxy.config.local.*`) beside `file`, if there is one.
+   */
+  readonly layers: readonly string[];
   /** In start order (dependencies first; ties in the order written). */
   readonly services: readonly ResolvedService[];
+  /** Where each service's values came from, by service name (as written in `services`). */
+  readonly sources: Readonly<Record<string, ServiceSources>>;
+}
+
+/** Field paths inside a service as written (`env.DEBUG`, `command`, `ports.PORT`) → absolute file. */
+export interface ServiceSources {
+  /** Each value (a list counts as one) → the file that set it last. */
+  readonly values: Readonly<Record<string, string>>;
+  /** Each field a later file removed with `null` → that file. */
+  readonly removed: Readonly<Record<string, string>>;
 }

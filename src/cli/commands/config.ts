@@ -12,11 +12,12 @@ import type {
   ResolvedReadyCheck,
   ResolvedRestart,
   ResolvedService,
+  ServiceSources,
 } from '../../config/types.js';
 import { EXIT } from '../exit-codes.js';
 
 export interface ConfigOptions {
-  readonly config?: string;
+  readonly config?: readonly string[];
   readonly json?: boolean;
 }
 
@@ -28,21 +29,35 @@ export async function run(options: ConfigOptions): Promise<number> {
 
 /**
  * The `styxy config --json` document (wire format: fields may be added, never renamed):
- * `{ name, root, file, services: [{ name, command, cwd, dependsOn, ports, env, ready, restart, … }] }`.
+ * `{ name, root, file, layers, services: [{ name, command, cwd, dependsOn, ports, env, ready,
+ * restart, …, sources: { values, removed } }] }`.
  */
-export function configDocument(config: ResolvedConfig): ResolvedConfig {
-  return { name: config.name, root: config.root, file: config.file, services: config.services };
+export function configDocument(config: ResolvedConfig): object {
+  return {
+    name: config.name,
+    root: config.root,
+    file: config.file,
+    layers: config.layers,
+    services: config.services.map((service) => ({ ...service, sources: config.sources[service.name] })),
+  };
 }
 
 export function formatConfig(config: ResolvedConfig): string {
   const count = config.services.length === 1 ? '1 service' : `${config.services.length} services`;
-  const lines = [`${config.name}  (${config.file})`, `${count}, in start order`];
-  for (const service of config.services) lines.push('', ...formatService(service, config.root));
+  const lines = [`${config.name}  (${config.file})`];
+  if (config.layers.length > 1) {
+    lines.push(`merged from ${config.layers.map((file) => relative(config.root, file) || file).join(', ')}`);
+  }
+  lines.push(`${count}, in start order`);
+  for (const service of config.services) lines.push('', ...formatService(service, config));
   return `${lines.join('\n')}\n`;
 }
 
-function formatService(service: ResolvedService, root: string): string[] {
-  const rows: [string, string][] = [['command', formatCommand(service.command)]];
+function formatService(service: ResolvedService, config: ResolvedConfig): string[] {
+  const { root } = config;
+  const rows: [string, string][] = [];
+  if (config.layers.length > 1) rows.push(['from', formatSources(config, config.sources[service.name])]);
+  rows.push(['command', formatCommand(service.command)]);
   rows.push(['cwd', relative(root, service.cwd) || '.']);
   const ports = Object.entries(service.ports).map(([name, request]) => `${name}: ${formatRequest(request)}`);
   rows.push(['ports', ports.length > 0 ? ports.join(', ') : 'none']);
@@ -55,6 +70,26 @@ function formatService(service: ResolvedService, root: string): string[] {
   rows.push(['stop', `${service.stopSignal}, then SIGKILL after ${ms(service.stopTimeoutMs)}`]);
   if (service.stdin === 'null') rows.push(['stdin', 'null (EOF at once)']);
   return [service.name, ...rows.map(([label, value]) => `  ${label.padEnd(8)}  ${value}`)];
+}
+
+/**
+ * Which files a service's values came from: the files in layer order, each later one with the
+ * fields it set or removed (`styxy.config.ts, styxy.config.local.mjs (env.DEBUG; removed env.OLD)`).
+ */
+function formatSources(config: ResolvedConfig, sources: ServiceSources | undefined): string {
+  const parts: string[] = [];
+  config.layers.forEach((file, index) => {
+    const set = Object.keys(sources?.values ?? {}).filter((path) => sources?.values[path] === file);
+    const removed = Object.keys(sources?.removed ?? {}).filter((path) => sources?.removed[path] === file);
+    if (set.length === 0 && removed.length === 0) return;
+    const shown = relative(config.root, file) || file;
+    const fields = [
+      ...(set.length > 0 ? [set.join(', ')] : []),
+      ...(removed.length > 0 ? [`removed ${removed.join(', ')}`] : []),
+    ];
+    parts.push(index === 0 ? shown : `${shown} (${fields.join('; ')})`);
+  });
+  return parts.length > 0 ? parts.join(', ') : relative(config.root, config.file);
 }
 
 function formatCommand(command: ResolvedCommand): string {

@@ -5,7 +5,7 @@
  */
 
 export interface UpOptions {
-  readonly config?: string;
+  readonly config?: readonly string[];
   readonly name?: string;
   readonly detach?: boolean;
   /** False with `--no-tui`. */

@@ -13,7 +13,7 @@ import { stackNameOption } from './stack-name.js';
 
 export interface CurrentStackOptions {
   /** `-c FILE`. */
-  readonly config?: string;
+  readonly config?: readonly string[];
   /** `--name N`. */
   readonly name?: string;
 }

@@ -23,7 +23,7 @@ import { waitStackGone } from '../stack/wait-stack-gone.js';
 import { type LaunchResult, spawnBackground } from './spawn-background.js';
 
 export interface DetachedOptions {
-  readonly config?: string;
+  readonly config?: readonly string[];
   readonly name?: string;
   readonly json: boolean;
   /** `--timeout` in seconds, as typed. */

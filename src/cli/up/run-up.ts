@@ -21,7 +21,7 @@ import { tellCoordinatorEvents } from './coordinator-notices.js';
 import { upHeader } from './up-header.js';
 
 export interface ForegroundOptions {
-  readonly config?: string;
+  readonly config?: readonly string[];
   readonly name?: string;
   /** False with `--no-tui`. */
   readonly tui: boolean;

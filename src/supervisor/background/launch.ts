@@ -25,8 +25,8 @@ export const SUPERVISOR_OUTPUT = 'supervisor.out';
 export interface BackgroundArgs {
   /** Where `up -d` ran: the config search starts here, and `config` is relative to it. */
   readonly cwd: string;
-  /** `-c FILE`. */
-  readonly config: string | null;
+  /** Every `-c FILE`, in order (the first is the config, the others merge over it). */
+  readonly config: readonly string[] | null;
   readonly stackName: string;
   /** Services named on the command line (with what they need); empty: all. */
   readonly services: readonly string[];
@@ -56,7 +56,8 @@ export function decodeArgs(argv: readonly string[]): BackgroundArgs {
   if (
     !args ||
     typeof args.cwd !== 'string' ||
-    (args.config !== null && typeof args.config !== 'string') ||
+    (args.config !== null &&
+      !(Array.isArray(args.config) && args.config.every((file: unknown) => typeof file === 'string'))) ||
     typeof args.stackName !== 'string' ||
     !Array.isArray(args.services) ||
     !args.services.every((service) => typeof service === 'string') ||

@@ -70,7 +70,8 @@ describe('styxy config', () => {
     const run = await styxy(made.dir, 'config', '--json');
     expect(run).toMatchObject({ code: 0, stderr: '' });
     const document = JSON.parse(run.stdout);
-    expect(Object.keys(document)).toEqual(['name', 'root', 'file', 'services']);
+    expect(Object.keys(document)).toEqual(['name', 'root', 'file', 'layers', 'services']);
+    expect(document.layers).toEqual([`${made.dir}/styxy.config.ts`]);
     expect(document).toMatchObject({ name: 'shop', root: made.dir, file: `${made.dir}/styxy.config.ts` });
     expect(document.services.map((s: { name: string }) => s.name)).toEqual(['db', 'api', 'web']);
     for (const service of document.services) {
@@ -108,6 +109,39 @@ describe('styxy config', () => {
     expect(text).toContain('  ready     HTTP GET /health on PORT answers 2xx/3xx (every 250ms, timeout 30s)\n');
     expect(text).toContain('  cwd       api\n');
     expect(text).toContain('  restart   on-failure (at most 5 in a row, backoff 500ms doubling to 10s)\n');
+  });
+
+  it('a styxy.config.local.mjs changes a service, and config says so (text and --json); -c twice', async () => {
+    const made = project({
+      'styxy.config.ts': shop,
+      'api/.keep': '',
+      // db is removed, so api no longer depends on it: the local file drops that too.
+      'styxy.config.local.mjs':
+        "export default { services: { web: { env: { DEBUG: 'vite:*' } }, api: { dependsOn: [] }, db: null } };\n",
+      'ci.json': '{ "services": { "web": { "env": { "CI": "1" } } } }',
+    });
+    const text = await styxy(made.dir, 'config');
+    expect(text).toMatchObject({ code: 0, stderr: '' });
+    expect(text.stdout).toContain('merged from styxy.config.ts, styxy.config.local.mjs\n2 services, in start order\n');
+    expect(text.stdout).toContain('  from      styxy.config.ts, styxy.config.local.mjs (env.DEBUG)\n');
+    expect(text.stdout).toContain('  env       DEBUG=vite:*\n');
+    expect(text.stdout).toContain('  from      styxy.config.ts, styxy.config.local.mjs (dependsOn)\n');
+
+    const json = await styxy(made.dir, 'config', '-c', 'styxy.config.ts', '-c', 'ci.json', '--json');
+    expect(json).toMatchObject({ code: 0, stderr: '' });
+    const document = JSON.parse(json.stdout);
+    expect(document.layers).toEqual([
+      `${made.dir}/styxy.config.ts`,
+      `${made.dir}/ci.json`,
+      `${made.dir}/styxy.config.local.mjs`,
+    ]);
+    const web = document.services.find((service: { name: string }) => service.name === 'web');
+    expect(web.env).toEqual({ API: 'http://localhost:${api.PORT}', CI: '1', DEBUG: 'vite:*' });
+    expect(web.sources.values).toMatchObject({
+      command: `${made.dir}/styxy.config.ts`,
+      'env.CI': `${made.dir}/ci.json`,
+      'env.DEBUG': `${made.dir}/styxy.config.local.mjs`,
+    });
   });
 
   it('an invalid config: every problem in one block on stderr, exit 1, no stack trace', async () => {

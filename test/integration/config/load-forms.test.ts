@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadProjectConfig } from '../../../src/config/index.js';
 import type { ResolvedConfig } from '../../../src/config/types.js';
 import { makeTestHome, type TestHome } from '../../helpers/home.js';
-import { makeProject, type Project } from './project.js';
+import { failure, makeProject, type Project } from './project.js';
 
 const json = JSON.stringify({
   name: 'shop',
@@ -86,17 +86,6 @@ afterEach(() => {
 
 async function load(cwd: string, file?: string): Promise<ResolvedConfig> {
   return loadProjectConfig({ cwd, file, home: home.home });
-}
-
-async function failure(
-  promise: Promise<unknown>,
-): Promise<{ code: string; message: string; hint?: string; details?: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as never;
-  }
-  throw new Error('expected the load to fail');
 }
 
 describe('every file form', () => {

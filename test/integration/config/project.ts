@@ -35,3 +35,15 @@ export function makeProject(files: Readonly<Record<string, string>> = {}): Proje
   project.write(files);
   return project;
 }
+
+/** The error a config load failed with (the test fails when it did not fail). */
+export async function failure(
+  promise: Promise<unknown>,
+): Promise<{ code: string; message: string; hint?: string; details?: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as never;
+  }
+  throw new Error('expected the load to fail');
+}
