@@ -97,7 +97,12 @@ function defaultCheck(portNames: readonly string[] | null, timeoutMs: number, in
   return first === undefined ? { kind: 'started' } : { kind: 'port', port: first, timeoutMs, intervalMs };
 }
 
-function checkPortName(name: string, portNames: readonly string[] | null, path: FieldPath, problems: Problems): void {
+export function checkPortName(
+  name: string,
+  portNames: readonly string[] | null,
+  path: FieldPath,
+  problems: Problems,
+): void {
   if (portNames === null || portNames.includes(name)) return;
   problems.add(
     path,

@@ -10,6 +10,7 @@ import { setOwn } from './own-key.js';
 import type { FieldPath, Problems } from './problems.js';
 import type { ResolveContext } from './resolve-context.js';
 import { resolveEnv } from './resolve-env.js';
+import { resolveHealth } from './resolve-health.js';
 import { resolvePorts } from './resolve-ports.js';
 import { resolveReady, type Template } from './resolve-ready.js';
 import {
@@ -69,6 +70,7 @@ export function resolveService(
     env,
     ready: resolveReady(raw.ready, names, [...path, 'ready'], problems, templates),
     restart: resolveRestart(raw.restart, [...path, 'restart'], problems),
+    health: resolveHealth(raw.health, names, [...path, 'health'], problems, templates),
     envFiles,
     stopSignal: resolveStopSignal(raw.stopSignal, [...path, 'stopSignal'], problems),
     stopTimeoutMs: resolveStopTimeout(raw.stopTimeout, [...path, 'stopTimeout'], problems),
@@ -87,6 +89,7 @@ function placeholder(name: string, context: ResolveContext): ResolvedService {
     ports: {},
     env: {},
     ready: { kind: 'started' },
+    health: null,
     restart: DEFAULT_RESTART,
     envFiles: [],
     stopSignal: DEFAULT_STOP_SIGNAL,

@@ -17,6 +17,7 @@ export const SERVICE_KEYS = [
   'envFile',
   'dependsOn',
   'ready',
+  'health',
   'restart',
   'stopSignal',
   'stopTimeout',
@@ -25,6 +26,7 @@ export const SERVICE_KEYS = [
 
 export const PORT_OPTION_KEYS = ['type', 'preferred', 'port', 'fixed'] as const;
 export const READY_KEYS = ['port', 'http', 'log', 'command', 'timeout', 'interval'] as const;
+export const HEALTH_KEYS = ['port', 'http', 'command', 'interval', 'failures', 'timeout'] as const;
 export const RESTART_KEYS = ['policy', 'maxRestarts', 'backoff', 'maxBackoff'] as const;
 
 export const DEPENDENCY_CONDITIONS: readonly DependencyCondition[] = ['started', 'ready', 'completed'];
@@ -75,6 +77,15 @@ export const readyOptions = z.looseObject({
   command: z.string().refine(notBlank, 'expected a command').optional(),
   timeout: z.int().min(1).optional(),
   interval: z.int().min(1).optional(),
+});
+
+export const healthOptions = z.looseObject({
+  port: z.string().min(1).optional(),
+  http: z.string().min(1).optional(),
+  command: z.string().refine(notBlank, 'expected a command').optional(),
+  interval: z.int().min(1).optional(),
+  failures: z.int().min(1).optional(),
+  timeout: z.int().min(1).optional(),
 });
 
 export const restartPolicy = z.enum(RESTART_POLICIES as [RestartPolicy, ...RestartPolicy[]]);

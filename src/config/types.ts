@@ -70,6 +70,28 @@ export interface ProbeTiming {
  */
 export type StdinMode = 'pipe' | 'null';
 
+/**
+ * A check that keeps running once the service is ready (see `ServiceConfig.health`): one of
+ * `port`, `http` or `command`, every `interval` ms; `failures` misses in a row make it unhealthy.
+ */
+export type HealthCheckInput = (
+  | { port: string }
+  /** An HTTP GET of this path on the service's first port (or `port`, by name) answers 2xx/3xx. */
+  | { http: string; port?: string }
+  /** This shell command exits 0 (run with the service's environment). */
+  | { command: string }
+) &
+  HealthTiming;
+
+export interface HealthTiming {
+  /** Time between checks, in ms (the first comes this long after ready). @default 10000 */
+  interval?: number;
+  /** Misses in a row that make the service unhealthy. @default 3 */
+  failures?: number;
+  /** Longest one check may take, in ms (capped by `interval`). @default 5000 */
+  timeout?: number;
+}
+
 /** When to restart an exited service: never, after a non-zero exit or a signal, or always. */
 export type RestartPolicy = 'no' | 'on-failure' | 'always';
 
@@ -119,6 +141,12 @@ export interface ServiceConfig {
    * @default 'no'
    */
   restart?: RestartPolicy | RestartOptions;
+  /**
+   * Keep checking the service once it is ready: after `failures` misses in a row it is
+   * `unhealthy`, and restarted if its `restart` policy restarts failures (`on-failure`, `always`).
+   * @example { http: '/health', interval: 5000, failures: 3 }
+   */
+  health?: HealthCheckInput;
   /** Signal sent to the service's process group to stop it (a name, e.g. `'SIGINT'`). @default 'SIGTERM' */
   stopSignal?: NodeJS.Signals;
   /** Time (ms) between the stop signal and SIGKILL. @default 5000 */
@@ -187,6 +215,12 @@ export type ResolvedReadyCheck =
   | { readonly kind: 'command'; readonly command: string; readonly timeoutMs: number; readonly intervalMs: number }
   | { readonly kind: 'started' };
 
+export type ResolvedHealthCheck = (
+  | { readonly kind: 'port'; readonly port: string }
+  | { readonly kind: 'http'; readonly path: string; readonly port: string }
+  | { readonly kind: 'command'; readonly command: string }
+) & { readonly intervalMs: number; readonly timeoutMs: number; readonly failures: number };
+
 export interface ResolvedRestart {
   readonly policy: RestartPolicy;
   readonly maxRestarts: number;
@@ -208,6 +242,8 @@ export interface ResolvedService {
   readonly envFiles: readonly string[];
   readonly dependsOn: Readonly<Record<string, DependencyCondition>>;
   readonly ready: ResolvedReadyCheck;
+  /** Checks after ready (null: none). */
+  readonly health: ResolvedHealthCheck | null;
   readonly restart: ResolvedRestart;
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;

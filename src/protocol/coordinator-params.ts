@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { CoordinatorMethod } from './coordinator-protocol.js';
 import { ENV_NAME } from './names.js';
+import { HEALTH_STATUSES, SERVICE_STATUSES } from './stack.js';
 import { STACK_NAME_PATTERN } from './stack-id.js';
 
 // Limits (docs/security.md, "No client breaks it for others").
@@ -105,7 +106,7 @@ export const stackRegistration = z.object({
   runToken: token,
 });
 
-const serviceStatus = z.enum(['pending', 'starting', 'ready', 'running', 'completed', 'exited', 'failed', 'stopped']);
+const serviceStatus = z.enum(SERVICE_STATUSES);
 const stackPhase = z.enum(['starting', 'running', 'stopping', 'stopped', 'failed']);
 
 export const serviceSnapshot = z.object({
@@ -124,6 +125,16 @@ export const serviceSnapshot = z.object({
     .default(null),
   detail: text().nullable().default(null),
   dependsOn: z.array(name).max(MAX_STACK_SERVICES).default([]),
+  health: z
+    .object({
+      status: z.enum(HEALTH_STATUSES),
+      misses: z.number().int().min(0),
+      failures: z.number().int().min(1),
+      lastFailure: text().nullable(),
+      checkedAt: z.number().nullable(),
+    })
+    .nullable()
+    .default(null),
 });
 
 export const registerStackParams = z.object({ registration: stackRegistration });

@@ -3,10 +3,10 @@
  * stack's control socket. Wire format: fields may be added, never renamed. The shapes are what a
  * client checks a reply against (shape.ts); the types are derived from them.
  */
-import { array, boolean, type Infer, literal, nullable, number, object, record, string } from './shape.js';
+import { array, boolean, type Infer, literal, nullable, number, object, optional, record, string } from './shape.js';
 
 /** The statuses of the `ps --json` contract (docs/architecture.md, "Statuses"). */
-export const serviceStatus = literal(
+export const SERVICE_STATUSES = [
   'pending',
   'starting',
   'ready',
@@ -15,11 +15,31 @@ export const serviceStatus = literal(
   'exited',
   'failed',
   'stopped',
-);
+  'unhealthy',
+] as const;
+export const serviceStatus = literal(...SERVICE_STATUSES);
 export type ServiceStatus = Infer<typeof serviceStatus>;
 
 export const stackPhase = literal('starting', 'running', 'stopping', 'stopped', 'failed');
 export type StackPhase = Infer<typeof stackPhase>;
+
+/**
+ * A service's checks after ready (config `health`): `checking` until the current run's first
+ * verdict, `unhealthy` once `failures` checks in a row missed.
+ */
+export const HEALTH_STATUSES = ['checking', 'healthy', 'unhealthy'] as const;
+export const serviceHealth = object({
+  status: literal(...HEALTH_STATUSES),
+  /** Misses in a row so far. */
+  misses: number,
+  /** Misses in a row that make it unhealthy. */
+  failures: number,
+  /** What the last missed check answered (null once one passes). */
+  lastFailure: nullable(string),
+  /** Epoch ms of the last check (null before the first of this run). */
+  checkedAt: nullable(number),
+});
+export type ServiceHealth = Infer<typeof serviceHealth>;
 
 export const serviceSnapshot = object({
   name: string,
@@ -39,6 +59,8 @@ export const serviceSnapshot = object({
   /** A short human note on what is going on: "restarting in 2.0 s", "stopping", "ready check timed out". */
   detail: nullable(string),
   dependsOn: array(string),
+  /** Null without a `health` check; optional because an older supervisor does not send it. */
+  health: optional(nullable(serviceHealth)),
 });
 export type ServiceSnapshot = Infer<typeof serviceSnapshot>;
 

@@ -9,6 +9,7 @@ import { type ProcessRecord, stopTarget } from '../os/stop-target.js';
 import type { LaunchSpec } from './launch-spec.js';
 import type { LogStore } from './log-store.js';
 import type { Effect, MachineEvent, MachineOutcome } from './machine-types.js';
+import { runHealthChecks } from './probes/health-loop.js';
 import type { LogSource } from './probes/log.js';
 import { runProbe } from './probes/run-probe.js';
 import { OUTPUT_GRACE_MS, spawnService } from './service-process.js';
@@ -35,6 +36,8 @@ interface ServiceShell {
   /** The spawn in progress (a stop waits for it, so it knows what to stop). */
   spawning: Promise<void> | null;
   probe: AbortController | null;
+  /** The health checks of the current run (config `health`). */
+  health: AbortController | null;
   timer: NodeJS.Timeout | null;
   /** The stack-wide seq of this run's first line (log probes read from there). */
   runStartSeq: number;
@@ -50,7 +53,15 @@ export class EffectRunner {
   constructor(context: EffectContext) {
     this.#context = context;
     for (const name of context.specs.keys()) {
-      this.#shells.set(name, { records: [], spawning: null, probe: null, timer: null, runStartSeq: 1, exit: null });
+      this.#shells.set(name, {
+        records: [],
+        spawning: null,
+        probe: null,
+        health: null,
+        timer: null,
+        runStartSeq: 1,
+        exit: null,
+      });
     }
   }
 
@@ -71,6 +82,15 @@ export class EffectRunner {
         const shell = this.#shell(effect.service);
         shell.probe?.abort();
         shell.probe = null;
+        break;
+      }
+      case 'watchHealth':
+        this.#watchHealth(effect.service, effect.run);
+        break;
+      case 'cancelHealth': {
+        const shell = this.#shell(effect.service);
+        shell.health?.abort();
+        shell.health = null;
         break;
       }
       case 'schedule':
@@ -189,10 +209,31 @@ export class EffectRunner {
     });
   }
 
+  #watchHealth(service: string, run: number): void {
+    const shell = this.#shell(service);
+    const spec = this.#context.specs.get(service)!;
+    if (!spec.health) return;
+    const { dispatch, now } = this.#context;
+    shell.health?.abort();
+    const controller = new AbortController();
+    shell.health = controller;
+    void runHealthChecks(spec.health, { cwd: spec.cwd, env: spec.env }, controller.signal, (attempt) =>
+      dispatch({
+        type: 'healthChecked',
+        service,
+        run,
+        ok: attempt.ok,
+        reason: attempt.ok ? null : attempt.reason,
+        at: now(),
+      }),
+    );
+  }
+
   /** A last sweep of everything carrying the stack's tag (tasks' leftovers included). */
   async #finish(outcome: MachineOutcome): Promise<void> {
     for (const shell of this.#shells.values()) {
       shell.probe?.abort();
+      shell.health?.abort();
       if (shell.timer) clearTimeout(shell.timer);
     }
     const groups = [...this.#shells.values()].flatMap((shell) => shell.records);

@@ -22,6 +22,9 @@ export type ProbeSpec =
   | { readonly kind: 'log'; readonly pattern: RegExp; readonly timeoutMs: number; readonly intervalMs: number }
   | { readonly kind: 'command'; readonly command: string; readonly timeoutMs: number; readonly intervalMs: number };
 
+/** Checks after ready: a probe of one attempt at a time, every `intervalMs` (config `health`). */
+export type HealthSpec = Extract<ProbeSpec, { kind: 'tcp' | 'http' | 'command' }> & { readonly failures: number };
+
 export interface LaunchSpec {
   readonly service: string;
   /** The program and its arguments (`sh -c <string>` for a shell string). */
@@ -32,6 +35,7 @@ export interface LaunchSpec {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
   readonly probe: ProbeSpec;
+  readonly health: HealthSpec | null;
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;
   /** `'pipe'`: an open pipe the supervisor holds (never ended); `'null'`: EOF at once. */
@@ -56,10 +60,45 @@ export function buildLaunchSpec(service: ResolvedService, context: EnvContext): 
     cwd: service.cwd,
     env: serviceEnv(service, context),
     probe: probeSpec(service, context.ports, fill),
+    health: healthSpec(service, context.ports, fill),
     stopSignal: service.stopSignal,
     stopTimeoutMs: service.stopTimeoutMs,
     stdin: service.stdin,
   };
+}
+
+function portOfService(service: ResolvedService, ports: StackPorts, field: string, name: string): number {
+  const port = ports[service.name]?.[name];
+  if (port === undefined) {
+    const known = Object.keys(ports[service.name] ?? {});
+    throw new StyxyError(
+      'STYXY_CONFIG_INVALID',
+      `service "${service.name}", ${field}: "${name}" is not one of its ports (${known.join(', ') || 'it has none'})`,
+    );
+  }
+  return port;
+}
+
+function healthSpec(
+  service: ResolvedService,
+  ports: StackPorts,
+  fill: (text: string, field: string) => string,
+): HealthSpec | null {
+  const check = service.health;
+  if (check === null) return null;
+  // Each check is one attempt: `timeoutMs` bounds it (the machine counts the misses).
+  const timing = { timeoutMs: check.timeoutMs, intervalMs: check.intervalMs, failures: check.failures };
+  switch (check.kind) {
+    case 'port':
+      return { kind: 'tcp', port: portOfService(service, ports, 'health.port', check.port), ...timing };
+    case 'http': {
+      const path = fill(check.path, 'health.http');
+      const port = portOfService(service, ports, 'health.port', check.port);
+      return { kind: 'http', port, path: path.startsWith('/') ? path : `/${path}`, ...timing };
+    }
+    case 'command':
+      return { kind: 'command', command: fill(check.command, 'health.command'), ...timing };
+  }
 }
 
 function probeSpec(
@@ -70,17 +109,7 @@ function probeSpec(
   const check = service.ready;
   if (check.kind === 'started') return { kind: 'none' };
   const timing = { timeoutMs: check.timeoutMs, intervalMs: check.intervalMs };
-  const portOf = (name: string) => {
-    const port = ports[service.name]?.[name];
-    if (port === undefined) {
-      const known = Object.keys(ports[service.name] ?? {});
-      throw new StyxyError(
-        'STYXY_CONFIG_INVALID',
-        `service "${service.name}", ready.port: "${name}" is not one of its ports (${known.join(', ') || 'it has none'})`,
-      );
-    }
-    return port;
-  };
+  const portOf = (name: string) => portOfService(service, ports, 'ready.port', name);
   switch (check.kind) {
     case 'port':
       return { kind: 'tcp', port: portOf(check.port), ...timing };

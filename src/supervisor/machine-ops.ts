@@ -4,7 +4,15 @@
  * append to, and returns the next state.
  */
 import type { ServiceStatus } from '../protocol/stack.js';
-import type { Effect, MachineService, MachineState, ServiceState } from './machine-types.js';
+import type { Effect, HealthState, MachineService, MachineState, ServiceState } from './machine-types.js';
+
+/** A run's health before its first check. */
+export const FRESH_HEALTH: HealthState = { misses: 0, unhealthy: false, lastFailure: null, checkedAt: null };
+
+/** The health state a new run of `spec` starts with. */
+export function freshHealth(spec: MachineService): HealthState | null {
+  return spec.healthFailures === null ? null : FRESH_HEALTH;
+}
 
 export function initialState(services: readonly MachineService[]): MachineState {
   const states: Record<string, ServiceState> = {};
@@ -22,6 +30,7 @@ export function initialState(services: readonly MachineService[]): MachineState 
       everStarted: false,
       everUp: false,
       lost: null,
+      health: freshHealth(spec),
     };
   }
   return {
@@ -44,11 +53,12 @@ export function patch(state: MachineState, name: string, changes: Partial<Servic
 /** The status of a service (docs/architecture.md, "Statuses"). */
 export function statusOf(service: ServiceState): ServiceStatus {
   const { life } = service;
+  const unhealthy = service.health?.unhealthy === true;
   switch (life.kind) {
     case 'up':
-      return service.spec.checked ? 'ready' : 'running';
+      return unhealthy ? 'unhealthy' : service.spec.checked ? 'ready' : 'running';
     case 'backoff':
-      return 'exited';
+      return unhealthy ? 'unhealthy' : 'exited';
     case 'stopping':
       return life.shown;
     default:
@@ -72,14 +82,22 @@ export function spawn(
     pid: null,
     readyAt: null,
     life: { kind: 'starting', run, startedAt: at },
+    health: freshHealth(state.services[name]!.spec),
   });
+}
+
+/** Marks a service up (ready or running), and starts its health checks if it has them. */
+export function markUp(state: MachineState, name: string, run: number, startedAt: number, at: number, fx: Effect[]) {
+  const service = state.services[name]!;
+  if (service.spec.healthFailures !== null) fx.push({ type: 'watchHealth', service: name, run });
+  return patch(state, name, { life: { kind: 'up', run, startedAt, readyAt: at }, readyAt: at, everUp: true });
 }
 
 /** Stops the process of a starting or up service; `after: 'start'` spawns it again afterwards. */
 export function beginStop(
   state: MachineState,
   name: string,
-  after: 'stop' | 'start',
+  after: 'stop' | 'start' | 'backoff',
   force: boolean,
   fx: Effect[],
 ): MachineState {
@@ -87,6 +105,7 @@ export function beginStop(
   const { life, spec } = service;
   if (life.kind !== 'starting' && life.kind !== 'up') return state;
   if (life.kind === 'starting') fx.push({ type: 'cancelProbe', service: name });
+  if (life.kind === 'up' && spec.healthFailures !== null) fx.push({ type: 'cancelHealth', service: name });
   fx.push({
     type: 'stop',
     service: name,

@@ -1,5 +1,5 @@
 /** The machine's state as the wire snapshot of each service (`ps --json`, the UI). Pure. */
-import type { ServiceSnapshot } from '../protocol/stack.js';
+import type { ServiceHealth, ServiceSnapshot } from '../protocol/stack.js';
 import { describeExit } from './lifecycle-text.js';
 import { unmetDependencies } from './machine-deps.js';
 import { statusOf } from './machine-ops.js';
@@ -20,8 +20,21 @@ export function serviceSnapshots(state: MachineState): ServiceSnapshot[] {
       lastExit: service.lastExit,
       detail: withLoss(detailOf(state, service), service.lost),
       dependsOn: Object.keys(service.spec.dependsOn),
+      health: healthOf(service),
     };
   });
+}
+
+function healthOf(service: ServiceState): ServiceHealth | null {
+  const { health, spec } = service;
+  if (health === null || spec.healthFailures === null) return null;
+  return {
+    status: health.unhealthy ? 'unhealthy' : health.checkedAt === null ? 'checking' : 'healthy',
+    misses: health.misses,
+    failures: spec.healthFailures,
+    lastFailure: health.lastFailure,
+    checkedAt: health.checkedAt,
+  };
 }
 
 function withLoss(detail: string | null, lost: string | null): string | null {
@@ -42,12 +55,17 @@ function detailOf(state: MachineState, service: ServiceState): string | null {
     case 'backoff':
       return life.detail;
     case 'stopping':
-      return life.after === 'start' ? 'restarting' : 'stopping';
+      return life.after === 'start'
+        ? 'restarting'
+        : life.after === 'backoff'
+          ? 'unhealthy: stopping to restart'
+          : 'stopping';
     case 'failed':
       return life.reason;
     case 'exited':
       return service.lastExit ? describeExit(service.lastExit) : null;
     case 'up':
+      return service.health?.unhealthy ? `health check failing: ${service.health.lastFailure}` : null;
     case 'completed':
     case 'stopped':
       return null;

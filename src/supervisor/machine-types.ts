@@ -13,6 +13,8 @@ export interface MachineService {
   /** True when a readiness check decides `ready`; false when the service is up once it runs (`running`). */
   readonly checked: boolean;
   readonly restart: ResolvedRestart;
+  /** Misses in a row of its health check (config `health`) that make it unhealthy; null: no check. */
+  readonly healthFailures: number | null;
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;
   /** Leased ports by env-var name, in config order (shown in lifecycle lines: "ready on :8001"). */
@@ -42,11 +44,22 @@ export type Life =
       readonly run: number;
       /** The status shown while stopping (the one it had). */
       readonly shown: ServiceStatus;
-      /** What comes after the stop: stay stopped, or start again (a restart by hand). */
-      readonly after: 'stop' | 'start';
+      /**
+       * What comes after the stop: stay stopped, start again (a restart by hand), or restart by
+       * its policy, with backoff, as after a failure (`backoff`: it was unhealthy).
+       */
+      readonly after: 'stop' | 'start' | 'backoff';
       readonly forced: boolean;
     }
   | { readonly kind: 'stopped' };
+
+/** The current run's health checks (config `health`). */
+export interface HealthState {
+  readonly misses: number;
+  readonly unhealthy: boolean;
+  readonly lastFailure: string | null;
+  readonly checkedAt: number | null;
+}
 
 export interface ServiceState {
   readonly spec: MachineService;
@@ -71,6 +84,8 @@ export interface ServiceState {
    * restarted: shown in its detail until the stack is started again.
    */
   readonly lost: string | null;
+  /** Its health checks in the current run (null without a `health` check). */
+  readonly health: HealthState | null;
 }
 
 /** How the stack ended. */
@@ -134,6 +149,15 @@ export type MachineEvent =
       readonly reason: string;
       readonly at: number;
     }
+  /** A health check of an up service passed (`ok`) or missed (`reason`). */
+  | {
+      readonly type: 'healthChecked';
+      readonly service: string;
+      readonly run: number;
+      readonly ok: boolean;
+      readonly reason: string | null;
+      readonly at: number;
+    }
   /** A restart timer fired. */
   | { readonly type: 'restartDue'; readonly service: string; readonly run: number; readonly at: number }
   /** A stop effect finished: none of the service's processes is left. */
@@ -156,6 +180,9 @@ export type Effect =
   | { readonly type: 'stop'; readonly service: string; readonly signal: NodeJS.Signals; readonly timeoutMs: number }
   | { readonly type: 'probe'; readonly service: string; readonly run: number }
   | { readonly type: 'cancelProbe'; readonly service: string }
+  /** Check the service's health every interval, reporting `healthChecked`, until cancelled. */
+  | { readonly type: 'watchHealth'; readonly service: string; readonly run: number }
+  | { readonly type: 'cancelHealth'; readonly service: string }
   | { readonly type: 'schedule'; readonly service: string; readonly run: number; readonly delayMs: number }
   | { readonly type: 'cancelTimer'; readonly service: string }
   | { readonly type: 'reportProcess'; readonly service: string; readonly pid: number }

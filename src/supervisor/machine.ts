@@ -7,9 +7,10 @@
 import { describeExit, formatDuration, portsSuffix } from './lifecycle-text.js';
 import { blockedDependent } from './machine-deps.js';
 import { drive } from './machine-drive.js';
-import { beginStop, fail, patch, spawn } from './machine-ops.js';
+import { health } from './machine-health.js';
+import { beginStop, fail, freshHealth, markUp, patch, spawn } from './machine-ops.js';
 import type { Effect, MachineEvent, MachineState, StepResult } from './machine-types.js';
-import { decideOnExit } from './restart-policy.js';
+import { decideOnExit, decideOnUnhealthy, type ExitDecision } from './restart-policy.js';
 
 export { initialState, statusOf } from './machine-ops.js';
 
@@ -31,7 +32,7 @@ function apply(state: MachineState, event: MachineEvent, fx: Effect[]): MachineS
     case 'spawned': {
       fx.push({ type: 'reportProcess', service: name, pid: event.pid });
       if (!current) return state;
-      let next = patch(state, name, { pid: event.pid, startedAt: event.at, everStarted: true });
+      const next = patch(state, name, { pid: event.pid, startedAt: event.at, everStarted: true });
       if (life.kind !== 'starting') return next; // stopping already: the stop effect handles it
       if (service.spec.checked) {
         fx.push({ type: 'probe', service: name, run: event.run });
@@ -39,8 +40,7 @@ function apply(state: MachineState, event: MachineEvent, fx: Effect[]): MachineS
         return next;
       }
       fx.push({ type: 'log', service: name, text: `running${portsSuffix(service.spec.ports)} (pid ${event.pid})` });
-      next = patch(next, name, { life: { kind: 'up', run: event.run, startedAt: event.at, readyAt: event.at } });
-      return patch(next, name, { readyAt: event.at, everUp: true });
+      return markUp(next, name, event.run, event.at, event.at, fx);
     }
     case 'spawnFailed':
       if (!current || life.kind !== 'starting') return state;
@@ -57,18 +57,21 @@ function apply(state: MachineState, event: MachineEvent, fx: Effect[]): MachineS
         service: name,
         text: `ready${portsSuffix(service.spec.ports)} in ${formatDuration(took)}`,
       });
-      const next = patch(state, name, { readyAt: event.at, everUp: true });
-      return patch(next, name, { life: { kind: 'up', run: life.run, startedAt: life.startedAt, readyAt: event.at } });
+      return markUp(state, name, life.run, life.startedAt, event.at, fx);
     }
     case 'probeFailed':
       if (!current || life.kind !== 'starting') return state;
       return fail(state, name, event.reason, fx);
+    case 'healthChecked':
+      if (!current || life.kind !== 'up') return state;
+      return health(state, name, event, fx);
     case 'restartDue':
       if (life.kind !== 'backoff' || life.run !== event.run || state.stopping) return state;
       return spawn(state, name, event.at, fx, { restarts: service.restarts + 1 });
     case 'stopDone': {
       if (life.kind !== 'stopping') return state;
       if (life.after === 'start' && !state.stopping) return spawn(state, name, event.at, fx);
+      if (life.after === 'backoff' && !state.stopping) return backOff(state, name, event.at, fx);
       const text = !event.killed
         ? 'stopped'
         : life.forced
@@ -99,9 +102,11 @@ function exited(
   const service = state.services[name]!;
   const { life } = service;
   const exit = { code: event.code, signal: event.signal, at: event.at };
-  const next = patch(state, name, { pid: null, lastExit: exit });
-  if (life.kind !== 'starting' && life.kind !== 'up') return next; // stopping: stopDone follows
+  if (life.kind !== 'starting' && life.kind !== 'up') return patch(state, name, { pid: null, lastExit: exit }); // stopping: stopDone follows
   if (life.kind === 'starting') fx.push({ type: 'cancelProbe', service: name });
+  if (life.kind === 'up' && service.health !== null) fx.push({ type: 'cancelHealth', service: name });
+  // An exit is its own verdict: what the health checks said of this run no longer counts.
+  const next = patch(state, name, { pid: null, lastExit: exit, health: freshHealth(service.spec) });
   const decision = decideOnExit({
     restart: service.spec.restart,
     exit,
@@ -114,18 +119,40 @@ function exited(
     fx.push({ type: 'log', service: name, text: 'completed' });
     return patch(next, name, { life: { kind: 'completed' }, streak: 0 });
   }
-  if (decision.kind === 'restart' && !state.stopping) {
-    fx.push({ type: 'log', service: name, text: decision.text });
-    fx.push({ type: 'schedule', service: name, run: life.run, delayMs: decision.delayMs });
-    const detail = decision.text.slice(decision.text.indexOf('restarting'));
-    return patch(next, name, {
-      life: { kind: 'backoff', run: life.run, delayMs: decision.delayMs, detail },
-      streak: decision.streak,
-    });
-  }
+  if (decision.kind === 'restart' && !state.stopping) return scheduleRestart(next, name, life.run, decision, fx);
   // Restart 'no' after it was up, or any exit while the stack stops: it stays exited.
   fx.push({ type: 'log', service: name, text: decision.kind === 'exited' ? decision.text : describeExit(exit) });
   return patch(next, name, { life: { kind: 'exited' } });
+}
+
+/** An unhealthy service is stopped: restart it as after a failure (backoff, streak), or give up. */
+function backOff(state: MachineState, name: string, at: number, fx: Effect[]): MachineState {
+  const service = state.services[name]!;
+  const life = service.life as Extract<typeof service.life, { kind: 'stopping' }>;
+  const decision = decideOnUnhealthy({
+    restart: service.spec.restart,
+    upForMs: service.readyAt === null ? null : at - service.readyAt,
+    streak: service.streak,
+  });
+  if (decision.kind === 'failed') return fail(state, name, decision.reason, fx);
+  return scheduleRestart(state, name, life.run, decision, fx);
+}
+
+/** Waits out the backoff of a restart the policy decided on (`restartDue` follows). */
+function scheduleRestart(
+  state: MachineState,
+  name: string,
+  run: number,
+  decision: Extract<ExitDecision, { kind: 'restart' }>,
+  fx: Effect[],
+): MachineState {
+  fx.push({ type: 'log', service: name, text: decision.text });
+  fx.push({ type: 'schedule', service: name, run, delayMs: decision.delayMs });
+  const detail = decision.text.slice(decision.text.indexOf('restarting'));
+  return patch(state, name, {
+    life: { kind: 'backoff', run, delayMs: decision.delayMs, detail },
+    streak: decision.streak,
+  });
 }
 
 function stopStack(

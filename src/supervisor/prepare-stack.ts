@@ -48,6 +48,7 @@ export function machineService(service: ResolvedService, ports: Readonly<Record<
     dependsOn: service.dependsOn,
     checked: service.ready.kind !== 'started',
     restart: service.restart,
+    healthFailures: service.health?.failures ?? null,
     stopSignal: service.stopSignal,
     stopTimeoutMs: service.stopTimeoutMs,
     ports,

@@ -54,7 +54,26 @@ export function decideOnExit(facts: ExitFacts): ExitDecision {
     if (facts.blocks !== null) return { kind: 'failed', reason: `${what} while "${facts.blocks}" waited for it` };
     return { kind: 'exited', text: what };
   }
-  const previous = facts.upForMs !== null && facts.upForMs >= STABLE_RUN_MS ? 0 : facts.streak;
+  return restartAfterFailure(restart, facts.upForMs, facts.streak, what);
+}
+
+export type UnhealthyDecision = Extract<ExitDecision, { kind: 'restart' | 'failed' }>;
+
+/**
+ * A service that was stopped because it was unhealthy (its restart policy restarts failures):
+ * restart it as after a failed run, with the same backoff and the same limit.
+ */
+export function decideOnUnhealthy(facts: Omit<ExitFacts, 'exit' | 'blocks'>): UnhealthyDecision {
+  return restartAfterFailure(facts.restart, facts.upForMs, facts.streak, 'was unhealthy');
+}
+
+function restartAfterFailure(
+  restart: ResolvedRestart,
+  upForMs: number | null,
+  before: number,
+  what: string,
+): UnhealthyDecision {
+  const previous = upForMs !== null && upForMs >= STABLE_RUN_MS ? 0 : before;
   const streak = previous + 1;
   if (streak > restart.maxRestarts) {
     const times = restart.maxRestarts === 1 ? 'once' : `${restart.maxRestarts} times`;

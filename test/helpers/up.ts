@@ -161,5 +161,6 @@ export interface PsJson {
     ports: Record<string, number>;
     pid: number | null;
     restarts: number;
+    health?: { status: string; misses: number; failures: number; lastFailure: string | null } | null;
   }[];
 }

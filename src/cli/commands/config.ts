@@ -8,6 +8,7 @@ import { loadProjectConfig } from '../../config/load.js';
 import type {
   ResolvedCommand,
   ResolvedConfig,
+  ResolvedHealthCheck,
   ResolvedPortRequest,
   ResolvedReadyCheck,
   ResolvedRestart,
@@ -66,6 +67,7 @@ function formatService(service: ResolvedService, config: ResolvedConfig): string
   for (const file of service.envFiles) rows.push(['env file', relative(root, file)]);
   for (const [key, value] of Object.entries(service.env)) rows.push(['env', `${key}=${value}`]);
   rows.push(['ready', formatReady(service.ready)]);
+  if (service.health) rows.push(['health', formatHealth(service.health)]);
   rows.push(['restart', formatRestart(service.restart)]);
   rows.push(['stop', `${service.stopSignal}, then SIGKILL after ${ms(service.stopTimeoutMs)}`]);
   if (service.stdin === 'null') rows.push(['stdin', 'null (EOF at once)']);
@@ -114,6 +116,16 @@ function formatReady(ready: ResolvedReadyCheck): string {
     case 'command':
       return `\`${ready.command}\` exits 0${timing(ready)}`;
   }
+}
+
+function formatHealth(health: ResolvedHealthCheck): string {
+  const check =
+    health.kind === 'port'
+      ? `TCP connect to ${health.port}`
+      : health.kind === 'http'
+        ? `HTTP GET ${health.path} on ${health.port} answers 2xx/3xx`
+        : `\`${health.command}\` exits 0`;
+  return `${check} every ${ms(health.intervalMs)} (timeout ${ms(health.timeoutMs)}); unhealthy after ${health.failures} failures in a row`;
 }
 
 function timing(check: { timeoutMs: number; intervalMs: number }): string {

@@ -51,6 +51,7 @@ export function psDocument(
       lastExit: service.lastExit,
       detail: service.detail,
       dependsOn: service.dependsOn,
+      health: service.health ?? null,
     })),
   };
 }

@@ -15,6 +15,7 @@ export const STATUS_STYLE: Record<ServiceStatus, { readonly colour: Colour; read
   exited: { colour: 'yellow', icon: '○' },
   failed: { colour: 'red', icon: '✗' },
   stopped: { colour: 'gray', icon: '■' },
+  unhealthy: { colour: 'red', icon: '♥' },
 };
 
 /** Whether a status animates (the spinner runs only while one does). */

@@ -134,6 +134,32 @@ describe('resolution rules', () => {
   });
 
   it.each([
+    ['none by default', {}, null],
+    [
+      'an HTTP check on the first port, with the defaults',
+      { ports: { HTTP: 'api', ADMIN: 'ui' }, health: { http: '/health' } },
+      { kind: 'http', path: '/health', port: 'HTTP', intervalMs: 10000, timeoutMs: 5000, failures: 3 },
+    ],
+    [
+      'an HTTP check on a named port',
+      { ports: { HTTP: 'api', ADMIN: 'ui' }, health: { http: '/up', port: 'ADMIN', interval: 2000, failures: 1 } },
+      { kind: 'http', path: '/up', port: 'ADMIN', intervalMs: 2000, timeoutMs: 2000, failures: 1 },
+    ],
+    [
+      'a TCP check',
+      { ports: { PORT: 'api' }, health: { port: 'PORT', timeout: 100 } },
+      { kind: 'port', port: 'PORT', intervalMs: 10000, timeoutMs: 100, failures: 3 },
+    ],
+    [
+      'a command',
+      { health: { command: 'pg_isready', interval: 500 } },
+      { kind: 'command', command: 'pg_isready', intervalMs: 500, timeoutMs: 500, failures: 3 },
+    ],
+  ])('health: %s', (_, service, expected) => {
+    expect(resolveService({ command: 'x', ...service }).health).toEqual(expected);
+  });
+
+  it.each([
     ['default', undefined, { policy: 'no', maxRestarts: 5, backoffMs: 500, maxBackoffMs: 10000 }],
     ['a policy', 'on-failure', { policy: 'on-failure', maxRestarts: 5, backoffMs: 500, maxBackoffMs: 10000 }],
     [

@@ -380,6 +380,39 @@ const cases: [string, unknown, RegExp[]][] = [
     { services: { a: { ...ok, ready: { interval: '1s' } } } },
     [/^services\.a\.ready\.interval: expected a number, found "1s"$/],
   ],
+  // health
+  [
+    'health of the wrong type',
+    { services: { a: { ...ok, health: '/health' } } },
+    [
+      /^services\.a\.health: expected one of \{ http: PATH \}, \{ port: NAME \}, \{ command: CMD \}, .*found "\/health"$/,
+    ],
+  ],
+  [
+    'health without a check',
+    { services: { a: { ...ok, health: { interval: 1000 } } } },
+    [/^services\.a\.health: expected a check: give one of "http", "port", "command"$/],
+  ],
+  [
+    'health with two checks',
+    { services: { a: { ...ok, ports: { PORT: 'api' }, health: { http: '/', command: 'true' } } } },
+    [/^services\.a\.health: expected one check, found "http" and "command"/],
+  ],
+  [
+    'a health port that is not a port of the service',
+    { services: { a: { ...ok, ports: { PORT: 'api' }, health: { port: 'ADMIN' } } } },
+    [/^services\.a\.health\.port: "ADMIN" is not a port of this service \(its ports: PORT\)$/],
+  ],
+  [
+    'health failures of 0',
+    { services: { a: { ...ok, health: { command: 'true', failures: 0 } } } },
+    [/^services\.a\.health\.failures: expected a number >= 1, found number 0$/],
+  ],
+  [
+    'an unknown health key',
+    { services: { a: { ...ok, health: { command: 'true', retries: 3 } } } },
+    [/^services\.a\.health\.retries: unknown option; expected one of /],
+  ],
   // restart and stop
   [
     'an unknown restart policy',

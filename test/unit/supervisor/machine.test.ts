@@ -8,6 +8,7 @@ const svc = (name: string, over: Partial<MachineService> = {}): MachineService =
   dependsOn: {},
   checked: true,
   restart: { policy: 'no', maxRestarts: 3, backoffMs: 500, maxBackoffMs: 2000 },
+  healthFailures: null,
   stopSignal: 'SIGTERM',
   stopTimeoutMs: 5000,
   ports: {},
@@ -395,5 +396,130 @@ describe('state machine: by hand', () => {
     machine.up('api');
     machine.send({ type: 'stopStack', force: false, reason: { kind: 'request' } });
     expect(machine.send({ type: 'restartService', service: 'api' })).toEqual([]);
+  });
+});
+
+describe('state machine: health after ready', () => {
+  const healthy = (over: Partial<MachineService> = {}) =>
+    svc('api', {
+      healthFailures: 2,
+      restart: { policy: 'on-failure', maxRestarts: 2, backoffMs: 500, maxBackoffMs: 2000 },
+      ...over,
+    });
+  const check = (machine: Driver, ok: boolean) =>
+    machine.send({
+      type: 'healthChecked',
+      service: 'api',
+      run: machine.run('api'),
+      ok,
+      reason: ok ? null : 'answered 500',
+    });
+
+  it('starts checking once ready, and stops checking when it stops', () => {
+    const machine = new Driver([healthy()]);
+    machine.send({ type: 'start' });
+    machine.spawned('api');
+    const ready = machine.send({ type: 'probeReady', service: 'api', run: 1 });
+    expect(ofType(ready, 'watchHealth')).toEqual([{ type: 'watchHealth', service: 'api', run: 1 }]);
+    expect(serviceSnapshots(machine.state)[0]!.health).toMatchObject({ status: 'checking', misses: 0, failures: 2 });
+    check(machine, true);
+    expect(serviceSnapshots(machine.state)[0]!.health).toMatchObject({ status: 'healthy', checkedAt: 1000 });
+    expect(ofType(machine.send({ type: 'stopService', service: 'api' }), 'cancelHealth')).toHaveLength(1);
+  });
+
+  it('a service without a health check is never checked and has no health', () => {
+    const machine = new Driver([svc('api')]);
+    machine.send({ type: 'start' });
+    machine.up('api');
+    expect(ofType(machine.effects, 'watchHealth')).toEqual([]);
+    expect(serviceSnapshots(machine.state)[0]!.health).toBeNull();
+  });
+
+  it('`failures` misses in a row make it unhealthy; with a restarting policy it is stopped, then restarted with backoff', () => {
+    const machine = new Driver([healthy()]);
+    machine.send({ type: 'start' });
+    machine.up('api');
+    expect(logs(check(machine, false))).toEqual(['api: health check failed (1/2): answered 500']);
+    expect(machine.status('api')).toBe('ready');
+    const effects = check(machine, false);
+    expect(logs(effects)[0]).toBe('api: unhealthy: 2 health checks in a row failed (answered 500)');
+    expect(stopped(effects)).toEqual(['api']);
+    expect(ofType(effects, 'cancelHealth')).toHaveLength(1);
+    expect(machine.status('api')).toBe('unhealthy');
+    machine.exit('api', null, 'SIGTERM');
+    const done = machine.send({ type: 'stopDone', service: 'api', killed: false });
+    expect(ofType(done, 'schedule')).toEqual([{ type: 'schedule', service: 'api', run: 1, delayMs: 500 }]);
+    expect(logs(done)).toEqual(['api: was unhealthy, restarting in 500 ms (1/2)']);
+    expect(machine.status('api')).toBe('unhealthy'); // between the stop and the new run
+    expect(spawned(machine.send({ type: 'restartDue', service: 'api', run: 1 }))).toEqual(['api']);
+    expect(machine.status('api')).toBe('starting');
+    expect(machine.state.services.api!.restarts).toBe(1);
+    expect(serviceSnapshots(machine.state)[0]!.health).toMatchObject({ status: 'checking', misses: 0 });
+  });
+
+  it('a pass resets the count of misses', () => {
+    const machine = new Driver([healthy()]);
+    machine.send({ type: 'start' });
+    machine.up('api');
+    check(machine, false);
+    check(machine, true);
+    check(machine, false);
+    expect(machine.status('api')).toBe('ready');
+    expect(stopped(machine.effects)).toEqual([]);
+  });
+
+  it('restart "no": it stays up and unhealthy, and a passing check makes it healthy again', () => {
+    const machine = new Driver([
+      healthy({ restart: { policy: 'no', maxRestarts: 5, backoffMs: 500, maxBackoffMs: 2000 } }),
+    ]);
+    machine.send({ type: 'start' });
+    machine.up('api');
+    check(machine, false);
+    const effects = check(machine, false);
+    expect(stopped(effects)).toEqual([]);
+    expect(logs(effects)).toEqual([
+      'api: unhealthy: 2 health checks in a row failed (answered 500); it keeps running (restart is "no")',
+    ]);
+    expect(machine.status('api')).toBe('unhealthy');
+    expect(serviceSnapshots(machine.state)[0]!.detail).toBe('health check failing: answered 500');
+    expect(logs(check(machine, true))).toEqual(['api: healthy again']);
+    expect(machine.status('api')).toBe('ready');
+  });
+
+  it('gives up after maxRestarts unhealthy runs in a row (each shorter than 10 s)', () => {
+    const machine = new Driver([healthy()]);
+    machine.send({ type: 'start' });
+    for (let round = 1; round <= 3; round++) {
+      machine.up('api');
+      check(machine, false);
+      check(machine, false);
+      machine.exit('api', null, 'SIGTERM');
+      machine.send({ type: 'stopDone', service: 'api', killed: false });
+      if (round < 3) machine.send({ type: 'restartDue', service: 'api', run: machine.run('api') });
+    }
+    expect(machine.status('api')).toBe('failed');
+    expect(machine.state.failure?.reason).toBe('was unhealthy again after restarting 2 times in a row; giving up');
+  });
+
+  it('ignores verdicts of an older run and of a service that is not up', () => {
+    const machine = new Driver([healthy()]);
+    machine.send({ type: 'start' });
+    machine.spawned('api');
+    expect(check(machine, false)).toEqual([]); // still starting
+    machine.send({ type: 'probeReady', service: 'api', run: 1 });
+    expect(machine.send({ type: 'healthChecked', service: 'api', run: 0, ok: false, reason: 'x' })).toEqual([]);
+  });
+
+  it('an unhealthy service that is stopping when the stack stops stays stopped', () => {
+    const machine = new Driver([healthy()]);
+    machine.send({ type: 'start' });
+    machine.up('api');
+    check(machine, false);
+    check(machine, false);
+    machine.send({ type: 'stopStack', force: false, reason: { kind: 'request' } });
+    machine.exit('api', null, 'SIGTERM');
+    const done = machine.send({ type: 'stopDone', service: 'api', killed: false });
+    expect(ofType(done, 'schedule')).toEqual([]);
+    expect(ofType(done, 'finish')).toHaveLength(1);
   });
 });
