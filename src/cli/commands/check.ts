@@ -17,11 +17,12 @@ export async function run(portText: string, options: { readonly json?: boolean }
   }
   const result = await checkPort(port);
   if (options.json) printJson(result);
-  else process.stdout.write(`${describe(result)}\n`);
+  else process.stdout.write(`${describePortCheck(result)}\n`);
   return result.free ? 0 : 1;
 }
 
-function checkPort(port: number): Promise<PortCheck> {
+/** Free, or who holds it (a lease, or another program); starts no coordinator. */
+export function checkPort(port: number): Promise<PortCheck> {
   return withRunningCoordinator(
     (client) => client.check(port),
     // No coordinator, no leases: only other programs can hold it.
@@ -32,7 +33,8 @@ function checkPort(port: number): Promise<PortCheck> {
   );
 }
 
-function describe(result: PortCheck): string {
+/** One line for people: free, or the holder. */
+export function describePortCheck(result: PortCheck): string {
   const holder = result.holder;
   if (result.free || holder === null) return `port ${result.port} is free`;
   if (holder.kind === 'lease') {

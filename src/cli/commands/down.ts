@@ -29,7 +29,7 @@ export const DEFAULT_DOWN_TIMEOUT_S = 60;
 export async function run(options: DownOptions): Promise<number> {
   const timeoutMs = secondsOption(options.timeout, DEFAULT_DOWN_TIMEOUT_S);
   const say = (text: string) => process.stderr.write(`styxy: ${text}\n`);
-  const stacks = await targets(options);
+  const stacks = await downTargets(options);
   if (stacks.length === 0) {
     if (options.json) printJson({ stacks: [] });
     else say(options.all ? 'no running stacks; nothing to stop' : `${nothingHere(options)}; nothing to stop`);
@@ -44,7 +44,8 @@ export async function run(options: DownOptions): Promise<number> {
   return results.every((result) => result.stopped) ? EXIT.ok : EXIT.failure;
 }
 
-async function targets(options: DownOptions): Promise<readonly StackInfo[]> {
+/** The stacks `down` stops: this folder's (by `-c` and `--name`), or every one with `--all`. */
+export async function downTargets(options: DownOptions): Promise<readonly StackInfo[]> {
   if (options.all) return runningStacks();
   const { root } = locateConfig({ cwd: process.cwd(), file: options.config });
   return runningStacks(undefined, stackId(root, stackNameOption(options.name)));

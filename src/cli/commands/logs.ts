@@ -4,17 +4,14 @@
  * running or stopped; `-f` then follows new lines live (logs/follow-logs.ts). Loads no config and
  * no UI: the config is only located (as `ps` does).
  */
-import { runningStacks } from '../../client/coordinator-client.js';
-import { locateConfig } from '../../config/locate.js';
 import { StyxyError } from '../../protocol/errors.js';
-import { stackDir, styxyHome } from '../../protocol/home.js';
-import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
+import { DEFAULT_STACK_NAME } from '../../protocol/stack-id.js';
 import { EXIT } from '../exit-codes.js';
 import { followLogs } from '../logs/follow-logs.js';
 import { lineFormatter } from '../logs/format-line.js';
-import { readLogTail, servicesWithLogs } from '../logs/stack-logs.js';
+import { logSources } from '../logs/log-sources.js';
+import { readLogTail } from '../logs/stack-logs.js';
 import type { CurrentStackOptions } from '../stack/current-stack.js';
-import { stackNameOption } from '../stack/stack-name.js';
 
 export interface LogsOptions extends CurrentStackOptions {
   readonly follow?: boolean;
@@ -26,26 +23,7 @@ export interface LogsOptions extends CurrentStackOptions {
 
 export async function run(service: string | undefined, options: LogsOptions): Promise<number> {
   const count = countOption(options.lines);
-  const name = stackNameOption(options.name);
-  const { root } = locateConfig({ cwd: process.cwd(), file: options.config });
-  const id = stackId(root, name);
-  const dir = stackDir(styxyHome(), id);
-  const [running = null] = await runningStacks(undefined, id);
-  const known = [...new Set([...(running?.services.map((s) => s.name) ?? []), ...servicesWithLogs(dir)])];
-  if (known.length === 0) {
-    const copy = name === DEFAULT_STACK_NAME ? '' : ` named "${name}"`;
-    throw new StyxyError('STYXY_STACK_NOT_FOUND', `no logs of a stack${copy} of ${root}: it has not run yet`, {
-      hint: `start it with \`styxy up -d${name === DEFAULT_STACK_NAME ? '' : ` --name ${name}`}\``,
-      details: { root, name, dir },
-    });
-  }
-  if (service !== undefined && !known.includes(service)) {
-    throw new StyxyError('STYXY_UNKNOWN_SERVICE', `no logs of a service "${service}" in ${root}`, {
-      hint: `services with logs: ${known.join(', ')}`,
-      details: { service, known },
-    });
-  }
-  const shown = service === undefined ? known : [service];
+  const { root, name, dir, running, known, shown } = await logSources(service, options);
   const format = lineFormatter({
     services: known,
     prefix: shown.length > 1,

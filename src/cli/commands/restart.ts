@@ -3,14 +3,13 @@
  * stack (foreground or background) through its control socket, keeping its ports, and waits until
  * it is up again. Exit 1 with why (and its last lines) when it does not come back.
  */
-import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { portsSuffix } from '../../supervisor/lifecycle-text.js';
 import { EXIT } from '../exit-codes.js';
 import { printJson } from '../output.js';
 import { secondsOption } from '../seconds-option.js';
 import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
 import { snapshotDocument } from '../stack/ps-document.js';
-import { connectStack } from '../stack/stack-control.js';
+import { restartService } from '../stack/restart-service.js';
 
 export interface RestartOptions extends CurrentStackOptions {
   readonly timeout?: string;
@@ -20,28 +19,15 @@ export interface RestartOptions extends CurrentStackOptions {
 export async function run(service: string, options: RestartOptions): Promise<number> {
   const timeoutMs = secondsOption(options.timeout, 120);
   const stack = await currentStack(options);
-  const client = await connectStack(stack);
-  try {
-    const before = stack.services.find((s) => s.name === service);
-    if (!options.json)
-      process.stderr.write(`styxy: restarting ${service}${before?.pid ? ` (pid ${before.pid})` : ''}\n`);
-    await client.restartService(service, { timeoutMs }).catch((error: unknown) => {
-      if (!isStyxyError(error) || error.code !== 'STYXY_TIMEOUT') throw error;
-      throw new StyxyError('STYXY_TIMEOUT', `${service} was not up again within ${timeoutMs / 1000} s`, {
-        hint: `see why with \`styxy logs ${service}\` and \`styxy ps\``,
-        details: { service, timeoutMs },
-      });
-    });
-    const snapshot = await client.snapshot();
-    if (options.json) {
-      printJson(snapshotDocument(snapshot));
-      return EXIT.ok;
-    }
-    const now = snapshot.services.find((s) => s.name === service);
-    const ports = now ? portsSuffix(now.ports) : '';
-    process.stdout.write(`${service} ${now?.status ?? 'restarted'}${ports} (pid ${now?.pid ?? '-'})\n`);
+  const before = stack.services.find((s) => s.name === service);
+  if (!options.json) process.stderr.write(`styxy: restarting ${service}${before?.pid ? ` (pid ${before.pid})` : ''}\n`);
+  const snapshot = await restartService(stack, service, { timeoutMs });
+  if (options.json) {
+    printJson(snapshotDocument(snapshot));
     return EXIT.ok;
-  } finally {
-    client.close();
   }
+  const now = snapshot.services.find((s) => s.name === service);
+  const ports = now ? portsSuffix(now.ports) : '';
+  process.stdout.write(`${service} ${now?.status ?? 'restarted'}${ports} (pid ${now?.pid ?? '-'})\n`);
+  return EXIT.ok;
 }

@@ -1,0 +1,53 @@
+/**
+ * Whose logs `styxy logs` (and the MCP `logs` tool) reads: this folder's stack (by `-c` and
+ * `--name`), its log folder, the services that have logs or run, and those to show. Errors name
+ * a stack that never ran and a service without logs.
+ */
+import { runningStacks } from '../../client/coordinator-client.js';
+import { locateConfig } from '../../config/locate.js';
+import type { StackInfo } from '../../protocol/coordinator-protocol.js';
+import { StyxyError } from '../../protocol/errors.js';
+import { stackDir, styxyHome } from '../../protocol/home.js';
+import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
+import type { CurrentStackOptions } from '../stack/current-stack.js';
+import { stackNameOption } from '../stack/stack-name.js';
+import { servicesWithLogs } from './stack-logs.js';
+
+export interface LogSources {
+  readonly root: string;
+  readonly name: string;
+  readonly dir: string;
+  /** The stack, when it runs. */
+  readonly running: StackInfo | null;
+  /** Every service that runs or has logs. */
+  readonly known: readonly string[];
+  /** The one asked for, else all of them. */
+  readonly shown: readonly string[];
+}
+
+export async function logSources(
+  service: string | undefined,
+  options: CurrentStackOptions,
+  cwd: string = process.cwd(),
+): Promise<LogSources> {
+  const name = stackNameOption(options.name);
+  const { root } = locateConfig({ cwd, file: options.config });
+  const id = stackId(root, name);
+  const dir = stackDir(styxyHome(), id);
+  const [running = null] = await runningStacks(undefined, id);
+  const known = [...new Set([...(running?.services.map((s) => s.name) ?? []), ...servicesWithLogs(dir)])];
+  if (known.length === 0) {
+    const copy = name === DEFAULT_STACK_NAME ? '' : ` named "${name}"`;
+    throw new StyxyError('STYXY_STACK_NOT_FOUND', `no logs of a stack${copy} of ${root}: it has not run yet`, {
+      hint: `start it with \`styxy up -d${name === DEFAULT_STACK_NAME ? '' : ` --name ${name}`}\``,
+      details: { root, name, dir },
+    });
+  }
+  if (service !== undefined && !known.includes(service)) {
+    throw new StyxyError('STYXY_UNKNOWN_SERVICE', `no logs of a service "${service}" in ${root}`, {
+      hint: `services with logs: ${known.join(', ')}`,
+      details: { service, known },
+    });
+  }
+  return { root, name, dir, running, known, shown: service === undefined ? known : [service] };
+}
