@@ -164,6 +164,13 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
     ],
     env: ['STYXY_HOME', 'STYXY_CONFIG_TIMEOUT', 'STYXY_DEBUG'],
   },
+  mcp: {
+    examples: [
+      ['claude mcp add styxy -- npx styxy mcp', 'register it with Claude Code, for the folder Claude runs in'],
+      ['styxy mcp --cwd ../shop-review', 'serve the stack of another folder'],
+    ],
+    env: COORDINATOR_ENV,
+  },
   init: {
     examples: [
       ['styxy init', 'from what this folder has'],

@@ -291,6 +291,21 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     );
 
   program
+    .command('mcp')
+    .description("a Model Context Protocol server over stdio for this folder's stack (for coding agents)")
+    .option('--cwd <dir>', 'serve the stack of this folder instead of the current one')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Tools: up (background; returns the ports), down, ps, port, logs (last lines, by service or text),',
+        'restart, check. stdout carries the protocol only; Styxy logs to stderr. Register it with',
+        'Claude Code: `claude mcp add styxy -- npx styxy mcp` (docs/commands.md shows a .mcp.json).',
+      ].join('\n'),
+    )
+    .action(dispatch(() => import('./commands/mcp.js')));
+
+  program
     .command('init')
     .description("write a styxy.config.ts from the project's Procfile, process-compose.yaml or package.json scripts")
     .option('--from <file>', 'convert this file (a Procfile, a process-compose YAML or a package.json)')

@@ -19,6 +19,7 @@ const COMMANDS = [
   'types',
   'daemon',
   'config',
+  'mcp',
   'init',
   'doctor',
   'completion',

@@ -1,0 +1,153 @@
+/**
+ * `styxy mcp` as an agent's client sees it: the MCP SDK's own Client over a real stdio transport
+ * spawning the built CLI in a project folder, against a real coordinator and real services.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
+import { CLI_BIN } from '../helpers/coordinator.js';
+import { fixture, NODE } from '../helpers/stack.js';
+
+let background: BackgroundHome;
+let root: string;
+let client: Client;
+let stderr = '';
+/** The MCP servers' pids: they carry the home too, and are not left over. */
+const servers: number[] = [];
+
+type ToolAnswer = { isError?: boolean; content: { type: string; text: string }[]; structuredContent?: unknown };
+
+async function call(name: string, args: Record<string, unknown> = {}): Promise<ToolAnswer> {
+  return (await client.callTool({ name, arguments: args }, undefined, { timeout: 90_000 })) as ToolAnswer;
+}
+
+beforeAll(async () => {
+  background = makeBackgroundHome();
+  root = background.project('shop', {
+    name: 'shop',
+    services: {
+      api: { command: [NODE, fixture('http-server.mjs')], ports: { PORT: 'api' } },
+      web: { command: [NODE, fixture('http-server.mjs')], ports: { PORT: 'dev' }, dependsOn: ['api'] },
+    },
+  });
+  // The server's stdout must carry only the protocol: the client fails to parse anything else.
+  const env = Object.fromEntries(
+    Object.entries(background.home.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const transport = new StdioClientTransport({ command: NODE, args: [CLI_BIN, 'mcp'], cwd: root, env, stderr: 'pipe' });
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  client = new Client({ name: 'styxy-test', version: '0.0.0' });
+  await client.connect(transport);
+  servers.push(transport.pid!);
+}, 60_000);
+
+afterAll(async () => {
+  await client?.close();
+  await background?.cleanup();
+});
+
+describe('styxy mcp', () => {
+  it('lists its tools, each described for an agent', async () => {
+    const { tools } = await client.listTools();
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['check', 'down', 'logs', 'port', 'ps', 'restart', 'up']);
+    for (const tool of tools) expect(tool.description?.length, tool.name).toBeGreaterThan(60);
+    const logs = tools.find((tool) => tool.name === 'logs')!;
+    expect(Object.keys(logs.inputSchema.properties ?? {}).sort()).toEqual(['filter', 'lines', 'name', 'service']);
+  });
+
+  it('fails as a tool error with the message and hint while nothing runs', async () => {
+    const ps = await call('ps');
+    expect(ps.isError).toBe(true);
+    expect(ps.content[0]!.text).toBe(`no stack of ${root} is running\nhint: start it with \`styxy up\``);
+  });
+
+  it('up returns the port map of a stack it leaves running; ps, port, logs and restart agree', async () => {
+    const up = await call('up');
+    expect(up.isError, `${up.content[0]?.text}\n(server log:)\n${stderr}`).toBeFalsy();
+    const document = up.structuredContent as {
+      stack: { name: string; pid: number };
+      services: { name: string; status: string; ports: Record<string, number> }[];
+      ports: Record<string, Record<string, number>>;
+    };
+    expect(document.services.map((s) => [s.name, s.status])).toEqual([
+      ['api', 'ready'],
+      ['web', 'ready'],
+    ]);
+    const [apiFrom, apiTo] = background.home.ranges.api!;
+    expect(document.ports.api!.PORT).toBeGreaterThanOrEqual(apiFrom);
+    expect(document.ports.api!.PORT).toBeLessThanOrEqual(apiTo);
+    expect(up.content[0]!.text).toMatch(/^shop\/default {2}running/);
+    const api = document.ports.api!.PORT!;
+    expect(await (await fetch(`http://localhost:${api}/`)).text()).toBe('ok api');
+
+    const port = await call('port', { service: 'web' });
+    expect(port.content[0]!.text).toBe(String(document.ports.web!.PORT));
+    const unknown = await call('port', { service: 'nope' });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.content[0]!.text).toBe('no service "nope" in stack shop/default\nhint: its services: api, web');
+
+    const ps = await call('ps');
+    expect((ps.structuredContent as typeof document).ports).toEqual(document.ports);
+
+    const logs = await call('logs', { service: 'api', filter: 'LISTENING' });
+    expect(logs.content[0]!.text).toBe(`listening on ${api}\n`);
+    const none = await call('logs', { filter: 'no such text' });
+    expect(none.content[0]!.text).toBe('(no line contains "no such text")\n');
+    const all = await call('logs', { lines: 2 });
+    expect(all.content[0]!.text.trimEnd().split('\n')).toHaveLength(2);
+
+    const restart = await call('restart', { service: 'api' });
+    expect(restart.isError, restart.content[0]?.text).toBeFalsy();
+    const restarted = restart.structuredContent as typeof document & { services: { restarts: number }[] };
+    expect(restarted.ports.api).toEqual(document.ports.api);
+
+    const check = await call('check', { port: api });
+    expect(check.structuredContent).toMatchObject({
+      port: api,
+      free: false,
+      holder: { kind: 'lease', service: 'api' },
+    });
+    expect(check.content[0]!.text).toMatch(new RegExp(`^port ${api} is leased to stack shop/default: service api`));
+
+    const down = await call('down');
+    expect(down.isError, down.content[0]?.text).toBeFalsy();
+    expect(down.content[0]!.text).toMatch(/^stopped shop\/default; freed /);
+    expect((await call('check', { port: api })).structuredContent).toMatchObject({ free: true });
+    expect((await call('down')).content[0]!.text).toMatch(/^nothing was running/);
+  }, 120_000);
+
+  it('a failed start is a tool error naming the service, with nothing left running', async () => {
+    const broken = background.project('broken', {
+      name: 'broken',
+      services: { bad: { command: 'echo boom; exit 3', ports: { PORT: 'api' } } },
+    });
+    const env = Object.fromEntries(
+      Object.entries(background.home.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
+    const other = new Client({ name: 'styxy-test', version: '0.0.0' });
+    const transport = new StdioClientTransport({
+      command: NODE,
+      args: [CLI_BIN, 'mcp', '--cwd', broken],
+      env,
+      stderr: 'pipe',
+    });
+    await other.connect(transport);
+    servers.push(transport.pid!);
+    try {
+      const up = (await other.callTool({ name: 'up', arguments: {} }, undefined, { timeout: 90_000 })) as ToolAnswer;
+      expect(up.isError).toBe(true);
+      // The command's error as it prints it, without its progress lines or the `styxy: ` prefix.
+      expect(up.content[0]!.text).toMatch(
+        /^service "bad" failed: exited with code 3 before it was ready\n[\s\S]*\| boom\nhint: /,
+      );
+      expect(background.leftovers().filter((pid) => !servers.includes(pid))).toEqual([]);
+      const ps = (await other.callTool({ name: 'ps', arguments: {} })) as ToolAnswer;
+      expect(ps.content[0]!.text).toMatch(/^no stack of .*broken is running/);
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
+});
