@@ -6,7 +6,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
-import { CLI_BIN } from '../helpers/coordinator.js';
+import { CLI_BIN, runCli } from '../helpers/coordinator.js';
 import { fixture, NODE } from '../helpers/stack.js';
 
 let background: BackgroundHome;
@@ -150,4 +150,36 @@ describe('styxy mcp', () => {
       await other.close();
     }
   }, 120_000);
+
+  it('answers the calls a client sent before closing stdin; every stdout line is a protocol message', async () => {
+    const requests = [
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+      },
+      { jsonrpc: '2.0', method: 'notifications/initialized' },
+      {
+        jsonrpc: '2.0',
+        id: 2,
+        method: 'tools/call',
+        params: { name: 'check', arguments: { port: background.home.spare[0] } },
+      },
+      { jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'ps', arguments: {} } },
+    ];
+    const result = await runCli(['mcp'], {
+      env: background.home.env,
+      cwd: root,
+      input: requests.map((request) => `${JSON.stringify(request)}\n`).join(''),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const answers = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; result: ToolAnswer });
+    expect(answers.map((a) => a.id).sort()).toEqual([1, 2, 3]);
+    expect(answers.find((a) => a.id === 2)!.result.structuredContent).toMatchObject({ free: true });
+    expect(answers.find((a) => a.id === 3)!.result.isError).toBe(true);
+  });
 });

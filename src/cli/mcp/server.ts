@@ -1,11 +1,13 @@
 /**
  * `styxy mcp`: a Model Context Protocol server over stdio (the official SDK), whose tools act on
- * the stack of the folder it runs in. It serves until its client closes stdin.
+ * the stack of the folder it runs in. It serves until its client closes stdin, and answers the
+ * calls still running then.
  */
 import type { Readable, Writable } from 'node:stream';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { STYXY_VERSION } from '../../protocol/version.js';
+import { answer } from './tool-result.js';
 import { registerTools } from './tools.js';
 
 export async function serveMcp(io: { readonly stdin: Readable; readonly stdout: Writable }): Promise<void> {
@@ -18,7 +20,15 @@ export async function serveMcp(io: { readonly stdin: Readable; readonly stdout: 
         'code; `down` stops everything. Ports are assigned, never fixed: read them, do not guess them.',
     },
   );
-  registerTools(server);
+  // A client may close stdin right after its last request: the calls still running are answered
+  // before the server closes.
+  const inFlight = new Set<Promise<unknown>>();
+  registerTools(server, (work) => {
+    const call = answer(work);
+    inFlight.add(call);
+    void call.finally(() => inFlight.delete(call));
+    return call;
+  });
   const transport = new StdioServerTransport(io.stdin, io.stdout);
   const closed = new Promise<void>((resolve) => {
     io.stdin.once('end', resolve);
@@ -26,5 +36,7 @@ export async function serveMcp(io: { readonly stdin: Readable; readonly stdout: 
   });
   await server.connect(transport);
   await closed;
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+  await new Promise((resolve) => setImmediate(resolve)); // the last answers are sent
   await server.close();
 }

@@ -5,6 +5,7 @@
  * Styxy's message and hint. Their descriptions are written for the agent that picks them.
  */
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { checkPort, describePortCheck } from '../commands/check.js';
 import { DEFAULT_DOWN_TIMEOUT_S, downTargets } from '../commands/down.js';
@@ -17,7 +18,7 @@ import { formatPs } from '../stack/ps-table.js';
 import { restartService } from '../stack/restart-service.js';
 import { servicePort } from '../stack/service-port.js';
 import { stopStack } from '../stack/stop-stack.js';
-import { answer, documentResult, textResult } from './tool-result.js';
+import { documentResult, textResult } from './tool-result.js';
 import { upBackground } from './up-background.js';
 
 /** The most lines `logs` answers, and the most characters (the oldest lines go first). */
@@ -33,7 +34,10 @@ const stackName = z
   .describe('the stack name, only for a second copy started with that name (default: the default stack)');
 const serviceName = z.string().min(1).max(128);
 
-export function registerTools(server: McpServer): void {
+/** Runs a tool's work and answers its outcome (tool-result.ts `answer`); the server counts the calls in flight. */
+export type Answer = (work: () => Promise<CallToolResult>) => Promise<CallToolResult>;
+
+export function registerTools(server: McpServer, answer: Answer): void {
   server.registerTool(
     'up',
     {
