@@ -138,15 +138,24 @@ describe('background stacks', () => {
     await waitFor(() => !running(again.stack.pid), { message: 'the failed stack to stop' });
   });
 
-  it('a second up -d of a running stack is refused, untouched; --name runs another copy; down --all stops both', async () => {
+  it('a second up -d reuses the running stack, a foreground up is refused saying how to attach; --name runs another copy; down --all stops both', async () => {
     bg = makeBackgroundHome({ sizes: onlyTypes({ api: 3 }) });
     const root = bg.project('shop', stack);
     const first = await bg.upDetached(root);
-    const second = await bg.cli(root, ['up', '-d']);
-    expect(second.code).toBe(1);
-    expect(second.stdout).toBe('');
-    expect(second.stderr).toContain(`styxy: stack test/default is already running (pid ${first.stack.pid})\n`);
-    expect(second.stderr).toMatch(/hint: attach to it with `styxy attach`, .*start another copy with `--name <other>`/);
+    expect(first).toMatchObject({ reused: false, changed: [] });
+    const second = await bg.upDetached(root);
+    expect(second).toMatchObject({ reused: true, changed: [], stack: { pid: first.stack.pid } });
+    expect(second.services.map((s) => [s.name, s.ports, s.pid])).toEqual(
+      first.services.map((s) => [s.name, s.ports, s.pid]),
+    );
+    expect(second.result.stderr).toContain('was running already');
+    const foreground = await bg.cli(root, ['up', '--no-tui']);
+    expect(foreground.code).toBe(1);
+    expect(foreground.stdout).toBe('');
+    expect(foreground.stderr).toContain(`styxy: stack test/default is already running (pid ${first.stack.pid})\n`);
+    expect(foreground.stderr).toMatch(
+      /hint: attach to it with `styxy attach`, .*start another copy with `--name <other>`/,
+    );
     expect(await get(first.services[0]!.ports.PORT!)).toBe('ok api');
 
     const review = await bg.upDetached(root, ['--name', 'review']);

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import type { StyxyConfig } from '../../src/config/types.js';
 import { type CliOptions, type CliProcess, type CliResult, runCli, spawnCli, stopCoordinator } from './coordinator.js';
 import { makeTestHome, type TestHome, type TestHomeOptions } from './home.js';
@@ -69,4 +70,20 @@ export function makeBackgroundHome(options: TestHomeOptions = {}): BackgroundHom
     },
   };
   return self;
+}
+
+/**
+ * For a test file: `const home = backgroundHomes();` then `const bg = home(options)` in a test;
+ * each is cleaned up after its test, whatever happened.
+ */
+export function backgroundHomes(): (options?: TestHomeOptions) => BackgroundHome {
+  let current: BackgroundHome | undefined;
+  afterEach(async () => {
+    await current?.cleanup();
+    current = undefined;
+  });
+  return (options) => {
+    current = makeBackgroundHome(options);
+    return current;
+  };
 }

@@ -155,6 +155,11 @@ export async function psJson(project: UpProject, args: readonly string[] = [], c
 
 export interface PsJson {
   readonly stack: { id: string; name: string; project: string; pid: number; root: string };
+  /** `up -d --json` only. */
+  readonly reused?: boolean;
+  readonly changed?: readonly { readonly service: string; readonly action: string }[];
+  /** `up --dry-run --json` only. */
+  readonly dryRun?: boolean;
   readonly services: {
     name: string;
     status: string;

@@ -1,0 +1,263 @@
+/**
+ * `up -d` as a function (the CLI's `up -d`, and `styxy mcp`'s `up` tool): makes this folder's
+ * stack run in the background and returns its `up -d --json` document once every service is up.
+ *
+ * Idempotent, like `docker compose up -d`: when the stack is starting or running already, it
+ * waits for it to be up and answers with the same document, `"reused": true`. Any number of
+ * callers may race: each that finds no stack spawns a background supervisor, the coordinator
+ * lets one register the stack and refuses the others (STYXY_STACK_RUNNING), and the refused ones
+ * wait for the one that won. A stack that stops or fails meanwhile (while `down` runs, or a
+ * service failed) is waited out and started again, at most `ATTEMPTS` times in all.
+ *
+ * It throws a StyxyError when the stack does not come up; everything a failed fresh start
+ * started is stopped and every port freed before it throws. Aborted (`signal`), a fresh start
+ * is stopped the same way and a wait for another's start just ends: the error is
+ * STYXY_INTERRUPTED with the signal in `details.signal`.
+ */
+import { withRunningCoordinator } from '../../client/coordinator-client.js';
+import { locateConfig } from '../../config/locate.js';
+import type { StackInfo } from '../../protocol/coordinator-protocol.js';
+import { StyxyError } from '../../protocol/errors.js';
+import { ensureHome, stackDir, styxyHome } from '../../protocol/home.js';
+import { ensurePrivateDir } from '../../protocol/private-fs.js';
+import { stackId } from '../../protocol/stack-id.js';
+import { type PsDocument, psDocument, snapshotDocument } from '../stack/ps-document.js';
+import { stackNameOption } from '../stack/stack-name.js';
+import { waitStackGone } from '../stack/wait-stack-gone.js';
+import { type LaunchResult, spawnBackground } from './spawn-background.js';
+
+export interface UpDetachedOptions {
+  /** Where the config search starts (and `config` is relative to). */
+  readonly cwd: string;
+  /** `-c FILE`. */
+  readonly config?: string;
+  /** `--name N`. */
+  readonly name?: string;
+  /** Services named (with what they need); empty: all. */
+  readonly services?: readonly string[];
+  /** Every service must be up within this (the whole call, waits included). */
+  readonly timeoutMs: number;
+  /** `$STYXY_HOME` (default: from the environment). */
+  readonly home?: string;
+  /** Progress lines (`starting shop from …`, `api ready on :8001 in 312 ms`, what is waited for). */
+  readonly onProgress?: (text: string) => void;
+  /** Aborted with a signal's name as its reason: stop a fresh start, or stop waiting. */
+  readonly signal?: AbortSignal;
+}
+
+/** The `up -d --json` document: the `ps --json` document and what this call did. */
+export interface UpDocument extends PsDocument {
+  /** True when the stack was starting or running already and this call waited for it. */
+  readonly reused: boolean;
+  /** Services this call restarted, stopped or started because the config changed (none yet). */
+  readonly changed: readonly UpChange[];
+}
+
+export interface UpChange {
+  readonly service: string;
+  readonly action: 'restarted' | 'stopped' | 'started';
+}
+
+/** Fresh starts and waits for another's, in all. */
+const ATTEMPTS = 3;
+/** The child stops by itself when its timeout runs out; this much more, and it is killed. */
+const SAFETY_MARGIN_MS = 60_000;
+/** After a failed start: how long the child and the coordinator get to show that nothing is left. */
+const CLEANUP_MS = 15_000;
+/** How often a waiter looks at the coordinator's record of a stack another started. */
+const WAIT_POLL_MS = 50;
+
+export async function upDetached(options: UpDetachedOptions): Promise<UpDocument> {
+  const stackName = stackNameOption(options.name);
+  const home = ensureHome(options.home ?? styxyHome());
+  const { root } = locateConfig({ cwd: options.cwd, file: options.config });
+  const id = stackId(root, stackName);
+  const deadline = Date.now() + options.timeoutMs;
+  const say = options.onProgress ?? (() => {});
+  for (let attempt = 1; ; attempt++) {
+    const last = attempt >= ATTEMPTS;
+    const running = await waitForRunning(id, home, deadline, options.signal, say);
+    if (running.kind === 'running')
+      return { ...psDocument(running.stack, running.stack.services), reused: true, changed: [] };
+    if (running.kind === 'ended' && last) throw stackEnded(running.stack);
+    const started = await startFresh(options, {
+      home,
+      root,
+      id,
+      stackName,
+      // The first start has the whole timeout (its error names it); a later one what is left.
+      timeoutMs: attempt === 1 ? options.timeoutMs : Math.max(1000, deadline - Date.now()),
+    });
+    if (started.kind === 'up') return { ...started.document, reused: false, changed: [] };
+    // Refused: another caller's supervisor registered the stack first. Wait for it (next round).
+    if (last) throw started.error;
+    say(`styxy: ${started.error.message}: waiting for it to be up`);
+  }
+}
+
+type Running =
+  | { readonly kind: 'running'; readonly stack: StackInfo }
+  /** No such stack (any more): start one. */
+  | { readonly kind: 'none' }
+  /** It was there, and stopped or failed before it was up. */
+  | { readonly kind: 'ended'; readonly stack: StackInfo };
+
+/**
+ * Waits until the coordinator's record of the stack says it runs (every service came up: the
+ * supervisor pushes that state before it tells anyone, so `ps` agrees), or it is gone. Starts no
+ * coordinator: with none, there is no stack.
+ */
+async function waitForRunning(
+  id: string,
+  home: string,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  say: (text: string) => void,
+): Promise<Running> {
+  return withRunningCoordinator<Running>(
+    async (client) => {
+      let seen: StackInfo | null = null;
+      for (;;) {
+        throwIfAborted(signal);
+        const [stack] = await client.listStacks(id);
+        if (!stack) return seen ? { kind: 'ended', stack: seen } : { kind: 'none' };
+        if (stack.phase === 'running') return { kind: 'running', stack };
+        if (!seen) say(`styxy: ${stack.project}/${stack.name} is ${stack.phase} (pid ${stack.pid}): waiting for it`);
+        seen = stack;
+        if (Date.now() >= deadline) throw waitTimeout(stack);
+        await pause(WAIT_POLL_MS, signal);
+      }
+    },
+    () => ({ kind: 'none' }),
+    { home },
+  );
+}
+
+type Fresh =
+  | { readonly kind: 'up'; readonly document: PsDocument }
+  | { readonly kind: 'refused'; readonly error: StyxyError };
+
+/** Spawns a background supervisor and waits for its report; on failure, for nothing to be left. */
+async function startFresh(
+  options: UpDetachedOptions,
+  stack: { home: string; root: string; id: string; stackName: string; timeoutMs: number },
+): Promise<Fresh> {
+  const { home, id } = stack;
+  const say = options.onProgress ?? (() => {});
+  const dir = ensurePrivateDir(stackDir(home, id), { parents: true });
+  const launched = spawnBackground(
+    {
+      cwd: options.cwd,
+      config: options.config ?? null,
+      stackName: stack.stackName,
+      services: options.services ?? [],
+      timeoutMs: stack.timeoutMs,
+    },
+    {
+      dir,
+      root: stack.root,
+      onReport: (report) => {
+        if (report.type === 'starting') say(`styxy: ${report.text}`);
+        else if (report.type === 'progress') say(`${report.service} ${report.text}`);
+      },
+    },
+  );
+  // Aborted: the child stops gracefully on the first signal, forcibly on a later one, and
+  // reports `failed` once everything is down.
+  const onAbort = () => launched.signal('SIGTERM');
+  options.signal?.addEventListener('abort', onAbort);
+  if (options.signal?.aborted) onAbort();
+  const safety = setTimeout(() => launched.signal('SIGKILL'), stack.timeoutMs + SAFETY_MARGIN_MS);
+  let result: LaunchResult;
+  try {
+    result = await launched.result;
+  } finally {
+    clearTimeout(safety);
+  }
+  try {
+    if (result.type === 'up') {
+      launched.detach();
+      return { kind: 'up', document: snapshotDocument(result.snapshot) };
+    }
+    // Whatever went wrong, nothing may be left: the child stops what it started and exits (a
+    // child that does not is killed; then the coordinator reaps what it left).
+    const exit = await Promise.race([
+      launched.exited,
+      new Promise<null>((resolve) => setTimeout(() => resolve(null), CLEANUP_MS).unref()),
+    ]);
+    if (exit === null) launched.signal('SIGKILL');
+    const gone = await waitStackGone(id, { supervisor: launched.pid, timeoutMs: CLEANUP_MS, home });
+    if (!gone) say(`styxy: stack ${id} was still registered ${CLEANUP_MS / 1000} s later; see \`styxy ps --all\``);
+    const aborted = options.signal?.aborted ? interrupted(options.signal) : null;
+    if (aborted) {
+      if (gone) say(`styxy: stopped (${aborted.details?.signal}): nothing was left running`);
+      throw aborted;
+    }
+    const error =
+      result.type === 'failed' ? StyxyError.fromWire(result.error) : died(exit, launched.output(), launched.outputFile);
+    if (error.code === 'STYXY_STACK_RUNNING') return { kind: 'refused', error };
+    throw error;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function interrupted(signal: AbortSignal): StyxyError {
+  const name = typeof signal.reason === 'string' ? signal.reason : 'SIGINT';
+  return new StyxyError('STYXY_INTERRUPTED', `interrupted (${name})`, { details: { signal: name } });
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw interrupted(signal);
+}
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done);
+  });
+}
+
+function waitTimeout(stack: StackInfo): StyxyError {
+  const waiting = stack.services
+    .filter((s) => !['ready', 'running', 'completed'].includes(s.status))
+    .map((s) => `${s.name} (${s.status})`);
+  return new StyxyError(
+    'STYXY_TIMEOUT',
+    `stack ${stack.project}/${stack.name} (pid ${stack.pid}), started by another \`up\`, was not up in time${waiting.length > 0 ? `: ${waiting.join(', ')}` : ''}`,
+    {
+      hint: 'see why with `styxy ps` and `styxy logs`; it keeps starting (its own `up` decides)',
+      details: { stackId: stack.id },
+    },
+  );
+}
+
+function stackEnded(stack: StackInfo): StyxyError {
+  return new StyxyError('STYXY_STACK_STOPPING', `stack ${stack.project}/${stack.name} stopped before it was up`, {
+    hint: 'see why with `styxy logs`, then `styxy up -d` again',
+    details: { stackId: stack.id },
+  });
+}
+
+function died(
+  exit: { code: number | null; signal: NodeJS.Signals | null } | null,
+  output: string,
+  outputFile: string,
+): StyxyError {
+  const how =
+    exit === null
+      ? 'stopped answering'
+      : exit.signal
+        ? `was killed by ${exit.signal}`
+        : `exited with code ${exit.code ?? '?'}`;
+  const lines = output.trimEnd().split('\n').filter(Boolean).slice(-20);
+  const quoted = lines.length > 0 ? `\n${lines.map((line) => `  | ${line}`).join('\n')}` : '';
+  return new StyxyError('STYXY_INTERNAL', `the background supervisor ${how} before the stack was up${quoted}`, {
+    hint: `its own output is in ${outputFile}`,
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * `up -d` as many coding agents call it at once in one worktree: idempotent like `docker compose
+ * up -d` (every call exits 0 with the same port map, one supervisor), and what it, `restart` and
+ * `down` answered is what `ps` and `port` show right after (fresh state).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { StyxyConfig } from '../../src/config/types.js';
+import { type BackgroundHome, backgroundHomes } from '../helpers/background.js';
+import { onlyTypes } from '../helpers/coordinator.js';
+import { fixture, NODE } from '../helpers/stack.js';
+import type { PsJson } from '../helpers/up.js';
+
+const backgroundHome = backgroundHomes();
+
+const stack: StyxyConfig = {
+  services: {
+    // Slow to listen, so that the racing calls find the stack starting.
+    api: { command: [NODE, fixture('http-server.mjs')], ports: { PORT: 'api' }, env: { DELAY_MS: '400' } },
+    web: { command: [NODE, fixture('http-server.mjs')], ports: { PORT: 'dev' }, dependsOn: ['api'] },
+  },
+};
+
+const portMap = (doc: PsJson) => Object.fromEntries(doc.services.map((s) => [s.name, s.ports]));
+const statuses = (doc: PsJson) => Object.fromEntries(doc.services.map((s) => [s.name, s.status]));
+
+/** Supervisors of this home now (the CLI's own processes are gone by then). */
+function supervisors(bg: BackgroundHome): number[] {
+  return bg.leftovers().filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('styxy-supervisor');
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('up -d, idempotent', () => {
+  it('8 concurrent up -d --json in one folder: all exit 0, identical ports, one supervisor', async () => {
+    const bg = backgroundHome({ sizes: onlyTypes({ api: 2, dev: 2 }) });
+    const root = bg.project('shop', stack);
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => bg.cli(root, ['up', '-d', '--json'], { timeoutMs: 90_000 })),
+    );
+    for (const result of results) expect(result.code, result.stderr).toBe(0);
+    const docs = results.map((result) => JSON.parse(result.stdout) as PsJson);
+    const first = docs[0]!;
+    for (const doc of docs) {
+      expect(portMap(doc)).toEqual(portMap(first));
+      expect(doc.stack.pid).toBe(first.stack.pid);
+      expect(statuses(doc)).toEqual({ api: 'ready', web: 'ready' });
+    }
+    expect(docs.filter((doc) => doc.reused === false)).toHaveLength(1);
+    expect(supervisors(bg)).toEqual([first.stack.pid]);
+    const all = JSON.parse((await bg.cli(root, ['ps', '--all', '--json'])).stdout) as { stacks: PsJson[] };
+    expect(all.stacks.map((s) => s.stack.pid)).toEqual([first.stack.pid]);
+  });
+
+  it('ps and port right after up -d, restart and down show what they did, every time', async () => {
+    const bg = backgroundHome({ sizes: onlyTypes({ api: 2, dev: 2 }) });
+    const root = bg.project('shop', {
+      services: { api: { ...stack.services.api!, env: {} }, web: stack.services.web! },
+    });
+    for (let round = 0; round < 3; round++) {
+      const up = await bg.upDetached(root);
+      const ps = JSON.parse((await bg.cli(root, ['ps', '--json'])).stdout) as PsJson;
+      expect(statuses(ps)).toEqual({ api: 'ready', web: 'ready' });
+      expect(ps.services.map((s) => s.pid)).toEqual(up.services.map((s) => s.pid));
+      for (let restart = 0; restart < 3; restart++) {
+        const restarted = await bg.cli(root, ['restart', 'api', '--json']);
+        expect(restarted.code, restarted.stderr).toBe(0);
+        const pid = (JSON.parse(restarted.stdout) as PsJson).services.find((s) => s.name === 'api')!.pid;
+        const after = JSON.parse((await bg.cli(root, ['ps', '--json'])).stdout) as PsJson;
+        expect(after.services.find((s) => s.name === 'api')).toMatchObject({ status: 'ready', pid });
+      }
+      expect((await bg.cli(root, ['down'])).code).toBe(0);
+      const port = await bg.cli(root, ['port', 'api']);
+      expect(port.code).toBe(1);
+      expect((JSON.parse((await bg.cli(root, ['ls', '--json'])).stdout) as { leases: unknown[] }).leases).toEqual([]);
+    }
+  });
+});
