@@ -9,8 +9,8 @@
  * process on a `.config/config.ts` (an async loader called synchronously).
  */
 import { basename, extname } from 'node:path';
+import { MAX_CONFIG_FILE_BYTES, readBoundedText } from '../protocol/bounded-file.js';
 import { StyxyError } from '../protocol/errors.js';
-import { MAX_CONFIG_FILE_BYTES, readBoundedText } from './bounded-file.js';
 import { PACKAGE_PROPERTY } from './discover.js';
 import { ConfigExportError, describeLoadError } from './load-error.js';
 import { ConfigTimeoutError, importConfigModule, MODULE_EXTENSIONS, type ModuleLoadOptions } from './load-module.js';

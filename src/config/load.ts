@@ -5,11 +5,11 @@
  */
 import { statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
+import { MAX_ENV_FILE_BYTES, readBoundedText } from '../protocol/bounded-file.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import { ensureHome, type HomePaths, homePaths, styxyHome } from '../protocol/home.js';
 import { ensurePrivateDir } from '../protocol/private-fs.js';
 import { loadServiceTypes } from '../protocol/service-types.js';
-import { MAX_ENV_FILE_BYTES, readBoundedText } from './bounded-file.js';
 import { localConfigsIn } from './discover.js';
 import { loadConfigFile } from './load-file.js';
 import { locateConfig } from './locate.js';

@@ -3,8 +3,9 @@
  * types"; `$STYXY_HOME/config.json` may override a default's range or add types:
  * `{ "types": { "grpc": { "range": [50050, 50099] } } }`.
  */
-import { readFileSync } from 'node:fs';
+
 import { z } from 'zod';
+import { MAX_HOME_CONFIG_BYTES, readBoundedText } from './bounded-file.js';
 import { StyxyError } from './errors.js';
 
 export interface ServiceType {
@@ -76,15 +77,11 @@ const homeConfigSchema = z.looseObject({
 
 /** The types in effect: the defaults, overridden and extended by `configFile` (if present). */
 export function loadServiceTypes(configFile: string): ServiceType[] {
-  let text: string;
-  try {
-    text = readFileSync(configFile, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [...DEFAULT_TYPES];
-    throw new StyxyError('STYXY_HOME_CONFIG_INVALID', `cannot read ${configFile}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  // Bounded and non-blocking: a FIFO or /dev/zero there must not hang the coordinator.
+  const text = readBoundedText(configFile, MAX_HOME_CONFIG_BYTES);
+  if (text === undefined) return [...DEFAULT_TYPES];
+  if (typeof text === 'object')
+    throw new StyxyError('STYXY_HOME_CONFIG_INVALID', `cannot read ${configFile}: ${text.problem}`);
   return mergeServiceTypes(parseHomeConfig(text, configFile));
 }
 

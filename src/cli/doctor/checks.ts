@@ -11,7 +11,14 @@ import { stateProblem } from '../../coordinator/state-file.js';
 import { MIN_NODE, NODE_HINT, nodeTooOld } from '../../os/node-version.js';
 import { isStyxyError } from '../../protocol/errors.js';
 import { type HomePaths, MAX_SOCKET_PATH } from '../../protocol/home.js';
-import { currentUid, describeUid, type FolderProblem, folderProblem, homeProblem } from '../../protocol/private-fs.js';
+import {
+  currentUid,
+  describeUid,
+  type FolderProblem,
+  folderProblem,
+  homeProblem,
+  readOwnText,
+} from '../../protocol/private-fs.js';
 import { loadServiceTypes, type ServiceType } from '../../protocol/service-types.js';
 import { socketFolderProblem } from '../../transport/socket-path.js';
 
@@ -153,7 +160,8 @@ export async function checkCoordinator(paths: HomePaths): Promise<CheckResult> {
 export function checkStateFile(paths: HomePaths): CheckResult {
   let text: string;
   try {
-    text = readFileSync(paths.state, 'utf8');
+    // Non-blocking, regular files of ours only: a FIFO there must not hang doctor.
+    text = readOwnText(paths.state);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return ok('state', 'no state file yet');
     return problem(

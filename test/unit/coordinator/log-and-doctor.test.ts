@@ -1,8 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkEphemeral, checkFiles, checkFolders, checkHome, checkNode } from '../../../src/cli/doctor/checks.js';
+import {
+  checkEphemeral,
+  checkFiles,
+  checkFolders,
+  checkHome,
+  checkNode,
+  checkStateFile,
+} from '../../../src/cli/doctor/checks.js';
 import { createLog } from '../../../src/coordinator/log.js';
 import { homePaths } from '../../../src/protocol/home.js';
 
@@ -64,6 +72,14 @@ describe('doctor checks', () => {
     expect(checkFolders(paths).detail).toContain(`${home}/cache/jiti can be written by others (mode 777)`);
     expect(checkFiles(paths)).toMatchObject({ status: 'problem' });
     expect(checkFiles(paths).detail).toContain(`${home}/coordinator.log is a symbolic link (never followed)`);
+  });
+
+  it('reports a state file that is a FIFO instead of blocking on it', () => {
+    const home = tempDir();
+    execFileSync('mkfifo', [homePaths(home).state]);
+    const result = checkStateFile(homePaths(home));
+    expect(result.detail).toMatch(/not a regular file/);
+    expect(result.status).toBe('problem');
   });
 
   it('names types whose range overlaps the OS ephemeral range', () => {

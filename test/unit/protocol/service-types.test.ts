@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isStyxyError } from '../../../src/protocol/errors.js';
@@ -33,10 +34,16 @@ describe('service types', () => {
     ['bad range order', '{"types":{"x":{"range":[10,5]}}}', /types\.x\.range/],
     ['unknown key', '{"types":{"x":{"range":[1,2],"rnage":1}}}', /types\.x/],
     ['bad name', '{"types":{"Bad Name":{"range":[1,2]}}}', /lower-case letters/],
+    ['FIFO', null, /a FIFO \(named pipe\), not a regular file/],
   ])('rejects %s with a clear error', (_label, text, pattern) => {
     home = makeTestHome();
     const file = join(home.home, 'config.json');
-    writeFileSync(file, text);
+    // A FIFO would block a plain read forever (the coordinator's, doctor's).
+    if (text === null) {
+      rmSync(file, { force: true }); // the test home's own config.json
+      execFileSync('mkfifo', [file]);
+    }
+    else writeFileSync(file, text);
     try {
       loadServiceTypes(file);
       expect.unreachable();

@@ -1,7 +1,7 @@
 /**
- * Reading a file named in a project config (the config itself, its `envFile`s) with bounds: a
- * regular file only (a FIFO would block forever, /dev/zero never ends), and at most `maxBytes`.
- * Opened non-blocking, so that even opening a FIFO returns at once.
+ * Reading a file the user edits with bounds (a project config, its `envFile`s, the home's
+ * config.json): a regular file only (a FIFO would block forever, /dev/zero never ends), and at
+ * most `maxBytes`. Opened non-blocking, so that even opening a FIFO returns at once.
  */
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 
@@ -9,6 +9,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 export const MAX_ENV_FILE_BYTES = 1024 * 1024;
 /** What a config file may weigh. */
 export const MAX_CONFIG_FILE_BYTES = 16 * 1024 * 1024;
+/** What the home's config.json (service types) may weigh. */
+export const MAX_HOME_CONFIG_BYTES = 1024 * 1024;
 
 /** The text, undefined when there is no such file, or why it is not read. */
 export type BoundedRead = string | undefined | { readonly problem: string };
