@@ -29,8 +29,8 @@ import { type LaunchResult, spawnBackground } from './spawn-background.js';
 export interface UpDetachedOptions {
   /** Where the config search starts (and `config` is relative to). */
   readonly cwd: string;
-  /** `-c FILE`. */
-  readonly config?: string;
+  /** Every `-c FILE`, in order (the first is the config, the others merge over it). */
+  readonly config?: readonly string[];
   /** `--name N`. */
   readonly name?: string;
   /** Services named (with what they need); empty: all. */
