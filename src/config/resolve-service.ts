@@ -11,6 +11,7 @@ import type { FieldPath, Problems } from './problems.js';
 import type { ResolveContext } from './resolve-context.js';
 import { resolveEnv } from './resolve-env.js';
 import { resolveHealth } from './resolve-health.js';
+import { DEFAULT_STDIN, resolveInput } from './resolve-input.js';
 import { resolvePorts } from './resolve-ports.js';
 import { resolveReady, type Template } from './resolve-ready.js';
 import {
@@ -21,7 +22,6 @@ import {
   resolveStopSignal,
   resolveStopTimeout,
 } from './resolve-restart.js';
-import { DEFAULT_STDIN, resolveStdin } from './resolve-stdin.js';
 import {
   COMMAND_EXPECTED,
   command as commandSchema,
@@ -74,7 +74,7 @@ export function resolveService(
     envFiles,
     stopSignal: resolveStopSignal(raw.stopSignal, [...path, 'stopSignal'], problems),
     stopTimeoutMs: resolveStopTimeout(raw.stopTimeout, [...path, 'stopTimeout'], problems),
-    stdin: resolveStdin(raw.stdin, [...path, 'stdin'], problems),
+    ...resolveInput(raw.stdin, raw.tty, path, problems),
   };
   return { service, portNames: names, templates };
 }
@@ -95,6 +95,7 @@ function placeholder(name: string, context: ResolveContext): ResolvedService {
     stopSignal: DEFAULT_STOP_SIGNAL,
     stopTimeoutMs: DEFAULT_STOP_TIMEOUT_MS,
     stdin: DEFAULT_STDIN,
+    tty: false,
   };
 }
 

@@ -22,6 +22,7 @@ export const SERVICE_KEYS = [
   'stopSignal',
   'stopTimeout',
   'stdin',
+  'tty',
 ] as const;
 
 export const PORT_OPTION_KEYS = ['type', 'preferred', 'port', 'fixed'] as const;
@@ -100,3 +101,4 @@ export const restartOptions = z.looseObject({
 export const stopTimeout = millis;
 
 export const stdinMode = z.enum(STDIN_MODES as [StdinMode, ...StdinMode[]]);
+export const tty = z.boolean();

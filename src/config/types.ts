@@ -157,6 +157,12 @@ export interface ServiceConfig {
    * @default 'pipe'
    */
   stdin?: StdinMode;
+  /**
+   * Run the service under a pseudo-terminal (for tools that need one: prompts, colours, `isatty`
+   * checks). Needs the optional package `@lydell/node-pty`; stdout and stderr are one stream.
+   * @default false
+   */
+  tty?: boolean;
 }
 
 export interface RestartOptions {
@@ -248,6 +254,8 @@ export interface ResolvedService {
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;
   readonly stdin: StdinMode;
+  /** Runs under a pseudo-terminal (its stdin is the terminal; `stdin` is then `'pipe'`). */
+  readonly tty: boolean;
 }
 
 export interface ResolvedConfig {

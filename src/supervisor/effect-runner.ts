@@ -12,6 +12,7 @@ import type { Effect, MachineEvent, MachineOutcome } from './machine-types.js';
 import { runHealthChecks } from './probes/health-loop.js';
 import type { LogSource } from './probes/log.js';
 import { runProbe } from './probes/run-probe.js';
+import { spawnPtyService } from './pty-process.js';
 import { OUTPUT_GRACE_MS, spawnService } from './service-process.js';
 
 export interface EffectContext {
@@ -140,7 +141,8 @@ export class EffectRunner {
       // What an earlier run left behind (a child still holding the port) goes first.
       if (run > 1) await this.#sweep(service, spec.stopSignal, spec.stopTimeoutMs);
       shell.runStartSeq = logs.nextSeq;
-      const result = await spawnService(spec, (stream, line) => logs.append(service, stream, line)).catch(
+      const spawn = spec.tty ? spawnPtyService : spawnService;
+      const result = await spawn(spec, (stream, line) => logs.append(service, stream, line)).catch(
         (error: unknown) => ({ ok: false as const, message: (error as Error)?.message ?? String(error) }),
       );
       if (!result.ok) {

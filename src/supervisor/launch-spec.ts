@@ -40,6 +40,8 @@ export interface LaunchSpec {
   readonly stopTimeoutMs: number;
   /** `'pipe'`: an open pipe the supervisor holds (never ended); `'null'`: EOF at once. */
   readonly stdin: StdinMode;
+  /** Runs under a pseudo-terminal (pty-process.ts) instead of pipes. */
+  readonly tty: boolean;
 }
 
 export function buildLaunchSpec(service: ResolvedService, context: EnvContext): LaunchSpec {
@@ -58,12 +60,13 @@ export function buildLaunchSpec(service: ResolvedService, context: EnvContext): 
     args: argv.slice(1),
     display: command.kind === 'shell' ? argv[2]! : argv.join(' '),
     cwd: service.cwd,
-    env: serviceEnv(service, context),
+    env: service.tty ? { ...serviceEnv(service, context), TERM: ttyTerm(service) } : serviceEnv(service, context),
     probe: probeSpec(service, context.ports, fill),
     health: healthSpec(service, context.ports, fill),
     stopSignal: service.stopSignal,
     stopTimeoutMs: service.stopTimeoutMs,
     stdin: service.stdin,
+    tty: service.tty,
   };
 }
 
@@ -99,6 +102,14 @@ function healthSpec(
     case 'command':
       return { kind: 'command', command: fill(check.command, 'health.command'), ...timing };
   }
+}
+
+/**
+ * A pty is no copy of the terminal Styxy runs in (a background stack has none), and its output is
+ * drawn by Styxy's log pane: TERM names what the pty is, unless the service's own `env` says.
+ */
+function ttyTerm(service: ResolvedService): string {
+  return service.env.TERM ?? 'xterm-256color';
 }
 
 function probeSpec(

@@ -19,6 +19,8 @@ export interface ServiceProcess {
   readonly record: ProcessRecord;
   /** Settles when the process has exited and its output is read (or OUTPUT_GRACE_MS later). */
   readonly exit: Promise<{ readonly code: number | null; readonly signal: string | null }>;
+  /** Writes to its stdin (pipe or terminal); false when it has none or it is closed. */
+  readonly write: (data: string) => boolean;
 }
 
 export type SpawnResult =
@@ -92,5 +94,11 @@ export async function spawnService(spec: LaunchSpec, onLine: OutputListener): Pr
     () => {},
     () => {},
   );
-  return { ok: true, process: { record, exit } };
+  const stdin = child.stdin;
+  const write = (data: string): boolean => {
+    if (!stdin || stdin.destroyed || stdin.writableEnded) return false;
+    stdin.write(data);
+    return true;
+  };
+  return { ok: true, process: { record, exit, write } };
 }

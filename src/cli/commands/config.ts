@@ -71,6 +71,7 @@ function formatService(service: ResolvedService, config: ResolvedConfig): string
   rows.push(['restart', formatRestart(service.restart)]);
   rows.push(['stop', `${service.stopSignal}, then SIGKILL after ${ms(service.stopTimeoutMs)}`]);
   if (service.stdin === 'null') rows.push(['stdin', 'null (EOF at once)']);
+  if (service.tty) rows.push(['tty', 'runs under a pseudo-terminal']);
   return [service.name, ...rows.map(([label, value]) => `  ${label.padEnd(8)}  ${value}`)];
 }
 

@@ -190,6 +190,11 @@ describe('resolution rules', () => {
     expect(resolveService({ command: 'x', stdin: 'pipe' }).stdin).toBe('pipe');
   });
 
+  it('tty: false by default', () => {
+    expect(resolveService({ command: 'x' }).tty).toBe(false);
+    expect(resolveService({ command: 'x', tty: true })).toMatchObject({ tty: true, stdin: 'pipe' });
+  });
+
   it('dependsOn: a list waits for ready; a map keeps each condition', () => {
     const config = resolveOk({
       services: {

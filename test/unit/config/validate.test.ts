@@ -485,6 +485,16 @@ const cases: [string, unknown, RegExp[]][] = [
     { services: { a: { ...ok, stdin: null } } },
     [/^services\.a\.stdin: expected "pipe" or "null", found null$/],
   ],
+  [
+    'tty as a string',
+    { services: { a: { ...ok, tty: 'yes' } } },
+    [/^services\.a\.tty: expected true or false, found "yes"$/],
+  ],
+  [
+    "tty: true with stdin: 'null'",
+    { services: { a: { ...ok, tty: true, stdin: 'null' } } },
+    [/^services\.a\.stdin: expected no stdin with tty: true \(the terminal is its stdin\), found 'null'$/],
+  ],
 ];
 
 describe('validation: each kind of problem', () => {

@@ -18,6 +18,7 @@ const service = (over: Partial<ResolvedService> = {}): ResolvedService => ({
   stopSignal: 'SIGTERM',
   stopTimeoutMs: 5000,
   stdin: 'pipe',
+  tty: false,
   ...over,
 });
 
@@ -91,6 +92,16 @@ describe('service environment', () => {
 });
 
 describe('launch spec', () => {
+  it('a tty service gets TERM=xterm-256color (the pty is no copy of our terminal) unless its env says', () => {
+    const inherited = { ...context, inherited: { ...context.inherited, TERM: 'dumb' } };
+    expect(buildLaunchSpec(service({ tty: true }), inherited)).toMatchObject({
+      tty: true,
+      env: { TERM: 'xterm-256color' },
+    });
+    expect(buildLaunchSpec(service({ tty: true, env: { TERM: 'vt100' } }), inherited).env.TERM).toBe('vt100');
+    expect(buildLaunchSpec(service(), inherited)).toMatchObject({ tty: false, stdin: 'pipe', env: { TERM: 'dumb' } });
+  });
+
   it('runs a shell string with sh -c and an argv directly, references filled in', () => {
     expect(buildLaunchSpec(service(), context)).toMatchObject({
       file: 'sh',
