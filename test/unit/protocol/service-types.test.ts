@@ -42,8 +42,7 @@ describe('service types', () => {
     if (text === null) {
       rmSync(file, { force: true }); // the test home's own config.json
       execFileSync('mkfifo', [file]);
-    }
-    else writeFileSync(file, text);
+    } else writeFileSync(file, text);
     try {
       loadServiceTypes(file);
       expect.unreachable();
