@@ -4,6 +4,7 @@
  * agent sees what went wrong and what to run, as `styxy` prints it on a terminal.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { isStyxyError } from '../../protocol/errors.js';
 
 export function documentResult(summary: string, document: object): CallToolResult {
   return {
@@ -16,14 +17,11 @@ export function textResult(text: string): CallToolResult {
   return { content: [{ type: 'text', text }] };
 }
 
-/** Styxy's errors (and a child command's printed ones) as message and hint; others as internal errors. */
+/** Styxy's errors as message and hint; others as internal errors. */
 export function errorResult(error: unknown): CallToolResult {
-  const known = error instanceof Error && 'hint' in error;
-  const message = error instanceof Error ? error.message : String(error);
-  const hint = known ? (error as { hint?: unknown }).hint : undefined;
-  const text = known
-    ? `${message}${typeof hint === 'string' ? `\nhint: ${hint}` : ''}`
-    : `internal error: ${message}\nhint: this is a bug in Styxy; please report it`;
+  const text = isStyxyError(error)
+    ? `${error.message}${error.hint === undefined ? '' : `\nhint: ${error.hint}`}`
+    : `internal error: ${error instanceof Error ? error.message : String(error)}\nhint: this is a bug in Styxy; please report it`;
   return { isError: true, content: [{ type: 'text', text }] };
 }
 

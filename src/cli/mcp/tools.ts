@@ -7,6 +7,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { StyxyError } from '../../protocol/errors.js';
 import { checkPort, describePortCheck } from '../commands/check.js';
 import { DEFAULT_DOWN_TIMEOUT_S, downTargets } from '../commands/down.js';
 import { lineFormatter } from '../logs/format-line.js';
@@ -18,8 +19,9 @@ import { formatPs } from '../stack/ps-table.js';
 import { restartService } from '../stack/restart-service.js';
 import { servicePort } from '../stack/service-port.js';
 import { stopStack } from '../stack/stop-stack.js';
+import { upDetached } from '../up/detached.js';
+import { DEFAULT_TIMEOUT_S } from '../up/run-detached.js';
 import { documentResult, textResult } from './tool-result.js';
-import { upBackground } from './up-background.js';
 
 /** The most lines `logs` answers, and the most characters (the oldest lines go first). */
 export const MAX_LOG_LINES = 1000;
@@ -46,8 +48,9 @@ export function registerTools(server: McpServer, answer: Answer): void {
         "Start this project's dev stack in the background (`styxy up -d`) and return once every service is up, " +
         'with the port of each service (services[].ports, e.g. ports.PORT). Ports are assigned by Styxy, never ' +
         'fixed: read them from this result or from `port`, do not guess them. The stack keeps running after ' +
-        'this returns; stop it with `down`. If the start fails, nothing is left running and the error names the ' +
-        'service that failed with its last lines.',
+        'this returns; stop it with `down`. Safe to call when the stack is already starting or running: it waits ' +
+        'for it and answers the same, with "reused": true (and applies config changes, listed in "changed"). If ' +
+        'the start fails, nothing is left running and the error names the service that failed with its last lines.',
       inputSchema: {
         services: z
           .array(serviceName)
@@ -64,12 +67,16 @@ export function registerTools(server: McpServer, answer: Answer): void {
           .describe('fail (stopping what started) if not every service is up by then; default 120'),
       },
     },
-    (args) =>
+    // A call the client cancels stops a fresh start, as Ctrl-C stops `up -d`.
+    (args, extra) =>
       answer(async () => {
-        const document = await upBackground({
+        const document = await upDetached({
+          cwd: process.cwd(),
           services: args.services ?? [],
           ...(args.name === undefined ? {} : { name: args.name }),
-          ...(args.timeoutSeconds === undefined ? {} : { timeoutSeconds: args.timeoutSeconds }),
+          timeoutMs: (args.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000,
+          onProgress: log,
+          signal: extra.signal,
         });
         return documentResult(formatPs(document), { ...document, ports: portMap(document) });
       }),
@@ -100,7 +107,7 @@ export function registerTools(server: McpServer, answer: Answer): void {
         const failed = results.filter((result) => !result.stopped);
         if (failed.length > 0) {
           const first = failed[0]!;
-          throw Object.assign(new Error(`could not stop ${first.project}/${first.name}: ${first.problem}`), {
+          throw new StyxyError('STYXY_INTERNAL', `could not stop ${first.project}/${first.name}: ${first.problem}`, {
             hint: 'see `ps`; `down` with force: true kills what is left',
           });
         }

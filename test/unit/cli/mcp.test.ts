@@ -2,7 +2,6 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { takeStdoutForProtocol } from '../../../src/cli/mcp/protocol-stdout.js';
 import { errorResult } from '../../../src/cli/mcp/tool-result.js';
-import { printedError } from '../../../src/cli/mcp/up-background.js';
 import { StyxyError } from '../../../src/protocol/errors.js';
 
 const read = (stream: PassThrough) => String(stream.read() ?? '');
@@ -30,22 +29,5 @@ describe('tool errors', () => {
     expect(errorResult(new TypeError('x is undefined')).content[0]).toMatchObject({
       text: expect.stringMatching(/^internal error: x is undefined\nhint: this is a bug/),
     });
-  });
-
-  it('read from what `up -d` printed: the last error, without the progress before it', () => {
-    const stderr = [
-      'styxy: starting shop/default',
-      'api starting',
-      'styxy: service "api" failed: exited with code 1',
-      '  | boom',
-      'hint: `styxy logs api`',
-      '',
-    ].join('\n');
-    expect(printedError(stderr, 1)).toMatchObject({
-      message: 'service "api" failed: exited with code 1\n  | boom',
-      hint: '`styxy logs api`',
-    });
-    expect(printedError('styxy: stopped\n', 1)).toMatchObject({ message: 'stopped', hint: undefined });
-    expect(printedError('', 1).message).toBe('`styxy up -d` exited with code 1 and said nothing');
   });
 });
