@@ -8,7 +8,9 @@ import { checkKeys } from './check-keys.js';
 import { describeValue, isPlainObject } from './describe-value.js';
 import { setOwn } from './own-key.js';
 import type { FieldPath, Problems } from './problems.js';
+import { resolveCommand } from './resolve-command.js';
 import type { ResolveContext } from './resolve-context.js';
+import { resolveDaemon, resolveStop } from './resolve-daemon.js';
 import { resolveEnv } from './resolve-env.js';
 import { resolveHealth } from './resolve-health.js';
 import { DEFAULT_STDIN, resolveInput } from './resolve-input.js';
@@ -22,16 +24,9 @@ import {
   resolveStopSignal,
   resolveStopTimeout,
 } from './resolve-restart.js';
-import {
-  COMMAND_EXPECTED,
-  command as commandSchema,
-  DEPENDENCY_CONDITIONS,
-  dependencyCondition,
-  nonEmptyString,
-  SERVICE_KEYS,
-} from './schema.js';
+import { DEPENDENCY_CONDITIONS, dependencyCondition, nonEmptyString, SERVICE_KEYS } from './schema.js';
 import { quoteList } from './suggest.js';
-import type { DependencyCondition, ResolvedCommand, ResolvedService } from './types.js';
+import type { DependencyCondition, ResolvedService } from './types.js';
 import { parseField } from './zod-problems.js';
 
 export interface ServiceDraft {
@@ -75,6 +70,8 @@ export function resolveService(
     stopSignal: resolveStopSignal(raw.stopSignal, [...path, 'stopSignal'], problems),
     stopTimeoutMs: resolveStopTimeout(raw.stopTimeout, [...path, 'stopTimeout'], problems),
     ...resolveInput(raw.stdin, raw.tty, path, problems),
+    stop: resolveStop(raw.stop, [...path, 'stop'], problems, templates),
+    daemon: resolveDaemon(raw.daemon, [...path, 'daemon'], cwd, problems, templates),
   };
   return { service, portNames: names, templates };
 }
@@ -96,27 +93,9 @@ function placeholder(name: string, context: ResolveContext): ResolvedService {
     stopTimeoutMs: DEFAULT_STOP_TIMEOUT_MS,
     stdin: DEFAULT_STDIN,
     tty: false,
+    stop: null,
+    daemon: null,
   };
-}
-
-/** A string runs with `sh -c` (so `$PORT` works); a list runs directly. */
-export function resolveCommand(
-  raw: unknown,
-  path: FieldPath,
-  problems: Problems,
-  templates: Template[],
-): ResolvedCommand {
-  const parsed = parseField(commandSchema, raw, path, problems, COMMAND_EXPECTED);
-  if (parsed === undefined) return { kind: 'shell', shell: '' };
-  if (typeof parsed === 'string') {
-    templates.push({ path, text: parsed });
-    return { kind: 'shell', shell: parsed };
-  }
-  if (parsed[0]!.trim() === '') problems.add([...path, 0], 'expected the program to run, found an empty string');
-  parsed.forEach((text, index) => {
-    templates.push({ path: [...path, index], text });
-  });
-  return { kind: 'argv', argv: parsed };
 }
 
 /** Relative to the project root; the folder must exist (a missing one fails only later, at spawn). */

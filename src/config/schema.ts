@@ -23,7 +23,12 @@ export const SERVICE_KEYS = [
   'stopTimeout',
   'stdin',
   'tty',
+  'stop',
+  'daemon',
 ] as const;
+
+export const STOP_KEYS = ['command', 'timeout'] as const;
+export const DAEMON_KEYS = ['pidFile', 'timeout'] as const;
 
 export const PORT_OPTION_KEYS = ['type', 'preferred', 'port', 'fixed'] as const;
 export const READY_KEYS = ['port', 'http', 'log', 'command', 'timeout', 'interval'] as const;

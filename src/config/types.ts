@@ -163,6 +163,33 @@ export interface ServiceConfig {
    * @default false
    */
   tty?: boolean;
+  /**
+   * A command that stops the service, run (with the service's folder and environment) before
+   * the stop signal; what still runs after it gets the signal. A string is `{ command }`.
+   * @example { command: 'pg_ctl -D .data/pg stop -m fast', timeout: 20000 }
+   */
+  stop?: string | string[] | StopOptions;
+  /**
+   * For a command that exits once it has started a server in the background (`pg_ctl start`,
+   * `redis-server --daemonize yes`): the service runs while the process named in `pidFile`
+   * lives, and is stopped through its `stop` command or that process.
+   * @example { pidFile: '.data/redis.pid' }
+   */
+  daemon?: DaemonOptions;
+}
+
+export interface StopOptions {
+  /** A shell string (run with `sh -c`) or an argv array; `${service.PORT}` references work. */
+  command: string | string[];
+  /** Time (ms) it may run before it is killed. @default 10000 */
+  timeout?: number;
+}
+
+export interface DaemonOptions {
+  /** The file the daemon writes its pid to (first line), relative to the service's folder. */
+  pidFile: string;
+  /** Time (ms) after the command exited for the pid file to name a live process. @default 10000 */
+  timeout?: number;
 }
 
 export interface RestartOptions {
@@ -256,6 +283,22 @@ export interface ResolvedService {
   readonly stdin: StdinMode;
   /** Runs under a pseudo-terminal (its stdin is the terminal; `stdin` is then `'pipe'`). */
   readonly tty: boolean;
+  /** Null: no stop command. */
+  readonly stop: ResolvedStop | null;
+  /** Null: the command is the service (it runs in the foreground). */
+  readonly daemon: ResolvedDaemon | null;
+}
+
+export interface ResolvedStop {
+  /** A template, like `command`. */
+  readonly command: ResolvedCommand;
+  readonly timeoutMs: number;
+}
+
+export interface ResolvedDaemon {
+  /** Absolute; a template, like `command`. */
+  readonly pidFile: string;
+  readonly timeoutMs: number;
 }
 
 export interface ResolvedConfig {

@@ -5,8 +5,10 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoordinatorClient } from '../client/coordinator-client.js';
+import { describeStopCommandResult, runStopCommand } from '../os/stop-command.js';
 import { type ProcessRecord, stopTarget } from '../os/stop-target.js';
 import type { LaunchSpec } from './launch-spec.js';
+import { LineSplitter } from './line-splitter.js';
 import type { LogStore } from './log-store.js';
 import type { Effect, MachineEvent, MachineOutcome } from './machine-types.js';
 import { runHealthChecks } from './probes/health-loop.js';
@@ -141,10 +143,16 @@ export class EffectRunner {
       // What an earlier run left behind (a child still holding the port) goes first.
       if (run > 1) await this.#sweep(service, spec.stopSignal, spec.stopTimeoutMs);
       shell.runStartSeq = logs.nextSeq;
-      const spawn = spec.tty ? spawnPtyService : spawnService;
-      const result = await spawn(spec, (stream, line) => logs.append(service, stream, line)).catch(
-        (error: unknown) => ({ ok: false as const, message: (error as Error)?.message ?? String(error) }),
-      );
+      const result = await (spec.tty
+        ? spawnPtyService(spec, (stream, line) => logs.append(service, stream, line))
+        : spawnService(spec, {
+            onLine: (stream, line) => logs.append(service, stream, line),
+            onDaemon: (daemon) => {
+              shell.records.push(daemon);
+              dispatch({ type: 'daemonized', service, run, pid: daemon.pid, at: now() });
+            },
+          })
+      ).catch((error: unknown) => ({ ok: false as const, message: (error as Error)?.message ?? String(error) }));
       if (!result.ok) {
         dispatch({ type: 'spawnFailed', service, run, message: result.message, at: now() });
         return;
@@ -153,9 +161,10 @@ export class EffectRunner {
       shell.records.push(record);
       shell.exit = exit;
       dispatch({ type: 'spawned', service, run, pid: record.pid, at: now() });
-      exit.then(({ code, signal }) =>
-        dispatch({ type: 'exited', service, run, pid: record.pid, code, signal, at: now() }),
-      );
+      exit.then(({ code, signal, note }) => {
+        if (note) logs.append(service, 'styxy', note);
+        dispatch({ type: 'exited', service, run, pid: record.pid, code, signal, at: now() });
+      });
     })();
   }
 
@@ -164,6 +173,7 @@ export class EffectRunner {
     let killed = false;
     try {
       await shell.spawning;
+      if (signal !== 'SIGKILL' || timeoutMs > 0) await this.#stopCommand(service);
       killed = await this.#sweep(service, signal, timeoutMs);
       // So that its last lines and its exit come before "stopped". Unref'd: a grace timer left
       // running must not hold the process (`up` would exit half a second late).
@@ -172,6 +182,28 @@ export class EffectRunner {
       // Whatever happened, the machine must move on (a stuck stop would hold the stack forever).
       this.#context.dispatch({ type: 'stopDone', service, killed, at: this.#context.now() });
     }
+  }
+
+  /**
+   * Runs the service's stop command (once per stop: a forced stop while it runs does not start
+   * it again) when something of the service may still run. Its output goes to the service's log.
+   */
+  async #stopCommand(service: string): Promise<void> {
+    const shell = this.#shell(service);
+    const spec = this.#context.specs.get(service)!;
+    if (!spec.stop || shell.records.length === 0) return;
+    const { logs } = this.#context;
+    logs.append(service, 'styxy', `running its stop command: ${spec.stop.display}`);
+    const splitters = {
+      stdout: new LineSplitter((line) => logs.append(service, 'stdout', line)),
+      stderr: new LineSplitter((line) => logs.append(service, 'stderr', line)),
+    };
+    const result = await runStopCommand({ ...spec.stop, cwd: spec.cwd, env: spec.env }, (stream, chunk) =>
+      splitters[stream].push(chunk),
+    );
+    splitters.stdout.end();
+    splitters.stderr.end();
+    logs.append(service, 'styxy', `stop command ${describeStopCommandResult(result, spec.stop.timeoutMs)}`);
   }
 
   /** Stops every process of the service (its groups, and its tagged escapees). True if SIGKILL was needed. */

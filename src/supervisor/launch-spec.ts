@@ -4,7 +4,7 @@
  * Building every spec before anything starts means a bad reference or regex starts nothing.
  */
 import type { StackPorts } from '../config/interpolate.js';
-import type { ResolvedService, StdinMode } from '../config/types.js';
+import type { ResolvedCommand, ResolvedService, StdinMode } from '../config/types.js';
 import { StyxyError } from '../protocol/errors.js';
 import { interpolateField } from './interpolate-field.js';
 import { type EnvContext, serviceEnv } from './service-env.js';
@@ -42,23 +42,26 @@ export interface LaunchSpec {
   readonly stdin: StdinMode;
   /** Runs under a pseudo-terminal (pty-process.ts) instead of pipes. */
   readonly tty: boolean;
+  /** The stop command, run before the stop signal; null when there is none. */
+  readonly stop: StopCommandSpec | null;
+  /** The pid file of a command that daemonizes; null when the command is the service. */
+  readonly daemon: { readonly pidFile: string; readonly timeoutMs: number } | null;
+}
+
+export interface StopCommandSpec {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly display: string;
+  readonly timeoutMs: number;
 }
 
 export function buildLaunchSpec(service: ResolvedService, context: EnvContext): LaunchSpec {
   const fill = (text: string, field: string) => interpolateField(text, context.ports, service.name, field);
-  const { command } = service;
-  const argv =
-    command.kind === 'shell'
-      ? ['sh', '-c', fill(command.shell, 'command')]
-      : command.argv.map((arg, index) => fill(arg, `command[${index}]`));
-  if (argv.length === 0 || argv[0] === '') {
-    throw new StyxyError('STYXY_CONFIG_INVALID', `service "${service.name}", command: is empty`);
-  }
+  const main = commandLine(service.command, 'command', service.name, fill);
+  const stop = service.stop && commandLine(service.stop.command, 'stop.command', service.name, fill);
   return {
     service: service.name,
-    file: argv[0]!,
-    args: argv.slice(1),
-    display: command.kind === 'shell' ? argv[2]! : argv.join(' '),
+    ...main,
     cwd: service.cwd,
     env: service.tty ? { ...serviceEnv(service, context), TERM: ttyTerm(service) } : serviceEnv(service, context),
     probe: probeSpec(service, context.ports, fill),
@@ -67,6 +70,11 @@ export function buildLaunchSpec(service: ResolvedService, context: EnvContext): 
     stopTimeoutMs: service.stopTimeoutMs,
     stdin: service.stdin,
     tty: service.tty,
+    stop: stop && { ...stop, timeoutMs: service.stop!.timeoutMs },
+    daemon: service.daemon && {
+      pidFile: fill(service.daemon.pidFile, 'daemon.pidFile'),
+      timeoutMs: service.daemon.timeoutMs,
+    },
   };
 }
 
@@ -110,6 +118,23 @@ function healthSpec(
  */
 function ttyTerm(service: ResolvedService): string {
   return service.env.TERM ?? 'xterm-256color';
+}
+
+/** `sh -c <string>` for a shell string, the list itself for an argv list; references filled in. */
+function commandLine(
+  command: ResolvedCommand,
+  field: string,
+  service: string,
+  fill: (text: string, field: string) => string,
+): { file: string; args: readonly string[]; display: string } {
+  const argv =
+    command.kind === 'shell'
+      ? ['sh', '-c', fill(command.shell, field)]
+      : command.argv.map((arg, index) => fill(arg, `${field}[${index}]`));
+  if (argv.length === 0 || argv[0] === '') {
+    throw new StyxyError('STYXY_CONFIG_INVALID', `service "${service}", ${field}: is empty`);
+  }
+  return { file: argv[0]!, args: argv.slice(1), display: command.kind === 'shell' ? argv[2]! : argv.join(' ') };
 }
 
 function probeSpec(

@@ -125,6 +125,14 @@ export type MachineEvent =
       readonly pid: number;
       readonly at: number;
     }
+  /** A daemon's process was found through its pid file: it is the service's process now. */
+  | {
+      readonly type: 'daemonized';
+      readonly service: string;
+      readonly run: number;
+      readonly pid: number;
+      readonly at: number;
+    }
   | {
       readonly type: 'spawnFailed';
       readonly service: string;

@@ -42,6 +42,10 @@ function apply(state: MachineState, event: MachineEvent, fx: Effect[]): MachineS
       fx.push({ type: 'log', service: name, text: `running${portsSuffix(service.spec.ports)} (pid ${event.pid})` });
       return markUp(next, name, event.run, event.at, event.at, fx);
     }
+    case 'daemonized':
+      if (!current || (life.kind !== 'starting' && life.kind !== 'up')) return state;
+      fx.push({ type: 'log', service: name, text: `daemon running (pid ${event.pid})` });
+      return patch(state, name, { pid: event.pid });
     case 'spawnFailed':
       if (!current || life.kind !== 'starting') return state;
       return fail(state, name, `could not start: ${event.message}`, fx);

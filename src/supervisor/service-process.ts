@@ -6,8 +6,10 @@
  * drained continuously into line splitters, so a service never blocks on a full pipe.
  */
 import { existsSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { processStartTime } from '../os/process-table.js';
+import { daemonFromPidFile, removeStalePidFile } from '../os/pid-file.js';
+import { isSameProcess, processStartTime } from '../os/process-table.js';
 import type { ProcessRecord } from '../os/stop-target.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { LineSplitter } from './line-splitter.js';
@@ -15,12 +17,28 @@ import { LineSplitter } from './line-splitter.js';
 /** How long an exit waits for the rest of the process's output. */
 export const OUTPUT_GRACE_MS = 250;
 
+export interface ServiceExit {
+  readonly code: number | null;
+  readonly signal: string | null;
+  /** What Styxy saw that the exit status does not say (a daemon's pid file, its process gone). */
+  readonly note?: string;
+}
+
 export interface ServiceProcess {
   readonly record: ProcessRecord;
-  /** Settles when the process has exited and its output is read (or OUTPUT_GRACE_MS later). */
-  readonly exit: Promise<{ readonly code: number | null; readonly signal: string | null }>;
+  /**
+   * Settles when the process has exited and its output is read (or OUTPUT_GRACE_MS later); for
+   * a daemon (`spec.daemon`), when the process its pid file names is gone.
+   */
+  readonly exit: Promise<ServiceExit>;
   /** Writes to its stdin (pipe or terminal); false when it has none or it is closed. */
   readonly write: (data: string) => boolean;
+}
+
+export interface SpawnHooks {
+  readonly onLine: OutputListener;
+  /** A daemon's process was found through its pid file (it is the service's process from now). */
+  readonly onDaemon?: (record: ProcessRecord) => void;
 }
 
 export type SpawnResult =
@@ -29,10 +47,12 @@ export type SpawnResult =
 
 export type OutputListener = (stream: 'stdout' | 'stderr', line: string) => void;
 
-export async function spawnService(spec: LaunchSpec, onLine: OutputListener): Promise<SpawnResult> {
+export async function spawnService(spec: LaunchSpec, hooks: SpawnHooks): Promise<SpawnResult> {
+  const { onLine } = hooks;
   if (!existsSync(spec.cwd) || !statSync(spec.cwd).isDirectory()) {
     return { ok: false, message: `its folder ${spec.cwd} does not exist` };
   }
+  if (spec.daemon) removeStalePidFile(spec.daemon.pidFile);
   const subprocess = execa(spec.file, [...spec.args], {
     cwd: spec.cwd,
     env: spec.env,
@@ -80,7 +100,7 @@ export async function spawnService(spec: LaunchSpec, onLine: OutputListener): Pr
   }
   // Report the exit after the last output (a crash's last words come before "exited with code
   // 1"), but not later than OUTPUT_GRACE_MS: a child it left behind may keep the pipes open.
-  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+  const launcherExit = new Promise<ServiceExit>((resolve) => {
     child.once('exit', (code, signal) => {
       const timer = setTimeout(() => resolve({ code, signal }), OUTPUT_GRACE_MS);
       void Promise.all(ended).then(() => {
@@ -100,5 +120,39 @@ export async function spawnService(spec: LaunchSpec, onLine: OutputListener): Pr
     stdin.write(data);
     return true;
   };
+  const exit = spec.daemon ? launcherExit.then((ended) => followDaemon(spec, record, ended, hooks)) : launcherExit;
   return { ok: true, process: { record, exit, write } };
+}
+
+/** How often a daemon's pid file and process are looked at. */
+const DAEMON_POLL_MS = 100;
+
+/**
+ * After a daemon's command exited 0: waits (up to `daemon.timeoutMs`) for its pid file to name a
+ * process that may be taken as the daemon (os/pid-file.ts), then until that process is gone.
+ */
+async function followDaemon(
+  spec: LaunchSpec,
+  launcher: ProcessRecord,
+  ended: ServiceExit,
+  hooks: SpawnHooks,
+): Promise<ServiceExit> {
+  const { pidFile, timeoutMs } = spec.daemon!;
+  if (ended.code !== 0) return ended;
+  const deadline = Date.now() + timeoutMs;
+  let daemon = daemonFromPidFile(pidFile, launcher.startTime);
+  while (daemon === null) {
+    if (Date.now() >= deadline) {
+      return {
+        code: null,
+        signal: null,
+        note: `its command exited 0 but ${pidFile} named no new process of ours within ${timeoutMs} ms`,
+      };
+    }
+    await sleep(DAEMON_POLL_MS);
+    daemon = daemonFromPidFile(pidFile, launcher.startTime);
+  }
+  hooks.onDaemon?.(daemon);
+  while (isSameProcess(daemon.pid, daemon.startTime)) await sleep(DAEMON_POLL_MS * 2);
+  return { code: null, signal: null, note: `its daemon (pid ${daemon.pid}, from ${pidFile}) is gone` };
 }

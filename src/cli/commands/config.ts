@@ -69,9 +69,15 @@ function formatService(service: ResolvedService, config: ResolvedConfig): string
   rows.push(['ready', formatReady(service.ready)]);
   if (service.health) rows.push(['health', formatHealth(service.health)]);
   rows.push(['restart', formatRestart(service.restart)]);
-  rows.push(['stop', `${service.stopSignal}, then SIGKILL after ${ms(service.stopTimeoutMs)}`]);
   if (service.stdin === 'null') rows.push(['stdin', 'null (EOF at once)']);
   if (service.tty) rows.push(['tty', 'runs under a pseudo-terminal']);
+  if (service.daemon) {
+    const pidFile = relative(root, service.daemon.pidFile) || service.daemon.pidFile;
+    rows.push(['daemon', `runs while the process in ${pidFile} lives (found within ${ms(service.daemon.timeoutMs)})`]);
+  }
+  const signal = `${service.stopSignal}, then SIGKILL after ${ms(service.stopTimeoutMs)}`;
+  const stop = service.stop;
+  rows.push(['stop', stop ? `${formatCommand(stop.command)} (up to ${ms(stop.timeoutMs)}), then ${signal}` : signal]);
   return [service.name, ...rows.map(([label, value]) => `  ${label.padEnd(8)}  ${value}`)];
 }
 

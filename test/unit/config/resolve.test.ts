@@ -195,6 +195,22 @@ describe('resolution rules', () => {
     expect(resolveService({ command: 'x', tty: true })).toMatchObject({ tty: true, stdin: 'pipe' });
   });
 
+  it('stop and daemon: none by default; a string is { command }; the pid file is under the service folder', () => {
+    expect(resolveService({ command: 'x' })).toMatchObject({ stop: null, daemon: null });
+    expect(resolveService({ command: 'x', stop: 'pg_ctl stop' }).stop).toEqual({
+      command: { kind: 'shell', shell: 'pg_ctl stop' },
+      timeoutMs: 10_000,
+    });
+    expect(resolveService({ command: 'x', stop: { command: ['docker', 'stop', 'db'], timeout: 3000 } }).stop).toEqual({
+      command: { kind: 'argv', argv: ['docker', 'stop', 'db'] },
+      timeoutMs: 3000,
+    });
+    expect(resolveService({ command: 'x', daemon: { pidFile: '.data/redis.pid' } }).daemon).toEqual({
+      pidFile: `${ROOT}/.data/redis.pid`,
+      timeoutMs: 10_000,
+    });
+  });
+
   it('dependsOn: a list waits for ready; a map keeps each condition', () => {
     const config = resolveOk({
       services: {

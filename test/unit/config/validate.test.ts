@@ -495,6 +495,36 @@ const cases: [string, unknown, RegExp[]][] = [
     { services: { a: { ...ok, tty: true, stdin: 'null' } } },
     [/^services\.a\.stdin: expected no stdin with tty: true \(the terminal is its stdin\), found 'null'$/],
   ],
+  [
+    'a stop without a command',
+    { services: { a: { ...ok, stop: { timeout: 100 } } } },
+    [/^services\.a\.stop\.command: required: expected a shell string \(run with sh -c\) or an argv list/],
+  ],
+  [
+    'a stop of the wrong type',
+    { services: { a: { ...ok, stop: 5 } } },
+    [/^services\.a\.stop: expected \{ command, timeout \} .*found number 5$/],
+  ],
+  [
+    'a misspelt stop key',
+    { services: { a: { ...ok, stop: { command: 'x', timout: 5 } } } },
+    [/^services\.a\.stop\.timout: unknown option; did you mean "timeout"\?$/],
+  ],
+  [
+    'a daemon without a pid file',
+    { services: { a: { ...ok, daemon: {} } } },
+    [/^services\.a\.daemon\.pidFile: .*a file name, relative to the service's folder/],
+  ],
+  [
+    'a daemon that is not an object',
+    { services: { a: { ...ok, daemon: true } } },
+    [/^services\.a\.daemon: expected \{ pidFile, timeout \} .*found true$/],
+  ],
+  [
+    'a stop command naming an unknown port',
+    { services: { a: { ...ok, stop: 'redis-cli -p ${a.NOPE} shutdown' } } },
+    [/^services\.a\.stop\.command: .*NOPE/],
+  ],
 ];
 
 describe('validation: each kind of problem', () => {

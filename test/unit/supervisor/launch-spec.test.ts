@@ -19,6 +19,8 @@ const service = (over: Partial<ResolvedService> = {}): ResolvedService => ({
   stopTimeoutMs: 5000,
   stdin: 'pipe',
   tty: false,
+  stop: null,
+  daemon: null,
   ...over,
 });
 
