@@ -5,6 +5,7 @@
  */
 import { readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { shortFolder } from '../../src/cli/stack/short-folder.js';
 import type { StyxyConfig } from '../../src/config/types.js';
 import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
 import { onlyTypes, running } from '../helpers/coordinator.js';
@@ -29,6 +30,7 @@ const stack: StyxyConfig = {
   },
 };
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const get = async (port: number) => (await fetch(`http://localhost:${port}/`)).text();
 
 describe('background stacks', () => {
@@ -68,7 +70,30 @@ describe('background stacks', () => {
     expect((await bg.cli(b, ['port', 'api'])).stdout).toBe(`${portB}\n`);
     expect((await bg.cli(b, ['env', 'worker'])).stdout).toContain(`API_URL=http://localhost:${portB}\n`);
     const ps = await bg.cli(a, ['ps']);
-    expect(ps.stdout.split('\n')[0]).toBe(`test/default  running  pid ${upA.stack.pid} (background)  ${a}`);
+    expect(ps.stdout.split('\n')[0]).toBe(
+      `test/default  running  pid ${upA.stack.pid} (background)  ${shortFolder(a)}`,
+    );
+    // Two worktrees of one repository: the same project and stack name, told apart by their folder.
+    const ls = await bg.cli(a, ['ls']);
+    for (const [root, port] of [
+      [a, portA],
+      [b, portB],
+    ] as const) {
+      expect(ls.stdout).toMatch(
+        new RegExp(`^${port} +api +default +test +${escape(shortFolder(root))} +api +PORT `, 'm'),
+      );
+    }
+    expect(shortFolder(a)).not.toBe(shortFolder(b));
+    const lsJson = JSON.parse((await bg.cli(a, ['ls', '--json'])).stdout) as { leases: Record<string, unknown>[] };
+    expect(lsJson.leases.map((lease) => [lease.port, lease.root, lease.folder]).sort()).toEqual(
+      [
+        [portA, a, shortFolder(a)],
+        [portB, b, shortFolder(b)],
+      ].sort(),
+    );
+    const all = await bg.cli(a, ['ps', '--all']);
+    expect(all.stdout).toContain(`(background)  ${shortFolder(a)}\n`);
+    expect(all.stdout).toContain(`(background)  ${shortFolder(b)}\n`);
     const apiLogs = await bg.cli(a, ['logs', 'api', '-n', '50']);
     expect(apiLogs.code).toBe(0);
     expect(apiLogs.stdout).toContain(`listening on ${portA}\n`);

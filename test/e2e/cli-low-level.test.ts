@@ -94,7 +94,7 @@ describe('low-level commands', () => {
     expect(new Date(lease!.since as string).getTime()).toBeGreaterThan(Date.now() - 60_000);
     const human = await runCli(['ls'], { env: home.env });
     expect(human.stdout).toMatch(
-      new RegExp(`^PORT +TYPE +STACK +PROJECT +SERVICE +NAME +PID +AGE\\n${port} +dev +run +`),
+      new RegExp(`^PORT +TYPE +STACK +PROJECT +FOLDER +SERVICE +NAME +PID +AGE\\n${port} +dev +run +`),
     );
     const check = await runCli(['check', String(port), '--json'], { env: home.env });
     expect(check.code).toBe(1);

@@ -5,12 +5,14 @@
  * document once the stack is up.
  */
 import type { ServiceSnapshot, StackPhase, StackSnapshot } from '../../protocol/stack.js';
+import { shortFolder } from './short-folder.js';
 
 /** Who runs the stack, and its phase: a snapshot's `stack` with its `phase`, or the coordinator's StackInfo. */
 export type StackFacts = StackSnapshot['stack'] & { readonly phase: StackPhase };
 
 export interface PsDocument {
-  readonly stack: StackFacts;
+  /** `folder`: `root` as `ls` and `ps` show it (short-folder.ts). */
+  readonly stack: StackFacts & { readonly folder: string };
   readonly services: readonly PsService[];
 }
 
@@ -36,6 +38,7 @@ export function psDocument(
       project: stack.project,
       pid: stack.pid,
       root: stack.root,
+      folder: shortFolder(stack.root),
       detached: stack.detached,
       phase: stack.phase,
     },

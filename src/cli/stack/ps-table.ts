@@ -1,6 +1,7 @@
 /** `styxy ps` for people: a line about the stack, then one row per service. */
 import { age, formatTable } from '../output.js';
 import type { PsDocument } from './ps-document.js';
+import { shortFolder } from './short-folder.js';
 
 /** `8001` for a lone PORT; `8001 ADMIN_PORT=4001` when there are more. */
 export function formatPorts(ports: Readonly<Record<string, number>>): string {
@@ -11,7 +12,7 @@ export function formatPorts(ports: Readonly<Record<string, number>>): string {
 
 export function formatPs(document: PsDocument, now: number = Date.now()): string {
   const { stack, services } = document;
-  const title = `${stack.project}/${stack.name}  ${stack.phase}  pid ${stack.pid}${stack.detached ? ' (background)' : ''}  ${stack.root}\n`;
+  const title = `${stack.project}/${stack.name}  ${stack.phase}  pid ${stack.pid}${stack.detached ? ' (background)' : ''}  ${shortFolder(stack.root)}\n`;
   if (services.length === 0) return `${title}(no services reported yet)\n`;
   const notes = services.some((service) => service.detail);
   const header = ['SERVICE', 'STATUS', 'PORTS', 'PID', 'UPTIME', 'RESTARTS', ...(notes ? ['NOTE'] : [])];

@@ -57,6 +57,7 @@ describe('ps', () => {
       project: 'shop',
       pid: 4121,
       root: '/projects/shop',
+      folder: '/projects/shop',
       detached: false,
       phase: 'running',
     });
