@@ -30,7 +30,7 @@ const stack: StyxyConfig = {
   },
 };
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const get = async (port: number) => (await fetch(`http://localhost:${port}/`)).text();
 
 describe('background stacks', () => {
@@ -80,7 +80,7 @@ describe('background stacks', () => {
       [b, portB],
     ] as const) {
       expect(ls.stdout).toMatch(
-        new RegExp(`^${port} +api +default +test +${escape(shortFolder(root))} +api +PORT `, 'm'),
+        new RegExp(`^${port} +api +default +test +${escapeRegExp(shortFolder(root))} +api +PORT `, 'm'),
       );
     }
     expect(shortFolder(a)).not.toBe(shortFolder(b));
