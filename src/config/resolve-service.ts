@@ -24,7 +24,14 @@ import {
   resolveStopSignal,
   resolveStopTimeout,
 } from './resolve-restart.js';
-import { DEPENDENCY_CONDITIONS, dependencyCondition, nonEmptyString, SERVICE_KEYS } from './schema.js';
+import {
+  DEPENDENCY_CONDITIONS,
+  DEPENDENCY_KEYS,
+  dependencyCondition,
+  dependencyOptions,
+  nonEmptyString,
+  SERVICE_KEYS,
+} from './schema.js';
 import { quoteList } from './suggest.js';
 import type { DependencyCondition, ResolvedService } from './types.js';
 import { parseField } from './zod-problems.js';
@@ -55,7 +62,7 @@ export function resolveService(
   const cwd = resolveCwd(raw.cwd, [...path, 'cwd'], context, problems);
   const { ports, names } = resolvePorts(raw.ports, [...path, 'ports'], context, problems);
   const { env, envFiles } = resolveEnv(raw.env, raw.envFile, names, path, context, problems, templates);
-  const dependsOn = resolveDependsOn(raw.dependsOn, [...path, 'dependsOn'], problems);
+  const { dependsOn, restartsWith } = resolveDependsOn(raw.dependsOn, [...path, 'dependsOn'], problems);
   const service: ResolvedService = {
     name,
     command,
@@ -66,6 +73,7 @@ export function resolveService(
     ready: resolveReady(raw.ready, names, [...path, 'ready'], problems, templates),
     restart: resolveRestart(raw.restart, [...path, 'restart'], problems),
     health: resolveHealth(raw.health, names, [...path, 'health'], problems, templates),
+    restartsWith,
     envFiles,
     stopSignal: resolveStopSignal(raw.stopSignal, [...path, 'stopSignal'], problems),
     stopTimeoutMs: resolveStopTimeout(raw.stopTimeout, [...path, 'stopTimeout'], problems),
@@ -83,6 +91,7 @@ function placeholder(name: string, context: ResolveContext): ResolvedService {
     command: { kind: 'shell', shell: '' },
     cwd: context.root,
     dependsOn: {},
+    restartsWith: [],
     ports: {},
     env: {},
     ready: { kind: 'started' },
@@ -108,31 +117,45 @@ export function resolveCwd(raw: unknown, path: FieldPath, context: ResolveContex
   return absolute;
 }
 
-/** A list waits for each to be ready; a map names the condition per dependency. Targets are checked later. */
+/**
+ * A list waits for each to be ready; a map names the condition per dependency, or options
+ * `{ condition, restart }`. Targets are checked later.
+ */
 export function resolveDependsOn(
   raw: unknown,
   path: FieldPath,
   problems: Problems,
-): Record<string, DependencyCondition> {
+): { dependsOn: Record<string, DependencyCondition>; restartsWith: string[] } {
   const dependsOn: Record<string, DependencyCondition> = {};
-  if (raw === undefined) return dependsOn;
+  const restartsWith: string[] = [];
+  const result = { dependsOn, restartsWith };
+  if (raw === undefined) return result;
   if (Array.isArray(raw)) {
     raw.forEach((target, index) => {
       if (typeof target === 'string' && target !== '') setOwn(dependsOn, target, 'ready');
       else problems.add([...path, index], `expected a service name, found ${describeValue(target)}`);
     });
-    return dependsOn;
+    return result;
   }
   if (!isPlainObject(raw)) {
     problems.add(
       path,
-      `expected a list of service names or an object of name → ${quoteList(DEPENDENCY_CONDITIONS)}, found ${describeValue(raw)}`,
+      `expected a list of service names or an object of name → ${quoteList(DEPENDENCY_CONDITIONS)} or { condition, restart }, found ${describeValue(raw)}`,
     );
-    return dependsOn;
+    return result;
   }
-  for (const [target, condition] of Object.entries(raw)) {
-    const parsed = parseField(dependencyCondition, condition, [...path, target], problems);
-    if (parsed) setOwn(dependsOn, target, parsed);
+  for (const [target, value] of Object.entries(raw)) {
+    const at = [...path, target];
+    if (!isPlainObject(value)) {
+      const parsed = parseField(dependencyCondition, value, at, problems);
+      if (parsed) setOwn(dependsOn, target, parsed);
+      continue;
+    }
+    checkKeys(value, DEPENDENCY_KEYS, at, problems);
+    const options = parseField(dependencyOptions, value, at, problems);
+    if (!options) continue;
+    setOwn(dependsOn, target, options.condition ?? 'ready');
+    if (options.restart === true) restartsWith.push(target);
   }
-  return dependsOn;
+  return result;
 }

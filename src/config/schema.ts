@@ -35,6 +35,7 @@ export const READY_KEYS = ['port', 'http', 'log', 'command', 'timeout', 'interva
 export const HEALTH_KEYS = ['port', 'http', 'command', 'interval', 'failures', 'timeout'] as const;
 export const RESTART_KEYS = ['policy', 'maxRestarts', 'backoff', 'maxBackoff'] as const;
 
+export const DEPENDENCY_KEYS = ['condition', 'restart'] as const;
 export const DEPENDENCY_CONDITIONS: readonly DependencyCondition[] = ['started', 'ready', 'completed'];
 export const RESTART_POLICIES: readonly RestartPolicy[] = ['no', 'on-failure', 'always'];
 export const STDIN_MODES: readonly StdinMode[] = ['pipe', 'null'];
@@ -71,6 +72,11 @@ export const portOptions = z.looseObject({
 });
 
 export const dependencyCondition = z.enum(DEPENDENCY_CONDITIONS as [DependencyCondition, ...DependencyCondition[]]);
+
+export const dependencyOptions = z.looseObject({
+  condition: dependencyCondition.optional(),
+  restart: z.boolean({ error: 'true or false' }).optional(),
+});
 
 export const readyOptions = z.looseObject({
   port: z.string().min(1).optional(),

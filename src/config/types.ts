@@ -35,6 +35,18 @@ export interface PortOptions {
 /** When a dependent may start: once the dependency has started, is ready, or has completed (exit 0). */
 export type DependencyCondition = 'started' | 'ready' | 'completed';
 
+/** A dependency with options (compose's long `depends_on` form). */
+export interface DependencyOptions {
+  /** What to wait for. @default 'ready' */
+  condition?: DependencyCondition;
+  /**
+   * Restart this service when the dependency restarts (by its policy, by hand, unhealthy, or a
+   * watched file): it is stopped, and started again once the dependency meets `condition`.
+   * @default false
+   */
+  restart?: boolean;
+}
+
 /**
  * Readiness checks. Each takes `timeout` (ms, default 30000) and `interval` (ms, default 250);
  * timing alone (`{ timeout: 60000 }`) keeps the default check with that timing.
@@ -126,8 +138,9 @@ export interface ServiceConfig {
    * for. `'ready'` on a service without a readiness check means started.
    * @example ['db']
    * @example { db: 'ready', migrate: 'completed' }
+   * @example { db: { condition: 'ready', restart: true } }
    */
-  dependsOn?: string[] | Record<string, DependencyCondition>;
+  dependsOn?: string[] | Record<string, DependencyCondition | DependencyOptions>;
   /**
    * How to tell the service is ready; `false`: as soon as it started. Dependents waiting for
    * `'ready'` start then.
@@ -274,6 +287,8 @@ export interface ResolvedService {
   /** Absolute paths of the env files that were read. */
   readonly envFiles: readonly string[];
   readonly dependsOn: Readonly<Record<string, DependencyCondition>>;
+  /** Dependencies whose restart restarts this service (`dependsOn: { db: { restart: true } }`), in config order. */
+  readonly restartsWith: readonly string[];
   readonly ready: ResolvedReadyCheck;
   /** Checks after ready (null: none). */
   readonly health: ResolvedHealthCheck | null;

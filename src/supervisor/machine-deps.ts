@@ -7,11 +7,21 @@ export function isLive(life: Life): boolean {
   return life.kind === 'starting' || life.kind === 'up' || life.kind === 'stopping';
 }
 
+/** The service is down now and will start again by itself (backoff, a restart, waiting as pending). */
+function restartComing(life: Life): boolean {
+  return life.kind === 'backoff' || life.kind === 'pending' || (life.kind === 'stopping' && life.after !== 'stop');
+}
+
 /** Whether `dependency` meets `condition` now. A completed service meets every condition. */
 export function conditionMet(condition: DependencyCondition, dependency: ServiceState): boolean {
   switch (condition) {
     case 'started':
-      return dependency.everStarted;
+      // Not while a restart of it is under way: a dependent restarted with it waits for the new run.
+      return (
+        dependency.everStarted &&
+        !restartComing(dependency.life) &&
+        (dependency.life.kind !== 'starting' || dependency.pid !== null)
+      );
     case 'ready':
       return dependency.life.kind === 'up' || dependency.life.kind === 'completed';
     case 'completed':

@@ -51,7 +51,7 @@ function wind(state: MachineState, fx: Effect[]): MachineState {
     else if (life.kind === 'backoff') {
       fx.push({ type: 'cancelTimer', service: name });
       next = patch(next, name, { life: { kind: 'stopped' } });
-    } else if (life.kind === 'stopping' && life.after === 'start') {
+    } else if (life.kind === 'stopping' && life.after !== 'stop') {
       next = patch(next, name, { life: { ...life, after: 'stop' } });
     } else if ((life.kind === 'starting' || life.kind === 'up') && (force || liveDependents(next, name).length === 0)) {
       next = beginStop(next, name, 'stop', force, fx);

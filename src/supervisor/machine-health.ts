@@ -4,6 +4,7 @@
  * stopped and then restarted with backoff (machine.ts, `backOff`). With `restart: 'no'` it stays
  * up and unhealthy until a check passes again. Pure.
  */
+import { restartDependents } from './machine-cascade.js';
 import { beginStop, patch } from './machine-ops.js';
 import type { Effect, MachineEvent, MachineState } from './machine-types.js';
 
@@ -39,5 +40,5 @@ export function health(
     service: name,
     text: `unhealthy: ${failures === 1 ? 'its health check' : `${failures} health checks in a row`} failed (${reason})${restarts ? '' : '; it keeps running (restart is "no")'}`,
   });
-  return restarts ? beginStop(next, name, 'backoff', false, fx) : next;
+  return restarts ? restartDependents(beginStop(next, name, 'backoff', false, fx), name, fx) : next;
 }

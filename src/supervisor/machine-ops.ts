@@ -4,7 +4,7 @@
  * append to, and returns the next state.
  */
 import type { ServiceStatus } from '../protocol/stack.js';
-import type { Effect, HealthState, MachineService, MachineState, ServiceState } from './machine-types.js';
+import type { Effect, HealthState, MachineService, MachineState, ServiceState, StopThen } from './machine-types.js';
 
 /** A run's health before its first check. */
 export const FRESH_HEALTH: HealthState = { misses: 0, unhealthy: false, lastFailure: null, checkedAt: null };
@@ -97,7 +97,7 @@ export function markUp(state: MachineState, name: string, run: number, startedAt
 export function beginStop(
   state: MachineState,
   name: string,
-  after: 'stop' | 'start' | 'backoff',
+  after: StopThen,
   force: boolean,
   fx: Effect[],
 ): MachineState {

@@ -3,7 +3,7 @@ import type { ServiceHealth, ServiceSnapshot } from '../protocol/stack.js';
 import { describeExit } from './lifecycle-text.js';
 import { unmetDependencies } from './machine-deps.js';
 import { statusOf } from './machine-ops.js';
-import type { MachineState, ServiceState } from './machine-types.js';
+import type { MachineState, ServiceState, StopThen } from './machine-types.js';
 
 export function serviceSnapshots(state: MachineState): ServiceSnapshot[] {
   return state.order.map((name) => {
@@ -42,6 +42,13 @@ function withLoss(detail: string | null, lost: string | null): string | null {
   return detail === null ? lost : `${detail}; ${lost}`;
 }
 
+const STOPPING_DETAIL: Record<StopThen, string> = {
+  stop: 'stopping',
+  start: 'restarting',
+  backoff: 'unhealthy: stopping to restart',
+  pending: 'restarting with its dependency',
+};
+
 function detailOf(state: MachineState, service: ServiceState): string | null {
   const { life } = service;
   switch (life.kind) {
@@ -55,11 +62,7 @@ function detailOf(state: MachineState, service: ServiceState): string | null {
     case 'backoff':
       return life.detail;
     case 'stopping':
-      return life.after === 'start'
-        ? 'restarting'
-        : life.after === 'backoff'
-          ? 'unhealthy: stopping to restart'
-          : 'stopping';
+      return STOPPING_DETAIL[life.after];
     case 'failed':
       return life.reason;
     case 'exited':

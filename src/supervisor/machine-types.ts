@@ -10,6 +10,8 @@ import type { ServiceStatus, StackPhase } from '../protocol/stack.js';
 export interface MachineService {
   readonly name: string;
   readonly dependsOn: Readonly<Record<string, DependencyCondition>>;
+  /** Dependencies whose restart restarts this service (config `dependsOn: { db: { restart: true } }`). */
+  readonly restartsWith: readonly string[];
   /** True when a readiness check decides `ready`; false when the service is up once it runs (`running`). */
   readonly checked: boolean;
   readonly restart: ResolvedRestart;
@@ -20,6 +22,8 @@ export interface MachineService {
   /** Leased ports by env-var name, in config order (shown in lifecycle lines: "ready on :8001"). */
   readonly ports: Readonly<Record<string, number>>;
 }
+
+export type StopThen = 'stop' | 'start' | 'backoff' | 'pending';
 
 export interface ExitInfo {
   readonly code: number | null;
@@ -45,10 +49,11 @@ export type Life =
       /** The status shown while stopping (the one it had). */
       readonly shown: ServiceStatus;
       /**
-       * What comes after the stop: stay stopped, start again (a restart by hand), or restart by
-       * its policy, with backoff, as after a failure (`backoff`: it was unhealthy).
+       * What comes after the stop: stay stopped, start again (a restart by hand), restart by
+       * its policy, with backoff, as after a failure (`backoff`: it was unhealthy), or wait as
+       * `pending` for its dependencies again (`pending`: a dependency restarts).
        */
-      readonly after: 'stop' | 'start' | 'backoff';
+      readonly after: StopThen;
       readonly forced: boolean;
     }
   | { readonly kind: 'stopped' };

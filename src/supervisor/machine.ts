@@ -5,6 +5,7 @@
  * bookkeeping of that process.
  */
 import { describeExit, formatDuration, portsSuffix } from './lifecycle-text.js';
+import { restartDependents } from './machine-cascade.js';
 import { blockedDependent } from './machine-deps.js';
 import { drive } from './machine-drive.js';
 import { health } from './machine-health.js';
@@ -76,6 +77,10 @@ function apply(state: MachineState, event: MachineEvent, fx: Effect[]): MachineS
       if (life.kind !== 'stopping') return state;
       if (life.after === 'start' && !state.stopping) return spawn(state, name, event.at, fx);
       if (life.after === 'backoff' && !state.stopping) return backOff(state, name, event.at, fx);
+      if (life.after === 'pending' && !state.stopping) {
+        fx.push({ type: 'log', service: name, text: 'stopped; starts again once its dependencies are back' });
+        return patch(state, name, { life: { kind: 'pending' } });
+      }
       const text = !event.killed
         ? 'stopped'
         : life.forced
@@ -123,7 +128,9 @@ function exited(
     fx.push({ type: 'log', service: name, text: 'completed' });
     return patch(next, name, { life: { kind: 'completed' }, streak: 0 });
   }
-  if (decision.kind === 'restart' && !state.stopping) return scheduleRestart(next, name, life.run, decision, fx);
+  if (decision.kind === 'restart' && !state.stopping) {
+    return restartDependents(scheduleRestart(next, name, life.run, decision, fx), name, fx);
+  }
   // Restart 'no' after it was up, or any exit while the stack stops: it stays exited.
   fx.push({ type: 'log', service: name, text: decision.kind === 'exited' ? decision.text : describeExit(exit) });
   return patch(next, name, { life: { kind: 'exited' } });
@@ -210,9 +217,11 @@ function byHand(
   if (life.kind === 'starting' || life.kind === 'up') {
     if (action === 'startService') return state;
     fx.push({ type: 'log', service: name, text: 'restarting (by request)' });
-    return patch(beginStop(state, name, 'start', false, fx), name, { restarts, streak: 0 });
+    const next = patch(beginStop(state, name, 'start', false, fx), name, { restarts, streak: 0 });
+    return restartDependents(next, name, fx);
   }
   if (life.kind === 'backoff') fx.push({ type: 'cancelTimer', service: name });
-  if (idle || life.kind === 'backoff') return spawn(state, name, at, fx, { restarts, streak: 0 });
-  return state;
+  if (!idle && life.kind !== 'backoff') return state;
+  const next = spawn(state, name, at, fx, { restarts, streak: 0 });
+  return action === 'restartService' ? restartDependents(next, name, fx) : next;
 }

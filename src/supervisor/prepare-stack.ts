@@ -46,6 +46,7 @@ export function machineService(service: ResolvedService, ports: Readonly<Record<
   return {
     name: service.name,
     dependsOn: service.dependsOn,
+    restartsWith: service.restartsWith,
     checked: service.ready.kind !== 'started',
     restart: service.restart,
     healthFailures: service.health?.failures ?? null,

@@ -1,6 +1,7 @@
 /**
  * The dev loop through the built CLI (issue 16): a health check that starts failing after ready
- * marks the service unhealthy and restarts it on the same port.
+ * marks the service unhealthy and restarts it on the same port; a dependency's restart restarts
+ * the dependents that asked for it, after the dependency is ready again.
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,10 +18,16 @@ afterEach(async () => {
   bg = undefined;
 });
 
-async function ps(root: string): Promise<PsJson['services'][number]> {
+type PsService = PsJson['services'][number];
+
+async function psAll(root: string): Promise<Record<string, PsService>> {
   const result = await bg!.cli(root, ['ps', '--json']);
   if (result.code !== 0) throw new Error(`styxy ps failed (${result.code}): ${result.stderr}`);
-  return (JSON.parse(result.stdout) as PsJson).services[0]!;
+  return Object.fromEntries((JSON.parse(result.stdout) as PsJson).services.map((s) => [s.name, s]));
+}
+
+async function ps(root: string): Promise<PsService> {
+  return Object.values(await psAll(root))[0]!;
 }
 
 describe('health after ready', () => {
@@ -67,5 +74,45 @@ describe('health after ready', () => {
     const logs = (await bg.cli(root, ['logs', 'api', '-n', '100'])).stdout;
     expect(logs).toContain('[styxy] unhealthy: 2 health checks in a row failed (answered 503)');
     expect(logs).toMatch(/\[styxy\] was unhealthy, restarting in 3\.0 s \(1\/5\)/);
+  });
+});
+
+describe('dependents restarted', () => {
+  it('restarting a dependency restarts the dependent with `restart: true`, once the dependency is ready again', async () => {
+    bg = makeBackgroundHome({ sizes: onlyTypes({ api: 4 }) });
+    const server = [NODE, fixture('http-server.mjs')];
+    const root = bg.project('shop', {
+      services: {
+        // Ready only after 300 ms, so a dependent started too early would be seen.
+        db: { command: server, ports: { PORT: 'api' }, env: { DELAY_MS: '300' } },
+        api: {
+          command: server,
+          ports: { PORT: 'api' },
+          dependsOn: { db: { condition: 'ready', restart: true } },
+        },
+        docs: { command: server, ports: { PORT: 'api' }, dependsOn: ['db'] },
+      },
+    });
+    const up = await bg.upDetached(root);
+    const pids = Object.fromEntries(up.services.map((s) => [s.name, s.pid]));
+
+    const restarted = await bg.cli(root, ['restart', 'db']);
+    expect(restarted.code, restarted.stderr).toBe(0);
+    const after = await waitFor(
+      async () => {
+        const services = await psAll(root);
+        return services.api?.status === 'ready' && services.api.restarts === 1 ? services : null;
+      },
+      { timeout: 30_000, message: 'api restarted with db' },
+    );
+    expect(after.db!.pid).not.toBe(pids.db);
+    expect(after.api!.pid).not.toBe(pids.api);
+    expect(after.docs).toMatchObject({ pid: pids.docs, restarts: 0, status: 'ready' });
+    const lines = (await bg.cli(root, ['logs', '-n', '200'])).stdout.split('\n');
+    const dbReady = lines.findLastIndex((line) => /^db +\| \[styxy\] ready on/.test(line));
+    const apiStarting = lines.findLastIndex((line) => /^api +\| \[styxy\] starting \(pid/.test(line));
+    expect(lines.some((line) => /^api +\| \[styxy\] restarting \(db restarts\)$/.test(line))).toBe(true);
+    expect(dbReady).toBeGreaterThan(-1);
+    expect(apiStarting).toBeGreaterThan(dbReady);
   });
 });

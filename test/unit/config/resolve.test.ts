@@ -226,6 +226,26 @@ describe('resolution rules', () => {
     ]);
   });
 
+  it('dependsOn: { condition, restart } options; restart: true lists the dependency in restartsWith', () => {
+    const config = resolveOk({
+      services: {
+        db: { command: 'x' },
+        cache: { command: 'x' },
+        api: {
+          command: 'x',
+          dependsOn: { db: { condition: 'started', restart: true }, cache: { restart: false } },
+        },
+        web: { command: 'x', dependsOn: { api: { restart: true } } },
+      },
+    });
+    expect(config.services.map((s) => [s.name, s.dependsOn, s.restartsWith])).toEqual([
+      ['db', {}, []],
+      ['cache', {}, []],
+      ['api', { db: 'started', cache: 'ready' }, ['db']],
+      ['web', { api: 'ready' }, ['api']],
+    ]);
+  });
+
   it('name: defaults to the root folder name', () => {
     expect(resolveOk({ services: { api } }).name).toBe('shop');
     expect(resolveOk({ name: 'my shop', services: { api } }).name).toBe('my shop');

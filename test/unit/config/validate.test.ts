@@ -262,8 +262,21 @@ const cases: [string, unknown, RegExp[]][] = [
     'dependsOn of the wrong type',
     { services: { a: { ...ok, dependsOn: 'b' } } },
     [
-      /^services\.a\.dependsOn: expected a list of service names or an object of name → "started", "ready" or "completed", found "b"$/,
+      /^services\.a\.dependsOn: expected a list of service names or an object of name → "started", "ready" or "completed" or \{ condition, restart \}, found "b"$/,
     ],
+  ],
+  [
+    'dependsOn options with a wrong condition and restart',
+    { services: { a: ok, b: { ...ok, dependsOn: { a: { condition: 'redy', restart: 'yes' } } } } },
+    [
+      /^services\.b\.dependsOn\.a\.condition: expected "started", "ready" or "completed", found "redy"; did you mean "ready"\?$/,
+      /^services\.b\.dependsOn\.a\.restart: expected true or false, found "yes"$/,
+    ],
+  ],
+  [
+    'an unknown dependsOn option',
+    { services: { a: ok, b: { ...ok, dependsOn: { a: { restarts: true } } } } },
+    [/^services\.b\.dependsOn\.a\.restarts: unknown option; did you mean "restart"\?$/],
   ],
   [
     'a dependsOn item of the wrong type',

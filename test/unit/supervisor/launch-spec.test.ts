@@ -12,6 +12,7 @@ const service = (over: Partial<ResolvedService> = {}): ResolvedService => ({
   env: {},
   envFiles: [],
   dependsOn: {},
+  restartsWith: [],
   ready: { kind: 'port', port: 'PORT', timeoutMs: 30_000, intervalMs: 250 },
   health: null,
   restart: { policy: 'no', maxRestarts: 5, backoffMs: 500, maxBackoffMs: 10_000 },

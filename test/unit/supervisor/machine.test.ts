@@ -6,6 +6,7 @@ import type { Effect, MachineEvent, MachineService, MachineState } from '../../.
 const svc = (name: string, over: Partial<MachineService> = {}): MachineService => ({
   name,
   dependsOn: {},
+  restartsWith: [],
   checked: true,
   restart: { policy: 'no', maxRestarts: 3, backoffMs: 500, maxBackoffMs: 2000 },
   healthFailures: null,
@@ -521,5 +522,99 @@ describe('state machine: health after ready', () => {
     const done = machine.send({ type: 'stopDone', service: 'api', killed: false });
     expect(ofType(done, 'schedule')).toEqual([]);
     expect(ofType(done, 'finish')).toHaveLength(1);
+  });
+});
+
+describe('state machine: dependents restarted with their dependency', () => {
+  const onFailure = { policy: 'on-failure' as const, maxRestarts: 3, backoffMs: 500, maxBackoffMs: 2000 };
+  const stack = () =>
+    new Driver([
+      svc('db', { restart: onFailure }),
+      svc('api', { dependsOn: { db: 'ready' }, restartsWith: ['db'] }),
+      svc('web', { dependsOn: { api: 'ready' }, restartsWith: ['api'] }),
+      svc('docs', { dependsOn: { db: 'ready' } }), // without restart: true
+    ]);
+  const allUp = (machine: Driver) => {
+    machine.send({ type: 'start' });
+    machine.up('db');
+    machine.up('docs');
+    machine.up('api');
+    machine.up('web');
+  };
+
+  it('a crash of the dependency stops its dependents (and theirs), which start again in dependency order once it is back', () => {
+    const machine = stack();
+    allUp(machine);
+    const effects = machine.exit('db', 1);
+    expect(stopped(effects)).toEqual(['api', 'web']);
+    expect(logs(effects)).toContain('api: restarting (db restarts)');
+    expect(logs(effects)).toContain('web: restarting (api restarts)');
+    expect(machine.status('docs')).toBe('ready'); // not restarted with it
+    for (const name of ['api', 'web']) {
+      machine.exit(name, null, 'SIGTERM');
+      machine.send({ type: 'stopDone', service: name, killed: false });
+      expect(machine.status(name)).toBe('pending');
+    }
+    expect(serviceSnapshots(machine.state)[1]!.detail).toBe('waiting for db (ready)');
+    expect(spawned(machine.send({ type: 'restartDue', service: 'db', run: 1 }))).toEqual(['db']);
+    machine.spawned('db');
+    expect(machine.status('api')).toBe('pending'); // db is starting, not ready
+    expect(spawned(machine.send({ type: 'probeReady', service: 'db', run: 2 }))).toEqual(['api']);
+    machine.spawned('api');
+    expect(spawned(machine.send({ type: 'probeReady', service: 'api', run: 2 }))).toEqual(['web']);
+    expect(machine.state.services.api!.restarts).toBe(1);
+    expect(machine.state.services.web!.restarts).toBe(1);
+  });
+
+  it('a restart by hand restarts its dependents too', () => {
+    const machine = stack();
+    allUp(machine);
+    const effects = machine.send({ type: 'restartService', service: 'db' });
+    expect(stopped(effects)).toEqual(['db', 'api', 'web']);
+    machine.exit('db', null, 'SIGTERM');
+    machine.exit('api', null, 'SIGTERM');
+    machine.send({ type: 'stopDone', service: 'api', killed: false });
+    // db comes back before api is started again.
+    expect(spawned(machine.send({ type: 'stopDone', service: 'db', killed: false }))).toEqual(['db']);
+    expect(machine.status('api')).toBe('pending');
+  });
+
+  it('a dependent waiting for a `started` dependency waits for the new run, not the old one', () => {
+    const machine = new Driver([
+      svc('db', { restart: onFailure }),
+      svc('api', { dependsOn: { db: 'started' }, restartsWith: ['db'] }),
+    ]);
+    machine.send({ type: 'start' });
+    machine.up('db');
+    machine.up('api');
+    machine.exit('db', 1);
+    machine.exit('api', null, 'SIGTERM');
+    expect(spawned(machine.send({ type: 'stopDone', service: 'api', killed: false }))).toEqual([]);
+    expect(spawned(machine.send({ type: 'restartDue', service: 'db', run: 1 }))).toEqual(['db']);
+    expect(spawned(machine.send({ type: 'spawned', service: 'db', run: 2, pid: 7 }))).toEqual(['api']);
+  });
+
+  it('a dependent in its own backoff waits for the dependency instead', () => {
+    const machine = new Driver([
+      svc('db', { restart: onFailure }),
+      svc('api', { dependsOn: { db: 'ready' }, restartsWith: ['db'], restart: onFailure }),
+    ]);
+    machine.send({ type: 'start' });
+    machine.up('db');
+    machine.up('api');
+    machine.exit('api', 1);
+    const effects = machine.exit('db', 1);
+    expect(ofType(effects, 'cancelTimer')).toEqual([{ type: 'cancelTimer', service: 'api' }]);
+    expect(machine.status('api')).toBe('pending');
+  });
+
+  it('the stack stopping meanwhile: dependents stay stopped', () => {
+    const machine = stack();
+    allUp(machine);
+    machine.exit('db', 1);
+    machine.send({ type: 'stopStack', force: false, reason: { kind: 'request' } });
+    machine.exit('web', null, 'SIGTERM');
+    machine.send({ type: 'stopDone', service: 'web', killed: false });
+    expect(machine.status('web')).toBe('stopped');
   });
 });
