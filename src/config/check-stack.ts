@@ -12,9 +12,19 @@ import { closest, didYouMean } from './suggest.js';
 /** Service names: letters, digits, `-`, `_` (they appear in `${name.PORT}` and in env-var names). */
 export const SERVICE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 
-/** `web-app` → `WEB_APP`, as in `STYXY_WEB_APP_PORT`. */
+/** `web-app` → `WEB_APP`, as in `STYXY_WEB_APP_PORT`; a replica `worker#2` → `WORKER_2`. */
 export function envName(serviceName: string): string {
-  return serviceName.toUpperCase().replaceAll('-', '_');
+  return serviceName.toUpperCase().replace(/[-#]/g, '_');
+}
+
+/** How many copies of a service run. */
+export function copiesOf(draft: ServiceDraft): number {
+  return draft.replicas ?? 1;
+}
+
+/** The names a service runs under: itself, or `name#1`…`name#N` with `replicas` above 1. */
+export function replicaNames(name: string, copies: number): string[] {
+  return copies > 1 ? Array.from({ length: copies }, (_, index) => `${name}#${index + 1}`) : [name];
 }
 
 export function checkServiceName(name: string, path: FieldPath, problems: Problems): void {
@@ -32,10 +42,14 @@ export function checkServiceName(name: string, path: FieldPath, problems: Proble
 }
 
 export function checkStack(drafts: readonly ServiceDraft[], problems: Problems): void {
-  if (drafts.length > MAX_STACK_SERVICES) {
-    problems.add(['services'], `a stack has at most ${MAX_STACK_SERVICES} services; this one has ${drafts.length}`);
+  const services = drafts.reduce((sum, draft) => sum + copiesOf(draft), 0);
+  if (services > MAX_STACK_SERVICES) {
+    problems.add(
+      ['services'],
+      `a stack has at most ${MAX_STACK_SERVICES} services; this one has ${services}${services > drafts.length ? ' (replicas counted)' : ''}`,
+    );
   }
-  const ports = drafts.reduce((sum, draft) => sum + Object.keys(draft.service.ports).length, 0);
+  const ports = drafts.reduce((sum, draft) => sum + Object.keys(draft.service.ports).length * copiesOf(draft), 0);
   if (ports > MAX_BATCH_PORTS) {
     problems.add(
       ['services'],
@@ -57,9 +71,16 @@ export function checkStack(drafts: readonly ServiceDraft[], problems: Problems):
     }
     for (const template of draft.templates) {
       for (const reference of findReferences(template.text)) {
-        const target = byName.get(reference.service);
+        const [base = '', replica] = reference.service.split('#');
+        const target = byName.get(base);
         if (!target) {
-          problems.add(template.path, `${reference.text}: ${unknownService(reference.service, names)}`);
+          problems.add(template.path, `${reference.text}: ${unknownService(base, names)}`);
+        } else if (replica !== undefined && (Number(replica) < 1 || Number(replica) > copiesOf(target))) {
+          const copies = copiesOf(target);
+          problems.add(
+            template.path,
+            `${reference.text}: "${base}" runs ${copies === 1 ? 'one copy' : `${copies} copies (${base}#1 to ${base}#${copies})`}`,
+          );
         } else if (target.portNames && !target.portNames.includes(reference.port)) {
           const ports = target.portNames;
           problems.add(
@@ -78,21 +99,39 @@ function unknownService(name: string, known: readonly string[]): string {
   return `no service named "${name}"${match ? `; did you mean "${match}"?` : ` (services: ${known.join(', ')})`}`;
 }
 
+/** Two services (or replicas, `worker#2` against `worker_2`) that read the same in environment variables. */
+function checkServiceCollision(name: string, service: string, services: Map<string, string>, problems: Problems): void {
+  const upper = envName(name);
+  const other = services.get(upper);
+  if (other === undefined) {
+    services.set(upper, name);
+    return;
+  }
+  problems.add(
+    ['services', service],
+    `"${name}" and "${other}" are the same name in environment variables (STYXY_${upper}_…); rename one`,
+  );
+}
+
 function checkCollisions(drafts: readonly ServiceDraft[], problems: Problems): void {
   const services = new Map<string, string>();
   const variables = new Map<string, string>();
   const fixed = new Map<number, string>();
-  for (const { service } of drafts) {
-    const upper = envName(service.name);
-    const other = services.get(upper);
-    if (other !== undefined) {
-      problems.add(
-        ['services', service.name],
-        `"${service.name}" and "${other}" are the same name in environment variables (STYXY_${upper}_…); rename one`,
-      );
-    } else {
-      services.set(upper, service.name);
+  for (const draft of drafts) {
+    const { service } = draft;
+    if (copiesOf(draft) > 1) {
+      const fixedPort = Object.entries(service.ports).find(([, request]) => request.fixed !== null);
+      if (fixedPort) {
+        problems.add(
+          ['services', service.name, 'replicas'],
+          `${copiesOf(draft)} copies cannot share the fixed port ${fixedPort[1].fixed} (ports.${fixedPort[0]}); give it a type instead`,
+        );
+      }
     }
+    for (const name of replicaNames(service.name, copiesOf(draft)))
+      checkServiceCollision(name, service.name, services, problems);
+    const upper = envName(service.name);
+    const other = services.get(upper) === service.name ? undefined : services.get(upper);
     for (const [portName, request] of Object.entries(service.ports)) {
       const where = `${service.name}.${portName}`;
       const variable = `STYXY_${upper}_${portName}`;

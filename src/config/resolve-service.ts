@@ -29,7 +29,9 @@ import {
   DEPENDENCY_KEYS,
   dependencyCondition,
   dependencyOptions,
+  MAX_REPLICAS,
   nonEmptyString,
+  replicas as replicasSchema,
   SERVICE_KEYS,
 } from './schema.js';
 import { quoteList } from './suggest.js';
@@ -42,6 +44,8 @@ export interface ServiceDraft {
   readonly portNames: readonly string[] | null;
   /** Strings that may hold `${service.PORT}` references, with where they were written. */
   readonly templates: readonly Template[];
+  /** `replicas` as written (copies to run, each `name#N`), null when not written (one copy). */
+  readonly replicas: number | null;
 }
 
 export function resolveService(
@@ -54,7 +58,7 @@ export function resolveService(
   const templates: Template[] = [];
   if (!isPlainObject(raw)) {
     problems.add(path, `expected a service object { command, ports, … }, found ${describeValue(raw)}`);
-    return { service: placeholder(name, context), portNames: null, templates };
+    return { service: placeholder(name, context), portNames: null, templates, replicas: null };
   }
   checkKeys(raw, SERVICE_KEYS, path, problems);
   // Fields in the order they are usually written, so problems read top to bottom.
@@ -81,7 +85,17 @@ export function resolveService(
     stop: resolveStop(raw.stop, [...path, 'stop'], problems, templates),
     daemon: resolveDaemon(raw.daemon, [...path, 'daemon'], cwd, problems, templates),
   };
-  return { service, portNames: names, templates };
+  const replicas =
+    raw.replicas === undefined
+      ? null
+      : parseField(
+          replicasSchema,
+          raw.replicas,
+          [...path, 'replicas'],
+          problems,
+          `a whole number of copies, 1 to ${MAX_REPLICAS}`,
+        );
+  return { service, portNames: names, templates, replicas: replicas ?? null };
 }
 
 /** Stands in for a service that is not an object, so the checks across services can go on. */

@@ -5,11 +5,12 @@
  */
 import { basename } from 'node:path';
 import { checkKeys } from './check-keys.js';
-import { checkServiceName, checkStack } from './check-stack.js';
+import { checkServiceName, checkStack, copiesOf, replicaNames } from './check-stack.js';
 import { describeValue, isPlainObject } from './describe-value.js';
 import { type MergedLayers, mergeLayers, serviceSources } from './merge-layers.js';
 import { setOwn } from './own-key.js';
 import { type ConfigProblem, Problems } from './problems.js';
+import { expandReplicas } from './replicas.js';
 import type { ResolveContext } from './resolve-context.js';
 import { resolveService, type ServiceDraft } from './resolve-service.js';
 import { projectName, SERVICE_KEYS, TOP_LEVEL_KEYS } from './schema.js';
@@ -75,9 +76,12 @@ export function resolveConfig(
   }
   if (problems.size > 0 || !order.ok) return { ok: false, problems: problems.list() };
 
-  const byName = new Map(drafts.map(({ service }) => [service.name, service]));
+  const byName = new Map(drafts.map((draft) => [draft.service.name, draft]));
   const sources: Record<string, ServiceSources> = {};
-  for (const { service } of drafts) setOwn(sources, service.name, serviceSources(merged, service.name));
+  for (const draft of drafts) {
+    const from = serviceSources(merged, draft.service.name);
+    for (const name of replicaNames(draft.service.name, copiesOf(draft))) setOwn(sources, name, from);
+  }
   return {
     ok: true,
     config: {
@@ -85,7 +89,7 @@ export function resolveConfig(
       root: context.root,
       file,
       layers: merged.files,
-      services: order.order.map((service) => byName.get(service)!),
+      services: expandReplicas(order.order.map((service) => byName.get(service)!)),
       sources,
     },
   };

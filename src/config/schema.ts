@@ -25,6 +25,7 @@ export const SERVICE_KEYS = [
   'tty',
   'stop',
   'daemon',
+  'replicas',
 ] as const;
 
 export const STOP_KEYS = ['command', 'timeout'] as const;
@@ -110,6 +111,10 @@ export const restartOptions = z.looseObject({
 });
 
 export const stopTimeout = millis;
+
+/** Most copies of one service (each leases its own ports; a stack has at most 1,024 services). */
+export const MAX_REPLICAS = 64;
+export const replicas = z.int().min(1).max(MAX_REPLICAS);
 
 export const stdinMode = z.enum(STDIN_MODES as [StdinMode, ...StdinMode[]]);
 export const tty = z.boolean();

@@ -1,5 +1,5 @@
 import { StyxyError } from '../protocol/errors.js';
-import { findReferences } from './interpolate.js';
+import { findReferences, referencedService } from './interpolate.js';
 import { closest } from './suggest.js';
 import type { ResolvedConfig, ResolvedService } from './types.js';
 
@@ -13,7 +13,7 @@ export function selectServices(config: ResolvedConfig, names: readonly string[])
   const byName = new Map(config.services.map((service) => [service.name, service]));
   const known = config.services.map((service) => service.name);
   for (const name of names) {
-    if (byName.has(name)) continue;
+    if (byName.has(name) || copiesNamed(name, known).length > 0) continue;
     const match = closest(name, known);
     throw new StyxyError(
       'STYXY_UNKNOWN_SERVICE',
@@ -28,10 +28,18 @@ export function selectServices(config: ResolvedConfig, names: readonly string[])
   const visit = (name: string): void => {
     if (selected.has(name)) return;
     selected.add(name);
-    for (const needed of needs(byName.get(name)!)) if (byName.has(needed)) visit(needed);
+    for (const needed of needs(byName.get(name)!)) {
+      const service = referencedService(needed, known);
+      if (service !== undefined) visit(service);
+    }
   };
-  for (const name of names) visit(name);
+  for (const name of names) for (const each of byName.has(name) ? [name] : copiesNamed(name, known)) visit(each);
   return config.services.filter((service) => selected.has(service.name));
+}
+
+/** The copies of a replicated service (`worker` → `worker#1`, `worker#2`, …). */
+function copiesNamed(name: string, known: readonly string[]): string[] {
+  return known.filter((each) => each.startsWith(`${name}#`));
 }
 
 /** The services one service needs: its dependencies and the services its templates reference. */

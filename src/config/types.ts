@@ -189,6 +189,13 @@ export interface ServiceConfig {
    * @example { pidFile: '.data/redis.pid' }
    */
   daemon?: DaemonOptions;
+  /**
+   * Run this many copies, `name#1` to `name#N`, each with its own leased ports and
+   * `STYXY_REPLICA` (1..N). `dependsOn: ['name']` waits for every copy; `${name.PORT}` is the
+   * first copy's port, `${name#2.PORT}` a given one's. No fixed port with more than one copy.
+   * @default 1
+   */
+  replicas?: number;
 }
 
 export interface StopOptions {
@@ -275,6 +282,7 @@ export interface ResolvedRestart {
 }
 
 export interface ResolvedService {
+  /** As written; a copy of a replicated service is `name#N`. */
   readonly name: string;
   /** Templates still hold `${service.PORT}` references; `interpolate` fills them once ports are leased. */
   readonly command: ResolvedCommand;

@@ -6,6 +6,7 @@
  * `STYXY_TAG`.
  * The project's `node_modules/.bin` folders go first on PATH. Pure but for the folder checks.
  */
+import { envName } from '../config/check-stack.js';
 import type { StackPorts } from '../config/interpolate.js';
 import type { ResolvedService } from '../config/types.js';
 import { TAG_VARIABLE, tagValue } from '../os/tag.js';
@@ -31,9 +32,9 @@ export interface EnvContext extends InjectedEnvContext {
   readonly exists?: (path: string) => boolean;
 }
 
-/** `STYXY_API_PORT` for service `api`, port `PORT` (`web-app` → `WEB_APP`). */
+/** `STYXY_API_PORT` for service `api`, port `PORT` (`web-app` → `WEB_APP`, `worker#2` → `WORKER_2`). */
 export function stackPortVariable(service: string, portName: string): string {
-  return `STYXY_${service.toUpperCase().replace(/-/g, '_')}_${portName}`;
+  return `STYXY_${envName(service)}_${portName}`;
 }
 
 /**
@@ -52,7 +53,11 @@ export function injectedEnv(service: ResolvedService, context: InjectedEnvContex
   if (first !== undefined) env.PORT = String(first);
   for (const [name, port] of Object.entries(own)) env[name] = String(port);
   for (const [other, ports] of Object.entries(context.ports)) {
-    for (const [name, port] of Object.entries(ports)) env[stackPortVariable(other, name)] = String(port);
+    for (const [name, port] of Object.entries(ports)) {
+      env[stackPortVariable(other, name)] = String(port);
+      // A replicated service's first copy is also the service, as `${worker.PORT}` is.
+      if (other.endsWith('#1')) env[stackPortVariable(other.slice(0, -2), name)] = String(port);
+    }
   }
   env.STYXY_STACK = context.stackName;
   env.STYXY_STACK_ID = context.stackId;

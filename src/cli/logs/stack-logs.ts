@@ -21,7 +21,7 @@ export function servicesWithLogs(dir: string): string[] {
   }
   const services = new Set<string>();
   for (const name of names) {
-    const match = /^([A-Za-z0-9_-]+)\.log(?:\.\d+)?$/.exec(name);
+    const match = /^([A-Za-z0-9_-]+(?:#\d+)?)\.log(?:\.\d+)?$/.exec(name);
     if (match) services.add(match[1]!);
   }
   return [...services].sort();

@@ -2,6 +2,8 @@
  * One port of a running stack by service and port name (the service's first port when no name
  * is given), with errors that list what there is: for `styxy port` and the MCP `port` tool.
  */
+
+import { referencedService } from '../../config/interpolate.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { stackPorts } from './stack-ports.js';
@@ -9,7 +11,8 @@ import { stackPorts } from './stack-ports.js';
 export function servicePort(stack: StackInfo, service: string, portName?: string): number {
   const ports = stackPorts(stack);
   const known = [...new Set([...stack.services.map((s) => s.name), ...Object.keys(ports)])];
-  const own = ports[service];
+  // `worker` of a replicated service is its first copy, as `${worker.PORT}` is.
+  const own = ports[referencedService(service, Object.keys(ports)) ?? service];
   if (!own && !known.includes(service)) {
     throw new StyxyError('STYXY_UNKNOWN_SERVICE', `no service "${service}" in stack ${stack.project}/${stack.name}`, {
       hint: `its services: ${known.join(', ') || 'none'}`,

@@ -81,6 +81,23 @@ describe('service environment', () => {
     expect(stackPortVariable('web-app', 'HTTP_PORT')).toBe('STYXY_WEB_APP_HTTP_PORT');
   });
 
+  it('replicas: each copy its own variables, the first also as the service; their own PORT and name', () => {
+    const ports = { 'worker#1': { PORT: 4001 }, 'worker#2': { PORT: 4002 } };
+    const env = injectedEnv(service({ name: 'worker#2', env: { STYXY_REPLICA: '2', FIRST: '${worker.PORT}' } }), {
+      ...context,
+      ports,
+    });
+    expect(env).toMatchObject({
+      PORT: '4002',
+      FIRST: '4001',
+      STYXY_REPLICA: '2',
+      STYXY_SERVICE: 'worker#2',
+      STYXY_WORKER_PORT: '4001',
+      STYXY_WORKER_1_PORT: '4001',
+      STYXY_WORKER_2_PORT: '4002',
+    });
+  });
+
   it('finds node_modules/.bin from the folder up to the root, nearest first', () => {
     const seen: string[] = [];
     const exists = (path: string) => {
