@@ -222,6 +222,11 @@ export class CoordinatorConnection {
     return this.#connection.call('status', {});
   }
 
+  /** Start or join the instance of shared service `service` the stack registered in `uses`. */
+  acquireShared(stackId: string, service: string): Promise<CoordinatorResult<'acquireShared'>> {
+    return this.#connection.call('acquireShared', { stackId, service });
+  }
+
   /**
    * Asks the coordinator to exit (state persisted; live owners re-claim from the next one); this
    * client then closes instead of starting a new one.

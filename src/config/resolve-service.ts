@@ -24,6 +24,7 @@ import {
   resolveStopSignal,
   resolveStopTimeout,
 } from './resolve-restart.js';
+import { resolveShared } from './resolve-shared.js';
 import {
   DEPENDENCY_CONDITIONS,
   DEPENDENCY_KEYS,
@@ -67,6 +68,7 @@ export function resolveService(
   const { ports, names } = resolvePorts(raw.ports, [...path, 'ports'], context, problems);
   const { env, envFiles } = resolveEnv(raw.env, raw.envFile, names, path, context, problems, templates);
   const { dependsOn, restartsWith } = resolveDependsOn(raw.dependsOn, [...path, 'dependsOn'], problems);
+  const shared = resolveShared(raw.shared, name, [...path, 'shared'], problems);
   const service: ResolvedService = {
     name,
     command,
@@ -84,6 +86,7 @@ export function resolveService(
     ...resolveInput(raw.stdin, raw.tty, path, problems),
     stop: resolveStop(raw.stop, [...path, 'stop'], problems, templates),
     daemon: resolveDaemon(raw.daemon, [...path, 'daemon'], cwd, problems, templates),
+    ...(shared ? { shared } : {}),
   };
   const replicas =
     raw.replicas === undefined

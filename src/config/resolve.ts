@@ -13,6 +13,7 @@ import { type ConfigProblem, Problems } from './problems.js';
 import { expandReplicas } from './replicas.js';
 import type { ResolveContext } from './resolve-context.js';
 import { resolveService, type ServiceDraft } from './resolve-service.js';
+import { checkSharedService } from './resolve-shared.js';
 import { projectName, SERVICE_KEYS, TOP_LEVEL_KEYS } from './schema.js';
 import { startOrder } from './start-order.js';
 import type { ResolvedConfig, ServiceSources } from './types.js';
@@ -60,6 +61,7 @@ export function resolveConfig(
       drafts.push(resolveService(service, raw, ['services', service], context, problems));
     }
     checkStack(drafts, problems);
+    for (const draft of drafts) checkSharedService(draft, problems);
   }
 
   const graph = new Map(

@@ -26,6 +26,7 @@ export const SERVICE_KEYS = [
   'stop',
   'daemon',
   'replicas',
+  'shared',
 ] as const;
 
 export const STOP_KEYS = ['command', 'timeout'] as const;
@@ -118,3 +119,14 @@ export const replicas = z.int().min(1).max(MAX_REPLICAS);
 
 export const stdinMode = z.enum(STDIN_MODES as [StdinMode, ...StdinMode[]]);
 export const tty = z.boolean();
+
+export const SHARED_KEYS = ['scope', 'key', 'keepAlive'] as const;
+
+export const sharedOptions = z.looseObject({
+  scope: z.enum(['repo', 'user']).optional(),
+  key: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'expected a key of letters, digits, ".", "_" and "-"')
+    .optional(),
+  keepAlive: millis.optional(),
+});

@@ -196,6 +196,16 @@ export interface ServiceConfig {
    * @default 1
    */
   replicas?: number;
+  /**
+   * Run one instance for every stack that needs it (a database, a model server) instead of one per
+   * stack: `true` shares it between the stacks of this git repository (all its worktrees).
+   * It runs under a background supervisor of its own, started by the first stack that needs it
+   * and stopped `keepAlive` ms after the last one ends; every stack gets its ports.
+   * @default false
+   * @example true
+   * @example { scope: 'user', key: 'ollama', keepAlive: 600000 }
+   */
+  shared?: boolean | SharedOptions;
 }
 
 export interface StopOptions {
@@ -210,6 +220,19 @@ export interface DaemonOptions {
   pidFile: string;
   /** Time (ms) after the command exited for the pid file to name a live process. @default 10000 */
   timeout?: number;
+}
+
+export interface SharedOptions {
+  /**
+   * `'repo'`: the stacks of one git repository (its worktrees, found through git's common dir; a
+   * folder outside git is a repository of its own). `'user'`: every stack of this user that names
+   * the same key. @default 'repo'
+   */
+  scope?: 'repo' | 'user';
+  /** What stacks share by: the same key, the same instance. @default the service's name */
+  key?: string;
+  /** How long (ms) the instance keeps running after the last stack using it ended. @default 0 */
+  keepAlive?: number;
 }
 
 export interface RestartOptions {
@@ -310,6 +333,8 @@ export interface ResolvedService {
   readonly stop: ResolvedStop | null;
   /** Null: the command is the service (it runs in the foreground). */
   readonly daemon: ResolvedDaemon | null;
+  /** Present when the service is shared (absent: every stack runs its own). */
+  readonly shared?: ResolvedShared;
 }
 
 export interface ResolvedStop {
@@ -322,6 +347,13 @@ export interface ResolvedDaemon {
   /** Absolute; a template, like `command`. */
   readonly pidFile: string;
   readonly timeoutMs: number;
+}
+
+export interface ResolvedShared {
+  readonly scope: 'repo' | 'user';
+  /** The key as written, or the service's name. */
+  readonly key: string;
+  readonly keepAliveMs: number;
 }
 
 export interface ResolvedConfig {

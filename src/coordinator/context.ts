@@ -47,6 +47,12 @@ export interface CoordinatorEffects {
   readonly kill: (targets: readonly KillTarget[]) => Promise<void>;
   /** The program listening on `port`, for messages. */
   readonly holderOf: (port: number) => Promise<ProcessHolder | null>;
+  /**
+   * Sends `signal` to `pid` if it still runs with `startTime` and may be signalled at all
+   * (os/kill-guard.ts): how an unused shared service's supervisor is told to stop. Optional for
+   * fakes that never run one.
+   */
+  readonly signal?: (pid: number, startTime: string | null, signal: NodeJS.Signals) => boolean;
   readonly now: () => number;
 }
 

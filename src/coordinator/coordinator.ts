@@ -12,6 +12,7 @@ import { release, reserve } from './leases.js';
 import type { Log } from './log.js';
 import { createReaper, disconnected, dropImpossible, hello, sweep } from './owners.js';
 import { reclaim } from './reclaim.js';
+import { acquireShared, checkSharedRegistration, sharedRegistered, sweepShared } from './shared.js';
 import {
   registerStack,
   reportExit,
@@ -89,7 +90,11 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
   const methods = methodTable<Owner, CoordinatorProtocol, typeof COORDINATOR_PARAMS>(COORDINATOR_PARAMS, {
     reserve: (params, owner) => reserve(core, owner, params),
     release: (params, owner) => release(core, owner, params),
-    registerStack: (params, owner) => registerStack(core, owner, params),
+    registerStack: async (params, owner) => {
+      checkSharedRegistration(core, params.registration);
+      await registerStack(core, owner, params);
+      sharedRegistered(core, params.registration);
+    },
     updateStackRegistration: (params, owner) => updateStackRegistration(core, owner, params),
     updateStack: (params, owner) => updateStack(core, owner, params),
     unregisterStack: (params, owner) => unregisterStack(core, owner, params),
@@ -111,6 +116,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       return { stopping: true };
     },
     reclaim: (params, owner) => reclaim(core, owner, params),
+    acquireShared: (params, owner) => acquireShared(core, owner, params),
   });
 
   return {
@@ -118,7 +124,10 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     methods,
     hello: async (params, peer) => hello(core, params, peer),
     disconnected: (owner, peer) => disconnected(core, owner, peer),
-    sweep: () => sweep(core),
+    sweep: () => {
+      sweep(core);
+      sweepShared(core);
+    },
     async reapDead() {
       dropImpossible(core);
       const dead = [...state.owners.values()].filter((owner) => owner.peer === null && !core.isAlive(owner));

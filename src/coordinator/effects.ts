@@ -36,6 +36,16 @@ export function liveEffects(helloDir: string): CoordinatorEffects {
       );
     },
     holderOf: findPortHolder,
+    signal: (pid, startTime, signal) => {
+      if (!ownProcessGuard()(pid)) return false;
+      if (startTime !== null && (processStartTime(pid) ?? 'unknown') !== startTime) return false;
+      try {
+        process.kill(pid, signal);
+        return true;
+      } catch {
+        return false;
+      }
+    },
     now: Date.now,
   };
 }

@@ -88,8 +88,17 @@ export function persistedStack(stack: StackRecord) {
   };
 }
 
+/** The coordinator's in-memory part of shared services, never persisted (shared.ts says why). */
+export class SharedTable {
+  /** key → the stack starting its instance, and since when. */
+  readonly starting = new Map<string, { readonly stackId: string; readonly since: number }>();
+  /** key → since when its instance has had no user, and when it was told to stop. */
+  readonly idle = new Map<string, { readonly since: number; signalled: number | null }>();
+}
+
 export class CoordinatorState {
   registry: Registry = emptyRegistry;
+  readonly shared = new SharedTable();
   sticky = new StickyTable();
   readonly owners = new Map<string, Owner>();
   readonly stacks = new Map<string, StackRecord>();

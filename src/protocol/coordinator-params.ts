@@ -94,6 +94,38 @@ export const reserveParams = z.object({
 
 export const releaseParams = z.object({ ports: z.array(port).max(65535).optional() });
 
+/** A shared service's key (shared-key.ts in the supervisor): `repo:<git common dir>:<key>` or `user:<key>`. */
+const sharedKey = z.string().min(1).max(4096);
+
+/**
+ * What a shared service would run, as compared between the stacks that share its key (a
+ * mismatch is STYXY_SHARED_MISMATCH): the command (as JSON), the folder relative to the project
+ * root, the environment and the port requests (each as JSON), and the config file it comes from.
+ */
+export const sharedDefinition = z.object({
+  file: text(),
+  command: text(),
+  cwd: text(),
+  env: z.record(text(256), text()).refine((env) => Object.keys(env).length <= 256, 'too many variables'),
+  ports: z
+    .record(text(128), text(256))
+    .refine((ports) => Object.keys(ports).length <= MAX_BATCH_PORTS, 'too many ports'),
+});
+
+/** A shared service a stack uses: its reference, held while the stack is registered. */
+export const sharedUse = z.object({
+  service: name,
+  key: sharedKey,
+  scope: z.enum(['repo', 'user']),
+  /** How long the instance outlives its last user. */
+  keepAliveMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
+  definition: sharedDefinition,
+});
+
 export const stackRegistration = z.object({
   id: stackId,
   name: z.string().regex(STACK_NAME_PATTERN, 'must be a stack name (letters, digits, . _ -)'),
@@ -104,6 +136,10 @@ export const stackRegistration = z.object({
   detached: z.boolean(),
   controlSocket: text().nullable(),
   runToken: token,
+  /** The shared services this stack uses (docs/architecture.md, "Shared services"). */
+  uses: z.array(sharedUse).max(64).optional(),
+  /** Set when this stack is the instance of a shared service: the one it runs. */
+  shared: sharedUse.optional(),
 });
 
 const serviceStatus = z.enum(SERVICE_STATUSES);
@@ -151,6 +187,9 @@ export const updateStackParams = z.object({
 });
 
 export const stackIdParams = z.object({ stackId });
+
+/** Start or join the instance of a shared service the stack uses (its `uses` entry `service`). */
+export const acquireSharedParams = z.object({ stackId, service: name });
 
 export const reportProcessParams = z.object({
   stackId: stackId.nullable(),
@@ -222,4 +261,5 @@ export const COORDINATOR_PARAMS = {
   status: emptyParams,
   shutdown: emptyParams,
   reclaim: reclaimParams,
+  acquireShared: acquireSharedParams,
 } as const satisfies Record<CoordinatorMethod, z.ZodType>;

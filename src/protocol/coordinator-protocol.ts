@@ -63,6 +63,15 @@ const leaseInfoFields = {
 const leaseInfo = object(leaseInfoFields);
 export type LeaseInfo = Infer<typeof leaseInfo>;
 
+const sharedUseShape = object({
+  service: string,
+  key: string,
+  scope: literal('repo', 'user'),
+  keepAliveMs: number,
+  definition: object({ file: string, command: string, cwd: string, env: record(string), ports: record(string) }),
+});
+export type SharedUse = Infer<typeof sharedUseShape>;
+
 const registrationFields = {
   /** `stackId(root, name)` from stack-id.ts. */
   id: string,
@@ -77,6 +86,10 @@ const registrationFields = {
   detached: boolean,
   /** The stack's control socket, once it listens (null before). */
   controlSocket: nullable(string),
+  /** The shared services the stack uses (absent: none). */
+  uses: optional(array(sharedUseShape)),
+  /** Present when the stack is a shared service's instance. */
+  shared: optional(sharedUseShape),
 } as const;
 export type StackRegistration = ObjectOf<typeof registrationFields> & {
   /**
@@ -178,6 +191,16 @@ export const COORDINATOR_RESULTS = {
   status: daemonStatus,
   shutdown: object({ stopping: boolean }),
   reclaim: reclaimResult,
+  /**
+   * Start or join a shared service's instance: `start` (this stack starts it: no instance runs
+   * and nobody else is starting one), `wait` (one is starting or stopping: ask again shortly), or
+   * `join` (it is up: its stack and ports).
+   */
+  acquireShared: variants('action', {
+    start: object({ action: literal('start') }),
+    wait: object({ action: literal('wait'), reason: string }),
+    join: object({ action: literal('join'), instance: string, pid: number, ports: record(number) }),
+  }),
 } as const;
 
 export type CoordinatorMethod = keyof typeof COORDINATOR_RESULTS;

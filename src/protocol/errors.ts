@@ -36,6 +36,11 @@ export const ERROR_CODES = {
   STYXY_PROTOCOL_ERROR: 1,
   /** A stack with this project and name is already running. */
   STYXY_STACK_RUNNING: 1,
+  /**
+   * Two configs share a shared service's key but would run different things (command, cwd, env,
+   * ports): the message names both files and the difference.
+   */
+  STYXY_SHARED_MISMATCH: 1,
   /** No running stack matches (project folder / --name). */
   STYXY_STACK_NOT_FOUND: 1,
   /** The stack is stopping: no service of it can be started or restarted any more. */

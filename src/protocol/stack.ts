@@ -61,6 +61,10 @@ export const serviceSnapshot = object({
   dependsOn: array(string),
   /** Null without a `health` check; optional because an older supervisor does not send it. */
   health: optional(nullable(serviceHealth)),
+  /** Set by the CLI for a shared service (its instance's snapshot): it runs in a stack of its own. */
+  shared: optional(boolean),
+  /** The stacks using a shared service (`ps --json` `users`). */
+  users: optional(array(object({ id: string, name: string, project: string, root: string }))),
 });
 export type ServiceSnapshot = Infer<typeof serviceSnapshot>;
 

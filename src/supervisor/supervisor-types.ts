@@ -32,6 +32,11 @@ export interface SupervisorOptions {
   readonly now?: () => number;
   /** The run token of the stack's STYXY_TAG. @default a fresh random one */
   readonly runToken?: string;
+  /**
+   * Run as the instance of this shared service (a background supervisor started by
+   * shared/spawn-shared.ts), registered with its key. @default none: a stack of the project
+   */
+  readonly sharedInstance?: string;
 }
 
 /** How a stack ended: stopped on request or by itself (exit 0), by a signal (128 + n), or failed (1). */

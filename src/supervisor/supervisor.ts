@@ -7,6 +7,7 @@
  * The shell around the pure machine keeps everything that changes in one record (`Shell`), and
  * one function (`stopPending`) says whether a stop waits for the start to reach a checkpoint.
  */
+import type { StackPorts } from '../config/interpolate.js';
 import { selectServices } from '../config/select-services.js';
 import { newRunToken } from '../os/tag.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
@@ -22,6 +23,7 @@ import { serviceSnapshots } from './machine-snapshot.js';
 import type { MachineEvent, MachineOutcome, MachineState } from './machine-types.js';
 import { launchSpecs, machineService, portRequests, portsFromLeases } from './prepare-stack.js';
 import { type ActionWatch, watchAction } from './service-actions.js';
+import { joinAll, planShared, watchShared } from './shared/stack-shared.js';
 import { interruptedError, serviceFailedError } from './stack-errors.js';
 import { StackOutput } from './stack-output.js';
 import { createStackPusher } from './stack-pusher.js';
@@ -66,12 +68,17 @@ interface Shell {
   readonly watches: Set<ActionWatch>;
   /** Stops telling the machine of ports a reclaim lost (lost-ports.ts); a no-op before the lease. */
   stopWatchingLosses: () => void;
+  /** Stops checking that the shared services the stack uses still run. */
+  stopWatchingShared: () => void;
 }
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   tuneHeapForLogRings();
   const { config, coordinator } = options;
-  const services = selectServices(config, options.services ?? []);
+  const selected = selectServices(config, options.services ?? []);
+  // Shared services run in stacks of their own: this one joins them (shared/stack-shared.ts).
+  const plan = planShared(selected, config, options.sharedInstance);
+  const services = plan.own;
   const names = services.map((service) => service.name);
   const stackName = options.stackName ?? DEFAULT_STACK_NAME;
   const id = stackId(config.root, stackName);
@@ -94,6 +101,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     draining: false,
     watches: new Set(),
     stopWatchingLosses: () => {},
+    stopWatchingShared: () => {},
   };
 
   let settleDone!: (outcome: StackOutcome) => void;
@@ -176,6 +184,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   async function finished(outcome: MachineOutcome): Promise<void> {
     pusher.cancel();
     shell.stopWatchingLosses();
+    shell.stopWatchingShared();
     await coordinator.unregisterStack(id).catch(() => {});
     output.close();
     for (const watch of shell.watches) watch.check(shell.machine);
@@ -214,6 +223,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         detached: !!options.detached,
         controlSocket: null,
         runToken,
+        ...(plan.uses.length > 0 ? { uses: [...plan.uses] } : {}),
+        ...(plan.instance ? { shared: plan.instance } : {}),
       });
     } catch (error) {
       return abandon(false, error);
@@ -229,6 +240,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (stopPending()) return abandon(true, interruptedError());
     }
     output.openFiles();
+    const inherited = options.env ?? process.env;
+    const sharedContext = { coordinator, stackId: id, config, env: inherited, cancelled: () => stopPending() !== null };
+    let sharedPorts: StackPorts;
+    try {
+      sharedPorts = await joinAll(plan, sharedContext);
+    } catch (error) {
+      return abandon(true, stopPending() ? interruptedError() : error);
+    }
+    if (stopPending()) return abandon(true, interruptedError());
     let specs: ReturnType<typeof launchSpecs>;
     let ports: ReturnType<typeof portsFromLeases>;
     try {
@@ -236,8 +256,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       // A stack without ports leases nothing (the coordinator refuses an empty batch).
       const leased = requests.length === 0 ? [] : await coordinator.reserve({ stackId: id, requests });
       shell.leases = leased.length;
-      ports = portsFromLeases(services, leased);
-      const inherited = options.env ?? process.env;
+      ports = { ...portsFromLeases(services, leased), ...sharedPorts };
       const stackSlug = stackSlugOf(config.root, stackName, config.name);
       specs = launchSpecs(services, {
         stackName,
@@ -253,6 +272,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
     if (stopPending()) return abandon(true, interruptedError());
     shell.machine = initialState(services.map((service) => machineService(service, ports[service.name] ?? {})));
+    shell.stopWatchingShared = watchShared(plan, sharedContext, (text) => options.controlLog?.(text));
     shell.stopWatchingLosses = watchLostPorts(coordinator, ports, (service, lost) =>
       dispatch({ type: 'portsLost', service, ports: lost, at: now() }),
     );

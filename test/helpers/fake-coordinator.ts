@@ -47,6 +47,8 @@ export function fakeCoordinator(options: FakeOptions = {}) {
   /** Ports another program listens on. */
   const busy = new Set<number>();
   const kills: KillTarget[][] = [];
+  /** Signals sent to owners (an unused shared service's supervisor told to stop). */
+  const signals: { pid: number; signal: NodeJS.Signals }[] = [];
   const logs: string[] = [];
   let clock = 1_000_000;
   let persisted = 0;
@@ -72,6 +74,10 @@ export function fakeCoordinator(options: FakeOptions = {}) {
       },
       kill: async (targets) => {
         kills.push([...targets]);
+      },
+      signal: (pid, _startTime, signal) => {
+        signals.push({ pid, signal });
+        return true;
       },
       holderOf: async (port) => (busy.has(port) ? { pid: 4242, command: 'foreign-server', address: '::' } : null),
       now: () => clock,
@@ -121,6 +127,7 @@ export function fakeCoordinator(options: FakeOptions = {}) {
     state: coordinator.core.state,
     busy,
     kills,
+    signals,
     foreign,
     logs,
     get persisted() {

@@ -9,6 +9,7 @@ import { printJson } from '../output.js';
 import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
 import { type PsDocument, psDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
+import { withShared } from '../stack/shared-view.js';
 
 export interface PsOptions extends CurrentStackOptions {
   readonly all?: boolean;
@@ -19,7 +20,8 @@ export async function run(options: PsOptions): Promise<number> {
   const now = Date.now();
   const document = (stack: StackInfo): PsDocument => psDocument(stack, stack.services, now);
   if (options.all) {
-    const stacks = (await runningStacks()).map(document);
+    const all = await runningStacks();
+    const stacks = all.map((stack) => document(withShared(stack, all)));
     if (options.json) printJson({ stacks });
     else if (stacks.length === 0) process.stdout.write('no running stacks\n');
     else process.stdout.write(stacks.map((stack) => formatPs(stack, now)).join('\n'));

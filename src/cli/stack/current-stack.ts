@@ -9,6 +9,7 @@ import { locateConfig } from '../../config/locate.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
+import { withShared } from './shared-view.js';
 import { stackNameOption } from './stack-name.js';
 
 export interface CurrentStackOptions {
@@ -23,7 +24,8 @@ export async function currentStack(options: CurrentStackOptions, cwd: string = p
   const { root } = locateConfig({ cwd, file: options.config });
   const id = stackId(root, name);
   const [found] = await runningStacks(undefined, id);
-  if (found) return found;
+  // A stack using shared services shows them too (shared-view.ts).
+  if (found) return found.uses?.length || found.shared ? withShared(found, await runningStacks()) : found;
   const others = (await runningStacks()).filter((stack) => stack.root === root).map((stack) => stack.name);
   throw stackNotFound(root, name, others);
 }

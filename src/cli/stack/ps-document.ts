@@ -55,6 +55,7 @@ export function psDocument(
       detail: service.detail,
       dependsOn: service.dependsOn,
       health: service.health ?? null,
+      ...(service.shared ? { shared: true, users: service.users ?? [] } : {}),
     })),
   };
 }

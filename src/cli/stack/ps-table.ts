@@ -10,6 +10,10 @@ export function formatPorts(ports: Readonly<Record<string, number>>): string {
   return entries.map(([name, port]) => (name === 'PORT' ? String(port) : `${name}=${port}`)).join(' ');
 }
 
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
 export function formatPs(document: PsDocument, now: number = Date.now()): string {
   const { stack, services } = document;
   const title = `${stack.project}/${stack.name}  ${stack.phase}  pid ${stack.pid}${stack.detached ? ' (background)' : ''}  ${shortFolder(stack.root)}\n`;
@@ -17,7 +21,7 @@ export function formatPs(document: PsDocument, now: number = Date.now()): string
   const notes = services.some((service) => service.detail);
   const header = ['SERVICE', 'STATUS', 'PORTS', 'PID', 'UPTIME', 'RESTARTS', ...(notes ? ['NOTE'] : [])];
   const rows = services.map((service) => [
-    service.name,
+    service.shared ? `${service.name} (shared: ${plural(service.users?.length ?? 0, 'stack')})` : service.name,
     service.status,
     formatPorts(service.ports),
     service.pid === null ? '-' : String(service.pid),

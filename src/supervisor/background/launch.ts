@@ -32,6 +32,8 @@ export interface BackgroundArgs {
   readonly services: readonly string[];
   /** Give up (stop everything, report a timeout) when the stack is not up by then. */
   readonly timeoutMs: number;
+  /** Run the instance of this shared service (shared/spawn-shared.ts), not the project's stack. */
+  readonly shared?: string;
 }
 
 export type BackgroundReport =
@@ -61,7 +63,8 @@ export function decodeArgs(argv: readonly string[]): BackgroundArgs {
     typeof args.stackName !== 'string' ||
     !Array.isArray(args.services) ||
     !args.services.every((service) => typeof service === 'string') ||
-    typeof args.timeoutMs !== 'number'
+    typeof args.timeoutMs !== 'number' ||
+    (args.shared !== undefined && typeof args.shared !== 'string')
   ) {
     throw new Error(`not arguments of a background supervisor: ${String(argv[0]).slice(0, 200)}`);
   }

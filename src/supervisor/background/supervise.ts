@@ -63,6 +63,7 @@ async function main(): Promise<number> {
     logDir: dir,
     controlDir: dir,
     controlLog: log,
+    ...(args.shared === undefined ? {} : { sharedInstance: args.shared }),
   });
   const stopHandling = handleStopSignals(supervisor, {
     onSignal: (signal, forced) => log(`${signal} received: ${forced ? 'forcing the stop (SIGKILL)' : 'stopping'}`),

@@ -1,0 +1,221 @@
+/**
+ * Shared services as users run them: the built CLI's `up -d` in git worktrees of one repository,
+ * a real redis-server shared by every stack, real services connecting to it. One instance, one
+ * port; it outlives the stack that started it, stops with its last user (also after a `kill -9`
+ * of every user), comes back when its own supervisor is killed while stacks use it, and two
+ * configs that define it differently get an error naming both files. Skipped with a message where
+ * redis-server or git is missing (fails in CI: test/helpers/programs.ts).
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findPortHolder } from '../../src/coordinator/port-holder.js';
+import type { StackInfo } from '../../src/protocol/coordinator-protocol.js';
+import { onlyTypes } from '../helpers/coordinator.js';
+import { requirePrograms } from '../helpers/programs.js';
+import { makeUpProject, type UpProject } from '../helpers/up.js';
+import { isAlive, waitFor } from '../helpers/wait.js';
+
+const programs = requirePrograms('shared.test', ['redis-server', 'git']);
+const REDIS = programs.paths['redis-server'];
+const GIT = programs.paths.git!;
+
+/** Answers each HTTP request with what Redis says to `INCR <slug>:hits`: proof that it reached it. */
+const API = `
+import http from 'node:http';
+import net from 'node:net';
+const ask = (command) => new Promise((resolve, reject) => {
+  const socket = net.connect(Number(process.env.CACHE_PORT), '127.0.0.1');
+  let reply = '';
+  socket.on('data', (chunk) => { reply += chunk; if (reply.endsWith('\\r\\n')) { socket.end(); resolve(reply.trim().replace(/^:/, '')); } });
+  socket.on('error', reject);
+  socket.write(command + '\\r\\n');
+});
+http.createServer(async (request, response) => {
+  try { response.end(await ask('INCR ' + process.env.STYXY_STACK_SLUG + ':hits')); }
+  catch (error) { response.statusCode = 500; response.end(String(error)); }
+}).listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+function config(extra = '') {
+  return {
+    name: 'shop',
+    services: {
+      cache: {
+        command: `exec ${REDIS} --port $PORT --bind 127.0.0.1 --save '' --appendonly no${extra}`,
+        ports: { PORT: 'infrastructure' },
+        shared: true,
+      },
+      api: {
+        command: `exec ${process.execPath} api.mjs`,
+        ports: { PORT: 'api' },
+        env: { CACHE_PORT: '${cache.PORT}' },
+        dependsOn: ['cache'],
+      },
+    },
+  };
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync(GIT, ['-C', cwd, ...args], {
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 't',
+      GIT_AUTHOR_EMAIL: 't@t',
+      GIT_COMMITTER_NAME: 't',
+      GIT_COMMITTER_EMAIL: 't@t',
+    },
+  });
+}
+
+/** The project folder as a git repository with `worktrees` more worktrees beside it. */
+function repository(project: UpProject, worktrees: number): string[] {
+  writeFileSync(join(project.root, '.styxyrc.json'), JSON.stringify(config(), null, 2));
+  writeFileSync(join(project.root, 'api.mjs'), API);
+  git(project.root, 'init', '-q');
+  git(project.root, 'add', '-A');
+  git(project.root, 'commit', '-qm', 'shop');
+  const folders = [project.root];
+  for (let i = 1; i <= worktrees; i++) {
+    const folder = join(project.home.home, `wt-${i}`);
+    git(project.root, 'worktree', 'add', '-q', folder);
+    folders.push(folder);
+  }
+  return folders;
+}
+
+/**
+ * Live redis-server processes on this home's ports. By their title (`redis-server 127.0.0.1:<port>`):
+ * Redis rewrites its argv over its environment, so STYXY_HOME cannot be read from it.
+ */
+function redisProcesses(project: UpProject): number[] {
+  const [from, to] = project.home.ranges.infrastructure!;
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const title = /^\S*redis-server 127\.0\.0\.1:(\d+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+        return title !== null && Number(title[1]) >= from && Number(title[1]) <= to;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const instances = (stacks: readonly StackInfo[]) => stacks.filter((stack) => stack.shared !== undefined);
+const users = (stacks: readonly StackInfo[]) => stacks.filter((stack) => stack.shared === undefined);
+
+async function upDetached(project: UpProject, cwd: string, args: readonly string[] = []) {
+  const result = await project.cli(['up', '-d', '--json', ...args], { cwd, timeoutMs: 120_000 });
+  expect(result.code, result.stderr).toBe(0);
+  return JSON.parse(result.stdout) as { services: { name: string; ports: Record<string, number> }[] };
+}
+
+async function hits(port: number): Promise<string> {
+  return (await fetch(`http://127.0.0.1:${port}/`)).text();
+}
+
+let project: UpProject | undefined;
+afterEach(async () => {
+  if (!project) return;
+  await project.cli(['down', '--all'], { timeoutMs: 60_000 }).catch(() => {});
+  await project.cleanup();
+  project = undefined;
+});
+
+describe.skipIf(programs.missing.length > 0)('shared services (real redis-server, git worktrees)', () => {
+  it('two worktrees share one Redis: one process, one port; stopping the first keeps it, the second stops it', async () => {
+    project = makeUpProject(null, { sizes: onlyTypes({ infrastructure: 2, api: 4 }) });
+    const [main, worktree] = repository(project, 1) as [string, string];
+
+    const first = await upDetached(project, main);
+    const second = await upDetached(project, worktree);
+    const stacks = await project.stacks();
+    expect(instances(stacks)).toHaveLength(1);
+    expect(
+      users(stacks)
+        .map((stack) => stack.root)
+        .sort(),
+    ).toEqual([main, worktree].sort());
+    expect(redisProcesses(project)).toHaveLength(1);
+    const cachePort = instances(stacks)[0]!.leases[0]!.port;
+    expect((await findPortHolder(cachePort))?.command).toContain('redis-server');
+    // Both stacks' services reach it (each counts under its own STYXY_STACK_SLUG).
+    const apiOf = (document: typeof first) => document.services.find((service) => service.name === 'api')!.ports.PORT!;
+    expect(await hits(apiOf(first))).toBe('1');
+    expect(await hits(apiOf(second))).toBe('1');
+    expect(await hits(apiOf(second))).toBe('2');
+    for (const folder of [main, worktree]) {
+      const env = await project.cli(['env', 'api'], { cwd: folder });
+      expect(env.stdout).toContain(`CACHE_PORT=${cachePort}\n`);
+      expect(env.stdout).toContain(`STYXY_CACHE_PORT=${cachePort}\n`);
+    }
+
+    // The first down (the stack that started it) keeps it for the second.
+    expect((await project.cli(['down'], { cwd: main, timeoutMs: 60_000 })).code).toBe(0);
+    expect(redisProcesses(project)).toHaveLength(1);
+    expect(await hits(apiOf(second))).toBe('3');
+    // The last user's down stops it.
+    expect((await project.cli(['down'], { cwd: worktree, timeoutMs: 60_000 })).code).toBe(0);
+    await waitFor(() => redisProcesses(project!).length === 0, { timeout: 15_000, message: 'redis-server gone' });
+    await waitFor(async () => (await project!.stacks()).length === 0, { timeout: 15_000, message: 'no stack left' });
+    expect(await findPortHolder(cachePort)).toBeNull();
+  });
+
+  it('a config that defines the shared service otherwise is refused, naming both files and the difference', async () => {
+    project = makeUpProject(null, { sizes: onlyTypes({ infrastructure: 2, api: 4 }) });
+    const [main, worktree] = repository(project, 1) as [string, string];
+    writeFileSync(join(worktree, '.styxyrc.json'), JSON.stringify(config(' --maxclients 100'), null, 2));
+    await upDetached(project, main);
+    const refused = await project.cli(['up', '-d'], { cwd: worktree, timeoutMs: 120_000 });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('shared service "cache" is defined differently in');
+    expect(refused.stderr).toContain(join(worktree, '.styxyrc.json'));
+    expect(refused.stderr).toContain(join(main, '.styxyrc.json'));
+    expect(refused.stderr).toMatch(/command: .*--maxclients 100/);
+    expect(redisProcesses(project)).toHaveLength(1);
+  });
+
+  it('6 stacks at once run one instance; a killed instance comes back; kill -9 of every user stops it', async () => {
+    project = makeUpProject(null, { sizes: onlyTypes({ infrastructure: 2, api: 8 }) });
+    const [main] = repository(project, 0) as [string];
+    const names = ['s1', 's2', 's3', 's4', 's5', 's6'];
+    const documents = await Promise.all(names.map((name) => upDetached(project!, main, ['--name', name])));
+    expect(redisProcesses(project)).toHaveLength(1);
+    let stacks = await project.stacks();
+    expect(instances(stacks)).toHaveLength(1);
+    expect(users(stacks)).toHaveLength(6);
+    for (const document of documents) {
+      const api = document.services.find((service) => service.name === 'api')!;
+      expect(await hits(api.ports.PORT!)).toBe('1');
+    }
+
+    // kill -9 of the shared supervisor while stacks use it: reaped, then started again.
+    const instance = instances(stacks)[0]!;
+    process.kill(instance.pid, 'SIGKILL');
+    const again = await waitFor(
+      async () => {
+        const now = instances(await project!.stacks());
+        return now.length === 1 && now[0]!.pid !== instance.pid && now[0]!.phase === 'running' ? now[0]! : null;
+      },
+      { timeout: 30_000, message: 'the shared instance started again' },
+    );
+    await waitFor(() => redisProcesses(project!).length === 1, { timeout: 10_000, message: 'one redis-server' });
+    expect(again.pid).not.toBe(instance.pid);
+
+    // kill -9 of every user: reaped, then the unused instance stops.
+    stacks = await project.stacks();
+    const started = Date.now();
+    for (const stack of users(stacks)) process.kill(stack.pid, 'SIGKILL');
+    await waitFor(() => redisProcesses(project!).length === 0 && !isAlive(again.pid), {
+      timeout: 20_000,
+      message: 'redis-server and its supervisor gone',
+    });
+    const elapsed = Date.now() - started;
+    console.log(`shared.test: every user killed -> shared instance gone in ${elapsed} ms`);
+    await waitFor(async () => (await project!.stacks()).length === 0, { timeout: 10_000, message: 'no stack left' });
+  });
+});
