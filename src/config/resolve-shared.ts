@@ -35,6 +35,12 @@ export function resolveShared(
 export function checkSharedService(draft: ServiceDraft, problems: Problems): void {
   const { service } = draft;
   if (!service.shared) return;
+  if (draft.replicas !== null && draft.replicas !== 1) {
+    problems.add(
+      ['services', service.name, 'replicas'],
+      `"${service.name}" is shared: it runs one instance for every stack, so it cannot have replicas`,
+    );
+  }
   for (const target of Object.keys(service.dependsOn)) {
     problems.add(
       ['services', service.name, 'dependsOn', target],

@@ -44,6 +44,12 @@ describe('config: shared services', () => {
     );
   });
 
+  it('a shared service has no replicas', () => {
+    expect(problemsOf({ services: { db: { ...db, shared: true, replicas: 2 } } })).toEqual([
+      'services.db.replicas: "db" is shared: it runs one instance for every stack, so it cannot have replicas',
+    ]);
+  });
+
   it('other services may depend on a shared one and use its ports', () => {
     const config = resolveOk({
       services: { db: { ...db, shared: true }, api: { command: 'api ${db.PORT}', dependsOn: { db: 'ready' } } },
