@@ -164,6 +164,29 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
     ],
     env: ['STYXY_HOME', 'STYXY_CONFIG_TIMEOUT', 'STYXY_DEBUG'],
   },
+  agent: {
+    examples: [
+      ['styxy agent install claude', 'hook Styxy into Claude Code for this project (.claude/settings.json)'],
+      ['styxy agent install claude --print', 'show what it would write, and a snippet for AGENTS.md'],
+    ],
+    env: COORDINATOR_ENV,
+  },
+  'agent install': {
+    examples: [
+      ['styxy agent install claude', 'SessionStart and PreToolUse (Bash) hooks'],
+      ['styxy agent install claude --block --session-end --worktree-remove', 'every hook, blocking taken ports'],
+    ],
+    env: COORDINATOR_ENV,
+  },
+  'agent hook': {
+    examples: [
+      [
+        `echo '{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"python3 -m http.server 8000"}}' | styxy agent hook`,
+        'the warning Claude Code would get when 8000 is taken',
+      ],
+    ],
+    env: COORDINATOR_ENV,
+  },
   mcp: {
     examples: [
       ['claude mcp add styxy -- npx styxy mcp', 'register it with Claude Code, for the folder Claude runs in'],

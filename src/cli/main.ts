@@ -305,6 +305,42 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     )
     .action(dispatch(() => import('./commands/mcp.js')));
 
+  const agent = program
+    .command('agent')
+    .description('Claude Code hooks: install them into the project, or answer one hook call')
+    .addHelpText(
+      'after',
+      [
+        '',
+        "The hooks tell an agent the stack's ports when a session starts and warn (or block) a Bash",
+        'command that would start a server on a port a stack or program holds.',
+      ].join('\n'),
+    );
+  agent
+    .command('install')
+    .description("merge Styxy's hooks into the project's .claude/settings.json (never clobbers; idempotent)")
+    .addArgument(new Argument('<agent>', 'the coding agent').choices(['claude']))
+    .option('--block', 'deny a Bash command that would listen on a taken port, instead of warning')
+    .option('--session-end', 'stop the stacks a session started when it ends')
+    .option('--worktree-remove', "stop a worktree's stacks when Claude Code removes the worktree")
+    .option('--print', 'print the settings it would write and an AGENTS.md/CLAUDE.md snippet; write nothing')
+    .action(dispatch(() => import('./commands/agent-install.js')));
+  agent
+    .command('hook')
+    .description('answer one Claude Code hook call (its JSON on stdin); what the installed hooks run')
+    .option('--block', 'deny instead of warning (PreToolUse)')
+    .option('--session-end', 'record the stacks the session starts; stop them at SessionEnd')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Answers SessionStart (the stack and its ports as context), PreToolUse on Bash (a warning naming',
+        'the holder of a port the command would listen on), SessionEnd and WorktreeRemove (stop the',
+        "session's or the worktree's stacks). Starts no coordinator. Exit 0, or 1 (never 2) on a failure.",
+      ].join('\n'),
+    )
+    .action(dispatch(() => import('./commands/agent-hook.js')));
+
   program
     .command('init')
     .description("write a styxy.config.ts from the project's Procfile, process-compose.yaml or package.json scripts")

@@ -20,6 +20,7 @@ const COMMANDS = [
   'daemon',
   'config',
   'mcp',
+  'agent',
   'init',
   'doctor',
   'completion',
