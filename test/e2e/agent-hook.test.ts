@@ -36,9 +36,12 @@ function bash(cwd: string, command: string): string {
   });
 }
 
+/** What a hook answers on stdout. */
+type HookJson = { systemMessage?: string; hookSpecificOutput: Record<string, string> };
+
 async function hook(input: string, flags: readonly string[] = [], cwd = root) {
   const result = await background.cli(cwd, ['agent', 'hook', ...flags], { input });
-  return { ...result, json: result.stdout.trim() === '' ? null : (JSON.parse(result.stdout) as Record<string, any>) };
+  return { ...result, json: result.stdout.trim() === '' ? null : (JSON.parse(result.stdout) as HookJson) };
 }
 
 beforeAll(async () => {
