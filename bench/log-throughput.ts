@@ -12,12 +12,26 @@
  * flood, in % of one core, from /proc/<pid>/stat) and peak RSS (VmHWM, from /proc/<pid>/status).
  * Linux only (/proc); (b) needs tmux.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Tmux } from '../test/helpers/tmux.ts';
 import { removeOnAbort } from './lib/abort.ts';
+// alive(): a zombie is gone. The UI's `up` is a child of the tmux server, which does not always
+// reap it at once: kill(pid, 0) alone said "still running" for 15 s after a clean exit in 1 of
+// ~25 runs under load (the log-throughput failures of issue 17: up had stopped in < 1 s).
+import { alive, peakRssMb, processesWithEnv, until } from './lib/processes.ts';
 import type { BenchModule, BenchOptions, BenchRow } from './lib/stats.ts';
 
 const CLI = new URL('../dist/cli/bin.js', import.meta.url).pathname;
@@ -38,18 +52,6 @@ interface Cost {
 }
 
 const perSecond = (flood: Flood) => flood.lines / flood.seconds;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(check: () => T | null | undefined | false, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`log-throughput: timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 function readFlood(file: string): Flood | null {
   try {
     const text = readFileSync(file, 'utf8');
@@ -66,20 +68,6 @@ function cpuSeconds(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // fields 14 and 15 of stat(5)
-}
-
-function peakRssMb(pid: number): number {
-  const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match ? Number(match[1]) / 1024 : Number.NaN;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Runs the flood once, its stdout on /dev/null or piped into cat; returns what it wrote. */
@@ -116,11 +104,11 @@ async function floodIntoNodeReader(dir: string, seconds: number): Promise<Flood>
 }
 
 /** Runs the flood as the one service of a stack under `styxy up` (UI in tmux, or --no-tui). */
-async function floodUnderUp(
+export async function floodUnderUp(
   dir: string,
   seconds: number,
   mode: 'tui' | 'plain',
-): Promise<{ flood: Flood; cost: Cost }> {
+): Promise<{ flood: Flood; cost: Cost; stopMs: number }> {
   const home = join(dir, `home-${mode}`);
   const project = join(dir, `project-${mode}`);
   mkdirSync(home, { mode: 0o700 });
@@ -131,41 +119,144 @@ async function floodUnderUp(
     services: { flood: { command: [process.execPath, FLOOD, '--seconds', String(seconds), '--out', out] } },
   };
   writeFileSync(join(project, '.styxyrc.json'), JSON.stringify(config));
-  const env = { ...process.env, STYXY_HOME: home };
+  // SIGUSR2 makes `up` write a diagnostic report (its JS stack, its libuv handles): what a
+  // stuck one is waiting for (see `evidence`).
+  const reports = join(dir, `reports-${mode}`);
+  const nodeOptions = `--report-on-signal --report-signal=SIGUSR2 --report-directory=${reports}`;
+  const env = { ...process.env, STYXY_HOME: home, NODE_OPTIONS: nodeOptions };
+  const errFile = join(dir, `up-${mode}.stderr`);
   let tmux: Tmux | null = null;
   let pid: number;
+  let exited: string | null = null;
   if (mode === 'tui') {
     tmux = new Tmux();
-    tmux.start([process.execPath, CLI, 'up'], { ...TERMINAL, cwd: project, env: { STYXY_HOME: home } });
+    tmux.start([process.execPath, CLI, 'up'], {
+      ...TERMINAL,
+      cwd: project,
+      env: { STYXY_HOME: home, NODE_OPTIONS: nodeOptions },
+    });
     pid = Number(tmux.display('#{pane_pid}'));
   } else {
     const devNull = openSync('/dev/null', 'w');
+    const stderr = openSync(errFile, 'w');
     const child = spawn(process.execPath, [CLI, 'up', '--no-tui'], {
       cwd: project,
       env,
-      stdio: ['ignore', devNull, 'ignore'],
+      stdio: ['ignore', devNull, stderr],
     });
     closeSync(devNull);
+    closeSync(stderr);
     pid = child.pid!;
+    child.once('exit', (code, signal) => {
+      exited = `exited ${signal ?? code}`;
+    });
   }
+  /** What `up` shows (the screen, or the end of its stderr) and where its processes are: for a failure. */
+  const evidence = () => {
+    const report = alive(pid) ? diagnosticReport(pid, reports) : '';
+    const shown = tmux
+      ? `the screen (pane ${tmux.display('#{?pane_dead,dead (#{pane_dead_status}),alive}')}):\n${tmux.capture()}`
+      : `its stderr, last lines:\n${tail(errFile, 20)}`;
+    return `styxy up (pid ${pid}, ${exited ?? (alive(pid) ? 'running' : 'gone')}); ${shown}\nprocesses of its home:\n${processTree(home)}${report}`;
+  };
+  /** Fails at once, with the evidence, when `up` has ended before `check` holds. */
+  const whileUp = async <T>(check: () => T | null | undefined | false, timeoutMs: number, what: string) => {
+    try {
+      return await until(
+        () => {
+          const value = check();
+          if (value) return value;
+          if (!alive(pid)) throw new Error(`log-throughput: styxy up ended while waiting for ${what}`);
+          return null;
+        },
+        timeoutMs,
+        what,
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; ${evidence()}`);
+    }
+  };
   try {
-    await until(() => started(out), 30_000, `the flood to start under styxy up (${mode})`);
+    await whileUp(() => started(out), 30_000, `the flood to start under styxy up (${mode})`);
     const cpuBefore = cpuSeconds(pid);
     const before = performance.now();
-    const flood = await until(() => readFlood(out), seconds * 1000 + 30_000, `the flood under styxy up (${mode})`);
+    const flood = await whileUp(() => readFlood(out), seconds * 1000 + 30_000, `the flood under styxy up (${mode})`);
     const cost = {
       cpuPercent: ((cpuSeconds(pid) - cpuBefore) / ((performance.now() - before) / 1000)) * 100,
       peakRssMb: peakRssMb(pid),
     };
+    const stopAt = performance.now();
     if (tmux) tmux.send('q');
     else process.kill(pid, 'SIGINT');
-    await until(() => !alive(pid), 15_000, 'styxy up to stop');
-    return { flood, cost };
+    try {
+      await until(() => !alive(pid), 15_000, `styxy up to stop (${mode}, ${tmux ? 'q' : 'SIGINT'} sent)`);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; ${evidence()}`);
+    }
+    return { flood, cost, stopMs: performance.now() - stopAt };
   } finally {
     if (alive(pid)) process.kill(pid, 'SIGKILL');
     tmux?.kill();
-    execFileSync(process.execPath, [CLI, 'daemon', 'stop'], { env, stdio: 'ignore' });
+    const stopped = spawnSync(process.execPath, [CLI, 'daemon', 'stop'], { env, encoding: 'utf8', timeout: 30_000 });
+    // A failure here must not hide the one that got us here; it is told on its own.
+    if (stopped.status !== 0) {
+      process.stderr.write(
+        `log-throughput: styxy daemon stop (${mode}) exited ${stopped.status ?? stopped.signal}: ${stopped.stderr}${stopped.stdout}\n`,
+      );
+    }
   }
+}
+
+/** Asks `pid` for a Node diagnostic report (SIGUSR2, see NODE_OPTIONS above); its JS stack and handles, or ''. */
+function diagnosticReport(pid: number, dir: string): string {
+  try {
+    process.kill(pid, 'SIGUSR2');
+  } catch {
+    return '';
+  }
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const file = existsSync(dir) ? readdirSync(dir).find((name) => name.includes(`.${pid}.`)) : undefined;
+    if (file) {
+      try {
+        const report = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+          javascriptStack?: { message?: string; stack?: string[] };
+          libuv?: { type: string; is_active: boolean; is_referenced?: boolean; details?: string }[];
+        };
+        const handles = (report.libuv ?? [])
+          .filter((handle) => handle.is_active && handle.is_referenced !== false)
+          .map((handle) => `  ${handle.type} ${handle.details ?? ''}`);
+        const stack = (report.javascriptStack?.stack ?? []).map((line) => `  ${line}`);
+        return `\nits active, referenced libuv handles:\n${handles.join('\n')}\nits JS stack:\n${stack.join('\n')}`;
+      } catch {
+        // Still being written.
+      }
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+  }
+  return '\n(no diagnostic report within 5 s)';
+}
+
+/** The last `count` lines of a file ('' when there is none). */
+function tail(file: string, count: number): string {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(-count - 1)
+      .join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/** `ps` lines of the processes whose environment names `home` (the coordinator, `up`, the service). */
+function processTree(home: string): string {
+  const pids = processesWithEnv(`STYXY_HOME=${home}`);
+  if (pids.length === 0) return '(none)';
+  const ps = spawnSync('ps', ['-o', 'pid,ppid,pgid,stat,wchan:16,etime,time,args', '-p', pids.join(',')], {
+    encoding: 'utf8',
+  });
+  return ps.stdout;
 }
 
 const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -224,6 +315,20 @@ export const logThroughput: BenchModule = {
           name: 'styxy up CPU during the flood (--no-tui)',
           value: round(plain.cost.cpuPercent),
           unit: '% of a core',
+          baseline: null,
+          goal: null,
+        },
+        {
+          name: 'styxy up from q to exit (UI)',
+          value: round(ui.stopMs),
+          unit: 'ms',
+          baseline: null,
+          goal: null,
+        },
+        {
+          name: 'styxy up from SIGINT to exit (--no-tui)',
+          value: round(plain.stopMs),
+          unit: 'ms',
           baseline: null,
           goal: null,
         },
