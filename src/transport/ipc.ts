@@ -4,8 +4,9 @@
  * is ours, in rpc-server.ts and rpc-client.ts.
  *
  * node-ipc 14 facts this module relies on (read from its source):
- * - A fresh `IPCModule` per server and per client, never the shared singleton, so settings of one
- *   never leak into another.
+ * - A fresh `IPCModule` per server, never the shared singleton, so settings of one never leak into
+ *   another. Clients use node-ipc's guarded parser over `node:net` themselves (connectIpc), so
+ *   that a short command never loads the module's TLS and UDP code.
  * - The 'guarded' parser caps frame size, pending writes and event-name length, and drops a peer
  *   whose input stays incomplete too long; a violation destroys that socket only. The timer
  *   starts at a read that ends mid-frame and stops only at one that ends on a frame's end, so a
@@ -15,9 +16,10 @@
  * - A handler that throws inside node-ipc's data path is rethrown from the socket's 'data' event
  *   and crashes the process. Every callback here is wrapped so that it never throws.
  */
-import type { Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { dirname, sep } from 'node:path';
-import { IPCModule, type IpcClient } from 'node-ipc';
+import type { IPCModule } from 'node-ipc';
+import { GuardedParser, IPCProtocolError } from 'node-ipc/parsers';
 
 /** The largest frame either side accepts or sends, in bytes. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -46,8 +48,12 @@ export interface IpcLimits {
 /** Called when a callback of ours threw (a bug): reported, never rethrown into node-ipc. */
 export type BugReporter = (error: unknown) => void;
 
-function newModule(socketPath: string, limits: IpcLimits): IPCModule {
-  const ipc = new IPCModule();
+/** node-ipc's full module, loaded by the first server only (see connectIpc). */
+let ipcModule: Promise<typeof import('node-ipc')> | null = null;
+
+async function newModule(socketPath: string, limits: IpcLimits): Promise<IPCModule> {
+  ipcModule ??= import('node-ipc');
+  const ipc = new (await ipcModule).IPCModule();
   const config = ipc.config;
   config.silent = true;
   config.logger = () => {};
@@ -102,8 +108,12 @@ export interface IpcServer {
  * Listens on `socketPath`, which must not exist (see socket-path.ts). Rejects with the listen
  * error (EADDRINUSE when something appeared there meanwhile).
  */
-export function listenIpc(socketPath: string, handlers: IpcServerHandlers, limits: IpcLimits = {}): Promise<IpcServer> {
-  const ipc = newModule(socketPath, limits);
+export async function listenIpc(
+  socketPath: string,
+  handlers: IpcServerHandlers,
+  limits: IpcLimits = {},
+): Promise<IpcServer> {
+  const ipc = await newModule(socketPath, limits);
   const onBug = handlers.onBug;
   return new Promise((resolve, reject) => {
     let started = false;
@@ -184,30 +194,69 @@ export interface IpcConnection {
   close(): void;
 }
 
-const PEER = 'peer';
+/**
+ * node-ipc's guarded parser for the client side, with our limits. Its defaults (delimiter, the
+ * cap on pending writes, the event-name cap, no reserved event names) are node-ipc's own, read
+ * from a parser made with them.
+ */
+function clientParser(limits: IpcLimits): GuardedParser {
+  const defaults = new GuardedParser();
+  return new GuardedParser({
+    delimiter: defaults.delimiter,
+    maxMessageSize: limits.maxMessageBytes ?? MAX_MESSAGE_BYTES,
+    maxPendingBytes: defaults.maxPendingBytes,
+    maxEventNameLength: defaults.maxEventNameLength,
+    messageTimeout: INCOMPLETE_FRAME_MS,
+    allowReservedEvents: false,
+  });
+}
+
+/** node-ipc's client's path for a local socket (a named pipe on Windows). */
+function localPath(socketPath: string): string {
+  if (process.platform !== 'win32' || socketPath.startsWith('\\\\.\\pipe\\')) return socketPath;
+  return `\\\\.\\pipe\\${socketPath.replace(/^\//, '').replace(/\//g, '-')}`;
+}
 
 /**
  * Connects to `socketPath`. Rejects with the socket error (ENOENT: nothing there, ECONNREFUSED:
  * a stale socket) when it cannot connect. No retries: callers decide (client/open-connection.ts).
+ *
+ * The client is node-ipc's local-socket client written out over `node:net` with node-ipc's own
+ * guarded parser (`node-ipc/parsers`): the same frames, caps and incomplete-frame timer as its
+ * `IPCModule` client (dao/client.js, whose connect/receive/write paths this follows), without
+ * loading what only TCP, TLS and UDP use. Importing the whole module costs every short command
+ * `node:tls` and `node:dgram` (~15 ms and 2 MB); the server below still uses it, loaded on
+ * first `listenIpc`.
  */
 export function connectIpc(
   socketPath: string,
   handlers: IpcClientHandlers,
   limits: IpcLimits = {},
 ): Promise<IpcConnection> {
-  const ipc = newModule(socketPath, limits);
+  const parser = clientParser(limits);
   const onBug = handlers.onBug;
   return new Promise((resolve, reject) => {
-    ipc.connectTo(PEER, socketPath);
-    const client: IpcClient | undefined = ipc.of[PEER];
-    const socket = client?.socket;
-    if (!client || !socket) {
-      reject(new Error(`node-ipc did not create a client for ${socketPath}`));
-      return;
-    }
+    const socket = connect({ path: localPath(socketPath) });
+    socket.setEncoding('utf8');
     let connected = false;
     let closed = false;
     let lastError: Error | undefined;
+    let buffer = '';
+    let frameTimer: NodeJS.Timeout | undefined;
+    const stopFrameTimer = () => {
+      clearTimeout(frameTimer);
+      frameTimer = undefined;
+    };
+    // As node-ipc's protocolFailure: the connection is dropped, the error is why.
+    const protocolFailure = (error: Error) => {
+      stopFrameTimer();
+      buffer = '';
+      lastError = error;
+      socket.destroy();
+    };
+    const receive = guard((message: { type: string; data: unknown }) => {
+      if (!LIFECYCLE.has(message.type)) handlers.onMessage(message.type, message.data);
+    }, onBug);
     socket.on('error', (error: Error) => {
       lastError = error;
     });
@@ -215,6 +264,7 @@ export function connectIpc(
       'close',
       guard(() => {
         closed = true;
+        stopFrameTimer();
         if (!connected) {
           reject(lastError ?? new Error(`connection to ${socketPath} closed`));
           return;
@@ -222,34 +272,53 @@ export function connectIpc(
         handlers.onClose(lastError);
       }, onBug),
     );
-    client.on(
+    socket.on('data', (data: string) => {
+      try {
+        buffer = parser.read(buffer, data, receive);
+      } catch (error) {
+        // The parser throws only IPCProtocolError (too large, not JSON, a bad event name).
+        protocolFailure(error as Error);
+        return;
+      }
+      if (socket.destroyed) return;
+      if (buffer === '') stopFrameTimer();
+      else if (!frameTimer) {
+        frameTimer = setTimeout(
+          () =>
+            protocolFailure(
+              new IPCProtocolError('ERR_IPC_MESSAGE_TIMEOUT', 'incomplete message exceeded messageTimeout'),
+            ),
+          parser.messageTimeout,
+        );
+        frameTimer.unref();
+      }
+    });
+    socket.once(
       'connect',
       guard(() => {
         connected = true;
         resolve({
           send(type, data) {
             if (closed || socket.destroyed) return false;
+            let frame: string;
             try {
-              client.emit(type, data);
+              frame = parser.encode(type, data);
             } catch {
+              return false; // too large, or a name the parser refuses
+            }
+            if (socket.writableLength + Buffer.byteLength(frame) > parser.maxPendingBytes) {
+              protocolFailure(
+                new IPCProtocolError('ERR_IPC_BACKPRESSURE', 'pending socket writes exceed maxPendingBytes'),
+              );
               return false;
             }
+            socket.write(frame);
             return !socket.destroyed;
           },
           close() {
-            try {
-              ipc.disconnect(PEER);
-            } catch (error) {
-              onBug(error);
-            }
+            socket.destroy();
           },
         });
-      }, onBug),
-    );
-    client.on(
-      '*',
-      guard((type: string, data: unknown) => {
-        if (!LIFECYCLE.has(type)) handlers.onMessage(type, data);
       }, onBug),
     );
   });
