@@ -132,6 +132,13 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
     ],
     env: COORDINATOR_ENV,
   },
+  scan: {
+    examples: [
+      ['styxy scan', "every port listening in the types' ranges: a lease (stack, service, folder) or a program"],
+      ['styxy scan 3000-3099 --json', 'one range, as JSON (ports[].holder.kind, .pid, .command, .cwd)'],
+    ],
+    env: COORDINATOR_ENV,
+  },
   types: {
     examples: [['styxy types', 'the types and their port ranges ($STYXY_HOME/config.json adds or changes them)']],
     env: ['STYXY_HOME', 'STYXY_DEBUG'],

@@ -233,6 +233,13 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .action(dispatch(() => import('./commands/check.js')));
 
   program
+    .command('scan')
+    .description("every listening TCP port in the range (default: every type's range) and who holds it")
+    .argument('[range]', 'FROM-TO, e.g. 3000-3099')
+    .addOption(jsonOption())
+    .action(dispatch(() => import('./commands/scan.js')));
+
+  program
     .command('types')
     .description('the service types and their port ranges')
     .addOption(jsonOption())

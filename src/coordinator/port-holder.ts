@@ -74,27 +74,53 @@ export function parseProcNetTcp(text: string): ListeningSocket[] {
   return result;
 }
 
-async function linuxHolder(port: number): Promise<ProcessHolder | null> {
+/** Every listening TCP socket the OS shows (Linux: /proc/net/tcp and tcp6), or [] where it cannot. */
+export async function listeningSockets(): Promise<ListeningSocket[]> {
   const sockets: ListeningSocket[] = [];
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     try {
-      sockets.push(...parseProcNetTcp(await readFile(table, 'utf8')).filter((socket) => socket.port === port));
+      sockets.push(...parseProcNetTcp(await readFile(table, 'utf8')));
     } catch {
       // No IPv6, or no /proc/net.
     }
   }
-  if (sockets.length === 0) return null;
-  const inodes = new Map(sockets.filter((s) => s.inode > 0).map((s) => [`socket:[${s.inode}]`, s.address]));
+  return sockets;
+}
+
+/**
+ * The processes holding these sockets, by inode: one walk over /proc/<pid>/fd for all of them
+ * (what `styxy scan` needs for a whole range; `check` asks for one port). A socket whose
+ * process the walk cannot see (another user's) is left out.
+ */
+export async function socketOwners(
+  sockets: readonly ListeningSocket[],
+): Promise<Map<number, { readonly pid: number; readonly command: string | null }>> {
+  const wanted = new Set(sockets.filter((s) => s.inode > 0).map((s) => `socket:[${s.inode}]`));
+  const owners = new Map<number, { pid: number; command: string | null }>();
+  if (wanted.size === 0) return owners;
   for (const name of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(name)) continue;
     const fds = await readdir(`/proc/${name}/fd`).catch(() => [] as string[]);
+    let command: string | null | undefined;
     for (const fd of fds) {
       const link = await readlink(`/proc/${name}/fd/${fd}`).catch(() => '');
-      const address = inodes.get(link);
-      if (address === undefined) continue;
-      const cmdline = await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
-      return { pid: Number(name), command: formatCommand(cmdline.split('\0')), address };
+      if (!wanted.has(link)) continue;
+      command ??= formatCommand((await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).split('\0'));
+      owners.set(Number(link.slice('socket:['.length, -1)), { pid: Number(name), command });
+      wanted.delete(link);
+      if (wanted.size === 0) return owners;
     }
+  }
+  return owners;
+}
+
+async function linuxHolder(port: number): Promise<ProcessHolder | null> {
+  const sockets = (await listeningSockets()).filter((socket) => socket.port === port);
+  if (sockets.length === 0) return null;
+  const owners = await socketOwners(sockets);
+  for (const socket of sockets) {
+    const owner = owners.get(socket.inode);
+    if (owner) return { pid: owner.pid, command: owner.command, address: socket.address };
   }
   return { pid: null, command: null, address: sockets[0]!.address };
 }

@@ -16,6 +16,7 @@ const COMMANDS = [
   'run',
   'ls',
   'check',
+  'scan',
   'types',
   'daemon',
   'config',
