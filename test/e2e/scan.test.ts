@@ -40,6 +40,8 @@ describe('styxy scan', () => {
     const run = spawnCli(['run', '-p', 'PORT:dev', '--', NODE, fixture('http-server.mjs')], {
       env: home.env,
       cwd: home.home,
+      // It must outlive every scan, however loaded the machine (the helper's default is 30 s).
+      timeoutMs: 180_000,
     });
     children.push(run.child);
     const leasedPort = home.ranges.dev![0]!;
