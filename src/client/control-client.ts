@@ -12,6 +12,7 @@ import {
   type ControlHello,
   type ControlMethod,
   type ControlProtocol,
+  MAX_INPUT_LENGTH,
   type StopStackResult,
   type SubscribeResult,
 } from '../protocol/control-protocol.js';
@@ -51,6 +52,8 @@ export interface ControlClient {
   restartService(service: string, options?: ActionOptions): Promise<void>;
   stopService(service: string, options?: ActionOptions): Promise<void>;
   startService(service: string, options?: ActionOptions): Promise<void>;
+  /** Types `data` into a running service (its stdin pipe or terminal); longer input goes in parts. */
+  input(service: string, data: string): Promise<void>;
   /** Resolves once every process of the stack is gone and its ports are released. */
   stopStack(options?: { readonly force?: boolean } & ActionOptions): Promise<StopStackResult>;
   /** Called once when the connection ends other than by `close()` (the stack stopped, or its supervisor died). */
@@ -179,6 +182,16 @@ export async function connectControl(socketPath: string, options: ControlConnect
     },
     startService: async (service, limits = {}) => {
       await act('startService', { service }, limits.timeoutMs);
+    },
+    input: async (service, data) => {
+      // In parts that fit a request, in order (each waits for the one before), never cutting a
+      // surrogate pair in two.
+      for (let at = 0; at < data.length; ) {
+        let end = Math.min(data.length, at + MAX_INPUT_LENGTH);
+        if (end < data.length && /[\uD800-\uDBFF]/.test(data[end - 1]!)) end -= 1;
+        await query('input', { service, data: data.slice(at, end) });
+        at = end;
+      }
     },
     stopStack: ({ force = false, timeoutMs: limit } = {}) => act('stopStack', { force }, limit),
     onClose(listener) {

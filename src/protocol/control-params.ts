@@ -4,7 +4,7 @@
  * No client loads it: they take its types alone (control-protocol.ts, the method map).
  */
 import { z } from 'zod';
-import { type ControlMethod, MAX_LOG_REQUEST } from './control-protocol.js';
+import { type ControlMethod, MAX_INPUT_LENGTH, MAX_LOG_REQUEST } from './control-protocol.js';
 
 const service = z.string().min(1).max(256);
 const lineCount = z.number().int().min(0).max(MAX_LOG_REQUEST);
@@ -30,6 +30,12 @@ export const subscribeParams = z.object({
 
 export const serviceParams = z.object({ service });
 
+/**
+ * Typed input for a service's stdin or terminal: at most MAX_INPUT_LENGTH characters a request
+ * (a paste of a few pages; a longer one is sent in parts).
+ */
+export const inputParams = z.object({ service, data: z.string().min(1).max(MAX_INPUT_LENGTH) });
+
 export const stopStackParams = z.object({ force: z.boolean().default(false) });
 
 /** Each method's params (`hello` included): the supervisor validates every request with these. */
@@ -42,5 +48,6 @@ export const CONTROL_PARAMS = {
   restartService: serviceParams,
   stopService: serviceParams,
   startService: serviceParams,
+  input: inputParams,
   stopStack: stopStackParams,
 } as const satisfies Record<ControlMethod, z.ZodType>;

@@ -14,6 +14,8 @@
  * - `unsubscribe` `{}` → null
  * - `restartService` / `stopService` / `startService` `{ service }` → null, once the action has
  *   played out (up again, stopped); an error says why it failed (the service's last lines too)
+ * - `input` `{ service, data }` → null, once `data` is written to the service's stdin pipe or
+ *   terminal; an error when it reads no input (`stdin: 'null'`) or does not run
  * - `stopStack` `{ force? }` → `{ outcome, message? }`, once every process is gone and every port released
  *
  * Wire format: fields may be added, never renamed; a change an older peer would misread bumps
@@ -31,6 +33,9 @@ export const CONTROL_SOCKET_NAME = 'control.sock';
 
 /** Lines a `logs` request or a subscription's backlog may ask for. */
 export const MAX_LOG_REQUEST = 20_000;
+
+/** Characters one `input` request may carry. */
+export const MAX_INPUT_LENGTH = 64 * 1024;
 
 /** The hello's result: which stack answers. */
 const controlHello = object({ protocol: number, stack: object(stackIdentity) });
@@ -61,6 +66,7 @@ export const CONTROL_RESULTS = {
   restartService: none,
   stopService: none,
   startService: none,
+  input: none,
   stopStack: stopStackResult,
 } as const;
 

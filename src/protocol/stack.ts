@@ -41,6 +41,13 @@ export const serviceHealth = object({
 });
 export type ServiceHealth = Infer<typeof serviceHealth>;
 
+/**
+ * What a service reads, so a UI knows whether and how it can be typed into: an open pipe, a
+ * pseudo-terminal (`tty: true`), or nothing (`stdin: 'null'`).
+ */
+export const INPUT_KINDS = ['pipe', 'tty', 'none'] as const;
+export type InputKind = (typeof INPUT_KINDS)[number];
+
 export const serviceSnapshot = object({
   name: string,
   status: serviceStatus,
@@ -65,6 +72,8 @@ export const serviceSnapshot = object({
   shared: optional(boolean),
   /** The stacks using a shared service (`ps --json` `users`). */
   users: optional(array(object({ id: string, name: string, project: string, root: string }))),
+  /** What it reads (`i` in the UI types into `pipe` and `tty` ones); optional: older supervisors omit it. */
+  input: optional(literal(...INPUT_KINDS)),
 });
 export type ServiceSnapshot = Infer<typeof serviceSnapshot>;
 

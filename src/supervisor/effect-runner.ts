@@ -15,7 +15,7 @@ import { runHealthChecks } from './probes/health-loop.js';
 import type { LogSource } from './probes/log.js';
 import { runProbe } from './probes/run-probe.js';
 import { spawnPtyService } from './pty-process.js';
-import { OUTPUT_GRACE_MS, spawnService } from './service-process.js';
+import { OUTPUT_GRACE_MS, type SpawnHooks, spawnService } from './service-process.js';
 
 export interface EffectContext {
   readonly stackId: string;
@@ -44,6 +44,8 @@ interface ServiceShell {
   timer: NodeJS.Timeout | null;
   /** The stack-wide seq of this run's first line (log probes read from there). */
   runStartSeq: number;
+  /** Writes to the running process's stdin or terminal (null while none runs). */
+  write: ((data: string) => boolean) | null;
   /** The latest process's exit (with its last output read). */
   exit: Promise<unknown> | null;
 }
@@ -63,6 +65,7 @@ export class EffectRunner {
         health: null,
         timer: null,
         runStartSeq: 1,
+        write: null,
         exit: null,
       });
     }
@@ -122,6 +125,11 @@ export class EffectRunner {
     }
   }
 
+  /** Writes to the service's running process (typed input); false when none runs. */
+  input(service: string, data: string): boolean {
+    return this.#shells.get(service)?.write?.(data) ?? false;
+  }
+
   #schedule(service: string, run: number, delayMs: number): void {
     const shell = this.#shell(service);
     if (shell.timer) clearTimeout(shell.timer);
@@ -143,25 +151,27 @@ export class EffectRunner {
       // What an earlier run left behind (a child still holding the port) goes first.
       if (run > 1) await this.#sweep(service, spec.stopSignal, spec.stopTimeoutMs);
       shell.runStartSeq = logs.nextSeq;
-      const result = await (spec.tty
-        ? spawnPtyService(spec, (stream, line) => logs.append(service, stream, line))
-        : spawnService(spec, {
-            onLine: (stream, line) => logs.append(service, stream, line),
-            onDaemon: (daemon) => {
-              shell.records.push(daemon);
-              dispatch({ type: 'daemonized', service, run, pid: daemon.pid, at: now() });
-            },
-          })
-      ).catch((error: unknown) => ({ ok: false as const, message: (error as Error)?.message ?? String(error) }));
+      const hooks: SpawnHooks = {
+        onLine: (stream, line) => logs.append(service, stream, line),
+        onDaemon: (daemon) => {
+          shell.records.push(daemon);
+          dispatch({ type: 'daemonized', service, run, pid: daemon.pid, at: now() });
+        },
+      };
+      const result = await (spec.tty ? spawnPtyService(spec, hooks) : spawnService(spec, hooks)).catch(
+        (error: unknown) => ({ ok: false as const, message: (error as Error)?.message ?? String(error) }),
+      );
       if (!result.ok) {
         dispatch({ type: 'spawnFailed', service, run, message: result.message, at: now() });
         return;
       }
-      const { record, exit } = result.process;
+      const { record, exit, write } = result.process;
       shell.records.push(record);
       shell.exit = exit;
+      shell.write = write;
       dispatch({ type: 'spawned', service, run, pid: record.pid, at: now() });
       exit.then(({ code, signal, note }) => {
+        if (shell.write === write) shell.write = null;
         if (note) logs.append(service, 'styxy', note);
         dispatch({ type: 'exited', service, run, pid: record.pid, code, signal, at: now() });
       });

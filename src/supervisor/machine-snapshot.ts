@@ -21,6 +21,7 @@ export function serviceSnapshots(state: MachineState): ServiceSnapshot[] {
       detail: withLoss(detailOf(state, service), service.lost),
       dependsOn: Object.keys(service.spec.dependsOn),
       health: healthOf(service),
+      input: service.spec.input,
     };
   });
 }

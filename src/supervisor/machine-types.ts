@@ -4,7 +4,7 @@
  * effect-runner.ts) performs the effects and feeds their outcomes back as events.
  */
 import type { DependencyCondition, ResolvedRestart } from '../config/types.js';
-import type { ServiceStatus, StackPhase } from '../protocol/stack.js';
+import type { InputKind, ServiceStatus, StackPhase } from '../protocol/stack.js';
 
 /** What the machine knows of a service that does not change while the stack runs. */
 export interface MachineService {
@@ -19,6 +19,8 @@ export interface MachineService {
   readonly healthFailures: number | null;
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;
+  /** What it reads: shown in snapshots, so a UI knows whether it can be typed into. */
+  readonly input: InputKind;
   /** Leased ports by env-var name, in config order (shown in lifecycle lines: "ready on :8001"). */
   readonly ports: Readonly<Record<string, number>>;
 }

@@ -52,6 +52,7 @@ export function machineService(service: ResolvedService, ports: Readonly<Record<
     healthFailures: service.health?.failures ?? null,
     stopSignal: service.stopSignal,
     stopTimeoutMs: service.stopTimeoutMs,
+    input: service.tty ? 'tty' : service.stdin === 'null' ? 'none' : 'pipe',
     ports,
   };
 }

@@ -5,13 +5,14 @@
  * renderers strip control sequences as they do for every line. The terminal never sends EOF.
  */
 import { constants } from 'node:os';
+import { removeStalePidFile } from '../os/pid-file.js';
 import { processStartTime } from '../os/process-table.js';
 import type { ProcessRecord } from '../os/stop-target.js';
 import { findProgram } from './find-program.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { LineSplitter } from './line-splitter.js';
 import { loadPty } from './load-pty.js';
-import type { OutputListener, SpawnResult } from './service-process.js';
+import { followDaemon, type ServiceExit, type SpawnHooks, type SpawnResult } from './service-process.js';
 
 /** The terminal's size: what a tool sees as its window (`process.stdout.columns`). */
 export const PTY_COLUMNS = 120;
@@ -19,7 +20,8 @@ export const PTY_ROWS = 30;
 
 const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, number]) => [number, name]));
 
-export async function spawnPtyService(spec: LaunchSpec, onLine: OutputListener): Promise<SpawnResult> {
+export async function spawnPtyService(spec: LaunchSpec, hooks: SpawnHooks): Promise<SpawnResult> {
+  const { onLine } = hooks;
   let pty: Awaited<ReturnType<typeof loadPty>>;
   try {
     pty = await loadPty();
@@ -30,6 +32,7 @@ export async function spawnPtyService(spec: LaunchSpec, onLine: OutputListener):
   if (findProgram(spec.file, spec.env.PATH, spec.cwd) === null) {
     return { ok: false, message: `${spec.file}: command not found` };
   }
+  if (spec.daemon) removeStalePidFile(spec.daemon.pidFile);
   let terminal: ReturnType<typeof pty.spawn>;
   try {
     terminal = pty.spawn(spec.file, [...spec.args], {
@@ -52,7 +55,7 @@ export async function spawnPtyService(spec: LaunchSpec, onLine: OutputListener):
   let open = true;
   // node-pty reports the exit once the terminal's output is read (or 200 ms later, when a child
   // it left behind holds the terminal): the last lines come first, as for a piped service.
-  const exit = new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+  const launcherExit = new Promise<ServiceExit>((resolve) => {
     terminal.onExit(({ exitCode, signal }) => {
       open = false;
       splitter.end();
@@ -72,5 +75,7 @@ export async function spawnPtyService(spec: LaunchSpec, onLine: OutputListener):
       return false;
     }
   };
+  // A daemon under a terminal (`tty` and `daemon` both) is followed as a piped one is.
+  const exit = spec.daemon ? launcherExit.then((ended) => followDaemon(spec, record, ended, hooks)) : launcherExit;
   return { ok: true, process: { record, exit, write } };
 }

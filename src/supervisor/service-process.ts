@@ -131,7 +131,7 @@ const DAEMON_POLL_MS = 100;
  * After a daemon's command exited 0: waits (up to `daemon.timeoutMs`) for its pid file to name a
  * process that may be taken as the daemon (os/pid-file.ts), then until that process is gone.
  */
-async function followDaemon(
+export async function followDaemon(
   spec: LaunchSpec,
   launcher: ProcessRecord,
   ended: ServiceExit,

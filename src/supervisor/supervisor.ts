@@ -23,6 +23,7 @@ import { serviceSnapshots } from './machine-snapshot.js';
 import type { MachineEvent, MachineOutcome, MachineState } from './machine-types.js';
 import { launchSpecs, machineService, portRequests, portsFromLeases } from './prepare-stack.js';
 import { type ActionWatch, watchAction } from './service-actions.js';
+import { writeInput } from './service-input.js';
 import { joinAll, planShared, watchShared } from './shared/stack-shared.js';
 import { interruptedError, serviceFailedError } from './stack-errors.js';
 import { StackOutput } from './stack-output.js';
@@ -338,6 +339,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     restart: act('restartService'),
     stop: act('stopService'),
     start: act('startService'),
+    input: async (service, data) => {
+      writeInput(shell.machine, service, data, (name, text) => shell.runner?.input(name, text) ?? false);
+    },
     stopStack: async (stopOptions) => {
       await stop({ force: !!stopOptions?.force, ...(stopOptions?.signal ? { signal: stopOptions.signal } : {}) });
     },

@@ -31,6 +31,11 @@ export interface StackActions {
   /** Start a stopped service again. */
   start(service: string): Promise<void>;
   /**
+   * Type into a running service: `data` goes to its stdin pipe or terminal as it is. Rejects when
+   * the service reads no input (`stdin: 'null'`) or does not run.
+   */
+  input(service: string, data: string): Promise<void>;
+  /**
    * Stop the whole stack; `force` skips the grace period (second Ctrl-C). `signal`: the stop
    * answers that signal (the UI's Ctrl-C, which a terminal in raw mode delivers as a key, is
    * SIGINT), so the stack ends `interrupted` (`up` exits 130) rather than cleanly; the first

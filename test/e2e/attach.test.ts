@@ -89,6 +89,28 @@ describe('styxy attach', () => {
     expect(t.capture()).toContain(`styxy: lost test/default: its supervisor (pid ${again.stack.pid}) went away`);
   });
 
+  it('i types into a service of the background stack, over its control socket; esc, then q detaches', async () => {
+    bg = makeBackgroundHome();
+    const root = bg.project('shop', {
+      services: { worker: { command: [NODE, fixture('stdin-watcher.mjs'), '--quiet'], ready: { log: '^watching' } } },
+    });
+    await bg.upDetached(root);
+    const t = attach(root);
+    await t.waitForScreen((s) => /worker\s+● ready/.test(s));
+    t.send('i');
+    await t.waitForScreen((s) => s.includes('INPUT') && s.includes('worker <'));
+    t.send('-l', 'from attach');
+    t.send('Enter');
+    await t.waitForScreen((s) => /^got from attach$/m.test(s));
+    const logs = await bg.cli(root, ['logs', 'worker', '-n', '20']);
+    expect(logs.stdout).toMatch(/^got from attach$/m);
+    t.send('Escape');
+    await t.waitForScreen((s) => !s.includes('INPUT'));
+    t.send('q');
+    expect(await exitOf(t)).toBe(0);
+    expect((await bg.cli(root, ['ps', '--json'])).stdout).toContain('"status": "ready"');
+  });
+
   it('without a terminal: exit 2, and what to use instead', async () => {
     bg = makeBackgroundHome();
     const root = bg.project('shop', { services: { worker: { command: 'exec sleep 30', ready: false } } });

@@ -199,3 +199,40 @@ test('the terminal closing (SIGHUP) stops every service gracefully and frees eve
   const log = readFileSync(join(stackDir(p.home.home, stack.id), 'api.log'), 'utf8');
   expect(log).toMatch(/styxy stopping \(SIGTERM\)\n.*stdout closing\n.*styxy stopped\n/);
 });
+
+test('i types into the selected service: a line into a pipe, keys into a terminal; esc gives the keys back', async () => {
+  const watcher = [NODE, fixture('stdin-watcher.mjs'), '--quiet'];
+  const { p, t } = upInTerminal({
+    services: {
+      piped: { command: watcher, ready: { log: '^watching' } },
+      term: { command: watcher, tty: true, ready: { log: '^watching' } },
+    },
+  });
+  await t.waitForScreen((s) => /piped\s+● ready/.test(s) && /term\s+● ready/.test(s), FIRST_SCREEN_MS);
+  t.send('i');
+  let screen = await t.waitForScreen((s) => bottomRow(s).includes('INPUT'));
+  expect(screen).toContain('logs: piped');
+  // q and ? are text here, not keys of the UI.
+  t.send('-l', 'hello q?');
+  screen = await t.waitForScreen((s) => bottomRow(s).includes('piped < hello q?'));
+  expect(bottomRow(screen)).toMatch(/INPUT\s+piped < hello q\?\s+enter: send the line · esc: back to the keys/);
+  t.send('Enter');
+  await t.waitForScreen((s) => /^got hello q\?$/m.test(s));
+  t.send('Escape');
+  await t.waitForScreen((s) => !bottomRow(s).includes('INPUT'));
+
+  // The terminal service: keys go as they are typed; its terminal echoes and ends the line.
+  t.send('j');
+  await t.waitForScreen((s) => rowOf(s, '▸ term') !== '');
+  t.send('i');
+  await t.waitForScreen((s) => bottomRow(s).includes('keys go to term (terminal)'));
+  t.send('-l', 'typed');
+  t.send('Enter');
+  screen = await t.waitForScreen((s) => /^got typed$/m.test(s));
+  expect(screen).toContain('logs: term');
+  t.send('Escape');
+  await t.waitForScreen((s) => !bottomRow(s).includes('INPUT'));
+  t.send('q');
+  expect(await exitStatus(t)).toBe(0);
+  await expectNothingLeft(p);
+});

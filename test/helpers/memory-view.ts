@@ -10,6 +10,7 @@ import type { StackActions, StackView } from '../../src/supervisor/view.ts';
 
 export type RecordedAction =
   | { readonly action: 'restart' | 'stop' | 'start'; readonly service: string }
+  | { readonly action: 'input'; readonly service: string; readonly data: string }
   | { readonly action: 'stopStack'; readonly force: boolean; readonly signal?: NodeJS.Signals };
 
 export interface MemoryViewOptions {
@@ -98,6 +99,9 @@ export class MemoryView implements StackView {
       start: async (service) => {
         record({ action: 'start', service });
         if (simulate) this.setService(service, { status: 'running', pid: nextPid++, startedAt: Date.now() });
+      },
+      input: async (service, data) => {
+        record({ action: 'input', service, data });
       },
       stopStack: async (opts) => {
         record({ action: 'stopStack', force: opts?.force ?? false, ...(opts?.signal ? { signal: opts.signal } : {}) });

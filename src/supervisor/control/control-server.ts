@@ -99,6 +99,10 @@ export async function serveControl(target: ControlTarget, options: ControlOption
     restartService: action('restart'),
     stopService: action('stop'),
     startService: action('start'),
+    input: async ({ service, data }) => {
+      await target.actions.input(service, data);
+      return null;
+    },
     stopStack: async ({ force }): Promise<StopStackResult> => {
       const outcome = await target.stop({ force });
       return outcome.kind === 'failed'

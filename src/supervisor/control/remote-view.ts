@@ -74,6 +74,7 @@ export async function openRemoteView(client: ControlClient, options: RemoteViewO
     restart: (service) => client.restartService(service),
     stop: (service) => client.stopService(service),
     start: (service) => client.startService(service),
+    input: (service, data) => client.input(service, data),
     stopStack: async (stopOptions) => {
       await client.stopStack({ force: !!stopOptions?.force });
     },

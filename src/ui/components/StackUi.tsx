@@ -89,6 +89,9 @@ function StackScreen({ view, mode, coordinatorPid, mouse = false, notices, onExi
         case 'detach':
           finish('detach');
           return;
+        case 'input':
+          view.actions.input(effect.service, effect.data).catch(failed(`typing into ${effect.service}`));
+          return;
       }
     },
     [view, mode, finish, setFlash],

@@ -24,6 +24,15 @@ export type UiCommand =
   | { readonly type: 'confirm'; readonly yes: boolean }
   | { readonly type: 'help' }
   | { readonly type: 'close' }
+  /** Input mode (input-keys.ts): enter it on the selected service, leave it, type. */
+  | { readonly type: 'input-enter' }
+  | { readonly type: 'input-leave' }
+  /** Keystrokes for a terminal, sent as they come. */
+  | { readonly type: 'input-keys'; readonly data: string }
+  /** A piped service's line, edited here and sent on enter. */
+  | { readonly type: 'input-type'; readonly text: string }
+  | { readonly type: 'input-erase' }
+  | { readonly type: 'input-send' }
   /** One of Styxy's own lifecycle notes from the caller (a signal, the coordinator lost). */
   | { readonly type: 'notice'; readonly text: string; readonly tone: 'info' | 'error' };
 
@@ -32,4 +41,5 @@ export type UiEffect =
   | { readonly type: 'restart' | 'stop' | 'start'; readonly service: string }
   /** `signal`: the stop answers Ctrl-C (SIGINT), not a request (q). */
   | { readonly type: 'stop-stack'; readonly force: boolean; readonly signal?: 'SIGINT' }
-  | { readonly type: 'detach' };
+  | { readonly type: 'detach' }
+  | { readonly type: 'input'; readonly service: string; readonly data: string };

@@ -4,6 +4,7 @@
  */
 import type { Key } from 'ink';
 import type { UiCommand } from './commands.js';
+import { inputCommand } from './input-keys.js';
 import type { UiMode, UiState } from './ui-state.js';
 
 export interface KeyHelp {
@@ -25,6 +26,7 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'esc', does: 'clear the search, close this help' },
   { keys: 'r', does: 'restart the selected service (same ports)' },
   { keys: 's', does: 'stop / start the selected service' },
+  { keys: 'i', does: 'type into the selected service (esc: back to the keys)' },
   { keys: 'q', does: 'stop the stack and quit', mode: 'foreground' },
   { keys: 'ctrl-c', does: 'stop the stack and quit; again: force', mode: 'foreground' },
   { keys: 'q  ctrl-c', does: 'detach: leave the UI, the stack keeps running', mode: 'attach' },
@@ -40,6 +42,7 @@ export function barKeys(mode: UiMode): readonly (readonly [string, string])[] {
     ['a', 'all'],
     ['r', 'restart'],
     ['s', 'stop/start'],
+    ['i', 'input'],
     ['/', 'search'],
     ...(mode === 'attach'
       ? ([
@@ -51,9 +54,11 @@ export function barKeys(mode: UiMode): readonly (readonly [string, string])[] {
   ];
 }
 
-type KeyState = Pick<UiState, 'overlay' | 'search'>;
+type KeyState = Pick<UiState, 'overlay' | 'search'> & Partial<Pick<UiState, 'input'>>;
 
 export function commandFor(input: string, key: Key, state: KeyState, mode: UiMode): UiCommand | null {
+  // Typing into a service: every key is the service's (ctrl-c included, for a terminal) but esc.
+  if (state.input) return inputCommand(input, key, state.input.kind);
   if (key.ctrl && input === 'c') return { type: 'interrupt' };
   if (state.overlay === 'help') {
     return key.escape || input === '?' || input === 'q' ? { type: 'close' } : null;
@@ -100,6 +105,8 @@ export function commandFor(input: string, key: Key, state: KeyState, mode: UiMod
       return { type: 'search-next', direction: 'newer' };
     case 'r':
       return { type: 'restart' };
+    case 'i':
+      return { type: 'input-enter' };
     case 's':
       return { type: 'toggle' };
     case 'q':

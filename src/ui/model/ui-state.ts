@@ -6,6 +6,7 @@
 import type { LogLine, ServiceSnapshot, StackPhase } from '../../protocol/stack.js';
 import { matcherFor } from '../text/highlight.js';
 import type { UiCommand, UiEffect } from './commands.js';
+import type { InputKind } from './input-keys.js';
 import { bottomIndex, FOLLOW, type LogScroll, reveal, scrollBy, scrollToTop } from './log-window.js';
 import { findMatch } from './search.js';
 
@@ -34,6 +35,14 @@ export const FLASH_MS = 4000;
 /** Styxy's own notices show longer: they tell of something the user did not ask for. */
 export const NOTICE_MS = { info: 8000, error: 15_000 } as const;
 
+/** Input mode: keys go to this service (input-keys.ts). */
+export interface InputState {
+  readonly service: string;
+  readonly kind: InputKind;
+  /** A piped service's line being typed (sent on enter); always empty for a terminal. */
+  readonly line: string;
+}
+
 export interface UiState {
   /** Index into the snapshot's services (clamped when rendering). */
   readonly selected: number;
@@ -47,6 +56,7 @@ export interface UiState {
   /** `graceful` after q / Ctrl-C (or X in attach), `forced` after a second Ctrl-C. */
   readonly quitting: 'no' | 'graceful' | 'forced';
   readonly flash: Flash | null;
+  readonly input: InputState | null;
 }
 
 export const INITIAL_STATE: UiState = {
@@ -58,6 +68,7 @@ export const INITIAL_STATE: UiState = {
   overlay: 'none',
   quitting: 'no',
   flash: null,
+  input: null,
 };
 
 export interface UiContext {
@@ -168,6 +179,43 @@ export function update(state: UiState, command: UiCommand, context: UiContext): 
       if (state.search) return next({ search: null });
       if (state.flash) return next({ flash: null });
       return next({});
+    case 'input-enter': {
+      if (!selected || state.quitting !== 'no') return next({});
+      if (isStopping(context.phase)) return next({ flash: STACK_STOPPING });
+      // An older supervisor says nothing of input: a pipe is what it had, if any.
+      const kind = selected.input ?? 'pipe';
+      if (kind === 'none') {
+        return next({ flash: { text: `${selected.name} reads no input (stdin: 'null')`, tone: 'error' } });
+      }
+      if (selected.pid === null) {
+        return next({ flash: { text: `${selected.name} is not running (${selected.status})`, tone: 'error' } });
+      }
+      return next({
+        input: { service: selected.name, kind, line: '' },
+        focus: selected.name,
+        scroll: FOLLOW,
+        pan: 0,
+        search: null,
+        flash: null,
+      });
+    }
+    case 'input-leave':
+      return next({ input: null });
+    case 'input-keys':
+      return state.input ? next({}, [{ type: 'input', service: state.input.service, data: command.data }]) : next({});
+    case 'input-type':
+      return state.input ? next({ input: { ...state.input, line: state.input.line + command.text } }) : next({});
+    case 'input-erase':
+      return state.input
+        ? next({ input: { ...state.input, line: [...state.input.line].slice(0, -1).join('') } })
+        : next({});
+    case 'input-send': {
+      if (!state.input) return next({});
+      const { service, line } = state.input;
+      return next({ input: { ...state.input, line: '' }, scroll: FOLLOW }, [
+        { type: 'input', service, data: `${line}\n` },
+      ]);
+    }
     case 'notice': {
       const text = command.text.trim().replace(/\s*\n\s*/g, ' · '); // the bar is one row
       return next({ flash: { text, tone: command.tone, durationMs: NOTICE_MS[command.tone] } });

@@ -152,6 +152,9 @@ describe('control socket', () => {
       hello + frame('request', { id: 2, method: 'subscribe', params: { backlog: 'all' } }),
       frame('request', { id: 1, method: 'hello', params: { protocol: 999 } }),
       `${'x'.repeat(2 * 1024 * 1024)}\f`, // over the frame cap
+      hello + frame('request', { id: 2, method: 'input', params: { service: 'api', data: 'x'.repeat(64 * 1024 + 1) } }),
+      hello + frame('request', { id: 2, method: 'input', params: { service: 'api', data: '' } }),
+      hello + frame('request', { id: 2, method: 'input', params: { service: 'nope', data: 'x' } }),
     ];
     // What each bad request must be told (the others get nothing, or their connection closed).
     const expected: Record<number, string> = {
@@ -160,6 +163,9 @@ describe('control socket', () => {
       5: 'invalid params for \\"logs\\": limit:',
       7: 'unknown method \\"constructor\\"',
       9: 'STYXY_PROTOCOL_MISMATCH',
+      11: 'invalid params for \\"input\\": data:',
+      12: 'invalid params for \\"input\\": data:',
+      13: 'STYXY_UNKNOWN_SERVICE',
     };
     // Each waits for its own answer: a fixed window missed them on a busy machine.
     const answers = await Promise.all(writes.map((data, index) => rawExchange(socket, data, expected[index])));

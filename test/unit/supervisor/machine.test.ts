@@ -12,6 +12,7 @@ const svc = (name: string, over: Partial<MachineService> = {}): MachineService =
   healthFailures: null,
   stopSignal: 'SIGTERM',
   stopTimeoutMs: 5000,
+  input: 'pipe',
   ports: {},
   ...over,
 });

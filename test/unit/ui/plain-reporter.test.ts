@@ -23,7 +23,13 @@ function fakeView(names: string[]) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    actions: { restart: async () => {}, stop: async () => {}, start: async () => {}, stopStack: async () => {} },
+    actions: {
+      restart: async () => {},
+      stop: async () => {},
+      start: async () => {},
+      input: async () => {},
+      stopStack: async () => {},
+    },
   };
   const emit = (event: StackEvent) => {
     for (const listener of listeners) listener(event);

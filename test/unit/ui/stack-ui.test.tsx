@@ -394,3 +394,62 @@ describe('help, actions and quitting', () => {
     expect(exits[0]!.result).toBe('stopped');
   });
 });
+
+describe('input mode', () => {
+  const INPUT_SERVICES: MemoryViewOptions['services'] = [
+    { name: 'worker', status: 'running', pid: 201, startedAt: Date.now(), input: 'pipe' },
+    { name: 'repl', status: 'running', pid: 202, startedAt: Date.now(), input: 'tty' },
+    { name: 'quiet', status: 'running', pid: 203, startedAt: Date.now(), input: 'none' },
+  ];
+
+  test('i on a piped service: the footer shows the mode and the line; enter sends it; esc leaves', async () => {
+    const { terminal, view, exits } = mount({ services: INPUT_SERVICES });
+    await terminal.waitForScreen('i input');
+    terminal.press('i');
+    await terminal.waitForScreen('INPUT');
+    expect(terminal.screen()).toContain('── logs: worker');
+    terminal.press('h', 'e', 'y', ' ', 'q', KEYS.backspace); // q is typed, not quit
+    const screen = await terminal.waitForScreen('worker < hey ');
+    expect(rowOf(screen, 'INPUT')).toMatch(/INPUT\s+worker < hey\s+enter: send the line · esc: back to the keys/);
+    terminal.press(KEYS.enter);
+    await waitFor(() => view.calls.length === 1, { message: 'the line sent' });
+    expect(view.calls).toEqual([{ action: 'input', service: 'worker', data: 'hey \n' }]);
+    terminal.press(KEYS.escape);
+    await terminal.waitForScreen((s) => !s.includes('INPUT') && s.includes('i input'));
+    expect(exits).toEqual([]);
+  });
+
+  test('i on a tty service: every key goes as a terminal sends it, ctrl-c included; esc leaves', async () => {
+    const { terminal, view, exits } = mount({ services: INPUT_SERVICES });
+    await terminal.waitForScreen('▸ worker');
+    terminal.press('j', 'i');
+    await terminal.waitForScreen('keys go to repl (terminal)');
+    terminal.press('l', 's', KEYS.enter, KEYS.up, KEYS.ctrlC);
+    await waitFor(() => view.calls.length === 5, { message: 'five keys sent' });
+    expect(view.calls.map((call) => (call.action === 'input' ? call.data : call.action))).toEqual([
+      'l',
+      's',
+      '\r',
+      '\u001b[A',
+      '\u0003',
+    ]);
+    expect(exits).toEqual([]); // ctrl-c went to the service, not to Styxy
+    terminal.press(KEYS.escape);
+    await terminal.waitForScreen((s) => !s.includes('INPUT'));
+    terminal.press('q');
+    await waitFor(() => exits.length === 1, { message: 'q quits again' });
+  });
+
+  test('a service that reads no input says so; a failed write is shown', async () => {
+    const { terminal, view } = mount({ services: INPUT_SERVICES });
+    await terminal.waitForScreen('▸ worker');
+    terminal.press('j', 'j', 'i');
+    await terminal.waitForScreen("quiet reads no input (stdin: 'null')");
+    expect(terminal.screen()).not.toContain('INPUT');
+    view.actions.input = async () => {
+      throw new Error('service "worker" is not running (exited): nothing reads the input');
+    };
+    terminal.press('k', 'k', 'i', 'x', KEYS.enter);
+    await terminal.waitForScreen('typing into worker failed: service "worker" is not running');
+  });
+});

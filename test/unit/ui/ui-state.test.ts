@@ -240,3 +240,69 @@ describe('keys', () => {
     expect(splitKeys('xN', key())[1]![1].shift).toBe(true);
   });
 });
+
+describe('input mode state', () => {
+  const services: ServiceSnapshot[] = [
+    serviceSnapshot({ name: 'web', pid: 11, input: 'pipe' }),
+    serviceSnapshot({ name: 'repl', pid: 12, input: 'tty' }),
+    serviceSnapshot({ name: 'quiet', pid: 13, input: 'none' }),
+    serviceSnapshot({ name: 'down', status: 'stopped', pid: null, input: 'pipe' }),
+    serviceSnapshot({ name: 'old', pid: 14 }), // an older supervisor: no `input`
+  ];
+  const ctx: UiContext = { mode: 'foreground', phase: 'running', services, lines: () => [], logHeight: 10 };
+  const select = (index: number): UiState => ({ ...INITIAL_STATE, selected: index });
+
+  test('entering focuses the service, follows its logs, and knows how to send', () => {
+    expect(run([{ type: 'input-enter' }], ctx, select(1)).state).toMatchObject({
+      input: { service: 'repl', kind: 'tty', line: '' },
+      focus: 'repl',
+      scroll: { follow: true },
+    });
+    expect(run([{ type: 'input-enter' }], ctx, select(4)).state.input).toEqual({
+      service: 'old',
+      kind: 'pipe',
+      line: '',
+    });
+  });
+
+  test('a service that reads nothing, or does not run, is refused with why', () => {
+    expect(run([{ type: 'input-enter' }], ctx, select(2)).state).toMatchObject({
+      input: null,
+      flash: { text: "quiet reads no input (stdin: 'null')", tone: 'error' },
+    });
+    expect(run([{ type: 'input-enter' }], ctx, select(3)).state).toMatchObject({
+      input: null,
+      flash: { text: 'down is not running (stopped)', tone: 'error' },
+    });
+  });
+
+  test('a pipe: the line is edited here and sent whole, with a newline; esc leaves', () => {
+    const typed = run(
+      [
+        { type: 'input-enter' },
+        { type: 'input-type', text: 'helo' },
+        { type: 'input-erase' },
+        { type: 'input-type', text: 'lo' },
+      ],
+      ctx,
+    );
+    expect(typed.state.input?.line).toBe('hello');
+    expect(typed.effects).toEqual([]);
+    const sent = run([{ type: 'input-send' }], ctx, typed.state);
+    expect(sent.effects).toEqual([{ type: 'input', service: 'web', data: 'hello\n' }]);
+    expect(sent.state.input?.line).toBe('');
+    expect(run([{ type: 'input-leave' }], ctx, sent.state).state.input).toBeNull();
+  });
+
+  test('a terminal: each key is sent at once', () => {
+    const { effects } = run(
+      [{ type: 'input-enter' }, { type: 'input-keys', data: 'x' }, { type: 'input-keys', data: '\r' }],
+      ctx,
+      select(1),
+    );
+    expect(effects).toEqual([
+      { type: 'input', service: 'repl', data: 'x' },
+      { type: 'input', service: 'repl', data: '\r' },
+    ]);
+  });
+});
