@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findPortHolder } from '../../src/coordinator/port-holder.js';
 import type { StackInfo } from '../../src/protocol/coordinator-protocol.js';
-import { onlyTypes } from '../helpers/coordinator.js';
+import { coordinatorPid, onlyTypes } from '../helpers/coordinator.js';
 import { requirePrograms } from '../helpers/programs.js';
 import { makeUpProject, type UpProject } from '../helpers/up.js';
 import { isAlive, waitFor } from '../helpers/wait.js';
@@ -154,8 +154,32 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
       expect(env.stdout).toContain(`STYXY_CACHE_PORT=${cachePort}\n`);
     }
 
+    // ps marks it and lists the stacks using it; logs reads its instance's log.
+    const ps = JSON.parse((await project.cli(['ps', '--json'], { cwd: worktree })).stdout) as {
+      services: { name: string; shared?: boolean; users?: { root: string }[]; ports: Record<string, number> }[];
+    };
+    const shared = ps.services.find((service) => service.name === 'cache')!;
+    expect(shared).toMatchObject({ shared: true, ports: { PORT: cachePort } });
+    expect(shared.users!.map((user) => user.root).sort()).toEqual([main, worktree].sort());
+    expect((await project.cli(['ps'], { cwd: worktree })).stdout).toMatch(/cache \(shared: 2 stacks\)\s+ready/);
+    const logs = await project.cli(['logs', 'cache'], { cwd: worktree });
+    expect(logs.stdout).toMatch(/Ready to accept connections/);
+
+    // A coordinator restart keeps the references (state, journal, and the stacks' reclaims).
+    const coordinator = coordinatorPid(project.home)!;
+    process.kill(coordinator, 'SIGKILL');
+    await waitFor(
+      async () => {
+        const pid = coordinatorPid(project!.home);
+        return pid !== null && pid !== coordinator && (await project!.stacks()).length === 3;
+      },
+      { timeout: 30_000, message: 'a new coordinator with the three stacks' },
+    );
+
     // The first down (the stack that started it) keeps it for the second.
-    expect((await project.cli(['down'], { cwd: main, timeoutMs: 60_000 })).code).toBe(0);
+    const down = await project.cli(['down'], { cwd: main, timeoutMs: 60_000 });
+    expect(down.code).toBe(0);
+    expect(down.stderr).toContain('cache (shared) kept for 1 other stack');
     expect(redisProcesses(project)).toHaveLength(1);
     expect(await hits(apiOf(second))).toBe('3');
     // The last user's down stops it.

@@ -36,12 +36,35 @@ export async function run(options: DownOptions): Promise<number> {
     return EXIT.ok;
   }
   if (!options.json) for (const stack of stacks) say(`stopping ${stackTitle(stack)} (pid ${stack.pid})`);
-  const results = await Promise.all(
-    stacks.map((stack) => stopStack(stack, { force: !!options.force, timeoutMs, say })),
-  );
-  if (options.json) printJson({ stacks: results });
-  else process.stdout.write(results.map(describe).join(''));
+  const stop = (some: readonly StackInfo[]) =>
+    Promise.all(some.map((stack) => stopStack(stack, { force: !!options.force, timeoutMs, say })));
+  // Shared instances last (`--all`): the stacks using them stop first, and never see them go.
+  const results = [
+    ...(await stop(stacks.filter((stack) => !stack.shared))),
+    ...(await stop(stacks.filter((stack) => stack.shared))),
+  ];
+  const kept = options.all ? [] : keptShared(stacks, await runningStacks());
+  if (options.json) printJson({ stacks: results, ...(kept.length > 0 ? { sharedKept: kept } : {}) });
+  else {
+    process.stdout.write(results.map(describe).join(''));
+    for (const { service, users } of kept) {
+      say(`${service} (shared) kept for ${users} other ${users === 1 ? 'stack' : 'stacks'}`);
+    }
+  }
   return results.every((result) => result.stopped) ? EXIT.ok : EXIT.failure;
+}
+
+/** The shared services the stopped stacks used that other stacks still use (they keep running). */
+function keptShared(stopped: readonly StackInfo[], all: readonly StackInfo[]): { service: string; users: number }[] {
+  const gone = new Set(stopped.map((stack) => stack.id));
+  const kept: { service: string; users: number }[] = [];
+  for (const use of stopped.flatMap((stack) => stack.uses ?? [])) {
+    const users = all.filter((stack) => !gone.has(stack.id) && stack.uses?.some((other) => other.key === use.key));
+    if (users.length > 0 && !kept.some((entry) => entry.service === use.service)) {
+      kept.push({ service: use.service, users: users.length });
+    }
+  }
+  return kept;
 }
 
 /** The stacks `down` stops: this folder's (by `-c` and `--name`), or every one with `--all`. */

@@ -35,6 +35,15 @@ export async function logSources(
   const id = stackId(root, name);
   const dir = stackDir(styxyHome(), id);
   const [running = null] = await runningStacks(undefined, id);
+  // A shared service the stack uses: its logs are those of its instance's stack (shared-view.ts).
+  const use = service === undefined ? undefined : running?.uses?.find((candidate) => candidate.service === service);
+  if (use) {
+    const instance = (await runningStacks()).find((stack) => stack.shared?.key === use.key);
+    if (instance) {
+      const shown = [instance.shared!.service];
+      return { root, name, dir: stackDir(styxyHome(), instance.id), running: instance, known: shown, shown };
+    }
+  }
   const known = [...new Set([...(running?.services.map((s) => s.name) ?? []), ...servicesWithLogs(dir)])];
   if (known.length === 0) {
     const copy = name === DEFAULT_STACK_NAME ? '' : ` named "${name}"`;
