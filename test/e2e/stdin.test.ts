@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
+import { running } from '../helpers/coordinator.js';
 import { fixture, NODE } from '../helpers/stack.js';
 import type { PsJson } from '../helpers/up.js';
 import { waitFor } from '../helpers/wait.js';
@@ -37,5 +38,24 @@ describe('stdin of a background stack', () => {
     expect(logs).toMatch(/^watcher +\| watching \(no tty\)$/m);
     expect(logs).toMatch(/^once +\| stdin closed$/m);
     expect(logs).not.toMatch(/^watcher +\| stdin closed$/m);
+  });
+
+  it('kill -9 of the supervisor leaves neither a piped nor a tty service running', async () => {
+    bg = makeBackgroundHome();
+    const watcher = [NODE, fixture('stdin-watcher.mjs'), '--quiet'];
+    const root = bg.project('app', {
+      services: {
+        piped: { command: watcher, ready: { log: '^watching' } },
+        term: { command: watcher, tty: true, ready: { log: '^watching' } },
+      },
+    });
+    const up = await bg.upDetached(root);
+    const pids = up.services.map((service) => service.pid!);
+    expect(pids.every(running)).toBe(true);
+    process.kill(up.stack.pid, 'SIGKILL');
+    // The pipe's writer and the terminal's master die with it (EOF, a hang-up), and the
+    // coordinator reaps the groups it was told of: nothing is left either way.
+    await waitFor(() => pids.every((pid) => !running(pid)), { timeout: 20_000, message: 'both services gone' });
+    await waitFor(() => bg!.leftovers().length === 0, { timeout: 20_000, message: 'nothing of the stack left' });
   });
 });
