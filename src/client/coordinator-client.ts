@@ -178,6 +178,19 @@ export class CoordinatorConnection {
     await this.#connection.tell('reportExit', report);
   }
 
+  /**
+   * What the coordinator does for a service if this owner dies: run its stop command, stop its
+   * daemon (kept only when the OS confirms it as the stack's: the result's `problem` says why
+   * not). Both null: nothing (the service stopped). Undefined while disconnected (the reclaim
+   * sends it then).
+   */
+  async registerStop(
+    registration: CoordinatorParams<'registerStop'>,
+  ): Promise<CoordinatorResult<'registerStop'> | undefined> {
+    this.#holdings.registerStop(registration);
+    return this.#connection.tell('registerStop', registration);
+  }
+
   // Queries.
 
   /** Every lease, by port, page by page (the coordinator answers each in under a frame, however many there are). */

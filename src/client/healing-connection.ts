@@ -73,13 +73,19 @@ export class HealingConnection {
     return (await this.#ready()).call(method, params);
   }
 
-  /** Sends when connected; a lost connection is no error (the reclaim carries the change). */
-  async tell<M extends CoordinatorMethod>(method: M, params: CoordinatorParams<M>): Promise<void> {
-    if (this.#phase !== 'connected' || this.#rpc.closed) return;
+  /**
+   * Sends when connected; a lost connection is no error (the reclaim carries the change). The
+   * reply's result, or undefined when it was not sent.
+   */
+  async tell<M extends CoordinatorMethod>(
+    method: M,
+    params: CoordinatorParams<M>,
+  ): Promise<CoordinatorResult<M> | undefined> {
+    if (this.#phase !== 'connected' || this.#rpc.closed) return undefined;
     try {
-      await this.#rpc.call(method, params);
+      return await this.#rpc.call(method, params);
     } catch (error) {
-      if (isStyxyError(error) && error.code === 'STYXY_COORDINATOR_UNAVAILABLE') return;
+      if (isStyxyError(error) && error.code === 'STYXY_COORDINATOR_UNAVAILABLE') return undefined;
       throw error;
     }
   }

@@ -1,6 +1,6 @@
 /**
  * The client's own record of what it holds: its stacks (with their latest status), leases,
- * reported processes and run tokens. After every reconnection it is sent whole (`reclaim`), and
+ * reported processes, stop registrations and run tokens. After every reconnection it is sent whole (`reclaim`), and
  * the coordinator makes its table agree, so nothing is lost when the coordinator restarts or a
  * request was cut off mid-flight.
  */
@@ -23,6 +23,7 @@ export class Holdings {
   readonly #leases = new Map<number, Lease>();
   readonly #processes = new Map<string, ProcessReport>();
   readonly #runTokens = new Set<string>();
+  readonly #stops = new Map<string, CoordinatorParams<'registerStop'>>();
 
   addLeases(leases: readonly Lease[]): void {
     for (const lease of leases) this.#leases.set(lease.port, lease);
@@ -63,6 +64,13 @@ export class Holdings {
     this.#stacks.delete(stackId);
     for (const [port, lease] of this.#leases) if (lease.stackId === stackId) this.#leases.delete(port);
     for (const [key, report] of this.#processes) if (report.stackId === stackId) this.#processes.delete(key);
+    for (const [key, stop] of this.#stops) if (stop.stackId === stackId) this.#stops.delete(key);
+  }
+
+  registerStop(registration: CoordinatorParams<'registerStop'>): void {
+    const key = `${registration.stackId}\0${registration.service}`;
+    if (registration.stop === null && registration.daemon === null) this.#stops.delete(key);
+    else this.#stops.set(key, registration);
   }
 
   reportProcess(report: ProcessReport): void {
@@ -92,6 +100,7 @@ export class Holdings {
       })),
       processes: [...this.#processes.values()].map((report) => ({ ...report })),
       runTokens: [...this.#runTokens],
+      stops: [...this.#stops.values()],
     };
   }
 

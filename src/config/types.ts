@@ -178,7 +178,8 @@ export interface ServiceConfig {
   tty?: boolean;
   /**
    * A command that stops the service, run (with the service's folder and environment) before
-   * the stop signal; what still runs after it gets the signal. A string is `{ command }`.
+   * the stop signal; what still runs after it gets the signal. Registered with the coordinator,
+   * which runs it when it reaps a supervisor that died (`kill -9`). A string is `{ command }`.
    * @example { command: 'pg_ctl -D .data/pg stop -m fast', timeout: 20000 }
    */
   stop?: string | string[] | StopOptions;

@@ -3,12 +3,14 @@
  * state, its effects (injected, so tests can drive the whole coordinator in-process with fakes),
  * and the serializer that makes reservations one at a time.
  */
+
+import type { ProcessHolder } from '../os/port-holder.js';
+import type { StopCommand } from '../os/stop-command.js';
 import type { ProcessRecord } from '../os/stop-target.js';
 import type { PidProof } from '../protocol/coordinator-protocol.js';
 import type { Probe } from './choose-ports.js';
 import type { JournalEntry } from './journal.js';
 import type { Log } from './log.js';
-import type { ProcessHolder } from './port-holder.js';
 import type { CoordinatorState, Owner } from './state.js';
 import type { TypesSource } from './types-source.js';
 
@@ -22,7 +24,27 @@ export interface KillTarget {
   readonly groups: readonly ProcessRecord[];
   /** The owner's own run token: every process still carrying it in STYXY_TAG. */
   readonly token: string | null;
+  /** Stop commands registered for its services (stops.ts): run before anything is signalled. */
+  readonly stops: readonly StopCommand[];
 }
+
+/** A daemon a client registers (stops.ts), with what the coordinator knows to check it by. */
+export interface DaemonClaim {
+  readonly pid: number;
+  readonly pidFile: string;
+  /** The stack's project folder: the pid file must be inside it. */
+  readonly root: string;
+  /** The daemon must have started no earlier than its owner. */
+  readonly ownerStartTime: string | null;
+  /** It must listen on one of these (the stack's leases). */
+  readonly leasedPorts: readonly number[];
+  /** Never these (the owner, the coordinator). */
+  readonly excluded: readonly number[];
+}
+
+export type DaemonVerdict =
+  | { readonly ok: true; readonly record: ProcessRecord }
+  | { readonly ok: false; readonly problem: string };
 
 export interface CoordinatorEffects {
   /** Whether `port` can be bound on every local address right now. */
@@ -40,8 +62,11 @@ export interface CoordinatorEffects {
    * PROCESS_GONE when it has exited (a zombie included): there is nothing to record then.
    */
   readonly processProblem: (ownerPid: number, pid: number) => string | null;
+  /** Whether the OS confirms a daemon as the stack's (verify-pid.ts; docs/security.md, "Daemons"). */
+  readonly verifyDaemon: (claim: DaemonClaim) => Promise<DaemonVerdict>;
   /**
-   * Kills everything of the targets (graceful signal, SIGKILL after a short grace), never pid 1,
+   * Runs the targets' stop commands, then kills everything of the targets (graceful signal,
+   * SIGKILL after a short grace), never pid 1,
    * the coordinator, its parents or another user's process (os/kill-guard.ts).
    */
   readonly kill: (targets: readonly KillTarget[]) => Promise<void>;

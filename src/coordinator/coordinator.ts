@@ -22,6 +22,7 @@ import {
   updateStackRegistration,
 } from './stacks.js';
 import { CoordinatorState, type Owner } from './state.js';
+import { registerStop } from './stops.js';
 import type { TypesSource } from './types-source.js';
 import { unrecorded } from './unrecorded.js';
 import { checkPort, listLeases, listStacks, status } from './views.js';
@@ -100,6 +101,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
     unregisterStack: (params, owner) => unregisterStack(core, owner, params),
     reportProcess: (params, owner) => reportProcess(core, owner, params),
     reportExit: (params, owner) => reportExit(core, owner, params),
+    registerStop: (params, owner) => registerStop(core, owner, params),
     listLeases: (params) => listLeases(core, params.after),
     listStacks: (params) => listStacks(core, params),
     check: (params) => checkPort(core, params.port),

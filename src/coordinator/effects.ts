@@ -3,12 +3,13 @@
  * program behind a port. Tests replace these with fakes (coordinator.ts takes them injected).
  */
 import { ownProcessGuard } from '../os/kill-guard.js';
+import { findPortHolder } from '../os/port-holder.js';
 import { isAlive, processInfo, processStartTime } from '../os/process-table.js';
+import { runStopCommand } from '../os/stop-command.js';
 import { stopTarget } from '../os/stop-target.js';
 import { createPortProbe } from './bind-probe.js';
 import type { CoordinatorEffects, KillTarget } from './context.js';
-import { findPortHolder } from './port-holder.js';
-import { helloPidProblem, impossibleOwner, reportedPidProblem } from './verify-pid.js';
+import { daemonProblem, helloPidProblem, impossibleOwner, reportedPidProblem } from './verify-pid.js';
 
 /** Grace between SIGTERM and SIGKILL when reaping a dead owner's processes. */
 export const REAP_GRACE_MS = 1000;
@@ -24,7 +25,10 @@ export function liveEffects(helloDir: string): CoordinatorEffects {
     ownerProblem: impossibleOwner,
     helloProblem: (pid, proof) => helloPidProblem(pid, proof, helloDir),
     processProblem: reportedPidProblem,
+    verifyDaemon: daemonProblem,
     kill: async (targets: readonly KillTarget[]) => {
+      // Stop commands first (`pg_ctl stop` shuts its server down cleanly), all at once.
+      await Promise.all(targets.flatMap((target) => target.stops.map((stop) => runStopCommand(stop))));
       const guard = ownProcessGuard();
       await Promise.all(
         targets.map((target) =>

@@ -4,6 +4,8 @@
  * process groups it reported and the processes carrying its run tokens (off the request path),
  * then frees its leases and stacks.
  */
+
+import type { StopCommand } from '../os/stop-command.js';
 import { type HelloParams, helloParams } from '../protocol/coordinator-params.js';
 import type { HelloResult } from '../protocol/coordinator-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
@@ -81,20 +83,33 @@ export function sweep(core: Context): void {
   }
 }
 
-/** What to kill for `owner`: its reported groups, by run token (stack token or `styxy run` token). */
+/**
+ * What to kill for `owner`: its reported groups and registered daemons, and the stop commands
+ * to run first, by run token (stack token or `styxy run` token).
+ */
 export function killTargetsOf(core: Context, owner: Owner): KillTarget[] {
-  const byToken = new Map<string | null, KillTarget['groups'][number][]>();
+  const byToken = new Map<string | null, { groups: KillTarget['groups'][number][]; stops: StopCommand[] }>();
   const add = (token: string | null) => {
-    if (!byToken.has(token)) byToken.set(token, []);
+    if (!byToken.has(token)) byToken.set(token, { groups: [], stops: [] });
     return byToken.get(token)!;
   };
+  const stackToken = (stackId: string | null) =>
+    stackId === null ? undefined : core.state.stacks.get(stackId)?.registration.runToken;
   for (const token of owner.runTokens) add(token);
   for (const stack of core.state.stacksOf(owner.id)) add(stack.registration.runToken);
   for (const entry of core.state.processesOf(owner.id)) {
-    const stackToken = entry.stackId === null ? null : core.state.stacks.get(entry.stackId)?.registration.runToken;
-    add(stackToken ?? entry.runToken).push({ pid: entry.pid, pgid: entry.pgid, startTime: entry.startTime });
+    add(stackToken(entry.stackId) ?? entry.runToken).groups.push({
+      pid: entry.pid,
+      pgid: entry.pgid,
+      startTime: entry.startTime,
+    });
   }
-  return [...byToken].map(([token, groups]) => ({ token, groups }));
+  for (const entry of core.state.stopsOf(owner.id)) {
+    const target = add(stackToken(entry.stackId) ?? null);
+    if (entry.stop) target.stops.push(entry.stop);
+    if (entry.daemon) target.groups.push(entry.daemon);
+  }
+  return [...byToken].map(([token, { groups, stops }]) => ({ token, groups, stops }));
 }
 
 /** Creates the core's `reap`: one reap per owner, its promise shared by everyone who waits on it. */
@@ -102,7 +117,11 @@ export function createReaper(core: () => Context): (owner: Owner, reason: string
   return (owner, reason) => {
     if (owner.reaping) return owner.reaping;
     const c = core();
-    const targets = killTargetsOf(c, owner).filter((target) => target.groups.length > 0 || target.token !== null);
+    const targets = killTargetsOf(c, owner).filter(
+      (target) => target.groups.length > 0 || target.token !== null || target.stops.length > 0,
+    );
+    const stops = targets.reduce((count, target) => count + target.stops.length, 0);
+    if (stops > 0) c.log(`reaping pid ${owner.pid}: running ${stops} stop command(s) first`);
     owner.reaping = (async () => {
       try {
         if (targets.length > 0) await c.effects.kill(targets);
@@ -147,6 +166,7 @@ function free(core: Context, owner: Owner, reason: string): void {
     state.processes.delete(key);
     processes++;
   }
+  for (const [key, entry] of state.stops) if (entry.owner === owner.id) state.stops.delete(key);
   state.owners.delete(owner.id);
   core.journal({ kind: 'forget', owner: owner.id });
   core.persist();

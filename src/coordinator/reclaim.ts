@@ -15,6 +15,7 @@ import { addLeases, type LeaseRecord, removeLeases } from './registry.js';
 import { tokenHolder } from './run-tokens.js';
 import { claimStack, dropStack, reclaimedServices, reportProcess } from './stacks.js';
 import { type Owner, persistedOwner, persistedStack } from './state.js';
+import { dropStops, registerStop } from './stops.js';
 import { leaseInfo } from './views.js';
 
 export function reclaim(core: Context, owner: Owner, params: ReclaimParams): Promise<ReclaimResult> {
@@ -88,6 +89,12 @@ export function reclaim(core: Context, owner: Owner, params: ReclaimParams): Pro
       } catch {
         // A process the owner may not report (its own pid, one it did not start): skip it.
       }
+    }
+    // Stop registrations: replaced by the client's (in memory only, so this is how they come back).
+    dropStops(core, owner);
+    for (const registration of params.stops) {
+      if (!kept.has(registration.stackId)) continue;
+      await registerStop(core, owner, registration).catch(() => {});
     }
     if (lostPorts.length > 0 || lostStacks.length > 0) {
       core.log(

@@ -184,6 +184,8 @@ export function dropStack(core: Context, owner: Owner, stackId: string): void {
   ).registry;
   for (const [key, entry] of state.processes)
     if (entry.owner === owner.id && entry.stackId === stackId) state.processes.delete(key);
+  for (const [key, entry] of state.stops)
+    if (entry.owner === owner.id && entry.stackId === stackId) state.stops.delete(key);
   core.journal({ kind: 'unstack', owner: owner.id, stackId });
   core.persist();
 }

@@ -1,11 +1,14 @@
 /**
  * Everything the coordinator knows, in one place: owners (one per client process connection
- * history), their stacks, leases (the pure registry), reported processes and sticky ports; and
+ * history), their stacks, leases (the pure registry), reported processes, stop registrations
+ * and sticky ports; and
  * its persisted form. An owner is identified by the hash of the token it was given at hello;
  * only a peer that presents the token resumes it, and nothing else a peer sends (pids, stack
  * ids, request ids) reaches another owner's things.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { StopCommand } from '../os/stop-command.js';
+import type { ProcessRecord } from '../os/stop-target.js';
 import type { StackRegistration } from '../protocol/coordinator-protocol.js';
 import type { ServiceSnapshot, StackPhase } from '../protocol/stack.js';
 import type { Peer } from '../transport/rpc-server.js';
@@ -46,6 +49,23 @@ export interface ProcessEntry {
   readonly pgid: number;
   readonly startTime: string | null;
   readonly runToken: string | null;
+}
+
+/**
+ * What to do for one service of a stack if its owner dies (stops.ts): its stop command, and its
+ * daemon (verified when registered). Kept in memory only: after a coordinator restart the
+ * client sends it again with its reclaim.
+ */
+export interface StopEntry {
+  readonly owner: string;
+  readonly stackId: string;
+  readonly service: string;
+  readonly stop: StopCommand | null;
+  readonly daemon: ProcessRecord | null;
+}
+
+export function stopKey(stackId: string, service: string): string {
+  return `${stackId}\0${service}`;
 }
 
 export function newOwnerToken(): string {
@@ -103,6 +123,7 @@ export class CoordinatorState {
   readonly owners = new Map<string, Owner>();
   readonly stacks = new Map<string, StackRecord>();
   readonly processes = new Map<string, ProcessEntry>();
+  readonly stops = new Map<string, StopEntry>();
 
   /** True when the owner holds nothing: it can be forgotten as soon as it disconnects. */
   isEmpty(owner: Owner): boolean {
@@ -118,6 +139,10 @@ export class CoordinatorState {
 
   stacksOf(owner: string): StackRecord[] {
     return [...this.stacks.values()].filter((stack) => stack.owner === owner);
+  }
+
+  stopsOf(owner: string): StopEntry[] {
+    return [...this.stops.values()].filter((entry) => entry.owner === owner);
   }
 
   processesOf(owner: string): ProcessEntry[] {

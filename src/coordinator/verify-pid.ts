@@ -10,17 +10,20 @@
  *   pids are refused outright.
  * - reportProcess: the process is a descendant of the owner (its parents read from /proc at
  *   report time), of our user, and not pid 1, the coordinator or one of its parents.
+ * - registerStop's daemon: see daemonProblem.
  *
  * Without /proc (macOS, the BSDs) a hello's pid cannot be proven; the reports are still checked
  * against `ps`, so what the coordinator kills still rests only on what the OS said
  * (docs/security.md, "Owners are who they say").
  */
-import { readlinkSync, unlinkSync } from 'node:fs';
-import { join } from 'node:path';
-import { ancestorsOf, processInfo, processUid } from '../os/process-table.js';
+import { readlinkSync, realpathSync, unlinkSync } from 'node:fs';
+import { isAbsolute, join, sep } from 'node:path';
+import { readPidFile, startedNotBefore } from '../os/pid-file.js';
+import { listeningPortsOf } from '../os/port-holder.js';
+import { ancestorsOf, isSameProcess, processInfo, processUid } from '../os/process-table.js';
 import type { PidProof } from '../protocol/coordinator-protocol.js';
 import { currentUid, describeUid } from '../protocol/private-fs.js';
-import { PROCESS_GONE } from './context.js';
+import { type DaemonClaim, type DaemonVerdict, PROCESS_GONE } from './context.js';
 
 const canProve = process.platform === 'linux';
 
@@ -67,4 +70,48 @@ export function reportedPidProblem(ownerPid: number, pid: number): string | null
     return 'it is the coordinator or one of its parents';
   if (!ancestorsOf(pid).includes(ownerPid)) return 'it is not a child (or grandchild…) of that client';
   return null;
+}
+
+/**
+ * Whether the OS confirms `claim.pid` as a daemon of the stack (docs/security.md, "Daemons"):
+ * it is no descendant of the owner (its parent exited), so every one of these must hold: it runs
+ * as our user; it started no earlier than the owner; the pid file, inside the stack's folder,
+ * names it; and it listens on a port leased by that stack.
+ */
+export async function daemonProblem(claim: DaemonClaim): Promise<DaemonVerdict> {
+  const { pid } = claim;
+  const refuse = (problem: string): DaemonVerdict => ({ ok: false, problem });
+  if (pid <= 1 || claim.excluded.includes(pid)) return refuse('it is the init process, the owner or the coordinator');
+  const info = processInfo(pid);
+  if (!info) return refuse('it is not running');
+  const uid = currentUid();
+  const runsAs = processUid(pid);
+  if (uid !== null && runsAs !== uid) {
+    return refuse(`it runs as ${runsAs === null ? 'an unknown user' : describeUid(runsAs)}, not ${describeUid(uid)}`);
+  }
+  if (!startedNotBefore(info.startTime, claim.ownerStartTime)) return refuse('it started before its supervisor');
+  if (!isAbsolute(claim.pidFile) || !isInside(claim.pidFile, claim.root)) {
+    return refuse(`its pid file ${claim.pidFile} is not inside the stack's folder ${claim.root}`);
+  }
+  const named = readPidFile(claim.pidFile);
+  if (named !== pid) return refuse(`its pid file ${claim.pidFile} names ${named === null ? 'no pid' : `pid ${named}`}`);
+  const ports = await listeningPortsOf(pid);
+  if (ports === null) return refuse('the OS does not tell which ports it listens on');
+  if (!ports.some((port) => claim.leasedPorts.includes(port))) {
+    return refuse(`it listens on none of the stack's leased ports (${claim.leasedPorts.join(', ') || 'none'})`);
+  }
+  // It leads its group only after setsid; otherwise pgid = pid marks "no group" (stacks.ts).
+  if (!isSameProcess(pid, info.startTime)) return refuse('it is not running');
+  return { ok: true, record: { pid, pgid: pid, startTime: info.startTime } };
+}
+
+/** Both real paths: `file` is inside `folder`. */
+function isInside(file: string, folder: string): boolean {
+  try {
+    const real = realpathSync(file);
+    const base = realpathSync(folder);
+    return real.startsWith(base.endsWith(sep) ? base : `${base}${sep}`);
+  } catch {
+    return false;
+  }
 }

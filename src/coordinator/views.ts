@@ -3,6 +3,7 @@
  * checks, status. Read-only over the state.
  */
 import { basename } from 'node:path';
+import { processHolder } from '../os/port-holder.js';
 import { MAX_PAGE_BYTES } from '../protocol/coordinator-params.js';
 import type {
   CoordinatorResult,
@@ -14,7 +15,6 @@ import type {
 } from '../protocol/coordinator-protocol.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
 import type { Context } from './context.js';
-import { processHolder } from './port-holder.js';
 import type { LeaseRecord } from './registry.js';
 
 export function toLease(record: LeaseRecord): Lease {

@@ -24,6 +24,12 @@ export const MAX_NAME_LENGTH = 256;
 export const MAX_STACKS_PER_OWNER = 64;
 export const MAX_PROCESSES_PER_OWNER = 4096;
 export const MAX_RUN_TOKENS = 256;
+/** Stop registrations (stop command, daemon pid) one client may hold: one per service of its stacks. */
+export const MAX_STOPS_PER_OWNER = 1024;
+/** A registered stop command, as JSON (its argv, folder and environment): it is kept in memory. */
+export const MAX_STOP_COMMAND_BYTES = 256 * 1024;
+/** The longest a registered stop command may run when the coordinator runs it (ms). */
+export const MAX_STOP_COMMAND_TIMEOUT_MS = 10 * 60 * 1000;
 /** A stack's pushed status (its services), as JSON: it is stored and shown to every client. */
 export const MAX_STACK_STATUS_BYTES = 512 * 1024;
 /** `listStacks` and `listLeases` answer in pages of about this many bytes (under the 1 MiB frame). */
@@ -206,6 +212,31 @@ export const reportProcessParams = z.object({
 
 export const reportExitParams = z.object({ stackId: stackId.nullable(), service: name, pid });
 
+/**
+ * What the coordinator does for a service if its supervisor dies (coordinator/stops.ts): run its
+ * stop command (as the coordinator's user, with this folder and environment), and stop its daemon
+ * (verified: coordinator/verify-pid.ts). Both null: nothing (the service stopped).
+ */
+export const registerStopParams = z.object({
+  stackId,
+  service: name,
+  stop: z
+    .object({
+      file: text().min(1),
+      args: z.array(text(32 * 1024)).max(256),
+      cwd: text().min(1),
+      env: z.record(z.string().min(1).max(MAX_NAME_LENGTH), text(32 * 1024)),
+      timeoutMs: z.number().int().min(0).max(MAX_STOP_COMMAND_TIMEOUT_MS),
+    })
+    .refine((stop) => Object.keys(stop.env).length <= 1024, 'must have at most 1024 environment variables')
+    .refine(
+      (stop) => JSON.stringify(stop).length <= MAX_STOP_COMMAND_BYTES,
+      `must be at most ${MAX_STOP_COMMAND_BYTES} bytes as JSON`,
+    )
+    .nullable(),
+  daemon: z.object({ pid, pidFile: text().min(1) }).nullable(),
+});
+
 export const checkParams = z.object({ port });
 
 export const emptyParams = z.object({});
@@ -240,6 +271,8 @@ export const reclaimParams = z.object({
     .max(65535),
   processes: z.array(reportProcessParams).max(MAX_PROCESSES_PER_OWNER),
   runTokens: z.array(token).max(MAX_RUN_TOKENS),
+  /** Absent from older clients. */
+  stops: z.array(registerStopParams).max(MAX_STOPS_PER_OWNER).default([]),
 });
 export type ReclaimParams = z.infer<typeof reclaimParams>;
 
@@ -254,6 +287,7 @@ export const COORDINATOR_PARAMS = {
   unregisterStack: stackIdParams,
   reportProcess: reportProcessParams,
   reportExit: reportExitParams,
+  registerStop: registerStopParams,
   listLeases: listLeasesParams,
   listStacks: listStacksParams,
   check: checkParams,

@@ -182,6 +182,11 @@ export const COORDINATOR_RESULTS = {
   unregisterStack: none,
   reportProcess: object({ recorded: boolean }),
   reportExit: none,
+  /**
+   * What was kept: the stop command, and the daemon (only when the OS confirmed it as the
+   * stack's; `problem` says why not).
+   */
+  registerStop: object({ stop: boolean, daemon: boolean, problem: nullable(string) }),
   /** A page of leases by port: `next` is the `after` of the next page, null on the last. */
   listLeases: object({ leases: array(leaseInfo), next: nullable(number) }),
   /** A page of stacks by id (the one asked for, or none, with `stackId`): `next` as for leases. */

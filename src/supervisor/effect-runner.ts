@@ -3,6 +3,7 @@
  * coordinator, lifecycle lines. What they lead to comes back through `dispatch` as events. It
  * keeps what the machine does not need to know: process records, probe and timer handles.
  */
+import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoordinatorClient } from '../client/coordinator-client.js';
 import { describeStopCommandResult, runStopCommand } from '../os/stop-command.js';
@@ -48,6 +49,11 @@ interface ServiceShell {
   write: ((data: string) => boolean) | null;
   /** The latest process's exit (with its last output read). */
   exit: Promise<unknown> | null;
+  /** The pid of the latest run (its exit clears the stop registration). */
+  latestPid: number | null;
+  /** For a daemon: settles once this run's daemon is found (its readiness is checked then). */
+  daemonWait: Promise<void> | null;
+  daemonFound: (() => void) | null;
 }
 
 export class EffectRunner {
@@ -64,6 +70,9 @@ export class EffectRunner {
         probe: null,
         health: null,
         timer: null,
+        latestPid: null,
+        daemonWait: null,
+        daemonFound: null,
         runStartSeq: 1,
         write: null,
         exit: null,
@@ -112,9 +121,13 @@ export class EffectRunner {
         coordinator
           .reportProcess({ stackId, service: effect.service, pid: effect.pid, pgid: effect.pid })
           .catch(coordinatorError);
+        this.#shell(effect.service).latestPid = effect.pid;
+        this.#registerStop(effect.service, null);
         break;
       case 'reportExit':
         coordinator.reportExit({ stackId, service: effect.service, pid: effect.pid }).catch(coordinatorError);
+        // Only the latest run's exit ends what the coordinator would do (an older run's exit can come late).
+        if (this.#shell(effect.service).latestPid === effect.pid) this.#clearStop(effect.service);
         break;
       case 'log':
         logs.append(effect.service, 'styxy', effect.text);
@@ -151,10 +164,13 @@ export class EffectRunner {
       // What an earlier run left behind (a child still holding the port) goes first.
       if (run > 1) await this.#sweep(service, spec.stopSignal, spec.stopTimeoutMs);
       shell.runStartSeq = logs.nextSeq;
+      shell.daemonWait = spec.daemon ? new Promise((resolve) => (shell.daemonFound = resolve)) : null;
       const hooks: SpawnHooks = {
         onLine: (stream, line) => logs.append(service, stream, line),
         onDaemon: (daemon) => {
           shell.records.push(daemon);
+          shell.daemonFound?.();
+          this.#registerStop(service, daemon.pid);
           dispatch({ type: 'daemonized', service, run, pid: daemon.pid, at: now() });
         },
       };
@@ -192,6 +208,43 @@ export class EffectRunner {
       // Whatever happened, the machine must move on (a stuck stop would hold the stack forever).
       this.#context.dispatch({ type: 'stopDone', service, killed, at: this.#context.now() });
     }
+  }
+
+  /**
+   * Tells the coordinator what to do for the service if this supervisor dies (coordinator/stops.ts):
+   * run its stop command, stop its daemon. What it will not take is said in the service's log.
+   */
+  #registerStop(service: string, daemonPid: number | null): void {
+    const spec = this.#context.specs.get(service)!;
+    if (!spec.stop && daemonPid === null) return;
+    const stop = spec.stop && {
+      file: spec.stop.file,
+      args: [...spec.stop.args],
+      cwd: spec.cwd,
+      env: { ...spec.env },
+      timeoutMs: spec.stop.timeoutMs,
+    };
+    const daemon = daemonPid === null || !spec.daemon ? null : { pid: daemonPid, pidFile: spec.daemon.pidFile };
+    this.#context.coordinator
+      .registerStop({ stackId: this.#context.stackId, service, stop, daemon })
+      .then((result) => {
+        if (result?.problem) {
+          this.#context.logs.append(
+            service,
+            'styxy',
+            `if this supervisor is killed, the coordinator will not stop the daemon itself: ${result.problem}${stop ? ' (it will run the stop command)' : ''}`,
+          );
+        }
+      })
+      .catch(this.#context.coordinatorError);
+  }
+
+  #clearStop(service: string): void {
+    const spec = this.#context.specs.get(service)!;
+    if (!spec.stop && !spec.daemon) return;
+    this.#context.coordinator
+      .registerStop({ stackId: this.#context.stackId, service, stop: null, daemon: null })
+      .catch(this.#context.coordinatorError);
   }
 
   /**
@@ -239,9 +292,17 @@ export class EffectRunner {
       backlog: () => logs.since(service, from),
       follow: (listener) => this.#context.follow(service, listener),
     };
-    const probing = runProbe(spec.probe, { cwd: spec.cwd, env: spec.env, logs: source }, controller.signal).catch(
-      (error: unknown) => ({ ok: false as const, reason: `ready check could not run: ${(error as Error)?.message}` }),
-    );
+    // A daemon's readiness is checked once the daemon is found: until then its port may still be
+    // held by the command that starts it, which is about to exit.
+    const daemon = shell.daemonWait;
+    const probing = (async () => {
+      if (daemon) await Promise.race([daemon, once(controller.signal, 'abort')]);
+      if (controller.signal.aborted) return null;
+      return runProbe(spec.probe, { cwd: spec.cwd, env: spec.env, logs: source }, controller.signal);
+    })().catch((error: unknown) => ({
+      ok: false as const,
+      reason: `ready check could not run: ${(error as Error)?.message}`,
+    }));
     void probing.then((result) => {
       if (!result || controller.signal.aborted) return;
       if (shell.probe === controller) shell.probe = null;

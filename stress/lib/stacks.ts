@@ -1,7 +1,7 @@
 /** Stacks of a stress run: started with `styxy up -d --json`, looked at from the outside. */
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { findPortHolder } from '../../dist/coordinator/port-holder.js';
+import { findPortHolder } from '../../dist/os/port-holder.js';
 import type { StackInfo } from '../../dist/protocol/coordinator-protocol.js';
 import { type CliResult, describeResult, runCli } from './cli.ts';
 import { withClient } from './coordinator.ts';

@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseProcNetTcp } from '../../src/coordinator/port-holder.js';
+import { parseProcNetTcp } from '../../src/os/port-holder.js';
 import { homePaths } from '../../src/protocol/home.js';
 import { makeBackgroundHome } from '../helpers/background.js';
 import { coordinatorLog, coordinatorPid, running } from '../helpers/coordinator.js';

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findPortHolder } from '../../src/coordinator/port-holder.js';
+import { findPortHolder } from '../../src/os/port-holder.js';
 import type { StackInfo } from '../../src/protocol/coordinator-protocol.js';
 import { coordinatorPid, onlyTypes } from '../helpers/coordinator.js';
 import { requirePrograms } from '../helpers/programs.js';

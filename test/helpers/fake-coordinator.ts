@@ -72,6 +72,8 @@ export function fakeCoordinator(options: FakeOptions = {}) {
         for (let at = parents.get(pid); at !== undefined; at = parents.get(at)) if (at === ownerPid) return null;
         return 'not a child of the owner';
       },
+      // No daemon is confirmed here: the OS checks are the real verify-pid.ts's (integration tests).
+      verifyDaemon: async () => ({ ok: false, problem: 'the fake coordinator confirms no daemon' }),
       kill: async (targets) => {
         kills.push([...targets]);
       },

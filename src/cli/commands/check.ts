@@ -5,7 +5,7 @@
  */
 import { withRunningCoordinator } from '../../client/coordinator-client.js';
 import { isFreeOnEveryAddress } from '../../coordinator/bind-probe.js';
-import { findPortHolder, processHolder } from '../../coordinator/port-holder.js';
+import { findPortHolder, processHolder } from '../../os/port-holder.js';
 import type { PortCheck } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { printJson } from '../output.js';

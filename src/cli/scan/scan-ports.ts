@@ -3,14 +3,14 @@
  * listening in the ranges asked for, with its holder — a lease (its stack, service and folder)
  * or another program (pid, command and working folder, when the OS shows them to this user).
  * Reads the OS's socket tables once and walks /proc once for the whole range
- * (coordinator/port-holder.ts, what `check` uses for one port); elsewhere, `lsof` per port.
+ * (os/port-holder.ts, what `check` uses for one port); elsewhere, `lsof` per port.
  * Starts no coordinator: with none, nothing is leased.
  *
  * Wire format (`scan --json`): fields may be added, never renamed.
  */
 import { readlink } from 'node:fs/promises';
 import { withRunningCoordinator } from '../../client/coordinator-client.js';
-import { findPortHolder, type ListeningSocket, listeningSockets, socketOwners } from '../../coordinator/port-holder.js';
+import { findPortHolder, type ListeningSocket, listeningSockets, socketOwners } from '../../os/port-holder.js';
 import type { LeaseInfo } from '../../protocol/coordinator-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
 import { homePaths } from '../../protocol/home.js';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findPortHolder } from '../../../src/coordinator/port-holder.js';
+import { findPortHolder } from '../../../src/os/port-holder.js';
 import { processInfo } from '../../../src/os/process-table.js';
 import { requirePrograms } from '../../helpers/programs.js';
 import { createHarness, type StackHarness } from '../../helpers/stack.js';

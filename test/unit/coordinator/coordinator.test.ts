@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PersistedState } from '../../../src/coordinator/state-file.js';
+import { registerStopParams } from '../../../src/protocol/coordinator-params.js';
 import type { Lease, LeaseInfo, StackRegistration } from '../../../src/protocol/coordinator-protocol.js';
 import { isStyxyError } from '../../../src/protocol/errors.js';
 import {
@@ -115,9 +116,63 @@ describe('coordinator (in-process, fake effects)', () => {
     expect(fake.state.registry.leases.size).toBe(0);
     expect(fake.state.stacks.size).toBe(0);
     expect(fake.kills).toEqual([
-      [{ token: `tokentoken${a.pid}`, groups: [{ pid: child, pgid: child, startTime: `start-${child}` }] }],
+      [
+        {
+          token: `tokentoken${a.pid}`,
+          groups: [{ pid: child, pgid: child, startTime: `start-${child}` }],
+          stops: [],
+        },
+      ],
     ]);
     expect(fake.logs.join('\n')).toMatch(/reaped supervisor pid \d+ .*freed ports \[3000\]/);
+  });
+
+  it('runs the stop commands registered for its services when it reaps; a cleared one is not run', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    await a.call('registerStack', { registration: registration(a) });
+    const stop = { file: 'sh', args: ['-c', 'pg_ctl stop'], cwd: '/work/shop', env: { PGDATA: 'x' }, timeoutMs: 5000 };
+    const kept = await a.call('registerStop', { stackId: 'shop-default-1', service: 'db', stop, daemon: null });
+    expect(kept).toEqual({ stop: true, daemon: false, problem: null });
+    await a.call('registerStop', { stackId: 'shop-default-1', service: 'cache', stop, daemon: null });
+    await a.call('registerStop', { stackId: 'shop-default-1', service: 'cache', stop: null, daemon: null });
+    // A daemon the OS does not confirm is not recorded; its stop command still is.
+    const refused = await a.call('registerStop', {
+      stackId: 'shop-default-1',
+      service: 'redis',
+      stop: null,
+      daemon: { pid: fake.spawnPid(undefined, 1), pidFile: '/work/shop/redis.pid' },
+    });
+    expect(refused).toMatchObject({ stop: false, daemon: false, problem: expect.stringContaining('not provably') });
+    fake.killPid(a.pid);
+    a.peer.close();
+    await fake.settle();
+    expect(fake.kills).toEqual([[{ token: `tokentoken${a.pid}`, groups: [], stops: [stop] }]]);
+    expect(fake.state.stops.size).toBe(0);
+    expect(fake.logs.join('\n')).toContain('running 1 stop command(s) first');
+  });
+
+  it('takes stop registrations only for its own stacks, within their caps', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    const b = await fake.connect();
+    await a.call('registerStack', { registration: registration(a) });
+    const stop = { file: 'sh', args: [], cwd: '/work/shop', env: {}, timeoutMs: 1000 };
+    const theirs = await rejection(
+      b.call('registerStop', { stackId: 'shop-default-1', service: 'db', stop, daemon: null }),
+    );
+    expect(theirs.code).toBe('STYXY_NOT_OWNER');
+    const params = (changes: object) => ({
+      stackId: 'shop-default-1',
+      service: 'db',
+      stop: { ...stop, ...changes },
+      daemon: null,
+    });
+    const problem = (changes: object) => registerStopParams.safeParse(params(changes)).error?.issues[0]?.message;
+    expect(problem({ args: Array(10).fill('y'.repeat(32 * 1024)) })).toBe('must be at most 262144 bytes as JSON');
+    expect(problem({ timeoutMs: 3_600_000 })).toMatch(/<=\s*600000/);
+    expect(problem({ args: Array(257).fill('y') })).toMatch(/<=\s*256/);
+    expect(fake.state.stops.size).toBe(0);
   });
 
   it('reaps at once when the connection closes after the process died', async () => {
@@ -128,7 +183,7 @@ describe('coordinator (in-process, fake effects)', () => {
     a.peer.close();
     await fake.settle();
     expect(fake.state.registry.leases.size).toBe(0);
-    expect(fake.kills[0]).toEqual([{ token: 'runtoken12345', groups: [] }]);
+    expect(fake.kills[0]).toEqual([{ token: 'runtoken12345', groups: [], stops: [] }]);
   });
 
   it('refuses a second live stack with the same id, naming its pid; takes over a dead one', async () => {

@@ -74,6 +74,23 @@ export function parseProcNetTcp(text: string): ListeningSocket[] {
   return result;
 }
 
+/**
+ * The TCP ports `pid` listens on (its own descriptors, any address), or null when the OS will
+ * not tell (no /proc, or another user's process).
+ */
+export async function listeningPortsOf(pid: number): Promise<number[] | null> {
+  if (process.platform !== 'linux') return null;
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => null);
+  if (fds === null) return null;
+  const inodes = new Set<number>();
+  for (const fd of fds) {
+    const match = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''));
+    if (match) inodes.add(Number(match[1]));
+  }
+  const ports = new Set((await listeningSockets()).filter((s) => inodes.has(s.inode)).map((s) => s.port));
+  return [...ports].sort((a, b) => a - b);
+}
+
 /** Every listening TCP socket the OS shows (Linux: /proc/net/tcp and tcp6), or [] where it cannot. */
 export async function listeningSockets(): Promise<ListeningSocket[]> {
   const sockets: ListeningSocket[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePortRange } from '../../../src/coordinator/ephemeral-range.js';
-import { decodeProcAddress, formatCommand, parseProcNetTcp } from '../../../src/coordinator/port-holder.js';
+import { decodeProcAddress, formatCommand, parseProcNetTcp } from '../../../src/os/port-holder.js';
 
 describe('/proc/net/tcp parsing', () => {
   it.each([
