@@ -7,17 +7,22 @@
  * redis-server or git is missing (fails in CI: test/helpers/programs.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findPortHolder } from '../../src/os/port-holder.js';
 import type { StackInfo } from '../../src/protocol/coordinator-protocol.js';
+import { STACK_SLUG_PATTERN } from '../../src/protocol/stack-id.js';
 import { coordinatorPid, onlyTypes } from '../helpers/coordinator.js';
 import { requirePrograms } from '../helpers/programs.js';
 import { makeUpProject, type UpProject } from '../helpers/up.js';
 import { isAlive, waitFor } from '../helpers/wait.js';
 
 const programs = requirePrograms('shared.test', ['redis-server', 'git']);
+const postgres = requirePrograms('shared.test (examples/shared-postgres)', ['initdb', 'postgres', 'psql', 'createdb']);
+const EXAMPLE = fileURLToPath(new URL('../../examples/shared-postgres', import.meta.url));
 const REDIS = programs.paths['redis-server'];
 const GIT = programs.paths.git!;
 
@@ -241,5 +246,57 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     const elapsed = Date.now() - started;
     console.log(`shared.test: every user killed -> shared instance gone in ${elapsed} ms`);
     await waitFor(async () => (await project!.stacks()).length === 0, { timeout: 10_000, message: 'no stack left' });
+  });
+});
+
+describe.skipIf(programs.missing.length > 0 || postgres.missing.length > 0)('examples/shared-postgres', () => {
+  it('two worktrees share one Postgres, each with a database of its own made by its createdb task', async () => {
+    project = makeUpProject(null, { sizes: onlyTypes({ database: 2, api: 4 }) });
+    // The example's config as written, its services run in the example's folder (as siblings, the
+    // two worktrees see that folder at the same relative path, so their definitions agree).
+    writeFileSync(
+      join(project.root, 'styxy.config.ts'),
+      `import example from ${JSON.stringify(join(EXAMPLE, 'styxy.config.ts'))};
+const services = Object.fromEntries(
+  Object.entries(example.services).map(([name, service]) => [name, { ...service, cwd: ${JSON.stringify(EXAMPLE)} }]),
+);
+export default { ...example, services };
+`,
+    );
+    git(project.root, 'init', '-q');
+    git(project.root, 'add', '-A');
+    git(project.root, 'commit', '-qm', 'shop');
+    const worktree = join(project.home.home, 'wt-1');
+    git(project.root, 'worktree', 'add', '-q', worktree);
+    // The data folder, reachable by the `postgres` user when the test runs as root.
+    const data = mkdtempSync(join(tmpdir(), 'styxy-pg-'));
+    chmodSync(data, 0o755);
+    const env = { ...project.home.env, SHARED_PGDATA: join(data, 'pg') };
+    try {
+      const answers: string[] = [];
+      for (const cwd of [project.root, worktree]) {
+        const result = await project.cli(['up', '-d', '--json'], { cwd, env, timeoutMs: 120_000 });
+        expect(result.code, result.stderr).toBe(0);
+        const app = (
+          JSON.parse(result.stdout) as { services: { name: string; ports: Record<string, number> }[] }
+        ).services.find((service) => service.name === 'app')!;
+        answers.push(await hits(app.ports.PORT!));
+      }
+      const stacks = await project.stacks();
+      expect(instances(stacks)).toHaveLength(1);
+      const dbPort = instances(stacks)[0]!.leases[0]!.port;
+      const names = answers.map((answer) => answer.trim().split(' on :'));
+      expect(names.map(([, port]) => Number(port))).toEqual([dbPort, dbPort]);
+      // Each app is in the database its createdb task made: the stack's STYXY_STACK_SLUG.
+      for (const [name] of names) expect(name).toMatch(STACK_SLUG_PATTERN);
+      expect(names[0]![0]).not.toBe(names[1]![0]);
+      for (const cwd of [project.root, worktree]) {
+        expect((await project.cli(['down'], { cwd, env, timeoutMs: 60_000 })).code).toBe(0);
+      }
+      await waitFor(async () => (await findPortHolder(dbPort)) === null, { timeout: 30_000, message: 'Postgres gone' });
+    } finally {
+      await project.cli(['down', '--all'], { timeoutMs: 60_000 }).catch(() => {});
+      rmSync(data, { recursive: true, force: true });
+    }
   });
 });
