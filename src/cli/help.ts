@@ -88,6 +88,7 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
     examples: [
       ['styxy attach', 'the live UI of the stack `styxy up -d` started here (q leaves it running)'],
       ['styxy attach --name review', 'of the copy named review'],
+      ['styxy attach --all', 'every stack of this user (`styxy top`)'],
     ],
     env: [...COORDINATOR_ENV, 'NO_COLOR', 'FORCE_COLOR'],
   },
@@ -193,6 +194,10 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
       ],
     ],
     env: COORDINATOR_ENV,
+  },
+  top: {
+    examples: [['styxy top', 'every stack of this user, live; enter opens one, q quits']],
+    env: [...COORDINATOR_ENV, 'NO_COLOR', 'FORCE_COLOR'],
   },
   mcp: {
     examples: [

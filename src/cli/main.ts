@@ -158,7 +158,22 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .description('open the live UI on a stack running in the background')
     .addOption(configOption())
     .addOption(nameOption())
+    .option('--all', 'every stack of this user in one list (`styxy top`)')
     .action(dispatch(() => import('./commands/attach.js')));
+
+  program
+    .command('top')
+    .description('one live view of every stack of this user; enter opens one')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'A row per stack: its folder, name, status, supervisor pid, ports and shared services, kept',
+        "live. ↑/↓ (or j/k) select, enter opens that stack's own UI (as `styxy attach`), whose q comes",
+        'back here; q quits. Needs a terminal.',
+      ].join('\n'),
+    )
+    .action(dispatch(() => import('./commands/top.js')));
 
   program
     .command('restart')

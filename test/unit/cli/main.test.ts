@@ -10,6 +10,7 @@ const COMMANDS = [
   'ps',
   'logs',
   'attach',
+  'top',
   'restart',
   'port',
   'env',
