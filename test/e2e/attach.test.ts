@@ -8,11 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
 import { CLI_BIN, running } from '../helpers/coordinator.js';
 import { fixture, NODE } from '../helpers/stack.js';
-import { Tmux } from '../helpers/tmux.js';
+import { exitStatus, REPORTING_SHELL, screenRow, Tmux } from '../helpers/tmux.js';
 import { waitFor } from '../helpers/wait.js';
-
-/** The CLI under a shell that reports its exit status and stays (see ui-demo.test.ts). */
-const SHELL = ['bash', '--norc', '--noprofile', '-c', '"$0" "$@"; echo "[exit $?]"; exec sleep 600'];
 
 let bg: BackgroundHome | undefined;
 let tmux: Tmux | undefined;
@@ -26,7 +23,7 @@ afterEach(async () => {
 function attach(root: string): Tmux {
   tmux?.kill();
   tmux = new Tmux();
-  tmux.start([...SHELL, NODE, CLI_BIN, 'attach'], {
+  tmux.start([...REPORTING_SHELL, NODE, CLI_BIN, 'attach'], {
     cwd: root,
     env: { STYXY_HOME: bg!.home.home, NO_COLOR: '1' },
     columns: 120,
@@ -34,10 +31,6 @@ function attach(root: string): Tmux {
   });
   return tmux;
 }
-
-const rowOf = (screen: string, text: string) => screen.split('\n').find((row) => row.includes(text)) ?? '';
-const exitOf = async (t: Tmux) =>
-  Number(/\[exit (\d+)\]/.exec(await t.waitForScreen((s) => /\[exit \d+\]/.test(s), 15_000))![1]);
 
 describe('styxy attach', () => {
   it('shows the stack live; q detaches (it keeps running); X y stops it; a vanished supervisor exits 1', async () => {
@@ -53,9 +46,9 @@ describe('styxy attach', () => {
 
     let t = attach(root);
     const screen = await t.waitForScreen((s) => s.includes('test / default') && /worker\s+\| tick \d+/.test(s));
-    expect(rowOf(screen, 'test / default')).toContain('1 port leased · running');
-    expect(rowOf(screen, ' api ')).toMatch(new RegExp(`api\\s+● ready\\s+PORT=${port}\\s+${up.services[0]!.pid}`));
-    expect(rowOf(screen, 'q detach')).toContain('X stop stack');
+    expect(screenRow(screen, 'test / default')).toContain('1 port leased · running');
+    expect(screenRow(screen, ' api ')).toMatch(new RegExp(`api\\s+● ready\\s+PORT=${port}\\s+${up.services[0]!.pid}`));
+    expect(screenRow(screen, 'q detach')).toContain('X stop stack');
     // The backlog, from before attach: the api's one line (shown alone, as the worker's ticks may
     // have scrolled it out of the shared pane on a slow machine), then all services again.
     t.send('Enter');
@@ -66,7 +59,7 @@ describe('styxy attach', () => {
     const seen = tick(t.capture());
     await t.waitForScreen((s) => tick(s) > seen + 3); // live
     t.send('q');
-    expect(await exitOf(t)).toBe(0);
+    expect(await exitStatus(t)).toBe(0);
     expect(t.capture()).toContain('styxy: detached; test/default keeps running');
     expect(running(up.stack.pid)).toBe(true);
     expect(await (await fetch(`http://localhost:${port}/`)).text()).toBe('ok api');
@@ -76,7 +69,7 @@ describe('styxy attach', () => {
     t.send('X');
     await t.waitForScreen('every service in it? y: stop');
     t.send('y');
-    expect(await exitOf(t)).toBe(0);
+    expect(await exitStatus(t)).toBe(0);
     expect(t.capture()).toContain('styxy: test/default has stopped');
     await waitFor(() => !running(up.stack.pid), { message: 'the supervisor to exit' });
     expect(up.services.map((s) => s.pid!).filter(running)).toEqual([]);
@@ -85,7 +78,7 @@ describe('styxy attach', () => {
     t = attach(root);
     await t.waitForScreen('test / default');
     process.kill(again.stack.pid, 'SIGKILL');
-    expect(await exitOf(t)).toBe(1);
+    expect(await exitStatus(t)).toBe(1);
     expect(t.capture()).toContain(`styxy: lost test/default: its supervisor (pid ${again.stack.pid}) went away`);
   });
 
@@ -107,7 +100,7 @@ describe('styxy attach', () => {
     t.send('Escape');
     await t.waitForScreen((s) => !s.includes('INPUT'));
     t.send('q');
-    expect(await exitOf(t)).toBe(0);
+    expect(await exitStatus(t)).toBe(0);
     expect((await bg.cli(root, ['ps', '--json'])).stdout).toContain('"status": "ready"');
   });
 

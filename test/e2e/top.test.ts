@@ -7,10 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
 import { CLI_BIN } from '../helpers/coordinator.js';
 import { fixture, NODE } from '../helpers/stack.js';
-import { Tmux } from '../helpers/tmux.js';
-
-/** The CLI under a shell that reports its exit status and stays (see attach.test.ts). */
-const SHELL = ['bash', '--norc', '--noprofile', '-c', '"$0" "$@"; echo "[exit $?]"; exec sleep 600'];
+import { exitStatus, REPORTING_SHELL, screenRow, Tmux } from '../helpers/tmux.js';
 
 let bg: BackgroundHome | undefined;
 let tmux: Tmux | undefined;
@@ -21,10 +18,6 @@ afterEach(async () => {
   bg = undefined;
 });
 
-const rowOf = (screen: string, text: string) => screen.split('\n').find((row) => row.includes(text)) ?? '';
-const exitOf = async (t: Tmux) =>
-  Number(/\[exit (\d+)\]/.exec(await t.waitForScreen((s) => /\[exit \d+\]/.test(s), 15_000))![1]);
-
 describe('styxy top', () => {
   it('lists every stack live; enter opens one, q comes back, q quits', async () => {
     bg = makeBackgroundHome();
@@ -34,50 +27,50 @@ describe('styxy top', () => {
     const [shopUp, blogUp] = await Promise.all([bg.upDetached(shop), bg.upDetached(blog)]);
 
     tmux = new Tmux();
-    tmux.start([...SHELL, NODE, CLI_BIN, 'top'], {
+    tmux.start([...REPORTING_SHELL, NODE, CLI_BIN, 'top'], {
       cwd: bg.home.home,
       env: { STYXY_HOME: bg.home.home, NO_COLOR: '1' },
       columns: 140,
       rows: 20,
     });
     const screen = await tmux.waitForScreen((s) => s.includes('2 stacks') && s.includes('shop/default'));
-    expect(rowOf(screen, 'blog/default')).toMatch(
+    expect(screenRow(screen, 'blog/default')).toMatch(
       new RegExp(
         `^▸ \\S*blog +blog/default +running 1/1 up +${blogUp.stack.pid} +web:${blogUp.services[0]!.ports.PORT}`,
       ),
     );
-    expect(rowOf(screen, 'shop/default')).toMatch(
+    expect(screenRow(screen, 'shop/default')).toMatch(
       new RegExp(
         `^ {2}\\S*shop +shop/default +running 1/1 up +${shopUp.stack.pid} +api:${shopUp.services[0]!.ports.PORT}`,
       ),
     );
 
     tmux.send('Down');
-    await tmux.waitForScreen((s) => rowOf(s, 'shop/default').startsWith('▸'));
+    await tmux.waitForScreen((s) => screenRow(s, 'shop/default').startsWith('▸'));
     tmux.send('Enter');
     const opened = await tmux.waitForScreen((s) => s.includes('shop / default') && s.includes('logs: all services'));
-    expect(rowOf(opened, ' api ')).toMatch(/api\s+● ready/);
+    expect(screenRow(opened, ' api ')).toMatch(/api\s+● ready/);
     tmux.send('q');
-    await tmux.waitForScreen((s) => s.includes('styxy top') && rowOf(s, 'shop/default').startsWith('▸'));
+    await tmux.waitForScreen((s) => s.includes('styxy top') && screenRow(s, 'shop/default').startsWith('▸'));
 
     // Live: a stack stopped elsewhere leaves the list.
     expect((await bg.cli(blog, ['down'])).code).toBe(0);
     await tmux.waitForScreen((s) => / 1 stack$/m.test(s) && !s.includes('blog/default'));
     tmux.send('q');
-    expect(await exitOf(tmux)).toBe(0);
+    expect(await exitStatus(tmux)).toBe(0);
   }, 120_000);
 
   it('attach --all is top; without a terminal both say what to use instead (exit 2)', async () => {
     bg = makeBackgroundHome();
     tmux = new Tmux();
-    tmux.start([...SHELL, NODE, CLI_BIN, 'attach', '--all'], {
+    tmux.start([...REPORTING_SHELL, NODE, CLI_BIN, 'attach', '--all'], {
       cwd: bg.home.home,
       env: { STYXY_HOME: bg.home.home, NO_COLOR: '1' },
     });
     const screen = await tmux.waitForScreen('0 stacks');
     expect(screen).toContain('no coordinator running');
     tmux.send('q');
-    expect(await exitOf(tmux)).toBe(0);
+    expect(await exitStatus(tmux)).toBe(0);
     for (const args of [['top'], ['attach', '--all']]) {
       const result = await bg.cli(bg.home.home, args);
       expect(result.code).toBe(2);

@@ -110,3 +110,15 @@ export class Tmux {
     return execFileSync('tmux', ['-L', this.socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   }
 }
+
+/** Runs the program under a shell that prints `[exit N]` when it ends and keeps the pane open. */
+export const REPORTING_SHELL = ['bash', '--norc', '--noprofile', '-c', '"$0" "$@"; echo "[exit $?]"; exec sleep 600'];
+
+/** The first row of the screen that contains `text` ('' when none does). */
+export const screenRow = (screen: string, text: string): string =>
+  screen.split('\n').find((row) => row.includes(text)) ?? '';
+
+/** The exit status the program under REPORTING_SHELL printed, once it has. */
+export async function exitStatus(tmux: Tmux, timeout = 15_000): Promise<number> {
+  return Number(/\[exit (\d+)\]/.exec(await tmux.waitForScreen((s) => /\[exit \d+\]/.test(s), timeout))![1]);
+}
