@@ -5,6 +5,7 @@
  * says (a restart lasts as long as the service takes to be ready).
  */
 import {
+  type ApplyConfigResult,
   CONTROL_EVENTS,
   CONTROL_PROTOCOL_VERSION,
   CONTROL_RESULTS,
@@ -56,6 +57,8 @@ export interface ControlClient {
   input(service: string, data: string): Promise<void>;
   /** Resolves once every process of the stack is gone and its ports are released. */
   stopStack(options?: { readonly force?: boolean } & ActionOptions): Promise<StopStackResult>;
+  /** Makes the stack take its config as it is now on disk (see `applyConfig` in control-protocol.ts). */
+  applyConfig(options?: ActionOptions): Promise<ApplyConfigResult>;
   /** Called once when the connection ends other than by `close()` (the stack stopped, or its supervisor died). */
   onClose(listener: () => void): () => void;
   close(): void;
@@ -194,6 +197,7 @@ export async function connectControl(socketPath: string, options: ControlConnect
       }
     },
     stopStack: ({ force = false, timeoutMs: limit } = {}) => act('stopStack', { force }, limit),
+    applyConfig: ({ timeoutMs: limit } = {}) => act('applyConfig', {}, limit),
     onClose(listener) {
       if (rpc.closed) {
         queueMicrotask(listener);

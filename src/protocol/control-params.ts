@@ -38,6 +38,9 @@ export const inputParams = z.object({ service, data: z.string().min(1).max(MAX_I
 
 export const stopStackParams = z.object({ force: z.boolean().default(false) });
 
+/** Nothing: the supervisor reloads its config from where it loaded it. */
+export const applyConfigParams = z.object({});
+
 /** Each method's params (`hello` included): the supervisor validates every request with these. */
 export const CONTROL_PARAMS = {
   hello: controlHelloParams,
@@ -50,4 +53,5 @@ export const CONTROL_PARAMS = {
   startService: serviceParams,
   input: inputParams,
   stopStack: stopStackParams,
+  applyConfig: applyConfigParams,
 } as const satisfies Record<ControlMethod, z.ZodType>;

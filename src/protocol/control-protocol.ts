@@ -17,6 +17,10 @@
  * - `input` `{ service, data }` → null, once `data` is written to the service's stdin pipe or
  *   terminal; an error when it reads no input (`stdin: 'null'`) or does not run
  * - `stopStack` `{ force? }` → `{ outcome, message? }`, once every process is gone and every port released
+ * - `applyConfig` `{}` → `{ outcome, changed }`: the supervisor reloads its config and restarts
+ *   the services whose definition changed (`applied`, once they are up again), or answers that
+ *   the change needs the whole stack restarted (`restart-stack`, nothing done); `changed` lists
+ *   `{ service, action }` (supervisor/config-change.ts)
  *
  * Wire format: fields may be added, never renamed; a change an older peer would misread bumps
  * CONTROL_PROTOCOL_VERSION.
@@ -56,6 +60,13 @@ const stopStackResult = object({
 });
 export type StopStackResult = Infer<typeof stopStackResult>;
 
+/** What `applyConfig` did, or what a restart of the stack would do. */
+const applyConfigResult = object({
+  outcome: literal('applied', 'restart-stack'),
+  changed: array(object({ service: string, action: literal('restarted', 'stopped', 'started') })),
+});
+export type ApplyConfigResult = Infer<typeof applyConfigResult>;
+
 /** Each method's result shape. The params of each are in control-params.ts. */
 export const CONTROL_RESULTS = {
   hello: controlHello,
@@ -68,6 +79,7 @@ export const CONTROL_RESULTS = {
   startService: none,
   input: none,
   stopStack: stopStackResult,
+  applyConfig: applyConfigResult,
 } as const;
 
 export type ControlMethod = keyof typeof CONTROL_RESULTS;

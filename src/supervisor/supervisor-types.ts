@@ -1,6 +1,7 @@
 /** The supervisor's public types: its options, its outcome, and the object itself. */
 import type { CoordinatorClient } from '../client/coordinator-client.js';
 import type { ResolvedConfig } from '../config/types.js';
+import type { ApplyConfigResult } from '../protocol/control-protocol.js';
 import type { StyxyError } from '../protocol/errors.js';
 import type { StackSnapshot } from '../protocol/stack.js';
 import type { StackView } from './view.js';
@@ -37,6 +38,11 @@ export interface SupervisorOptions {
    * shared/spawn-shared.ts), registered with its key. @default none: a stack of the project
    */
   readonly sharedInstance?: string;
+  /**
+   * Loads the config again as it was loaded for this stack (its files, its folder): what
+   * `applyConfig` takes. @default none: the stack cannot take a new config while it runs
+   */
+  readonly reload?: () => Promise<ResolvedConfig>;
 }
 
 /** How a stack ended: stopped on request or by itself (exit 0), by a signal (128 + n), or failed (1). */
@@ -66,4 +72,6 @@ export interface Supervisor extends StackView {
   readonly done: Promise<StackOutcome>;
   /** The control socket's path once it listens (null without `controlDir`, or before). */
   readonly controlSocket: string | null;
+  /** Takes the config as it is now (apply-config.ts): restarts what changed, or says the stack must restart. */
+  applyConfig(): Promise<ApplyConfigResult>;
 }

@@ -9,13 +9,16 @@
  */
 import type { StackPorts } from '../config/interpolate.js';
 import { selectServices } from '../config/select-services.js';
+import type { ResolvedService } from '../config/types.js';
 import { newRunToken } from '../os/tag.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import type { StackSnapshot } from '../protocol/stack.js';
 import { DEFAULT_STACK_NAME, stackId, stackSlug as stackSlugOf } from '../protocol/stack-id.js';
+import { applyConfig } from './apply-config.js';
 import { type ControlServer, serveControl } from './control/control-server.js';
 import { EffectRunner } from './effect-runner.js';
 import { tuneHeapForLogRings } from './heap-tuning.js';
+import type { LaunchSpec } from './launch-spec.js';
 import { watchLostPorts } from './lost-ports.js';
 import { initialState, step } from './machine.js';
 import { isUp } from './machine-deps.js';
@@ -23,6 +26,7 @@ import { serviceSnapshots } from './machine-snapshot.js';
 import type { MachineEvent, MachineOutcome, MachineState } from './machine-types.js';
 import { launchSpecs, machineService, portRequests, portsFromLeases } from './prepare-stack.js';
 import { type ActionWatch, watchAction } from './service-actions.js';
+import type { EnvContext } from './service-env.js';
 import { writeInput } from './service-input.js';
 import { joinAll, planShared, watchShared } from './shared/stack-shared.js';
 import { interruptedError, serviceFailedError } from './stack-errors.js';
@@ -71,6 +75,12 @@ interface Shell {
   stopWatchingLosses: () => void;
   /** Stops checking that the shared services the stack uses still run. */
   stopWatchingShared: () => void;
+  /** What the services run with, once leased: what `applyConfig` compares and replaces. */
+  launch: {
+    services: ResolvedService[];
+    readonly specs: Map<string, LaunchSpec>;
+    readonly context: EnvContext;
+  } | null;
 }
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
@@ -102,6 +112,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     draining: false,
     watches: new Set(),
     stopWatchingLosses: () => {},
+    launch: null,
     stopWatchingShared: () => {},
   };
 
@@ -259,7 +270,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       shell.leases = leased.length;
       ports = { ...portsFromLeases(services, leased), ...sharedPorts };
       const stackSlug = stackSlugOf(config.root, stackName, config.name);
-      specs = launchSpecs(services, {
+      const envContext: EnvContext = {
         stackName,
         stackId: id,
         stackSlug,
@@ -267,7 +278,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         runToken,
         ports,
         inherited,
-      });
+      };
+      specs = launchSpecs(services, envContext);
+      shell.launch = { services: [...services], specs, context: envContext };
     } catch (error) {
       return abandon(true, error);
     }
@@ -347,6 +360,34 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
   };
 
+  let applying: Promise<unknown> = Promise.resolve();
+  const applyNewConfig = () =>
+    applyConfig({
+      reload: options.reload,
+      selection: options.services ?? [],
+      sharedInstance: options.sharedInstance,
+      current: () => {
+        const state = shell.machine;
+        if (!shell.launch || shell.start.kind !== 'running' || !state.begun || state.stopping || state.finished)
+          return null;
+        return { services: shell.launch.services, uses: plan.uses, specs: shell.launch.specs };
+      },
+      buildSpecs: (next) => launchSpecs(next, shell.launch!.context),
+      replace: (service, spec) => {
+        const launch = shell.launch!;
+        launch.services = launch.services.map((old) => (old.name === service.name ? service : old));
+        launch.specs.set(service.name, spec);
+        const state = shell.machine.services[service.name]!;
+        const machine = machineService(service, state.spec.ports);
+        shell.machine = {
+          ...shell.machine,
+          services: { ...shell.machine.services, [service.name]: { ...state, spec: machine } },
+        };
+      },
+      restart: actions.restart,
+      log: (text) => options.controlLog?.(text),
+    });
+
   const self: Supervisor = {
     id,
     runToken,
@@ -363,6 +404,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     getLogs: (service, limit) => logs.lines(service, limit),
     subscribe: (listener) => output.subscribe(listener),
     actions,
+    // One at a time: two `up -d` at once must not both restart what changed.
+    applyConfig: () => {
+      const next = applying.then(applyNewConfig, applyNewConfig);
+      applying = next.catch(() => {});
+      return next;
+    },
   };
   return self;
 }

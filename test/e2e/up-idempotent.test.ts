@@ -79,4 +79,61 @@ describe('up -d, idempotent', () => {
       expect((JSON.parse((await bg.cli(root, ['ls', '--json'])).stdout) as { leases: unknown[] }).leases).toEqual([]);
     }
   });
+
+  it('a changed config: the changed service alone restarts on its port; an added or removed one restarts the stack on its ports', async () => {
+    const bg = backgroundHome({ sizes: onlyTypes({ api: 3, dev: 2 }) });
+    const api = { command: [NODE, fixture('http-server.mjs')], ports: { PORT: 'api' } };
+    const web = { ...api, ports: { PORT: 'dev' }, dependsOn: ['api'] };
+    const root = bg.project('shop', { services: { api, web } });
+    const first = await bg.upDetached(root);
+    const pid = (doc: PsJson, name: string) => doc.services.find((s) => s.name === name)!.pid;
+
+    // The same config: nothing restarts.
+    const same = await bg.upDetached(root);
+    expect(same).toMatchObject({ reused: true, changed: [] });
+    expect([pid(same, 'api'), pid(same, 'web')]).toEqual([pid(first, 'api'), pid(first, 'web')]);
+
+    // One service's definition edited: that one alone restarts, on the same port, with it.
+    bg.project('shop', { services: { api: { ...api, env: { VERSION: '2' } }, web } });
+    const edited = await bg.upDetached(root);
+    expect(edited).toMatchObject({ reused: true, changed: [{ service: 'api', action: 'restarted' }] });
+    expect(edited.stack.pid).toBe(first.stack.pid);
+    expect(portMap(edited)).toEqual(portMap(first));
+    expect(pid(edited, 'api')).not.toBe(pid(first, 'api'));
+    expect(pid(edited, 'web')).toBe(pid(first, 'web'));
+    expect(statuses(edited)).toEqual({ api: 'ready', web: 'ready' });
+    const env = (await (await fetch(`http://127.0.0.1:${edited.services[0]!.ports.PORT}/env`)).json()) as Record<
+      string,
+      string
+    >;
+    expect(env.VERSION).toBe('2');
+    expect(edited.result.stderr).toContain('config changed: api restarted');
+    // What it answered is what ps shows.
+    const ps = JSON.parse((await bg.cli(root, ['ps', '--json'])).stdout) as PsJson;
+    expect(pid(ps, 'api')).toBe(pid(edited, 'api'));
+
+    // A service added: the stack restarts, every service keeps its port.
+    bg.project('shop', { services: { api: { ...api, env: { VERSION: '2' } }, web, admin: api } });
+    const added = await bg.upDetached(root);
+    expect(added.changed).toEqual([
+      { service: 'api', action: 'restarted' },
+      { service: 'web', action: 'restarted' },
+      { service: 'admin', action: 'started' },
+    ]);
+    expect(added.reused).toBe(false);
+    expect(added.stack.pid).not.toBe(first.stack.pid);
+    expect(portMap(added)).toMatchObject(portMap(first));
+    expect(statuses(added)).toEqual({ api: 'ready', web: 'ready', admin: 'ready' });
+
+    // …and removed again.
+    bg.project('shop', { services: { api: { ...api, env: { VERSION: '2' } }, web } });
+    const removed = await bg.upDetached(root);
+    expect(removed.changed).toEqual([
+      { service: 'admin', action: 'stopped' },
+      { service: 'api', action: 'restarted' },
+      { service: 'web', action: 'restarted' },
+    ]);
+    expect(portMap(removed)).toEqual(portMap(first));
+    expect(supervisors(bg)).toEqual([removed.stack.pid]);
+  });
 });

@@ -7,21 +7,27 @@
  * callers may race: each that finds no stack spawns a background supervisor, the coordinator
  * lets one register the stack and refuses the others (STYXY_STACK_RUNNING), and the refused ones
  * wait for the one that won. A stack that stops or fails meanwhile (while `down` runs, or a
- * service failed) is waited out and started again, at most `ATTEMPTS` times in all.
+ * service failed) is waited out and started again, at most `ATTEMPTS` times in all. On a stack
+ * that runs, the config as it is now is applied first (`applyConfig`, supervisor/apply-config.ts):
+ * what changed is restarted in place, or the stack is stopped and started afresh when its set of
+ * services or ports changed; `changed` says what was done.
  *
  * It throws a StyxyError when the stack does not come up; everything a failed fresh start
  * started is stopped and every port freed before it throws. Aborted (`signal`), a fresh start
  * is stopped the same way and a wait for another's start just ends: the error is
  * STYXY_INTERRUPTED with the signal in `details.signal`.
  */
+import type { ControlClient } from '../../client/control-client.js';
 import { withRunningCoordinator } from '../../client/coordinator-client.js';
 import { locateConfig } from '../../config/locate.js';
+import type { ApplyConfigResult } from '../../protocol/control-protocol.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
-import { StyxyError } from '../../protocol/errors.js';
+import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { ensureHome, stackDir, styxyHome } from '../../protocol/home.js';
 import { ensurePrivateDir } from '../../protocol/private-fs.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { type PsDocument, psDocument, snapshotDocument } from '../stack/ps-document.js';
+import { connectStack } from '../stack/stack-control.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import { waitStackGone } from '../stack/wait-stack-gone.js';
 import { type LaunchResult, spawnBackground } from './spawn-background.js';
@@ -49,7 +55,7 @@ export interface UpDetachedOptions {
 export interface UpDocument extends PsDocument {
   /** True when the stack was starting or running already and this call waited for it. */
   readonly reused: boolean;
-  /** Services this call restarted, stopped or started because the config changed (none yet). */
+  /** Services this call restarted, stopped or started because the config changed since the stack started. */
   readonly changed: readonly UpChange[];
 }
 
@@ -74,11 +80,30 @@ export async function upDetached(options: UpDetachedOptions): Promise<UpDocument
   const id = stackId(root, stackName);
   const deadline = Date.now() + options.timeoutMs;
   const say = options.onProgress ?? (() => {});
+  // What a config change made this call do to a running stack restarted as a whole.
+  let restartedFor: readonly UpChange[] = [];
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= ATTEMPTS;
     const running = await waitForRunning(id, home, deadline, options.signal, say);
-    if (running.kind === 'running')
-      return { ...psDocument(running.stack, running.stack.services), reused: true, changed: [] };
+    if (running.kind === 'running') {
+      const applied = await applyCurrentConfig(running.stack, deadline, say);
+      if (applied.outcome === 'applied') {
+        // Restarted services are answered once the coordinator has their new state.
+        const now =
+          applied.changed.length === 0 ? running : await waitForRunning(id, home, deadline, options.signal, say);
+        const stack = now.kind === 'running' ? now.stack : running.stack;
+        return { ...psDocument(stack, stack.services), reused: true, changed: applied.changed };
+      }
+      if (last) throw stackEnded(running.stack);
+      // The set of services or a port request changed: stop it, and start it afresh next round
+      // (sticky ports give each service its port back).
+      say(
+        `styxy: the config changed (${applied.changed.map((c) => `${c.service} ${c.action}`).join(', ')}): restarting the stack`,
+      );
+      await stopForRestart(running.stack, home, deadline);
+      restartedFor = applied.changed;
+      continue;
+    }
     if (running.kind === 'ended' && last) throw stackEnded(running.stack);
     const started = await startFresh(options, {
       home,
@@ -88,11 +113,56 @@ export async function upDetached(options: UpDetachedOptions): Promise<UpDocument
       // The first start has the whole timeout (its error names it); a later one what is left.
       timeoutMs: attempt === 1 ? options.timeoutMs : Math.max(1000, deadline - Date.now()),
     });
-    if (started.kind === 'up') return { ...started.document, reused: false, changed: [] };
+    if (started.kind === 'up') return { ...started.document, reused: false, changed: restartedFor };
     // Refused: another caller's supervisor registered the stack first. Wait for it (next round).
     if (last) throw started.error;
     say(`styxy: ${started.error.message}: waiting for it to be up`);
   }
+}
+
+/**
+ * Asks the running stack to take its config as it is now (control protocol `applyConfig`): the
+ * services whose definition changed are restarted on their ports before it answers. A stack
+ * that cannot (no control socket, a supervisor of an older Styxy) is used as it runs.
+ */
+async function applyCurrentConfig(
+  stack: StackInfo,
+  deadline: number,
+  say: (text: string) => void,
+): Promise<ApplyConfigResult> {
+  let client: ControlClient;
+  try {
+    client = await connectStack(stack);
+  } catch {
+    return { outcome: 'applied', changed: [] };
+  }
+  try {
+    const result = await client.applyConfig({ timeoutMs: Math.max(1000, deadline - Date.now()) });
+    for (const change of result.changed)
+      if (result.outcome === 'applied') say(`styxy: config changed: ${change.service} ${change.action}`);
+    return result;
+  } catch (error) {
+    // An older supervisor does not know the method: it keeps running as it is.
+    if (isStyxyError(error) && error.code === 'STYXY_BAD_REQUEST') return { outcome: 'applied', changed: [] };
+    throw error;
+  } finally {
+    client.close();
+  }
+}
+
+/** Stops a stack to restart it with a changed config; another caller may be doing the same. */
+async function stopForRestart(stack: StackInfo, home: string, deadline: number): Promise<void> {
+  try {
+    const client = await connectStack(stack);
+    try {
+      await client.stopStack({ timeoutMs: Math.max(1000, deadline - Date.now()) });
+    } finally {
+      client.close();
+    }
+  } catch {
+    // Stopped already (by a caller racing this one), or not answering: what is left is waited for.
+  }
+  await waitStackGone(stack.id, { supervisor: stack.pid, timeoutMs: Math.max(1000, deadline - Date.now()), home });
 }
 
 type Running =

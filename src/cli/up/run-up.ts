@@ -31,7 +31,8 @@ export interface ForegroundOptions {
 export async function runForeground(names: readonly string[], options: ForegroundOptions): Promise<number> {
   const stackName = stackNameOption(options.name);
   const home = styxyHome();
-  const config = await loadProjectConfig({ cwd: process.cwd(), file: options.config, home });
+  const cwd = process.cwd();
+  const config = await loadProjectConfig({ cwd, file: options.config, home });
   // An unknown service name fails here, before a coordinator is started for nothing.
   const services = selectServices(config, names).map((service) => service.name);
   // On a terminal, Ink loads (half a second) while the coordinator is reached and the ports are
@@ -46,6 +47,8 @@ export async function runForeground(names: readonly string[], options: Foregroun
   try {
     const supervisor = createSupervisor({
       config,
+      // `up -d` in another terminal makes this stack take an edited config (apply-config.ts).
+      reload: () => loadProjectConfig({ cwd, file: options.config, home }),
       services: names,
       stackName,
       coordinator: client,

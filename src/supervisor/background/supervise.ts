@@ -56,6 +56,7 @@ async function main(): Promise<number> {
   const dir = stackDir(home, stackId(config.root, args.stackName));
   const supervisor = createSupervisor({
     config,
+    reload: () => loadProjectConfig({ cwd: args.cwd, file: args.config ?? undefined, home }),
     services: args.services,
     stackName: args.stackName,
     coordinator: client,

@@ -7,6 +7,7 @@
 import { chmodSync } from 'node:fs';
 import { CONTROL_PARAMS } from '../../protocol/control-params.js';
 import {
+  type ApplyConfigResult,
   CONTROL_PROTOCOL_VERSION,
   type ControlHello,
   type ControlProtocol,
@@ -24,6 +25,7 @@ import { DEFAULT_SUBSCRIBER_LIMITS, lineJsonBytes, Subscriber, type SubscriberLi
 /** What the control socket serves: the stack's view, and its stop with the outcome. */
 export interface ControlTarget extends StackView {
   stop(options?: StopOptions): Promise<StackOutcome>;
+  applyConfig(): Promise<ApplyConfigResult>;
 }
 
 export interface ControlOptions {
@@ -103,6 +105,7 @@ export async function serveControl(target: ControlTarget, options: ControlOption
       await target.actions.input(service, data);
       return null;
     },
+    applyConfig: () => target.applyConfig(),
     stopStack: async ({ force }): Promise<StopStackResult> => {
       const outcome = await target.stop({ force });
       return outcome.kind === 'failed'
