@@ -321,7 +321,7 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
       [
         '',
         'Tools: up (background; returns the ports), down, ps, port, logs (last lines, by service or text),',
-        'restart, check. stdout carries the protocol only; Styxy logs to stderr. Register it with',
+        'restart, check, scan. stdout carries the protocol only; Styxy logs to stderr. Register it with',
         'Claude Code: `claude mcp add styxy -- npx styxy mcp` (docs/commands.md shows a .mcp.json).',
       ].join('\n'),
     )

@@ -2,6 +2,7 @@
  * `styxy mcp` as an agent's client sees it: the MCP SDK's own Client over a real stdio transport
  * spawning the built CLI in a project folder, against a real coordinator and real services.
  */
+import { createServer } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,7 +53,16 @@ afterAll(async () => {
 describe('styxy mcp', () => {
   it('lists its tools, each described for an agent', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['check', 'down', 'logs', 'port', 'ps', 'restart', 'up']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual([
+      'check',
+      'down',
+      'logs',
+      'port',
+      'ps',
+      'restart',
+      'scan',
+      'up',
+    ]);
     for (const tool of tools) expect(tool.description?.length, tool.name).toBeGreaterThan(60);
     const logs = tools.find((tool) => tool.name === 'logs')!;
     expect(Object.keys(logs.inputSchema.properties ?? {}).sort()).toEqual(['filter', 'lines', 'name', 'service']);
@@ -104,6 +114,10 @@ describe('styxy mcp', () => {
     const restarted = restart.structuredContent as typeof document & { services: { restarts: number }[] };
     expect(restarted.ports.api).toEqual(document.ports.api);
 
+    // up again: the same stack, reused, the same ports.
+    const again = await call('up');
+    expect(again.structuredContent).toMatchObject({ reused: true, ports: document.ports });
+
     const check = await call('check', { port: api });
     expect(check.structuredContent).toMatchObject({
       port: api,
@@ -150,6 +164,24 @@ describe('styxy mcp', () => {
       await other.close();
     }
   }, 120_000);
+
+  it('scan lists a foreign listener with its pid', async () => {
+    const port = background.home.spare[2]!;
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(port, resolve));
+    try {
+      const scan = await call('scan', { from: port });
+      expect(scan.isError, scan.content[0]?.text).toBeFalsy();
+      expect(scan.structuredContent).toMatchObject({
+        ranges: [[port, port]],
+        ports: [{ port, holder: { kind: 'process', pid: process.pid } }],
+      });
+      const bad = await call('scan', { from: port, to: port - 1 });
+      expect(bad.isError).toBe(true);
+    } finally {
+      server.close();
+    }
+  });
 
   it('answers the calls a client sent before closing stdin; every stdout line is a protocol message', async () => {
     const requests = [

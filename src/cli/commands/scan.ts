@@ -3,7 +3,7 @@
  * type's range) with its holder, a lease or another program (scan/scan-ports.ts).
  */
 import { formatTable, printJson } from '../output.js';
-import { parseRange, type ScannedPort, scanPorts } from '../scan/scan-ports.js';
+import { parseRange, type ScanDocument, type ScannedPort, scanPorts } from '../scan/scan-ports.js';
 import { shortFolder } from '../stack/short-folder.js';
 
 export async function run(range: string | undefined, options: { readonly json?: boolean }): Promise<number> {
@@ -12,13 +12,15 @@ export async function run(range: string | undefined, options: { readonly json?: 
     printJson(document);
     return 0;
   }
-  const scanned = document.ranges.map(([from, to]) => (from === to ? `${from}` : `${from}–${to}`)).join(', ');
-  if (document.ports.length === 0) {
-    process.stdout.write(`nothing listens on ${scanned}\n`);
-    return 0;
-  }
-  process.stdout.write(formatTable(['PORT', 'ADDRESS', 'PID', 'HELD BY', 'FOLDER'], document.ports.map(row)));
+  process.stdout.write(formatScan(document));
   return 0;
+}
+
+/** The scan for people: a table, or that nothing listens (also the MCP `scan` tool's text). */
+export function formatScan(document: ScanDocument): string {
+  const scanned = document.ranges.map(([from, to]) => (from === to ? `${from}` : `${from}–${to}`)).join(', ');
+  if (document.ports.length === 0) return `nothing listens on ${scanned}\n`;
+  return formatTable(['PORT', 'ADDRESS', 'PID', 'HELD BY', 'FOLDER'], document.ports.map(row));
 }
 
 function row(entry: ScannedPort): string[] {

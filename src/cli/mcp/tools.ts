@@ -10,9 +10,11 @@ import { z } from 'zod';
 import { StyxyError } from '../../protocol/errors.js';
 import { checkPort, describePortCheck } from '../commands/check.js';
 import { DEFAULT_DOWN_TIMEOUT_S, downTargets } from '../commands/down.js';
+import { formatScan } from '../commands/scan.js';
 import { lineFormatter } from '../logs/format-line.js';
 import { logSources } from '../logs/log-sources.js';
 import { readLogTail } from '../logs/stack-logs.js';
+import { scanPorts } from '../scan/scan-ports.js';
 import { currentStack } from '../stack/current-stack.js';
 import { psDocument, snapshotDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
@@ -235,6 +237,31 @@ export function registerTools(server: McpServer, answer: Answer): void {
       answer(async () => {
         const result = await checkPort(args.port);
         return documentResult(describePortCheck(result), result);
+      }),
+  );
+
+  server.registerTool(
+    'scan',
+    {
+      title: 'Listening ports',
+      description:
+        'Every TCP port listening on this machine in a range (default: every range Styxy hands ports from), ' +
+        'with its holder: a Styxy lease (stack, service, folder) or another program (pid, command, working ' +
+        'folder when readable). Use it to find what holds the ports a server of yours wants.',
+      inputSchema: {
+        from: z.number().int().min(1).max(65535).optional().describe('first port of the range (with `to`)'),
+        to: z.number().int().min(1).max(65535).optional().describe('last port of the range; default: `from`'),
+      },
+      annotations: { readOnlyHint: true },
+    },
+    (args) =>
+      answer(async () => {
+        const range = args.from === undefined ? null : ([args.from, args.to ?? args.from] as const);
+        if (range !== null && range[1] < range[0]) {
+          throw new StyxyError('STYXY_USAGE', `no ports from ${range[0]} to ${range[1]}`, { hint: 'give from ≤ to' });
+        }
+        const document = await scanPorts(range === null ? null : [range]);
+        return documentResult(formatScan(document).trimEnd(), document);
       }),
   );
 }
