@@ -75,6 +75,7 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .addOption(nameOption())
     .option('-d, --detach', 'run in the background; return once every service is ready')
     .option('--no-tui', 'plain prefixed lines instead of the live UI')
+    .option('--no-watch', 'do not restart services when their `watch` files change')
     .addOption(jsonOption())
     .option('--timeout <seconds>', 'with -d: stop everything and fail if not every service is up by then', '120')
     .addHelpText(

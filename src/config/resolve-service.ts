@@ -25,6 +25,7 @@ import {
   resolveStopTimeout,
 } from './resolve-restart.js';
 import { resolveShared } from './resolve-shared.js';
+import { resolveWatch } from './resolve-watch.js';
 import {
   DEPENDENCY_CONDITIONS,
   DEPENDENCY_KEYS,
@@ -79,6 +80,7 @@ export function resolveService(
     ready: resolveReady(raw.ready, names, [...path, 'ready'], problems, templates),
     restart: resolveRestart(raw.restart, [...path, 'restart'], problems),
     health: resolveHealth(raw.health, names, [...path, 'health'], problems, templates),
+    watch: resolveWatch(raw.watch, [...path, 'watch'], problems),
     restartsWith,
     envFiles,
     stopSignal: resolveStopSignal(raw.stopSignal, [...path, 'stopSignal'], problems),
@@ -113,6 +115,7 @@ function placeholder(name: string, context: ResolveContext): ResolvedService {
     env: {},
     ready: { kind: 'started' },
     health: null,
+    watch: null,
     restart: DEFAULT_RESTART,
     envFiles: [],
     stopSignal: DEFAULT_STOP_SIGNAL,

@@ -18,6 +18,7 @@ export const SERVICE_KEYS = [
   'dependsOn',
   'ready',
   'health',
+  'watch',
   'restart',
   'stopSignal',
   'stopTimeout',
@@ -35,6 +36,7 @@ export const DAEMON_KEYS = ['pidFile', 'timeout'] as const;
 export const PORT_OPTION_KEYS = ['type', 'preferred', 'port', 'fixed'] as const;
 export const READY_KEYS = ['port', 'http', 'log', 'command', 'timeout', 'interval'] as const;
 export const HEALTH_KEYS = ['port', 'http', 'command', 'interval', 'failures', 'timeout'] as const;
+export const WATCH_KEYS = ['paths', 'ignore', 'debounce'] as const;
 export const RESTART_KEYS = ['policy', 'maxRestarts', 'backoff', 'maxBackoff'] as const;
 
 export const DEPENDENCY_KEYS = ['condition', 'restart'] as const;
@@ -101,6 +103,18 @@ export const healthOptions = z.looseObject({
   failures: z.int().min(1).optional(),
   timeout: z.int().min(1).optional(),
 });
+
+const globList = z.array(z.string().refine(notBlank, 'expected a glob pattern'), {
+  error: 'a list of glob patterns',
+});
+
+export const watchOptions = z.looseObject({
+  paths: globList.min(1, 'expected at least one pattern'),
+  ignore: globList.optional(),
+  debounce: millis.optional(),
+});
+
+export const watchList = globList.min(1, 'expected at least one pattern');
 
 export const restartPolicy = z.enum(RESTART_POLICIES as [RestartPolicy, ...RestartPolicy[]]);
 

@@ -104,6 +104,22 @@ export interface HealthTiming {
   timeout?: number;
 }
 
+/**
+ * Files whose change restarts the service: glob patterns relative to its `cwd` (`**`, `*`, `?`,
+ * `{a,b}`, `[abc]`); in the list form, a pattern starting with `!` is ignored. `.git` and
+ * `node_modules` are never watched unless a pattern names them.
+ * @example ['src/**\/*.ts', '!**\/*.test.ts']
+ * @example { paths: ['src'], ignore: ['**\/*.snap'], debounce: 500 }
+ */
+export type WatchInput =
+  | string[]
+  | {
+      paths: string[];
+      ignore?: string[];
+      /** Quiet time (ms) after the last change before the restart. @default 300 */
+      debounce?: number;
+    };
+
 /** When to restart an exited service: never, after a non-zero exit or a signal, or always. */
 export type RestartPolicy = 'no' | 'on-failure' | 'always';
 
@@ -160,6 +176,12 @@ export interface ServiceConfig {
    * @example { http: '/health', interval: 5000, failures: 3 }
    */
   health?: HealthCheckInput;
+  /**
+   * Restart the service (keeping its ports) when a matching file changes, after `debounce` ms
+   * without another change. `styxy up --no-watch` turns every watch off.
+   * @example ['src/**\/*.ts', '!**\/*.test.ts']
+   */
+  watch?: WatchInput;
   /** Signal sent to the service's process group to stop it (a name, e.g. `'SIGINT'`). @default 'SIGTERM' */
   stopSignal?: NodeJS.Signals;
   /** Time (ms) between the stop signal and SIGKILL. @default 5000 */
@@ -298,6 +320,13 @@ export type ResolvedHealthCheck = (
   | { readonly kind: 'command'; readonly command: string }
 ) & { readonly intervalMs: number; readonly timeoutMs: number; readonly failures: number };
 
+export interface ResolvedWatch {
+  /** Glob patterns relative to the service's cwd (a folder's name matches everything in it). */
+  readonly paths: readonly string[];
+  readonly ignore: readonly string[];
+  readonly debounceMs: number;
+}
+
 export interface ResolvedRestart {
   readonly policy: RestartPolicy;
   readonly maxRestarts: number;
@@ -324,6 +353,8 @@ export interface ResolvedService {
   readonly ready: ResolvedReadyCheck;
   /** Checks after ready (null: none). */
   readonly health: ResolvedHealthCheck | null;
+  /** Files whose change restarts it (null: none). */
+  readonly watch: ResolvedWatch | null;
   readonly restart: ResolvedRestart;
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;

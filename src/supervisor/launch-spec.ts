@@ -4,7 +4,7 @@
  * Building every spec before anything starts means a bad reference or regex starts nothing.
  */
 import type { StackPorts } from '../config/interpolate.js';
-import type { ResolvedCommand, ResolvedService, StdinMode } from '../config/types.js';
+import type { ResolvedCommand, ResolvedService, ResolvedWatch, StdinMode } from '../config/types.js';
 import { StyxyError } from '../protocol/errors.js';
 import { interpolateField } from './interpolate-field.js';
 import { type EnvContext, serviceEnv } from './service-env.js';
@@ -36,6 +36,8 @@ export interface LaunchSpec {
   readonly env: Readonly<Record<string, string>>;
   readonly probe: ProbeSpec;
   readonly health: HealthSpec | null;
+  /** Files whose change restarts it (config `watch`; patterns relative to `cwd`). */
+  readonly watch: ResolvedWatch | null;
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;
   /** `'pipe'`: an open pipe the supervisor holds (never ended); `'null'`: EOF at once. */
@@ -66,6 +68,7 @@ export function buildLaunchSpec(service: ResolvedService, context: EnvContext): 
     env: service.tty ? { ...serviceEnv(service, context), TERM: ttyTerm(service) } : serviceEnv(service, context),
     probe: probeSpec(service, context.ports, fill),
     health: healthSpec(service, context.ports, fill),
+    watch: service.watch,
     stopSignal: service.stopSignal,
     stopTimeoutMs: service.stopTimeoutMs,
     stdin: service.stdin,

@@ -173,6 +173,8 @@ export type MachineEvent =
       readonly reason: string | null;
       readonly at: number;
     }
+  /** Watched files of the service changed (debounced): `change` says which (`src/app.ts changed`). */
+  | { readonly type: 'filesChanged'; readonly service: string; readonly change: string; readonly at: number }
   /** A restart timer fired. */
   | { readonly type: 'restartDue'; readonly service: string; readonly run: number; readonly at: number }
   /** A stop effect finished: none of the service's processes is left. */

@@ -11,6 +11,7 @@ import { drive } from './machine-drive.js';
 import { health } from './machine-health.js';
 import { beginStop, fail, freshHealth, markUp, patch, spawn } from './machine-ops.js';
 import type { Effect, MachineEvent, MachineState, StepResult } from './machine-types.js';
+import { filesChanged } from './machine-watch.js';
 import { decideOnExit, decideOnUnhealthy, type ExitDecision } from './restart-policy.js';
 
 export { initialState, statusOf } from './machine-ops.js';
@@ -70,6 +71,8 @@ function apply(state: MachineState, event: MachineEvent, fx: Effect[]): MachineS
     case 'healthChecked':
       if (!current || life.kind !== 'up') return state;
       return health(state, name, event, fx);
+    case 'filesChanged':
+      return state.stopping ? state : filesChanged(state, name, event.change, event.at, fx);
     case 'restartDue':
       if (life.kind !== 'backoff' || life.run !== event.run || state.stopping) return state;
       return spawn(state, name, event.at, fx, { restarts: service.restarts + 1 });

@@ -31,6 +31,8 @@ export interface SupervisorOptions {
   /** Least time between two pushes of the stack's state to the coordinator. @default 100 */
   readonly pushIntervalMs?: number;
   readonly now?: () => number;
+  /** Watch each service's `watch` files (false: `up --no-watch`). @default true */
+  readonly watch?: boolean;
   /** The run token of the stack's STYXY_TAG. @default a fresh random one */
   readonly runToken?: string;
   /**

@@ -17,6 +17,7 @@ import { DEFAULT_STACK_NAME, stackId, stackSlug as stackSlugOf } from '../protoc
 import { applyConfig } from './apply-config.js';
 import { type ControlServer, serveControl } from './control/control-server.js';
 import { EffectRunner } from './effect-runner.js';
+import { watchServices } from './file-watcher.js';
 import { tuneHeapForLogRings } from './heap-tuning.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { watchLostPorts } from './lost-ports.js';
@@ -81,6 +82,8 @@ interface Shell {
     readonly specs: Map<string, LaunchSpec>;
     readonly context: EnvContext;
   } | null;
+  /** Stops the file watchers (file-watcher.ts); they start with the services. */
+  stopWatchingFiles: Promise<() => Promise<void>>;
 }
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
@@ -114,6 +117,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     stopWatchingLosses: () => {},
     launch: null,
     stopWatchingShared: () => {},
+    stopWatchingFiles: Promise.resolve(async () => {}),
   };
 
   let settleDone!: (outcome: StackOutcome) => void;
@@ -197,6 +201,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     pusher.cancel();
     shell.stopWatchingLosses();
     shell.stopWatchingShared();
+    await (await shell.stopWatchingFiles)().catch(() => {});
     await coordinator.unregisterStack(id).catch(() => {});
     output.close();
     for (const watch of shell.watches) watch.check(shell.machine);
@@ -307,7 +312,23 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
     shell.start = { kind: 'running' };
     dispatch({ type: 'start', at: now() });
+    if (options.watch !== false) shell.stopWatchingFiles = startWatching(specs);
     return result;
+  }
+
+  /** Watches what the services' `watch` names; a watcher that cannot start is logged, not fatal. */
+  function startWatching(specs: ReadonlyMap<string, LaunchSpec>): Promise<() => Promise<void>> {
+    const targets = [...specs.values()].flatMap((spec) =>
+      spec.watch ? [{ service: spec.service, cwd: spec.cwd, watch: spec.watch }] : [],
+    );
+    return watchServices(targets, {
+      changed: (service, change) => dispatch({ type: 'filesChanged', service, change, at: now() }),
+      log: (service, text) => logs.append(service, 'styxy', text),
+    }).catch((error: unknown) => {
+      for (const target of targets)
+        logs.append(target.service, 'styxy', `cannot watch files: ${(error as Error)?.message}`);
+      return async () => {};
+    });
   }
 
   function stop(stopOptions: StopOptions = {}): Promise<StackOutcome> {

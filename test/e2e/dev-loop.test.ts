@@ -1,9 +1,10 @@
 /**
  * The dev loop through the built CLI (issue 16): a health check that starts failing after ready
  * marks the service unhealthy and restarts it on the same port; a dependency's restart restarts
- * the dependents that asked for it, after the dependency is ready again.
+ * the dependents that asked for it, after the dependency is ready again; a watched file's change
+ * restarts its service within about a second on the same port, and `--no-watch` turns that off.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
@@ -114,5 +115,64 @@ describe('dependents restarted', () => {
     expect(lines.some((line) => /^api +\| \[styxy\] restarting \(db restarts\)$/.test(line))).toBe(true);
     expect(dbReady).toBeGreaterThan(-1);
     expect(apiStarting).toBeGreaterThan(dbReady);
+  });
+});
+
+describe('watch', () => {
+  const watched = () => ({
+    services: {
+      api: {
+        command: [NODE, fixture('http-server.mjs')],
+        ports: { PORT: 'api' },
+        watch: ['src/**/*.ts', '!**/*.test.ts'],
+      },
+    },
+  });
+  const logsOf = async (root: string) => (await bg!.cli(root, ['logs', 'api', '-n', '200'])).stdout;
+
+  it('a change of a watched file restarts the service within about a second, on the same port', async () => {
+    bg = makeBackgroundHome({ sizes: onlyTypes({ api: 2 }) });
+    const root = bg.project('shop', watched());
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'src', 'app.ts'), 'one');
+    writeFileSync(join(root, 'src', 'app.test.ts'), 'one');
+    const before = (await bg.upDetached(root)).services[0]!;
+    await waitFor(async () => (await logsOf(root)).includes('[styxy] watching src/**/*.ts for changes'), {
+      message: 'the watcher to be ready',
+    });
+
+    // An ignored file and one that matches no pattern change nothing.
+    writeFileSync(join(root, 'src', 'app.test.ts'), 'two');
+    writeFileSync(join(root, 'notes.md'), 'two');
+    const changedAt = Date.now();
+    writeFileSync(join(root, 'src', 'app.ts'), 'two');
+    const after = await waitFor(
+      async () => {
+        const api = await ps(root);
+        return api.status === 'ready' && api.pid !== before.pid ? api : null;
+      },
+      { timeout: 15_000, interval: 20, message: 'api restarted' },
+    );
+    const tookMs = Date.now() - changedAt;
+    // About 1 s on an idle machine (300 ms debounce + stop + start); generous under load.
+    expect(tookMs).toBeLessThan(10_000);
+    expect(after.ports).toEqual(before.ports);
+    expect(after.restarts).toBe(1);
+    expect(await logsOf(root)).toContain('[styxy] restarting: src/app.ts changed');
+  });
+
+  it('up --no-watch watches nothing', async () => {
+    bg = makeBackgroundHome({ sizes: onlyTypes({ api: 2 }) });
+    const root = bg.project('shop', watched());
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'src', 'app.ts'), 'one');
+    const before = (await bg.upDetached(root, ['--no-watch'])).services[0]!;
+    writeFileSync(join(root, 'src', 'app.ts'), 'two');
+    // Nothing may happen: look for two seconds (a restart takes well under one once watched).
+    const until = Date.now() + 2000;
+    while (Date.now() < until) {
+      expect(await ps(root)).toMatchObject({ pid: before.pid, restarts: 0 });
+    }
+    expect(await logsOf(root)).not.toContain('watching');
   });
 });

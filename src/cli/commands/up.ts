@@ -1,5 +1,5 @@
 /**
- * `styxy up [SERVICE...] [-c FILE] [--name N] [--no-tui] [--json] [-d [--timeout S]]`: run the
+ * `styxy up [SERVICE...] [-c FILE] [--name N] [--no-tui] [--no-watch] [--json] [-d [--timeout S]]`: run the
  * stack (or the named services and what they need) in the foreground until it stops or is
  * stopped; with `-d`, in the background, returning once every service is up.
  */
@@ -13,6 +13,8 @@ export interface UpOptions {
   readonly json?: boolean;
   /** With `-d`: seconds to wait for every service to be up. */
   readonly timeout?: string;
+  /** False with `--no-watch`. */
+  readonly watch?: boolean;
 }
 
 export async function run(services: readonly string[], options: UpOptions): Promise<number> {

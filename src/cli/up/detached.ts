@@ -43,6 +43,8 @@ export interface UpDetachedOptions {
   readonly services?: readonly string[];
   /** Every service must be up within this (the whole call, waits included). */
   readonly timeoutMs: number;
+  /** False with `--no-watch`: a fresh stack watches no files. @default true */
+  readonly watch?: boolean;
   /** `$STYXY_HOME` (default: from the environment). */
   readonly home?: string;
   /** Progress lines (`starting shop from …`, `api ready on :8001 in 312 ms`, what is waited for). */
@@ -222,6 +224,7 @@ async function startFresh(
       stackName: stack.stackName,
       services: options.services ?? [],
       timeoutMs: stack.timeoutMs,
+      watch: options.watch !== false,
     },
     {
       dir,

@@ -24,6 +24,8 @@ export interface DetachedOptions {
   readonly json: boolean;
   /** `--timeout` in seconds, as typed. */
   readonly timeout?: string;
+  /** False with `--no-watch`. */
+  readonly watch?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_S = 120;
@@ -42,6 +44,7 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
       name: stackName,
       services: names,
       timeoutMs,
+      watch: options.watch !== false,
       onProgress: say,
       signal: abort.signal,
     });

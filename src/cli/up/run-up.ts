@@ -26,6 +26,8 @@ export interface ForegroundOptions {
   /** False with `--no-tui`. */
   readonly tui: boolean;
   readonly json: boolean;
+  /** False with `--no-watch`. */
+  readonly watch?: boolean;
 }
 
 export async function runForeground(names: readonly string[], options: ForegroundOptions): Promise<number> {
@@ -56,6 +58,7 @@ export async function runForeground(names: readonly string[], options: Foregroun
       // socket too, so `attach`, `logs -f`, `restart` and `down` reach every stack.
       logDir: stackDir(home, stackId(config.root, stackName)),
       controlDir: stackDir(home, stackId(config.root, stackName)),
+      watch: options.watch !== false,
     });
     const renderer = await chooseRenderer(supervisor, {
       tui: options.tui,

@@ -34,6 +34,8 @@ export interface BackgroundArgs {
   readonly timeoutMs: number;
   /** Run the instance of this shared service (shared/spawn-shared.ts), not the project's stack. */
   readonly shared?: string;
+  /** Watch the services' `watch` files (false: `--no-watch`; absent from an older CLI: true). */
+  readonly watch?: boolean;
 }
 
 export type BackgroundReport =
@@ -64,7 +66,8 @@ export function decodeArgs(argv: readonly string[]): BackgroundArgs {
     !Array.isArray(args.services) ||
     !args.services.every((service) => typeof service === 'string') ||
     typeof args.timeoutMs !== 'number' ||
-    (args.shared !== undefined && typeof args.shared !== 'string')
+    (args.shared !== undefined && typeof args.shared !== 'string') ||
+    (args.watch !== undefined && typeof args.watch !== 'boolean')
   ) {
     throw new Error(`not arguments of a background supervisor: ${String(argv[0]).slice(0, 200)}`);
   }

@@ -65,6 +65,7 @@ async function main(): Promise<number> {
     controlDir: dir,
     controlLog: log,
     ...(args.shared === undefined ? {} : { sharedInstance: args.shared }),
+    watch: args.watch !== false,
   });
   const stopHandling = handleStopSignals(supervisor, {
     onSignal: (signal, forced) => log(`${signal} received: ${forced ? 'forcing the stop (SIGKILL)' : 'stopping'}`),

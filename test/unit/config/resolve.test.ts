@@ -160,6 +160,23 @@ describe('resolution rules', () => {
   });
 
   it.each([
+    ['none by default', undefined, null],
+    [
+      'a list: "!" patterns ignore',
+      ['src/**/*.ts', '!**/*.test.ts'],
+      { paths: ['src/**/*.ts'], ignore: ['**/*.test.ts'], debounceMs: 300 },
+    ],
+    [
+      'options',
+      { paths: ['src'], ignore: ['**/*.snap'], debounce: 50 },
+      { paths: ['src'], ignore: ['**/*.snap'], debounceMs: 50 },
+    ],
+    ['options with the defaults', { paths: ['lib'] }, { paths: ['lib'], ignore: [], debounceMs: 300 }],
+  ])('watch: %s', (_, watch, expected) => {
+    expect(resolveService({ command: 'x', ...(watch === undefined ? {} : { watch }) }).watch).toEqual(expected);
+  });
+
+  it.each([
     ['default', undefined, { policy: 'no', maxRestarts: 5, backoffMs: 500, maxBackoffMs: 10000 }],
     ['a policy', 'on-failure', { policy: 'on-failure', maxRestarts: 5, backoffMs: 500, maxBackoffMs: 10000 }],
     [

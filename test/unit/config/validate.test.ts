@@ -426,6 +426,31 @@ const cases: [string, unknown, RegExp[]][] = [
     { services: { a: { ...ok, health: { command: 'true', retries: 3 } } } },
     [/^services\.a\.health\.retries: unknown option; expected one of /],
   ],
+  // watch
+  [
+    'watch of the wrong type',
+    { services: { a: { ...ok, watch: 'src' } } },
+    [/^services\.a\.watch: expected a list of glob patterns .* or \{ paths, ignore, debounce \}, found "src"$/],
+  ],
+  [
+    'a watch list that only ignores',
+    { services: { a: { ...ok, watch: ['!**/*.test.ts'] } } },
+    [/^services\.a\.watch: expected at least one pattern to watch/],
+  ],
+  [
+    'an empty watch list',
+    { services: { a: { ...ok, watch: [] } } },
+    [/^services\.a\.watch: expected a non-empty list, found an empty list$/],
+  ],
+  [
+    'watch options without paths, and an unknown key',
+    { services: { a: { ...ok, watch: { ignore: ['x'], debounce: -1, delay: 3 } } } },
+    [
+      /^services\.a\.watch\.delay: unknown option; expected one of "paths", "ignore" or "debounce"$/,
+      /^services\.a\.watch\.paths: /,
+      /^services\.a\.watch\.debounce: expected a number >= 0, found number -1$/,
+    ],
+  ],
   // restart and stop
   [
     'an unknown restart policy',

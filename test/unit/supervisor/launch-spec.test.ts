@@ -15,6 +15,7 @@ const service = (over: Partial<ResolvedService> = {}): ResolvedService => ({
   restartsWith: [],
   ready: { kind: 'port', port: 'PORT', timeoutMs: 30_000, intervalMs: 250 },
   health: null,
+  watch: null,
   restart: { policy: 'no', maxRestarts: 5, backoffMs: 500, maxBackoffMs: 10_000 },
   stopSignal: 'SIGTERM',
   stopTimeoutMs: 5000,

@@ -619,3 +619,61 @@ describe('state machine: dependents restarted with their dependency', () => {
     expect(machine.status('web')).toBe('stopped');
   });
 });
+
+describe('state machine: watched files changed', () => {
+  const onFailure = { policy: 'on-failure' as const, maxRestarts: 3, backoffMs: 500, maxBackoffMs: 2000 };
+  const change = (machine: Driver, service = 'api') =>
+    machine.send({ type: 'filesChanged', service, change: 'src/app.ts changed' });
+
+  it('an up service restarts on the same ports, saying why, and counts a restart', () => {
+    const machine = new Driver([svc('api', { ports: { PORT: 8001 } })]);
+    machine.send({ type: 'start' });
+    machine.up('api');
+    const effects = change(machine);
+    expect(logs(effects)[0]).toBe('api: restarting: src/app.ts changed');
+    expect(stopped(effects)).toEqual(['api']);
+    machine.exit('api', null, 'SIGTERM');
+    expect(spawned(machine.send({ type: 'stopDone', service: 'api', killed: false }))).toEqual(['api']);
+    expect(machine.state.services.api!.restarts).toBe(1);
+  });
+
+  it('a crashed service (backoff, exited, completed) starts again at once: the change may be the fix', () => {
+    const crashing = new Driver([svc('api', { restart: onFailure })]);
+    crashing.send({ type: 'start' });
+    crashing.up('api');
+    crashing.exit('api', 1);
+    const effects = change(crashing);
+    expect(ofType(effects, 'cancelTimer')).toHaveLength(1);
+    expect(spawned(effects)).toEqual(['api']);
+    expect(crashing.state.services.api!.streak).toBe(0);
+
+    const exited = new Driver([svc('api'), svc('db')]);
+    exited.send({ type: 'start' });
+    exited.up('api');
+    exited.up('db');
+    exited.exit('api', 1); // restart 'no': stays exited, the stack runs on
+    expect(spawned(change(exited))).toEqual(['api']);
+  });
+
+  it('a service stopped by hand, pending, or a stack that stops, is left alone', () => {
+    const machine = new Driver([svc('db'), svc('api', { dependsOn: { db: 'ready' } })]);
+    machine.send({ type: 'start' });
+    expect(change(machine)).toEqual([]); // api pending
+    machine.up('db');
+    machine.up('api');
+    machine.send({ type: 'stopService', service: 'api' });
+    machine.exit('api', null, 'SIGTERM');
+    machine.send({ type: 'stopDone', service: 'api', killed: false });
+    expect(change(machine)).toEqual([]);
+    machine.send({ type: 'stopStack', force: false, reason: { kind: 'request' } });
+    expect(change(machine, 'db')).toEqual([]);
+  });
+
+  it('dependents with restart: true restart with it', () => {
+    const machine = new Driver([svc('api'), svc('web', { dependsOn: { api: 'ready' }, restartsWith: ['api'] })]);
+    machine.send({ type: 'start' });
+    machine.up('api');
+    machine.up('web');
+    expect(stopped(change(machine))).toEqual(['api', 'web']);
+  });
+});
