@@ -3,12 +3,13 @@
  * real coordinator, a real background stack and a real foreign listener; and `styxy agent
  * install claude` merging into a real settings file.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
-import { coordinatorProcesses, runCli } from '../helpers/coordinator.js';
+import { CLI_BIN, coordinatorProcesses, runCli } from '../helpers/coordinator.js';
 import { makeTestHome } from '../helpers/home.js';
 import { fixture, NODE } from '../helpers/stack.js';
 
@@ -137,6 +138,13 @@ describe('styxy agent hook: sessions and worktrees', () => {
 
   it('SessionEnd stops the stacks the session started, not one that ran before it', async () => {
     const mine = background.project('mine', { name: 'mine', services: config });
+    // Through the MCP server's up tool too (Claude Code names it mcp__styxy__up).
+    const viaMcp = background.project('via-mcp', { name: 'via-mcp', services: config });
+    const tool = hookCall(viaMcp, 'PreToolUse', { tool_name: 'mcp__styxy__up', tool_input: {} });
+    expect((await hook(tool, ['--session-end'], viaMcp)).code).toBe(0);
+    await background.upDetached(viaMcp);
+    const mcpEnd = await hook(hookCall(viaMcp, 'SessionEnd', { reason: 'exit' }), ['--session-end'], viaMcp);
+    expect(mcpEnd.stderr).toContain('styxy: stopped via-mcp/default');
     // The session runs `styxy up -d` in `mine` and in `shop` (which ran already).
     for (const cwd of [mine, root]) {
       const seen = await hook(bash(cwd, 'styxy up -d --json'), ['--session-end'], cwd);
@@ -183,11 +191,11 @@ describe('styxy agent install claude', () => {
     expect(settings.permissions).toEqual({ allow: ['Bash(npm test)'] });
     expect(settings.hooks.PreToolUse).toEqual([
       mine,
-      { matcher: 'Bash|mcp__styxy__up', hooks: [{ type: 'command', command: 'npx styxy agent hook --session-end' }] },
+      { matcher: 'Bash|mcp__styxy__up', hooks: [{ type: 'command', command: 'styxy agent hook --session-end' }] },
     ]);
-    expect(settings.hooks.SessionStart).toEqual([{ hooks: [{ type: 'command', command: 'npx styxy agent hook' }] }]);
+    expect(settings.hooks.SessionStart).toEqual([{ hooks: [{ type: 'command', command: 'styxy agent hook' }] }]);
     expect(settings.hooks.SessionEnd).toEqual([
-      { hooks: [{ type: 'command', command: 'npx styxy agent hook --session-end' }] },
+      { hooks: [{ type: 'command', command: 'styxy agent hook --session-end' }] },
     ]);
     const text = readFileSync(file, 'utf8');
     const again = await background.cli(project, ['agent', 'install', 'claude', '--session-end']);
@@ -203,11 +211,32 @@ describe('styxy agent install claude', () => {
       '--print',
     ]);
     expect(printed.code, printed.stderr).toBe(0);
-    expect(printed.stdout).toContain('"command": "npx styxy agent hook --block"');
+    expect(printed.stdout).toContain('"command": "styxy agent hook --block"');
     expect(printed.stdout).toContain('"WorktreeRemove"');
     expect(printed.stdout).not.toContain('"SessionEnd"');
     expect(printed.stdout).toContain('## Dev stack (Styxy)');
     expect(readFileSync(file, 'utf8')).toBe(text); // --print writes nothing
+
+    // With a project install, the hooks run it (npx would cost npm's start on every Bash command).
+    mkdirSync(join(project, 'node_modules', '.bin'), { recursive: true });
+    symlinkSync(CLI_BIN, join(project, 'node_modules', '.bin', 'styxy'));
+    const local = await background.cli(project, ['agent', 'install', 'claude']);
+    expect(local.code, local.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).hooks.PreToolUse.at(-1)).toEqual({
+      matcher: 'Bash',
+      hooks: [{ type: 'command', command: '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/styxy agent hook' }],
+    });
+    expect(JSON.parse(readFileSync(file, 'utf8')).hooks.SessionEnd).toBeUndefined();
+    // …and that command, as Claude Code runs it (a shell, $CLAUDE_PROJECT_DIR set), answers.
+    const written = JSON.parse(readFileSync(file, 'utf8')).hooks.PreToolUse.at(-1).hooks[0].command as string;
+    const ran = spawnSync('sh', ['-c', written], {
+      cwd: project,
+      env: { ...background.home.env, CLAUDE_PROJECT_DIR: project },
+      input: bash(project, `python3 -m http.server ${apiPort}`),
+      encoding: 'utf8',
+    });
+    expect(ran.status, ran.stderr).toBe(0);
+    expect(ran.stdout).toContain(`port ${apiPort} is leased to stack shop/default`);
 
     writeFileSync(file, '{ "hooks": [] }');
     const bad = await background.cli(project, ['agent', 'install', 'claude']);

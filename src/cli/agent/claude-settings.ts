@@ -11,7 +11,7 @@ export interface ClaudeHookOptions {
   readonly block?: boolean;
   readonly sessionEnd?: boolean;
   readonly worktreeRemove?: boolean;
-  /** How the hook runs Styxy, e.g. `npx styxy`. */
+  /** How the hook runs Styxy, e.g. `styxy` or `"$CLAUDE_PROJECT_DIR"/node_modules/.bin/styxy`. */
   readonly styxy: string;
 }
 

@@ -4,7 +4,7 @@
  * `--print` shows the result and a snippet for AGENTS.md or CLAUDE.md. The hooks run `styxy
  * agent hook` (agent-hook.ts).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { locateConfig } from '../../config/locate.js';
 import { StyxyError } from '../../protocol/errors.js';
@@ -19,8 +19,17 @@ export interface InstallOptions {
   readonly print?: boolean;
 }
 
-/** How the hooks run Styxy: `npx` finds a project install (node_modules/.bin) and a global one. */
-export const HOOK_STYXY = 'npx styxy';
+/**
+ * How the hooks run Styxy: the project's own install when it has one (Claude Code sets
+ * $CLAUDE_PROJECT_DIR to the folder whose .claude/settings.json it reads, the one written here),
+ * else `styxy` on the PATH (a global install). Not `npx styxy`: npm's own start costs about
+ * 400 ms of CPU on every Bash command (docs/performance.md, "styxy agent hook").
+ */
+export function hookStyxy(root: string): string {
+  return existsSync(join(root, 'node_modules', '.bin', 'styxy'))
+    ? '"$CLAUDE_PROJECT_DIR"/node_modules/.bin/styxy'
+    : 'styxy';
+}
 
 export async function run(agent: string, options: InstallOptions): Promise<number> {
   if (agent !== 'claude') {
@@ -30,7 +39,8 @@ export async function run(agent: string, options: InstallOptions): Promise<numbe
   const { root } = locateConfig({ cwd: process.cwd() });
   const file = join(root, '.claude', 'settings.json');
   const before = readSettings(file);
-  const hookOptions = { ...options, styxy: HOOK_STYXY };
+  const styxy = hookStyxy(root);
+  const hookOptions = { ...options, styxy };
   const after = `${JSON.stringify(mergeClaudeSettings(before.value, file, hookOptions), null, 2)}\n`;
   const hooked = Object.entries(styxyHooks(hookOptions))
     .filter(([, group]) => group !== null)
@@ -51,7 +61,7 @@ export async function run(agent: string, options: InstallOptions): Promise<numbe
   writeFileSync(temp, after);
   renameSync(temp, file);
   process.stderr.write(
-    `styxy: ${before.text === null ? 'wrote' : 'updated'} ${file}: hooks ${hooked.join(', ')} run \`${HOOK_STYXY} agent hook\`\n` +
+    `styxy: ${before.text === null ? 'wrote' : 'updated'} ${file}: hooks ${hooked.join(', ')} run \`${styxy} agent hook\`\n` +
       'hint: `styxy agent install claude --print` shows a snippet for AGENTS.md or CLAUDE.md\n',
   );
   return EXIT.ok;
