@@ -82,8 +82,11 @@ interface Shell {
     readonly specs: Map<string, LaunchSpec>;
     readonly context: EnvContext;
   } | null;
-  /** Stops the file watchers (file-watcher.ts); they start with the services. */
-  stopWatchingFiles: Promise<() => Promise<void>>;
+  /**
+   * Each watching service's file watcher (file-watcher.ts), as the function that stops it; they
+   * start with the services, and one is replaced when `applyConfig` changes its service's `watch`.
+   */
+  readonly fileWatchers: Map<string, Promise<() => Promise<void>>>;
 }
 
 export function createSupervisor(options: SupervisorOptions): Supervisor {
@@ -117,7 +120,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     stopWatchingLosses: () => {},
     launch: null,
     stopWatchingShared: () => {},
-    stopWatchingFiles: Promise.resolve(async () => {}),
+    fileWatchers: new Map(),
   };
 
   let settleDone!: (outcome: StackOutcome) => void;
@@ -201,7 +204,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     pusher.cancel();
     shell.stopWatchingLosses();
     shell.stopWatchingShared();
-    await (await shell.stopWatchingFiles)().catch(() => {});
+    await Promise.all([...shell.fileWatchers.values()].map(async (close) => (await close)().catch(() => {})));
+    shell.fileWatchers.clear();
     await coordinator.unregisterStack(id).catch(() => {});
     output.close();
     for (const watch of shell.watches) watch.check(shell.machine);
@@ -312,23 +316,28 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     });
     shell.start = { kind: 'running' };
     dispatch({ type: 'start', at: now() });
-    if (options.watch !== false) shell.stopWatchingFiles = startWatching(specs);
+    for (const spec of specs.values()) watchFilesOf(spec);
     return result;
   }
 
-  /** Watches what the services' `watch` names; a watcher that cannot start is logged, not fatal. */
-  function startWatching(specs: ReadonlyMap<string, LaunchSpec>): Promise<() => Promise<void>> {
-    const targets = [...specs.values()].flatMap((spec) =>
-      spec.watch ? [{ service: spec.service, cwd: spec.cwd, watch: spec.watch }] : [],
-    );
-    return watchServices(targets, {
+  /**
+   * Watches what the service's `watch` names (replacing a watcher it had); a watcher that cannot
+   * start is logged, not fatal. Nothing with `--no-watch`, or once the stack stops.
+   */
+  function watchFilesOf(spec: LaunchSpec): void {
+    const previous = shell.fileWatchers.get(spec.service);
+    shell.fileWatchers.delete(spec.service);
+    if (previous) void previous.then((close) => close()).catch(() => {});
+    if (options.watch === false || !spec.watch || shell.machine.stopping || shell.machine.finished) return;
+    const target = { service: spec.service, cwd: spec.cwd, watch: spec.watch };
+    const started = watchServices([target], {
       changed: (service, change) => dispatch({ type: 'filesChanged', service, change, at: now() }),
       log: (service, text) => logs.append(service, 'styxy', text),
     }).catch((error: unknown) => {
-      for (const target of targets)
-        logs.append(target.service, 'styxy', `cannot watch files: ${(error as Error)?.message}`);
+      logs.append(spec.service, 'styxy', `cannot watch files: ${(error as Error)?.message}`);
       return async () => {};
     });
+    shell.fileWatchers.set(spec.service, started);
   }
 
   function stop(stopOptions: StopOptions = {}): Promise<StackOutcome> {
@@ -397,7 +406,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       replace: (service, spec) => {
         const launch = shell.launch!;
         launch.services = launch.services.map((old) => (old.name === service.name ? service : old));
+        const before = launch.specs.get(service.name);
         launch.specs.set(service.name, spec);
+        if (JSON.stringify(before?.watch ?? null) !== JSON.stringify(spec.watch)) watchFilesOf(spec);
         const state = shell.machine.services[service.name]!;
         const machine = machineService(service, state.spec.ports);
         shell.machine = {

@@ -7,6 +7,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ServiceConfig } from '../../src/config/types.js';
 import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
 import { onlyTypes } from '../helpers/coordinator.js';
 import { fixture, NODE } from '../helpers/stack.js';
@@ -119,7 +120,7 @@ describe('dependents restarted', () => {
 });
 
 describe('watch', () => {
-  const watched = () => ({
+  const watched = (): { services: { api: ServiceConfig } } => ({
     services: {
       api: {
         command: [NODE, fixture('http-server.mjs')],
@@ -159,6 +160,34 @@ describe('watch', () => {
     expect(after.ports).toEqual(before.ports);
     expect(after.restarts).toBe(1);
     expect(await logsOf(root)).toContain('[styxy] restarting: src/app.ts changed');
+  });
+
+  it('up -d with a changed `watch` restarts the service and watches the new files', async () => {
+    bg = makeBackgroundHome({ sizes: onlyTypes({ api: 2 }) });
+    const root = bg.project('shop', watched());
+    mkdirSync(join(root, 'src'));
+    mkdirSync(join(root, 'lib'));
+    await bg.upDetached(root);
+    await waitFor(async () => (await logsOf(root)).includes('[styxy] watching src/**/*.ts for changes'));
+    const config = watched();
+    config.services.api.watch = ['lib/**'];
+    bg.project('shop', config);
+    const edited = await bg.upDetached(root);
+    expect(edited).toMatchObject({ reused: true, changed: [{ service: 'api', action: 'restarted' }] });
+    await waitFor(async () => (await logsOf(root)).includes('[styxy] watching lib/** for changes'), {
+      message: 'the new watcher to be ready',
+    });
+    const before = await ps(root);
+    writeFileSync(join(root, 'lib', 'util.js'), 'two');
+    const after = await waitFor(
+      async () => {
+        const api = await ps(root);
+        return api.status === 'ready' && api.pid !== before.pid ? api : null;
+      },
+      { timeout: 15_000, message: 'api restarted by lib/util.js' },
+    );
+    expect(after.restarts).toBe(before.restarts + 1);
+    expect(await logsOf(root)).toContain('[styxy] restarting: lib/util.js changed');
   });
 
   it('up --no-watch watches nothing', async () => {
