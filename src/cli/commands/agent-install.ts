@@ -23,7 +23,7 @@ export interface InstallOptions {
  * How the hooks run Styxy: the project's own install when it has one (Claude Code sets
  * $CLAUDE_PROJECT_DIR to the folder whose .claude/settings.json it reads, the one written here),
  * else `styxy` on the PATH (a global install). Not `npx styxy`: npm's own start costs about
- * 400 ms of CPU on every Bash command (docs/performance.md, "styxy agent hook").
+ * 400 ms of CPU on every Bash command (docs/performance.md, "Claude Code hooks").
  */
 export function hookStyxy(root: string): string {
   return existsSync(join(root, 'node_modules', '.bin', 'styxy'))
