@@ -19,3 +19,13 @@ export function tuneHeapForLogRings(): void {
   tuned = true;
   setFlagsFromString('--no-allocation-site-pretenuring');
 }
+
+/**
+ * Node flags a background supervisor starts with (`up -d`, shared services). The young
+ * generation is capped at 1 MB a semi-space (V8 grows it to 8 MB and more under allocation and
+ * keeps it): a background supervisor's allocations are log lines that die at once, which a
+ * small young generation collects as cheaply, and its resident memory is what twenty stacks cost
+ * before any service runs — 91 → 83 MB for web-api-worker (docs/performance.md). Not for a
+ * foreground `up`: its UI allocates frames, and one process is not the problem.
+ */
+export const BACKGROUND_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=1'];

@@ -17,6 +17,7 @@ import {
   readReport,
   SUPERVISOR_OUTPUT,
 } from '../../supervisor/background/launch.js';
+import { BACKGROUND_NODE_FLAGS } from '../../supervisor/heap-tuning.js';
 
 /** supervisor.out moves to supervisor.out.1 past this size (it only holds each run's few lines). */
 const MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -56,7 +57,7 @@ export function spawnBackground(
   delete env[TAG_VARIABLE];
   let child: ReturnType<typeof spawn>;
   try {
-    child = spawn(process.execPath, [backgroundEntry(), ...encodeArgs(args)], {
+    child = spawn(process.execPath, [...BACKGROUND_NODE_FLAGS, backgroundEntry(), ...encodeArgs(args)], {
       detached: true,
       stdio: ['ignore', fd, fd, 'pipe'],
       env,

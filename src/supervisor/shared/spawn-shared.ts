@@ -15,6 +15,7 @@ import { stackDir, styxyHome } from '../../protocol/home.js';
 import { ensurePrivateDir } from '../../protocol/private-fs.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { backgroundEntry, encodeArgs, readReport, SUPERVISOR_OUTPUT } from '../background/launch.js';
+import { BACKGROUND_NODE_FLAGS } from '../heap-tuning.js';
 
 /** The instance's stack name: `shared-<service>`, in the folder of the stack that starts it. */
 export function sharedStackName(service: string): string {
@@ -48,7 +49,7 @@ export function spawnShared(request: SpawnSharedRequest): Promise<{ readonly pid
       timeoutMs: request.timeoutMs,
       shared: request.service,
     });
-    child = spawn(process.execPath, [backgroundEntry(), ...args], {
+    child = spawn(process.execPath, [...BACKGROUND_NODE_FLAGS, backgroundEntry(), ...args], {
       detached: true,
       stdio: ['ignore', fd, fd, 'pipe'],
       env,
