@@ -39,7 +39,7 @@ interface Measured {
 }
 
 /** Runs `rounds` (one per client) back to back for MEASURE_MS after a warm-up. */
-async function closedLoop(rounds: readonly Round[]): Promise<Measured> {
+export async function closedLoop(rounds: readonly Round[]): Promise<Measured> {
   const latencies: number[] = [];
   let measuring = false;
   let done = 0;
@@ -128,8 +128,8 @@ async function waitFor<T>(attempt: () => Promise<T>, timeoutMs = 10_000): Promis
   }
 }
 
-/** N coordinator clients, each round = reserve 3 ports, then release them. */
-async function leaseClients(home: string, count: number) {
+/** N coordinator clients, each round = reserve 3 ports of `type`, then release them. */
+export async function leaseClients(home: string, count: number, type = 'bench') {
   const clients = await Promise.all(
     Array.from({ length: count }, () => connectCoordinator({ home, kind: 'cli', autoStart: false })),
   );
@@ -137,7 +137,7 @@ async function leaseClients(home: string, count: number) {
     const requests = ['PORT', 'HMR_PORT', 'DEBUG_PORT'].map((portName) => ({
       service: `bench-${index}`,
       portName,
-      type: 'bench',
+      type,
       preferred: null,
       fixed: null,
     }));

@@ -1,0 +1,194 @@
+/**
+ * Scale: one machine with 100 background stacks (10 with --quick) holding 500 leases (5 each),
+ * on a private STYXY_HOME whose `scale` type has ports 17000–17799 (outside every other block:
+ * see lib/bench-home.ts). Each stack is one `sleep` holding five ports (`ready: false`: it
+ * listens on none), started with `styxy up -d`, four at a time. Measured, empty machine first
+ * (the coordinator running, no stack), then with every stack up:
+ * - lease + release of a 3-port batch, p50 and p99, at 1 and at 64 clients (closed loop, as
+ *   leases.ts): the goal is within 1.5× of the empty machine;
+ * - `styxy ls` and `styxy ps --all` (median of 7 runs, 3 with --quick): goal < 2× empty;
+ * - the coordinator's RSS (goal < 150 MB) and the background supervisors' (median VmRSS) beside
+ *   an idle `node` measured in the same run;
+ * - `styxy down --all`, and how long starting every stack took.
+ * The empty and loaded states cannot be interleaved; each pair is measured minutes apart, so the
+ * load average at each is printed with it.
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { closedLoop, leaseClients } from './leases.ts';
+import { type BenchHome, makeBenchHome } from './lib/bench-home.ts';
+import { sleep } from './lib/processes.ts';
+import { type BenchModule, type BenchOptions, type BenchRow, quantile } from './lib/stats.ts';
+
+const RANGE: readonly [number, number] = [17_000, 17_799];
+const PORTS_PER_STACK = 5;
+const STARTING_AT_ONCE = 4;
+
+interface Latency {
+  readonly p50: number;
+  readonly p99: number;
+}
+
+interface Machine {
+  readonly lease1: Latency;
+  readonly lease64: Latency;
+  readonly lsMs: number;
+  readonly psAllMs: number;
+  readonly load: number;
+}
+
+const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
+const median = (values: number[]) => quantile(values, 0.5);
+
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) / 1024;
+}
+
+/** Resident memory of an idle Node process (a timer, nothing else), in MB. */
+async function idleNodeRssMb(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  try {
+    await sleep(1000);
+    return rssMb(child.pid!);
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+async function leaseLatency(home: string, clients: number): Promise<Latency> {
+  const lease = await leaseClients(home, clients, 'scale');
+  try {
+    const measured = await closedLoop(lease.rounds);
+    return { p50: measured.p50, p99: measured.p99 };
+  } finally {
+    await lease.close();
+  }
+}
+
+async function medianCli(bench: BenchHome, args: readonly string[], runs: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push((await bench.cli(args)).ms);
+  return median(times);
+}
+
+async function measureMachine(bench: BenchHome, runs: number): Promise<Machine> {
+  const load = loadavg()[0]!;
+  const lease1 = await leaseLatency(bench.home, 1);
+  const lease64 = await leaseLatency(bench.home, 64);
+  const lsMs = await medianCli(bench, ['ls'], runs);
+  const psAllMs = await medianCli(bench, ['ps', '--all'], runs);
+  return { lease1, lease64, lsMs, psAllMs, load };
+}
+
+/** A project folder whose stack is one `sleep` holding five `scale` ports. */
+function writeProject(root: string, index: number): string {
+  const dir = join(root, `stack-${index}`);
+  mkdirSync(dir);
+  const ports = Object.fromEntries(Array.from({ length: PORTS_PER_STACK }, (_, i) => [`PORT_${i}`, 'scale']));
+  const config = { name: `scale-${index}`, services: { hold: { command: ['sleep', '100000'], ports, ready: false } } };
+  writeFileSync(join(dir, '.styxyrc.json'), JSON.stringify(config));
+  return dir;
+}
+
+export const scale: BenchModule = {
+  title: 'Scale: background stacks holding 5 leases each (100 stacks, 10 with --quick), vs. the empty machine',
+  async run(options: BenchOptions = {}) {
+    const stacks = options.quick ? 10 : 100;
+    const runs = options.quick ? 3 : 7;
+    // The default types get 10 ports each from 17800 (lib/bench-home.ts), above `scale`.
+    const bench = makeBenchHome(17_800);
+    try {
+      // The bench home's types, plus `scale`: 800 ports for the 500 held and 64 clients' batches.
+      const configFile = join(bench.home, 'config.json');
+      const config = JSON.parse(readFileSync(configFile, 'utf8')) as { types: Record<string, unknown> };
+      config.types.scale = { range: RANGE };
+      writeFileSync(configFile, JSON.stringify(config));
+      const status = async () =>
+        JSON.parse((await bench.cli(['daemon', 'status', '--json'])).stdout) as { pid: number };
+      await bench.cli(['daemon', 'start']);
+      const coordinator = (await status()).pid;
+      const idle = await idleNodeRssMb();
+      const empty = await measureMachine(bench, runs);
+
+      const projects = Array.from({ length: stacks }, (_, index) => writeProject(bench.home, index));
+      const supervisors: number[] = [];
+      const startedAt = performance.now();
+      for (let first = 0; first < projects.length; first += STARTING_AT_ONCE) {
+        const batch = projects.slice(first, first + STARTING_AT_ONCE);
+        const ups = await Promise.all(batch.map((dir) => bench.cli(['up', '-d', '--json'], dir, 120_000)));
+        for (const up of ups) supervisors.push((JSON.parse(up.stdout) as { stack: { pid: number } }).stack.pid);
+      }
+      const startMs = performance.now() - startedAt;
+      const leases = (JSON.parse((await bench.cli(['ls', '--json'])).stdout) as { leases: unknown[] }).leases.length;
+      if (leases !== stacks * PORTS_PER_STACK) {
+        throw new Error(`${stacks} stacks up, but ls --json lists ${leases} leases, not ${stacks * PORTS_PER_STACK}`);
+      }
+      await sleep(1000);
+      const supervisorRss = median(supervisors.map(rssMb));
+      const loaded = await measureMachine(bench, runs);
+      const coordinatorRss = rssMb(coordinator);
+      const downMs = (await bench.cli(['down', '--all'], bench.home, 300_000)).ms;
+
+      const held = `${stacks} stacks, ${leases} leases`;
+      const emptyName = (what: string) => `empty machine ${what} (load ${round(empty.load, 1)})`;
+      const within = (value: number, base: number, factor: number) => ({
+        text: `≤ ${factor}× empty`,
+        met: value <= base * factor,
+      });
+      const latencyRows = (clients: number, key: 'lease1' | 'lease64'): BenchRow[] =>
+        (['p50', 'p99'] as const).map((q) => ({
+          name: `lease + release, ${clients} client${clients === 1 ? '' : 's'}, ${q}, ${held} (load ${round(loaded.load, 1)})`,
+          value: round(loaded[key][q], 3),
+          unit: 'ms',
+          baseline: { name: emptyName(q), value: round(empty[key][q], 3) },
+          goal: within(loaded[key][q], empty[key][q], 1.5),
+        }));
+      return [
+        ...latencyRows(1, 'lease1'),
+        ...latencyRows(64, 'lease64'),
+        {
+          name: `styxy ls, ${held}`,
+          value: round(loaded.lsMs, 1),
+          unit: 'ms',
+          baseline: { name: emptyName('ls'), value: round(empty.lsMs, 1) },
+          goal: { text: '< 2× empty', met: loaded.lsMs < 2 * empty.lsMs },
+        },
+        {
+          name: `styxy ps --all, ${held}`,
+          value: round(loaded.psAllMs, 1),
+          unit: 'ms',
+          baseline: { name: emptyName('ps --all'), value: round(empty.psAllMs, 1) },
+          goal: { text: '< 2× empty', met: loaded.psAllMs < 2 * empty.psAllMs },
+        },
+        {
+          name: `coordinator RSS, ${held}`,
+          value: round(coordinatorRss, 1),
+          unit: 'MB',
+          baseline: { name: 'idle node', value: round(idle, 1) },
+          goal: { text: '< 150 MB', met: coordinatorRss < 150 },
+        },
+        {
+          name: `background supervisor RSS (median of ${stacks})`,
+          value: round(supervisorRss, 1),
+          unit: 'MB',
+          baseline: { name: 'idle node', value: round(idle, 1) },
+          goal: { text: '≤ 1.5× idle node', met: supervisorRss <= 1.5 * idle },
+        },
+        {
+          name: `up -d of ${stacks} stacks, ${STARTING_AT_ONCE} at a time`,
+          value: round(startMs),
+          unit: 'ms',
+          baseline: null,
+          goal: null,
+        },
+        { name: `styxy down --all, ${held}`, value: round(downMs), unit: 'ms', baseline: null, goal: null },
+      ];
+    } finally {
+      await bench.close();
+    }
+  },
+};
