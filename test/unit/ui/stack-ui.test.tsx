@@ -82,6 +82,26 @@ describe('header and services table', () => {
     await waitFor(() => spinner() !== first, { message: 'the spinner to turn' });
   });
 
+  test('an unhealthy service: red, with why in its note', async () => {
+    const { terminal } = mount({
+      services: [
+        {
+          name: 'api',
+          status: 'unhealthy',
+          ports: { PORT: 3001 },
+          pid: 102,
+          startedAt: Date.now() - 60_000,
+          detail: 'health check failing: answered 503',
+        },
+      ],
+    });
+    const screen = await terminal.waitForScreen('unhealthy');
+    expect(rowOf(screen, ' api ')).toMatch(
+      /api\s+♥ unhealthy\s+PORT=3001\s+102\s+.*health check failing: answered 503/,
+    );
+    expect(terminal.rawScreen()).toMatch(/\u001b\[31m♥ unhealthy/); // red
+  });
+
   test('arrows and j/k move the selection, stopping at both ends', async () => {
     const { terminal } = mount();
     await terminal.waitForScreen('▸ db');
