@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { checkKeys } from './check-keys.js';
 import { describeValue, isPlainObject } from './describe-value.js';
 import { setOwn } from './own-key.js';
+import { portFlagFor } from './port-flags.js';
 import type { FieldPath, Problems } from './problems.js';
 import { resolveCommand } from './resolve-command.js';
 import type { ResolveContext } from './resolve-context.js';
@@ -37,7 +38,7 @@ import {
   SERVICE_KEYS,
 } from './schema.js';
 import { quoteList } from './suggest.js';
-import type { DependencyCondition, ResolvedService } from './types.js';
+import type { DependencyCondition, ResolvedCommand, ResolvedPortFlag, ResolvedService } from './types.js';
 import { parseField } from './zod-problems.js';
 
 export interface ServiceDraft {
@@ -88,6 +89,7 @@ export function resolveService(
     ...resolveInput(raw.stdin, raw.tty, path, problems),
     stop: resolveStop(raw.stop, [...path, 'stop'], problems, templates),
     daemon: resolveDaemon(raw.daemon, [...path, 'daemon'], cwd, problems, templates),
+    portFlag: resolvePortFlag(raw.portFlag, command, names, [...path, 'portFlag'], problems),
     ...(shared ? { shared } : {}),
   };
   const replicas =
@@ -124,7 +126,24 @@ function placeholder(name: string, context: ResolveContext): ResolvedService {
     tty: false,
     stop: null,
     daemon: null,
+    portFlag: null,
   };
+}
+
+/** The port flag for a dev server that ignores PORT (port-flags.ts), unless `portFlag: false` or it has no port. */
+function resolvePortFlag(
+  raw: unknown,
+  command: ResolvedCommand,
+  portNames: readonly string[] | null,
+  path: FieldPath,
+  problems: Problems,
+): ResolvedPortFlag | null {
+  if (raw !== undefined && typeof raw !== 'boolean') {
+    problems.add(path, `expected true or false, found ${describeValue(raw)}`);
+    return null;
+  }
+  if (raw === false || !portNames || portNames.length === 0) return null;
+  return portFlagFor(command);
 }
 
 /** Relative to the project root; the folder must exist (a missing one fails only later, at spawn). */

@@ -26,6 +26,7 @@ export const SERVICE_KEYS = [
   'tty',
   'stop',
   'daemon',
+  'portFlag',
   'replicas',
   'shared',
 ] as const;

@@ -213,6 +213,13 @@ export interface ServiceConfig {
    */
   daemon?: DaemonOptions;
   /**
+   * For dev servers that ignore `PORT` (vite, astro, storybook, ng serve, flask run, uvicorn,
+   * rails server, …; docs/configuration.md lists them): Styxy adds the port flag (and
+   * `--strictPort` for vite) when the command passes none. `false` turns that off.
+   * @default true
+   */
+  portFlag?: boolean;
+  /**
    * Run this many copies, `name#1` to `name#N`, each with its own leased ports and
    * `STYXY_REPLICA` (1..N). `dependsOn: ['name']` waits for every copy; `${name.PORT}` is the
    * first copy's port, `${name#2.PORT}` a given one's. No fixed port with more than one copy.
@@ -367,6 +374,16 @@ export interface ResolvedService {
   readonly daemon: ResolvedDaemon | null;
   /** Present when the service is shared (absent: every stack runs its own). */
   readonly shared?: ResolvedShared;
+  /** The port flag added to `command` (config/port-flags.ts); null: none (or `portFlag: false`). */
+  readonly portFlag: ResolvedPortFlag | null;
+}
+
+/** A port flag Styxy adds for a dev server that ignores `PORT` (config/port-flags.ts). */
+export interface ResolvedPortFlag {
+  /** How the table names the tool (`vite`, `ng serve`). */
+  readonly tool: string;
+  /** To append to the command; `$PORT` stands for the service's first port. */
+  readonly args: readonly string[];
 }
 
 export interface ResolvedStop {

@@ -164,6 +164,13 @@ export class EffectRunner {
       // What an earlier run left behind (a child still holding the port) goes first.
       if (run > 1) await this.#sweep(service, spec.stopSignal, spec.stopTimeoutMs);
       shell.runStartSeq = logs.nextSeq;
+      if (run === 1 && spec.portFlag) {
+        logs.append(
+          service,
+          'styxy',
+          `${spec.portFlag.tool} takes no PORT from the environment: added ${spec.portFlag.added} to its command (portFlag: false turns this off)`,
+        );
+      }
       shell.daemonWait = spec.daemon ? new Promise((resolve) => (shell.daemonFound = resolve)) : null;
       const hooks: SpawnHooks = {
         onLine: (stream, line) => logs.append(service, stream, line),

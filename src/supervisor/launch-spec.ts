@@ -4,6 +4,7 @@
  * Building every spec before anything starts means a bad reference or regex starts nothing.
  */
 import type { StackPorts } from '../config/interpolate.js';
+import { PORT_PLACEHOLDER } from '../config/port-flags.js';
 import type { ResolvedCommand, ResolvedService, ResolvedWatch, StdinMode } from '../config/types.js';
 import { StyxyError } from '../protocol/errors.js';
 import { interpolateField } from './interpolate-field.js';
@@ -48,6 +49,8 @@ export interface LaunchSpec {
   readonly stop: StopCommandSpec | null;
   /** The pid file of a command that daemonizes; null when the command is the service. */
   readonly daemon: { readonly pidFile: string; readonly timeoutMs: number } | null;
+  /** The port flag added for a dev server that ignores PORT (`vite`, `--port 3001 --strictPort`); null: none. */
+  readonly portFlag: { readonly tool: string; readonly added: string } | null;
 }
 
 export interface StopCommandSpec {
@@ -59,7 +62,9 @@ export interface StopCommandSpec {
 
 export function buildLaunchSpec(service: ResolvedService, context: EnvContext): LaunchSpec {
   const fill = (text: string, field: string) => interpolateField(text, context.ports, service.name, field);
-  const main = commandLine(service.command, 'command', service.name, fill);
+  const flag = portFlagArgs(service, context.ports);
+  const base = commandLine(service.command, 'command', service.name, fill);
+  const main = flag ? { ...base, ...withArgs(base, flag.args) } : base;
   const stop = service.stop && commandLine(service.stop.command, 'stop.command', service.name, fill);
   return {
     service: service.name,
@@ -78,7 +83,29 @@ export function buildLaunchSpec(service: ResolvedService, context: EnvContext): 
       pidFile: fill(service.daemon.pidFile, 'daemon.pidFile'),
       timeoutMs: service.daemon.timeoutMs,
     },
+    portFlag: flag && { tool: flag.tool, added: flag.args.join(' ') },
   };
+}
+
+/** The port flag's arguments with the service's first port in (config/port-flags.ts). */
+function portFlagArgs(service: ResolvedService, ports: StackPorts): { tool: string; args: string[] } | null {
+  const first = Object.keys(service.ports)[0];
+  const port = first === undefined ? undefined : ports[service.name]?.[first];
+  if (!service.portFlag || port === undefined) return null;
+  const args = service.portFlag.args.map((arg) => arg.replaceAll(PORT_PLACEHOLDER, String(port)));
+  return { tool: service.portFlag.tool, args };
+}
+
+/** Appends `args` to a command line: to the argv, or to the shell string (its last step takes them). */
+function withArgs(
+  line: { file: string; args: readonly string[]; display: string },
+  args: readonly string[],
+): { args: readonly string[]; display: string } {
+  const suffix = ` ${args.join(' ')}`;
+  if (line.file === 'sh' && line.args[0] === '-c' && line.args.length === 2) {
+    return { args: ['-c', `${line.args[1]}${suffix}`], display: `${line.display}${suffix}` };
+  }
+  return { args: [...line.args, ...args], display: `${line.display}${suffix}` };
 }
 
 function portOfService(service: ResolvedService, ports: StackPorts, field: string, name: string): number {

@@ -71,6 +71,12 @@ function formatService(service: ResolvedService, config: ResolvedConfig): string
   rows.push(['restart', formatRestart(service.restart)]);
   if (service.stdin === 'null') rows.push(['stdin', 'null (EOF at once)']);
   if (service.tty) rows.push(['tty', 'runs under a pseudo-terminal']);
+  if (service.portFlag) {
+    rows.push([
+      'portFlag',
+      `adds ${service.portFlag.args.join(' ')} (${service.portFlag.tool} ignores PORT; portFlag: false turns this off)`,
+    ]);
+  }
   if (service.daemon) {
     const pidFile = relative(root, service.daemon.pidFile) || service.daemon.pidFile;
     rows.push(['daemon', `runs while the process in ${pidFile} lives (found within ${ms(service.daemon.timeoutMs)})`]);

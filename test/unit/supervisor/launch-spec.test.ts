@@ -23,6 +23,7 @@ const service = (over: Partial<ResolvedService> = {}): ResolvedService => ({
   tty: false,
   stop: null,
   daemon: null,
+  portFlag: null,
   ...over,
 });
 
