@@ -5,8 +5,7 @@
  * Styxy appends the tool's port flag with the service's first port — plus `--strictPort` for
  * Vite and what runs on it, so a taken port is an error rather than another port.
  * `portFlag: false` turns it off. Tools that read `PORT` (next, express apps) are not listed.
- * Pure: the table is data, the matching is string work (docs/configuration.md, "Dev servers
- * that ignore PORT").
+ * Pure: the table is data, the matching is string work. docs/configuration.md shows the table.
  */
 import type { ResolvedCommand, ResolvedPortFlag } from './types.js';
 
