@@ -116,7 +116,7 @@ const users = (stacks: readonly StackInfo[]) => stacks.filter((stack) => stack.s
 async function upDetached(project: UpProject, cwd: string, args: readonly string[] = []) {
   const result = await project.cli(['up', '-d', '--json', ...args], { cwd, timeoutMs: 120_000 });
   expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as { services: { name: string; ports: Record<string, number> }[] };
+  return JSON.parse(result.stdout) as { services: { name: string; shared?: boolean; ports: Record<string, number> }[] };
 }
 
 async function hits(port: number): Promise<string> {
@@ -147,6 +147,11 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     ).toEqual([main, worktree].sort());
     expect(redisProcesses(project)).toHaveLength(1);
     const cachePort = instances(stacks)[0]!.leases[0]!.port;
+    // up -d's document shows it as ps does.
+    expect(second.services.find((service) => service.name === 'cache')).toMatchObject({
+      shared: true,
+      ports: { PORT: cachePort },
+    });
     expect((await findPortHolder(cachePort))?.command).toContain('redis-server');
     // Both stacks' services reach it (each counts under its own STYXY_STACK_SLUG).
     const apiOf = (document: typeof first) => document.services.find((service) => service.name === 'api')!.ports.PORT!;

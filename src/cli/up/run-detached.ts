@@ -8,13 +8,16 @@
  * start of its own the same way (exit 130); a wait for another's start just ends.
  */
 import { constants } from 'node:os';
+import { runningStacks } from '../../client/coordinator-client.js';
 import { isStyxyError } from '../../protocol/errors.js';
 import { DEFAULT_STACK_NAME } from '../../protocol/stack-id.js';
 import { STOP_SIGNALS } from '../../supervisor/stop-signals.js';
 import { printJson } from '../output.js';
 import { renderError } from '../render-error.js';
 import { secondsOption } from '../seconds-option.js';
+import { type PsDocument, psDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
+import { withShared } from '../stack/shared-view.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import { upDetached } from './detached.js';
 
@@ -38,7 +41,7 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
   const onSignal = (signal: NodeJS.Signals) => abort.abort(signal);
   for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
   try {
-    const document = await upDetached({
+    const started = await upDetached({
       cwd: process.cwd(),
       ...(options.config === undefined ? {} : { config: options.config }),
       name: stackName,
@@ -48,6 +51,7 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
       onProgress: say,
       signal: abort.signal,
     });
+    const document = await withSharedServices(started);
     if (options.json) printJson(document);
     else process.stdout.write(formatPs(document));
     const copy = stackName === DEFAULT_STACK_NAME ? '' : ` --name ${stackName}`;
@@ -65,5 +69,17 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
     return renderError(error);
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+  }
+}
+
+/** The document with the shared services the stack uses, as `ps` shows them (shared-view.ts). */
+async function withSharedServices<D extends PsDocument>(document: D): Promise<D> {
+  try {
+    const [info] = await runningStacks(undefined, document.stack.id);
+    if (!info?.uses?.length) return document;
+    const merged = withShared({ ...info, services: [...document.services] }, await runningStacks());
+    return { ...document, services: psDocument(document.stack, merged.services).services };
+  } catch {
+    return document; // the coordinator went away meanwhile: the stack's own services, as they were
   }
 }
