@@ -11,13 +11,16 @@ import type { ServiceConfig } from '../../src/config/types.js';
 import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
 import { onlyTypes } from '../helpers/coordinator.js';
 import { fixture, NODE } from '../helpers/stack.js';
-import type { PsJson } from '../helpers/up.js';
+import { makeUpProject, type PsJson, type UpProject } from '../helpers/up.js';
 import { waitFor } from '../helpers/wait.js';
 
 let bg: BackgroundHome | undefined;
+let project: UpProject | undefined;
 afterEach(async () => {
   await bg?.cleanup();
   bg = undefined;
+  await project?.cleanup();
+  project = undefined;
 });
 
 type PsService = PsJson['services'][number];
@@ -188,6 +191,21 @@ describe('watch', () => {
     );
     expect(after.restarts).toBe(before.restarts + 1);
     expect(await logsOf(root)).toContain('[styxy] restarting: lib/util.js changed');
+  });
+
+  it('plain output says why it restarts', async () => {
+    project = makeUpProject(watched(), { sizes: onlyTypes({ api: 2 }) });
+    mkdirSync(join(project.root, 'src'));
+    const up = await project.upReady();
+    await waitFor(() => up.stderr().includes('api watching src/**/*.ts for changes'), {
+      message: 'the watcher to be ready',
+    });
+    writeFileSync(join(project.root, 'src', 'app.ts'), 'two');
+    await waitFor(() => /^api restarting: src\/app\.ts changed$/m.test(up.stderr()), {
+      timeout: 15_000,
+      message: 'the line "api restarting: src/app.ts changed"',
+    });
+    await waitFor(() => (up.stderr().match(/^api ready on :\d+/gm) ?? []).length === 2, { timeout: 15_000 });
   });
 
   it('up --no-watch watches nothing', async () => {
