@@ -12,6 +12,7 @@ export function mountTopUi(feed: StacksFeed, options: TopUiOptions): TopUiHandle
       feed={feed}
       folder={options.folder}
       {...(options.selectedId === undefined ? {} : { selectedId: options.selectedId })}
+      {...(options.notice === undefined ? {} : { notice: options.notice })}
       colour={colorEnabled(stdout, options.env ?? process.env)}
       onExit={(result) => {
         outcome = result;

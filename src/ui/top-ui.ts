@@ -15,6 +15,8 @@ export interface TopUiOptions {
   readonly folder: (root: string) => string;
   /** The stack selected first. */
   readonly selectedId?: string;
+  /** Shown in the bottom bar until the next key. */
+  readonly notice?: string;
   /** The environment that decides colour (NO_COLOR, FORCE_COLOR). @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }

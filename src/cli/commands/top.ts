@@ -4,6 +4,7 @@
  * `styxy attach` shows); leaving it (`q`) comes back to the list; `q` there quits.
  */
 import { constants } from 'node:os';
+import { isStyxyError } from '../../protocol/errors.js';
 import { renderTopUi } from '../../ui/top-ui.js';
 import { EXIT } from '../exit-codes.js';
 import { attachStack } from '../stack/attach-stack.js';
@@ -14,6 +15,7 @@ import { assertTerminal } from './attach.js';
 export async function run(): Promise<number> {
   assertTerminal('`styxy top`');
   let selectedId: string | undefined;
+  let notice: string | undefined;
   for (;;) {
     const feed = pollStacks();
     let result: Awaited<Awaited<ReturnType<typeof renderTopUi>>['done']>;
@@ -22,7 +24,9 @@ export async function run(): Promise<number> {
       const handle = await renderTopUi(feed, {
         folder: (root) => shortFolder(root),
         ...(selectedId === undefined ? {} : { selectedId }),
+        ...(notice === undefined ? {} : { notice }),
       });
+      notice = undefined;
       result = await handle.done;
     } finally {
       feed.close();
@@ -30,12 +34,17 @@ export async function run(): Promise<number> {
     if (result.kind === 'quit') return EXIT.ok;
     selectedId = result.stackId;
     const stack = feed.current().stacks.find((s) => s.id === result.stackId);
-    if (!stack) continue; // gone meanwhile: back to the list
+    if (!stack) {
+      notice = 'that stack has stopped';
+      continue;
+    }
     const outcome = await attachStack(stack).catch((error: unknown) => {
-      // A stack that cannot be reached (stopping, stuck): say why on the next screen of the list.
-      process.stderr.write(`styxy: ${(error as Error).message}\n`);
+      // A stack that cannot be reached (starting, stuck): the list says why.
+      if (!isStyxyError(error)) throw error;
+      notice = error.message;
       return { kind: 'stopped' as const };
     });
+    if (outcome.kind === 'lost') notice = `lost ${stack.project}/${stack.name}: its supervisor went away`;
     if (outcome.kind === 'signal') return 128 + (constants.signals[outcome.signal] ?? constants.signals.SIGTERM);
   }
 }

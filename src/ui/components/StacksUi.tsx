@@ -20,6 +20,8 @@ export interface StacksUiProps {
   readonly folder: (root: string) => string;
   /** The stack to select first (the one the user came back from). */
   readonly selectedId?: string;
+  /** A line for the bottom bar until the next key (e.g. why the last stack could not be opened). */
+  readonly notice?: string;
   readonly colour?: boolean;
   readonly onExit: (result: TopResult) => void;
 }
@@ -41,7 +43,7 @@ export function StacksUi({ colour = true, ...props }: StacksUiProps) {
   );
 }
 
-function StacksScreen({ feed, folder, selectedId, onExit }: Omit<StacksUiProps, 'colour'>) {
+function StacksScreen({ feed, folder, selectedId, notice, onExit }: Omit<StacksUiProps, 'colour'>) {
   const paint = usePaint();
   const { columns, rows: height } = useWindowSize();
   const [snapshot, setSnapshot] = useState(() => feed.current());
@@ -53,6 +55,7 @@ function StacksScreen({ feed, folder, selectedId, onExit }: Omit<StacksUiProps, 
   // The selection follows its stack (by id) as others come and go.
   const [selected, setSelected] = useState<string | undefined>(selectedId);
   const current = useRef(selected);
+  const [shownNotice, setShownNotice] = useState(notice);
   const index = Math.max(
     0,
     rows.findIndex((row) => row.id === selected),
@@ -64,6 +67,7 @@ function StacksScreen({ feed, folder, selectedId, onExit }: Omit<StacksUiProps, 
     onExit(result);
   };
   useInput((input, key) => {
+    setShownNotice(undefined);
     if (input === 'q' || (key.ctrl && input === 'c') || key.escape) return finish({ kind: 'quit' });
     if (rows.length === 0) return;
     // Keys can come faster than renders: each starts from the latest selection, kept in a ref.
@@ -126,6 +130,7 @@ function StacksScreen({ feed, folder, selectedId, onExit }: Omit<StacksUiProps, 
         )}
       </Box>
       <Text wrap="truncate-end">
+        {shownNotice ? <Text color={paint('red')}>{`${shownNotice}   `}</Text> : null}
         {[
           ['↑↓', 'select'],
           ['enter', 'open'],

@@ -73,13 +73,14 @@ afterEach(() => {
   terminal = undefined;
 });
 
-function mount(feed: MemoryFeed, selectedId?: string) {
+function mount(feed: MemoryFeed, selectedId?: string, notice?: string) {
   const exits: TopResult[] = [];
   terminal = renderInTerminal(
     <StacksUi
       feed={feed}
       folder={(root) => root.replace('/src', '~/src')}
       selectedId={selectedId}
+      notice={notice}
       colour={false}
       onExit={(result) => exits.push(result)}
     />,
@@ -131,5 +132,12 @@ describe('StacksUi (styxy top)', () => {
     terminal.press(KEYS.down);
     feed.set([SHOP]);
     await terminal.waitForScreen((s) => s.split('\n')[2]!.startsWith('▸ ~/src/shop'));
+  });
+
+  test('a notice shows in the bottom bar until the next key', async () => {
+    const { terminal } = mount(new MemoryFeed([SHOP]), undefined, 'stack shop/default does not answer');
+    await terminal.waitForScreen('stack shop/default does not answer   ↑↓ select');
+    terminal.press('j');
+    await terminal.waitForScreen((s) => !s.includes('does not answer'));
   });
 });
