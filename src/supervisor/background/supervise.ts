@@ -16,7 +16,6 @@ import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { stackDir, styxyHome } from '../../protocol/home.js';
 import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
 import { exitCodeOf, handleStopSignals } from '../stop-signals.js';
-import { createSupervisor } from '../supervisor.js';
 import { decodeArgs, REPORT_FD } from './launch.js';
 import { openReportChannel } from './report-channel.js';
 import { startTimeoutError } from './timeout-error.js';
@@ -36,6 +35,10 @@ function asStyxyError(error: unknown): StyxyError {
 }
 
 async function main(): Promise<number> {
+  // The supervisor's own modules (execa and the machine: most of what this process loads) load
+  // while the config loads in its worker and the coordinator is reached, not before both.
+  const supervisorModule = import('../supervisor.js');
+  supervisorModule.catch(() => {}); // a failure shows where it is awaited
   const args = decodeArgs(process.argv.slice(2));
   process.title = 'styxy-supervisor';
   ignoreInspectorSignal(log);
@@ -54,6 +57,7 @@ async function main(): Promise<number> {
 
   const client = await connectCoordinator({ kind: 'supervisor', home, cwd: config.root });
   const dir = stackDir(home, stackId(config.root, args.stackName));
+  const { createSupervisor } = await supervisorModule;
   const supervisor = createSupervisor({
     config,
     reload: () => loadProjectConfig({ cwd: args.cwd, file: args.config ?? undefined, home }),
