@@ -12,6 +12,7 @@ import type { LaunchSpec } from './launch-spec.js';
 import { LineSplitter } from './line-splitter.js';
 import type { LogStore } from './log-store.js';
 import type { Effect, MachineEvent, MachineOutcome } from './machine-types.js';
+import { describeConflict } from './port-conflict.js';
 import { runHealthChecks } from './probes/health-loop.js';
 import type { LogSource } from './probes/log.js';
 import { runProbe } from './probes/run-probe.js';
@@ -51,6 +52,8 @@ interface ServiceShell {
   exit: Promise<unknown> | null;
   /** The pid of the latest run (its exit clears the stop registration). */
   latestPid: number | null;
+  /** This run passed its readiness check (an exit before it is a failure to start). */
+  readySeen: boolean;
   /** For a daemon: settles once this run's daemon is found (its readiness is checked then). */
   daemonWait: Promise<void> | null;
   daemonFound: (() => void) | null;
@@ -71,6 +74,7 @@ export class EffectRunner {
         health: null,
         timer: null,
         latestPid: null,
+        readySeen: false,
         daemonWait: null,
         daemonFound: null,
         runStartSeq: 1,
@@ -193,10 +197,32 @@ export class EffectRunner {
       shell.exit = exit;
       shell.write = write;
       dispatch({ type: 'spawned', service, run, pid: record.pid, at: now() });
-      exit.then(({ code, signal, note }) => {
+      shell.readySeen = spec.probe.kind === 'none';
+      exit.then(async ({ code, signal, note }) => {
         if (shell.write === write) shell.write = null;
         if (note) logs.append(service, 'styxy', note);
-        dispatch({ type: 'exited', service, run, pid: record.pid, code, signal, at: now() });
+        // Exited before it was ready: name what holds the port it wanted, if anything does.
+        const failed = code !== 0 || signal !== null;
+        const conflict =
+          failed && !shell.readySeen
+            ? await describeConflict(
+                spec.ports,
+                logs.lines(service, 100).map((line) => line.text),
+                this.#context.coordinator,
+                this.#context.stackId,
+              )
+            : null;
+        const at = now();
+        dispatch({
+          type: 'exited',
+          service,
+          run,
+          pid: record.pid,
+          code,
+          signal,
+          at,
+          ...(conflict ? { detail: conflict } : {}),
+        });
       });
     })();
   }
@@ -312,6 +338,7 @@ export class EffectRunner {
     }));
     void probing.then((result) => {
       if (!result || controller.signal.aborted) return;
+      if (result.ok) shell.readySeen = true;
       if (shell.probe === controller) shell.probe = null;
       dispatch(
         result.ok

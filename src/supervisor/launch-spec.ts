@@ -51,6 +51,8 @@ export interface LaunchSpec {
   readonly daemon: { readonly pidFile: string; readonly timeoutMs: number } | null;
   /** The port flag added for a dev server that ignores PORT (`vite`, `--port 3001 --strictPort`); null: none. */
   readonly portFlag: { readonly tool: string; readonly added: string } | null;
+  /** Its leased ports (to name what holds one when it fails to start). */
+  readonly ports: readonly number[];
 }
 
 export interface StopCommandSpec {
@@ -84,6 +86,7 @@ export function buildLaunchSpec(service: ResolvedService, context: EnvContext): 
       timeoutMs: service.daemon.timeoutMs,
     },
     portFlag: flag && { tool: flag.tool, added: flag.args.join(' ') },
+    ports: Object.values(context.ports[service.name] ?? {}),
   };
 }
 

@@ -154,6 +154,8 @@ export type MachineEvent =
       readonly pid: number;
       readonly code: number | null;
       readonly signal: string | null;
+      /** What holds a port it wanted, when it exited before it was ready (port-conflict.ts). */
+      readonly detail?: string;
       readonly at: number;
     }
   | { readonly type: 'probeReady'; readonly service: string; readonly run: number; readonly at: number }

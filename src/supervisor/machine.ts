@@ -126,7 +126,10 @@ function exited(
     streak: service.streak,
     blocks: blockedDependent(state, name),
   });
-  if (decision.kind === 'failed' && !state.stopping) return fail(next, name, decision.reason, fx);
+  if (decision.kind === 'failed' && !state.stopping) {
+    return fail(next, name, event.detail ? `${decision.reason}: ${event.detail}` : decision.reason, fx);
+  }
+  if (event.detail) fx.push({ type: 'log', service: name, text: event.detail });
   if (decision.kind === 'completed' || (state.stopping && event.code === 0)) {
     fx.push({ type: 'log', service: name, text: 'completed' });
     return patch(next, name, { life: { kind: 'completed' }, streak: 0 });
