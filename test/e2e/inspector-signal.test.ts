@@ -64,7 +64,11 @@ describe('SIGUSR1', () => {
       services: { web: { command: 'echo up; exec sleep 300', ready: { log: '^up$' } } },
     });
     const foreground = stacks.spawn(other, ['up', '--no-tui']);
-    await waitFor(() => foreground.stderr().includes('web ready'), { message: 'the foreground stack' });
+    // A whole `up` (Node, the config loader, the first spawn): past 10 s in a full run under load.
+    await waitFor(() => foreground.stderr().includes('web ready'), {
+      timeout: 30_000,
+      message: 'the foreground stack',
+    });
     process.kill(foreground.pid, 'SIGUSR1');
     await waitFor(() => foreground.stderr().includes('SIGUSR1 ignored'), {
       message: 'the foreground supervisor to see it',
