@@ -2,8 +2,9 @@
  * HTTP readiness: a GET of the path on localhost answers 2xx or 3xx (redirects are not followed:
  * a redirect means the server is up). IPv4 first, IPv6 when IPv4 is refused. The Host header is
  * `localhost:<port>`, which dev servers with host checks (Vite, webpack) always accept.
+ * `node:http` loads with the first check: it adds 4–13 MB to a supervisor's resident memory, which
+ * a stack without HTTP checks need not carry (docs/performance.md, "Scale and supervisor memory").
  */
-import { request } from 'node:http';
 import { type Attempt, errorReason, failed, PASSED } from './attempt.js';
 
 export async function httpAttempt(
@@ -18,7 +19,14 @@ export async function httpAttempt(
   return second.ok || second.reason !== 'connection refused' ? second : first;
 }
 
-function getOnce(host: string, port: number, path: string, timeoutMs: number, signal: AbortSignal): Promise<Attempt> {
+async function getOnce(
+  host: string,
+  port: number,
+  path: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<Attempt> {
+  const { request } = await import('node:http');
   return new Promise((resolve) => {
     let settled = false;
     const settle = (result: Attempt) => {
