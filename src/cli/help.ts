@@ -58,6 +58,7 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
       ['styxy up -d --json', 'start it in the background; print the ports as JSON once all are up'],
       ['styxy up web', 'start web and what it depends on'],
       ['styxy up --name review -d', 'a second copy of the stack, with ports of its own'],
+      ['styxy up --dry-run --json', 'the ports it would get now, as up -d --json would print them; starts nothing'],
     ],
     env: [...COORDINATOR_ENV, 'STYXY_CONFIG_TIMEOUT', 'NO_COLOR', 'FORCE_COLOR'],
   },

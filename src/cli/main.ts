@@ -78,6 +78,7 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .option('--no-watch', 'do not restart services when their `watch` files change')
     .addOption(jsonOption())
     .option('--timeout <seconds>', 'with -d: stop everything and fail if not every service is up by then', '120')
+    .option('--dry-run', 'print the ports the stack would get now; lease and start nothing')
     .addHelpText(
       'after',
       [
@@ -94,13 +95,16 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
         'the ports (the `ps` table, or the `ps --json` document with --json), and exits 0. If a',
         'service fails or --timeout runs out, everything it started is stopped and every port freed',
         'before it exits 1 with the reason and the last lines of the service.',
+        '',
+        'With --dry-run it prints the ports the stack would get now (the `up -d --json` document with',
+        '"dryRun": true, or the `ps` table), leasing and starting nothing.',
       ].join('\n'),
     )
     .action(
       dispatch(
         () => import('./commands/up.js'),
         true,
-        (options) => !options.detach,
+        (options) => !options.detach || !!options.dryRun,
       ),
     );
 

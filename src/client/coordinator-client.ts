@@ -223,6 +223,11 @@ export class CoordinatorConnection {
     return stacks.sort((a, b) => a.since - b.since);
   }
 
+  /** The ports a stack of `root` and `name` would get now for these requests; nothing is leased. */
+  planPorts(root: string, name: string, requests: readonly PortRequest[]): Promise<CoordinatorResult<'planPorts'>> {
+    return this.#connection.call('planPorts', { root, name, requests: [...requests] });
+  }
+
   check(port: number): Promise<CoordinatorResult<'check'>> {
     return this.#connection.call('check', { port });
   }

@@ -8,7 +8,7 @@ import type { CoordinatorProtocol } from '../protocol/coordinator-protocol.js';
 import { methodTable, type Peer, type RpcMethod } from '../transport/rpc-server.js';
 import { type Context, type CoordinatorEffects, type CoordinatorInfo, createSerializer } from './context.js';
 import type { JournalEntry } from './journal.js';
-import { release, reserve } from './leases.js';
+import { planPorts, release, reserve } from './leases.js';
 import type { Log } from './log.js';
 import { createReaper, disconnected, dropImpossible, hello, sweep } from './owners.js';
 import { reclaim } from './reclaim.js';
@@ -90,6 +90,7 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
 
   const methods = methodTable<Owner, CoordinatorProtocol, typeof COORDINATOR_PARAMS>(COORDINATOR_PARAMS, {
     reserve: (params, owner) => reserve(core, owner, params),
+    planPorts: (params) => planPorts(core, params),
     release: (params, owner) => release(core, owner, params),
     registerStack: async (params, owner) => {
       checkSharedRegistration(core, params.registration);

@@ -5,8 +5,13 @@
  */
 
 import type { z } from 'zod';
-import { MAX_RUN_TOKENS, type releaseParams, type reserveParams } from '../protocol/coordinator-params.js';
-import type { Lease } from '../protocol/coordinator-protocol.js';
+import {
+  MAX_RUN_TOKENS,
+  type planPortsParams,
+  type releaseParams,
+  type reserveParams,
+} from '../protocol/coordinator-params.js';
+import type { CoordinatorResult, Lease } from '../protocol/coordinator-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
 import { BROWSER_BLOCKED_PORTS } from '../protocol/service-types.js';
 import type { PortPolicy } from './candidates.js';
@@ -88,6 +93,38 @@ export async function reserve(core: Context, owner: Owner, params: z.infer<typeo
       state.sticky.remember(record.stickyKey, { port: record.port, type: record.type, at: now });
     core.persist();
     return records.map(toLease);
+  });
+}
+
+/**
+ * What `reserve` would grant a stack of `root` and `name` now, granted to no one: the same
+ * choice (sticky port, preferred, range; probed), in the same queue, so that it is what a start
+ * right after it would get unless someone else takes a port meanwhile. A port held by another
+ * program or lease is an error naming the holder, as for `reserve`.
+ */
+export async function planPorts(
+  core: Context,
+  params: z.infer<typeof planPortsParams>,
+): Promise<CoordinatorResult<'planPorts'>> {
+  return core.serialize(async () => {
+    const state = core.state;
+    const result = await choosePorts(
+      {
+        requests: params.requests,
+        policy: policyOf(core),
+        leaseOf: (port) => state.registry.leases.get(port),
+        stickyOf: (request) =>
+          state.sticky.get(stickyKey(params.root, params.name, request.service, request.portName))?.port,
+      },
+      core.effects.probe,
+    );
+    if (!result.ok) throw await failureError(core, result.failure);
+    return params.requests.map((request, index) => ({
+      port: result.ports[index]!,
+      type: request.type,
+      service: request.service,
+      portName: request.portName,
+    }));
   });
 }
 

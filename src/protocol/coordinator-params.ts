@@ -98,6 +98,16 @@ export const reserveParams = z.object({
   runToken: token.optional(),
 });
 
+/**
+ * `up --dry-run`: the ports a stack of this folder and name would get now, chosen as `reserve`
+ * would (sticky, preferred, range; bind-probed) and granted to no one.
+ */
+export const planPortsParams = z.object({
+  root: text().min(1),
+  name,
+  requests: z.array(portRequest).min(1).max(MAX_BATCH_PORTS),
+});
+
 export const releaseParams = z.object({ ports: z.array(port).max(65535).optional() });
 
 /** A shared service's key (shared-key.ts in the supervisor): `repo:<git common dir>:<key>` or `user:<key>`. */
@@ -280,6 +290,7 @@ export type ReclaimParams = z.infer<typeof reclaimParams>;
 export const COORDINATOR_PARAMS = {
   hello: helloParams,
   reserve: reserveParams,
+  planPorts: planPortsParams,
   release: releaseParams,
   registerStack: registerStackParams,
   updateStackRegistration: updateStackRegistrationParams,

@@ -175,6 +175,8 @@ export const COORDINATOR_RESULTS = {
   hello: helloResult,
   /** Every port of the batch, or an error naming what blocked. */
   reserve: array(lease),
+  /** The port each request would get now (`up --dry-run`); nothing is leased. */
+  planPorts: array(object({ port: number, type: nullable(string), service: string, portName: string })),
   release: object({ released: array(number) }),
   registerStack: none,
   updateStackRegistration: none,

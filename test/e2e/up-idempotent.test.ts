@@ -4,6 +4,7 @@
  * `down` answered is what `ps` and `port` show right after (fresh state).
  */
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import type { StyxyConfig } from '../../src/config/types.js';
 import { type BackgroundHome, backgroundHomes } from '../helpers/background.js';
@@ -135,5 +136,37 @@ describe('up -d, idempotent', () => {
     ]);
     expect(portMap(removed)).toEqual(portMap(first));
     expect(supervisors(bg)).toEqual([removed.stack.pid]);
+  });
+
+  it('up --dry-run: the ports up -d would get, with nothing leased or started; on a running stack, its ports', async () => {
+    const bg = backgroundHome({ sizes: onlyTypes({ api: 3, dev: 2 }) });
+    const root = bg.project('shop', stack);
+    // Another program holds the api range's first port: the plan skips it, as a start would.
+    const foreign = createServer();
+    await new Promise<void>((resolve) => foreign.listen(bg.home.ranges.api![0], '127.0.0.1', resolve));
+    try {
+      const dry = await bg.cli(root, ['up', '--dry-run', '--json']);
+      expect(dry.code, dry.stderr).toBe(0);
+      const plan = JSON.parse(dry.stdout) as PsJson & { stack: { pid: number | null } };
+      expect(plan).toMatchObject({ dryRun: true, reused: false, changed: [], stack: { pid: null, root } });
+      expect(statuses(plan)).toEqual({ api: 'pending', web: 'pending' });
+      expect(portMap(plan)).toEqual({
+        api: { PORT: bg.home.ranges.api![0] + 1 },
+        web: { PORT: bg.home.ranges.dev![0] },
+      });
+      expect((JSON.parse((await bg.cli(root, ['ls', '--json'])).stdout) as { leases: unknown[] }).leases).toEqual([]);
+      expect(supervisors(bg)).toEqual([]);
+      const text = await bg.cli(root, ['up', '--dry-run']);
+      expect(text.stdout).toMatch(/^test\/default {2}not running \(dry run\) {2}/);
+      expect(text.stderr).toContain('nothing was leased or started');
+
+      const up = await bg.upDetached(root);
+      expect(portMap(up)).toEqual(portMap(plan));
+      const again = JSON.parse((await bg.cli(root, ['up', '--dry-run', '--json'])).stdout) as PsJson;
+      expect(again).toMatchObject({ dryRun: true, reused: true, stack: { pid: up.stack.pid } });
+      expect(portMap(again)).toEqual(portMap(up));
+    } finally {
+      foreign.close();
+    }
   });
 });

@@ -15,9 +15,15 @@ export interface UpOptions {
   readonly timeout?: string;
   /** False with `--no-watch`. */
   readonly watch?: boolean;
+  /** `--dry-run`: print the ports it would get; lease and start nothing. */
+  readonly dryRun?: boolean;
 }
 
 export async function run(services: readonly string[], options: UpOptions): Promise<number> {
+  if (options.dryRun) {
+    const { runDryRun } = await import('../up/run-dry-run.js');
+    return runDryRun(services, { ...options, json: !!options.json });
+  }
   // Each loads what it needs: `up -d` itself loads neither the config loader nor the supervisor
   // (its background child does), so it starts fast.
   if (options.detach) {

@@ -1,0 +1,78 @@
+/**
+ * `styxy up --dry-run [--json]` as a function: the ports this folder's stack would get now, in
+ * the `up -d --json` document's shape with `"dryRun": true`, leasing and starting nothing.
+ *
+ * The coordinator chooses them as it would for the start (`planPorts`: sticky port, preferred,
+ * range, each bind-probed; a port another program or stack holds is the same error naming the
+ * holder) rather than `check`ing ports here: only it knows the sticky ports. A stack that runs
+ * already answers with the ports it has (`"reused": true`): that is what `up -d` would print.
+ * Shared services are listed without ports: their own instance decides them.
+ */
+import { connectCoordinator, runningStacks } from '../../client/coordinator-client.js';
+import { loadProjectConfig } from '../../config/load.js';
+import { selectServices } from '../../config/select-services.js';
+import type { ServiceSnapshot } from '../../protocol/stack.js';
+import { stackId } from '../../protocol/stack-id.js';
+import { portRequests } from '../../supervisor/prepare-stack.js';
+import { planShared } from '../../supervisor/shared/stack-shared.js';
+import { psDocument } from '../stack/ps-document.js';
+import { stackNameOption } from '../stack/stack-name.js';
+import type { UpDocument } from './detached.js';
+
+export interface DryRunOptions {
+  readonly cwd: string;
+  /** Every `-c FILE`. */
+  readonly config?: readonly string[];
+  readonly name?: string;
+  readonly services?: readonly string[];
+  readonly home?: string;
+}
+
+/** The `up -d --json` document; `stack.pid` is null when nothing runs yet. */
+export type DryRunDocument = Omit<UpDocument, 'stack'> & {
+  readonly stack: Omit<UpDocument['stack'], 'pid'> & { readonly pid: number | null };
+  readonly dryRun: true;
+};
+
+export async function upDryRun(options: DryRunOptions): Promise<DryRunDocument> {
+  const stackName = stackNameOption(options.name);
+  const config = await loadProjectConfig({ cwd: options.cwd, file: options.config, home: options.home });
+  const id = stackId(config.root, stackName);
+  const [running] = await runningStacks(options.home, id);
+  if (running) return { ...psDocument(running, running.services), reused: true, changed: [], dryRun: true };
+
+  const plan = planShared(selectServices(config, options.services ?? []), config, undefined);
+  const requests = portRequests(plan.own);
+  let planned: readonly { service: string; portName: string; port: number }[] = [];
+  if (requests.length > 0) {
+    const client = await connectCoordinator({
+      kind: 'cli',
+      ...(options.home === undefined ? {} : { home: options.home }),
+    });
+    try {
+      planned = await client.planPorts(config.root, stackName, requests);
+    } finally {
+      await client.close();
+    }
+  }
+  const service = (name: string, dependsOn: readonly string[], shared: boolean): ServiceSnapshot => ({
+    name,
+    status: 'pending',
+    ports: Object.fromEntries(planned.filter((p) => p.service === name).map((p) => [p.portName, p.port])),
+    pid: null,
+    restarts: 0,
+    startedAt: null,
+    readyAt: null,
+    lastExit: null,
+    detail: shared ? 'shared: its own instance gives its ports' : null,
+    dependsOn: [...dependsOn],
+    ...(shared ? { shared: true } : {}),
+  });
+  const services = [
+    ...plan.uses.map((use) => service(use.service, [], true)),
+    ...plan.own.map((own) => service(own.name, Object.keys(own.dependsOn), false)),
+  ];
+  const facts = { id, name: stackName, project: config.name, root: config.root, pid: 0, detached: true };
+  const document = psDocument({ ...facts, phase: 'stopped' }, services);
+  return { ...document, stack: { ...document.stack, pid: null }, reused: false, changed: [], dryRun: true };
+}
