@@ -13,6 +13,7 @@ import { LineSplitter } from './line-splitter.js';
 import type { LogStore } from './log-store.js';
 import type { Effect, MachineEvent, MachineOutcome } from './machine-types.js';
 import { describeConflict } from './port-conflict.js';
+import { sweepListeners } from './port-sweep.js';
 import { runHealthChecks } from './probes/health-loop.js';
 import type { LogSource } from './probes/log.js';
 import { runProbe } from './probes/run-probe.js';
@@ -378,6 +379,18 @@ export class EffectRunner {
     const groups = [...this.#shells.values()].flatMap((shell) => shell.records);
     try {
       await stopTarget({ groups, token: this.#context.runToken }, { timeoutMs: this.#forced ? 0 : 2000 });
+      for (const [service, spec] of this.#context.specs) {
+        for (const swept of await sweepListeners(spec.ports, this.#forced ? 200 : 2000)) {
+          const who = `pid ${swept.pid ?? '?'}${swept.command ? ` (${swept.command})` : ''}`;
+          this.#context.logs.append(
+            service,
+            'styxy',
+            swept.stopped
+              ? `${who} still listened on :${swept.port} after the stack stopped: stopped it`
+              : `:${swept.port} is still held by ${who}, which is not provably this stack's: left running`,
+          );
+        }
+      }
     } finally {
       this.#context.finished(outcome);
     }

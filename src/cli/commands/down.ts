@@ -6,6 +6,7 @@
  */
 import { runningStacks } from '../../client/coordinator-client.js';
 import { locateConfig } from '../../config/locate.js';
+import { findPortHolder } from '../../os/port-holder.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { EXIT } from '../exit-codes.js';
@@ -39,10 +40,11 @@ export async function run(options: DownOptions): Promise<number> {
   const stop = (some: readonly StackInfo[]) =>
     Promise.all(some.map((stack) => stopStack(stack, { force: !!options.force, timeoutMs, say })));
   // Shared instances last (`--all`): the stacks using them stop first, and never see them go.
-  const results = [
+  const stopped = [
     ...(await stop(stacks.filter((stack) => !stack.shared))),
     ...(await stop(stacks.filter((stack) => stack.shared))),
   ];
+  const results = await Promise.all(stopped.map(withListeners));
   const kept = options.all ? [] : keptShared(stacks, await runningStacks());
   if (options.json) printJson({ stacks: results, ...(kept.length > 0 ? { sharedKept: kept } : {}) });
   else {
@@ -80,14 +82,41 @@ function nothingHere(options: DownOptions): string {
   return `no stack${name === 'default' ? '' : ` named "${name}"`} of ${root} is running`;
 }
 
-function describe(result: StoppedStack): string {
+interface Listener {
+  readonly port: number;
+  readonly pid: number | null;
+  readonly command: string | null;
+}
+
+/**
+ * A port something still listens on is not "freed", whatever the lease says: it moves from
+ * `ports` to `stillHeld` (pid and command, as `styxy check` finds them).
+ */
+async function withListeners(result: StoppedStack): Promise<StoppedStack & { stillHeld?: Listener[] }> {
+  const held: Listener[] = [];
+  for (const port of result.ports) {
+    const holder = await findPortHolder(port).catch(() => null);
+    if (holder) held.push({ port, pid: holder.pid, command: holder.command });
+  }
+  if (held.length === 0) return result;
+  const ports = result.ports.filter((port) => !held.some((listener) => listener.port === port));
+  return { ...result, ports, stillHeld: held };
+}
+
+function describe(result: StoppedStack & { stillHeld?: Listener[] }): string {
   const title = `${result.project}/${result.name}`;
   if (!result.stopped) return `could not stop ${title} (pid ${result.pid}): ${result.problem}\n`;
   const ports =
     result.ports.length === 0
       ? ''
       : `; freed ${result.ports.length === 1 ? 'port' : 'ports'} ${result.ports.join(', ')}`;
+  const held = (result.stillHeld ?? [])
+    .map(
+      (listener) =>
+        `; port ${listener.port} is still held by ${listener.pid === null ? 'another program' : `pid ${listener.pid}`}${listener.command ? ` (${listener.command})` : ''}`,
+    )
+    .join('');
   const how =
     result.how === 'control' ? '' : result.how === 'signal' ? ' (by a signal)' : ' (reaped by the coordinator)';
-  return `stopped ${title}${how}${ports}\n`;
+  return `stopped ${title}${how}${ports}${held}\n`;
 }
