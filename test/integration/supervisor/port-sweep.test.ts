@@ -34,7 +34,9 @@ describe('the listener sweep after a stop', () => {
     expect(processInfo(escaped)).toBeNull();
     expect(await findPortHolder(port)).toBeNull();
     expect(supervisor.getLogs('web').map((line) => line.text)).toContainEqual(
-      expect.stringMatching(new RegExp(`^pid ${escaped} \\(.*\\) still listened on :${port} after the stack stopped: stopped it$`)),
+      expect.stringMatching(
+        new RegExp(`^pid ${escaped} \\(.*\\) still listened on :${port} after the stack stopped: stopped it$`),
+      ),
     );
   });
 });
