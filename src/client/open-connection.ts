@@ -167,7 +167,9 @@ export async function openConnection(
       if (blocked) throw blocked;
       if (!options.autoStart) {
         // A coordinator between taking its lock and listening is "starting", not "not running".
-        if (!coordinatorHoldsLock(paths) || Date.now() > options.deadline) throw notRunning(paths);
+        if (!coordinatorHoldsLock(paths)) throw notRunning(paths);
+        // It runs (holds the lock) but did not answer: say so, not "not running".
+        if (Date.now() > options.deadline) throw notAnswering(paths, null);
       } else {
         ensureHome(paths.home);
         spawned = startCoordinator(paths) ?? spawned;
