@@ -12,6 +12,7 @@ export const ENVIRONMENT = {
   FORCE_COLOR: 'colour even when not on a terminal (0 or false: never); wins over NO_COLOR',
   STYXY_DEBUG: 'set (non-empty): errors also print their cause',
   STYXY_CONFIG_TIMEOUT: 'seconds a JS/TS config may take to load (default: 10)',
+  STYXY_PROFILES: 'the active profiles when no --profile is given, comma-separated (debug,docs)',
 } as const;
 
 export type EnvironmentName = keyof typeof ENVIRONMENT;
@@ -59,8 +60,9 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
       ['styxy up web', 'start web and what it depends on'],
       ['styxy up --name review -d', 'a second copy of the stack, with ports of its own'],
       ['styxy up --dry-run --json', 'the ports it would get now, as up -d --json would print them; starts nothing'],
+      ['styxy up --profile debug', "also start the services with profiles: ['debug']"],
     ],
-    env: [...COORDINATOR_ENV, 'STYXY_CONFIG_TIMEOUT', 'NO_COLOR', 'FORCE_COLOR'],
+    env: [...COORDINATOR_ENV, 'STYXY_CONFIG_TIMEOUT', 'STYXY_PROFILES', 'NO_COLOR', 'FORCE_COLOR'],
   },
   down: {
     examples: [
@@ -95,6 +97,12 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
   },
   restart: {
     examples: [['styxy restart api', 'restart api on the same ports; exit 1 with why if it does not come back']],
+    env: COORDINATOR_ENV,
+  },
+  start: {
+    examples: [
+      ['styxy start docs', 'start docs (off: outside the active profiles) and what it needs; exit 1 if it fails'],
+    ],
     env: COORDINATOR_ENV,
   },
   port: {

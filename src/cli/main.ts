@@ -77,6 +77,11 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .option('--no-tui', 'plain prefixed lines instead of the live UI')
     .option('--no-watch', 'do not restart services when their `watch` files change')
     .addOption(jsonOption())
+    .option(
+      '--profile <name>',
+      'also start the services of this profile (repeatable; default: $STYXY_PROFILES)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
     .option('--timeout <seconds>', 'with -d: stop everything and fail if not every service is up by then', '120')
     .option('--dry-run', 'print the ports the stack would get now; lease and start nothing')
     .addHelpText(
@@ -98,6 +103,10 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
         '',
         'With --dry-run it prints the ports the stack would get now (the `up -d --json` document with',
         '"dryRun": true, or the `ps` table), leasing and starting nothing.',
+        '',
+        'A service with `profiles: [...]` starts only when one of them is active: --profile NAME',
+        '(repeatable), else STYXY_PROFILES=debug,docs. The others are listed as `off`;',
+        '`styxy start SERVICE` (or s in the UI) starts one, with the services it needs.',
       ].join('\n'),
     )
     .action(
@@ -190,6 +199,25 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .addOption(jsonOption())
     .addHelpText('after', '\nWaits until the service is up again (exit 0), or exits 1 with why it failed.')
     .action(dispatch(() => import('./commands/restart.js')));
+
+  program
+    .command('start')
+    .description('start one service of a running stack (e.g. one outside the active profiles)')
+    .argument('<service>', 'the service to start (with the services it needs)')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .option('--timeout <seconds>', 'fail if it is not up by then', '120')
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      [
+        '',
+        'An `off` service (outside the active profiles) gets its ports leased now, in one batch with',
+        'the off services it needs, which start first. A stopped service starts again on its ports.',
+        'Waits until it is up (exit 0), or exits 1 with why it failed.',
+      ].join('\n'),
+    )
+    .action(dispatch(() => import('./commands/start.js')));
 
   program
     .command('port')

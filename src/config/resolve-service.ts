@@ -34,6 +34,7 @@ import {
   dependencyOptions,
   MAX_REPLICAS,
   nonEmptyString,
+  profiles as profilesSchema,
   replicas as replicasSchema,
   SERVICE_KEYS,
 } from './schema.js';
@@ -91,6 +92,10 @@ export function resolveService(
     daemon: resolveDaemon(raw.daemon, [...path, 'daemon'], cwd, problems, templates),
     portFlag: resolvePortFlag(raw.portFlag, command, names, [...path, 'portFlag'], problems),
     ...(shared ? { shared } : {}),
+    profiles:
+      raw.profiles === undefined
+        ? []
+        : (parseField(profilesSchema, raw.profiles, [...path, 'profiles'], problems, 'a list of profile names') ?? []),
   };
   const replicas =
     raw.replicas === undefined
@@ -123,6 +128,7 @@ function placeholder(name: string, context: ResolveContext): ResolvedService {
     stopSignal: DEFAULT_STOP_SIGNAL,
     stopTimeoutMs: DEFAULT_STOP_TIMEOUT_MS,
     stdin: DEFAULT_STDIN,
+    profiles: [],
     tty: false,
     stop: null,
     daemon: null,

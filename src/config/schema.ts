@@ -29,6 +29,7 @@ export const SERVICE_KEYS = [
   'portFlag',
   'replicas',
   'shared',
+  'profiles',
 ] as const;
 
 export const STOP_KEYS = ['command', 'timeout'] as const;
@@ -131,6 +132,14 @@ export const stopTimeout = millis;
 /** Most copies of one service (each leases its own ports; a stack has at most 1,024 services). */
 export const MAX_REPLICAS = 64;
 export const replicas = z.int().min(1).max(MAX_REPLICAS);
+
+/** A profile name (as given to `--profile` and in `STYXY_PROFILES`, which lists them with commas). */
+export const PROFILE_NAME = /^[A-Za-z0-9][\w.-]*$/;
+export const profiles = z.array(
+  z
+    .string()
+    .regex(PROFILE_NAME, 'expected a profile name: letters, digits, "_", "-" and ".", starting with a letter or digit'),
+);
 
 export const stdinMode = z.enum(STDIN_MODES as [StdinMode, ...StdinMode[]]);
 export const tty = z.boolean();

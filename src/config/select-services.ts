@@ -67,3 +67,65 @@ function probeTexts(service: ResolvedService): string[] {
       return [];
   }
 }
+
+/** What `up` runs now (`active`) and what it lists as `off` until started by hand. */
+export interface ProfileSelection {
+  readonly active: ResolvedService[];
+  readonly off: ResolvedService[];
+}
+
+/**
+ * Profiles: with no services named, a service runs when it has no `profiles` or one of them is
+ * active, and so does everything such a service needs; the others are `off`. Named services
+ * (`styxy up docs`) run whatever their profiles, with what they need, and nothing else is
+ * listed (as before profiles). A profile no service has is an error (a typo would otherwise
+ * quietly start nothing), and so is a selection that leaves nothing to run.
+ */
+export function selectByProfiles(
+  config: ResolvedConfig,
+  names: readonly string[],
+  profiles: readonly string[],
+): ProfileSelection {
+  const known = [...new Set(config.services.flatMap((service) => service.profiles))];
+  for (const profile of profiles) {
+    if (known.includes(profile)) continue;
+    const match = closest(profile, known);
+    throw new StyxyError(
+      'STYXY_UNKNOWN_PROFILE',
+      `no service of ${config.file} has the profile "${profile}"${match ? `; did you mean "${match}"?` : ''}`,
+      {
+        hint: known.length > 0 ? `profiles: ${known.join(', ')}` : 'give a service `profiles: [...]` in the config',
+        details: { profile, known },
+      },
+    );
+  }
+  if (names.length > 0) return { active: selectServices(config, names), off: [] };
+  const wanted = config.services.filter(
+    (service) => service.profiles.length === 0 || service.profiles.some((profile) => profiles.includes(profile)),
+  );
+  if (wanted.length === 0) {
+    throw new StyxyError(
+      'STYXY_UNKNOWN_PROFILE',
+      `every service of ${config.file} is in a profile, and none is active`,
+      {
+        hint: `start some with \`styxy up --profile <name>\` (profiles: ${known.join(', ')}) or name them: \`styxy up SERVICE\``,
+        details: { known },
+      },
+    );
+  }
+  const active = selectServices(
+    config,
+    wanted.map((service) => service.name),
+  );
+  const running = new Set(active.map((service) => service.name));
+  return { active, off: config.services.filter((service) => !running.has(service.name)) };
+}
+
+/**
+ * The active profiles: every `--profile`, else `STYXY_PROFILES` (comma-separated), else none.
+ * Blank entries are dropped.
+ */
+export function activeProfiles(flags: readonly string[] | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  const given = flags && flags.length > 0 ? flags : (env.STYXY_PROFILES ?? '').split(',');
+  return [...new Set(given.map((profile) => profile.trim()).filter((profile) => profile !== ''))];
+}

@@ -236,6 +236,13 @@ export interface ServiceConfig {
    * @example { scope: 'user', key: 'ollama', keepAlive: 600000 }
    */
   shared?: boolean | SharedOptions;
+  /**
+   * Start this service only when one of these profiles is active (`styxy up --profile debug`,
+   * or `STYXY_PROFILES=debug,docs`); otherwise it is listed as `off`, and `styxy start NAME`
+   * starts it. No profiles: always started.
+   * @example ['debug']
+   */
+  profiles?: string[];
 }
 
 export interface StopOptions {
@@ -366,6 +373,8 @@ export interface ResolvedService {
   readonly stopSignal: NodeJS.Signals;
   readonly stopTimeoutMs: number;
   readonly stdin: StdinMode;
+  /** Started only when one of these is active; empty: always. */
+  readonly profiles: readonly string[];
   /** Runs under a pseudo-terminal (its stdin is the terminal; `stdin` is then `'pipe'`). */
   readonly tty: boolean;
   /** Null: no stop command. */

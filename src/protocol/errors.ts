@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   STYXY_STACK_STOPPING: 1,
   /** A service name that the stack does not have. */
   STYXY_UNKNOWN_SERVICE: 1,
+  /** `--profile` / `STYXY_PROFILES` names a profile no service of the config has. */
+  STYXY_UNKNOWN_PROFILE: 1,
   /** A port name that the service does not have. */
   STYXY_UNKNOWN_PORT: 1,
   /** A service failed to start, failed its readiness check, or kept crashing. */

@@ -16,6 +16,7 @@ export const SERVICE_STATUSES = [
   'failed',
   'stopped',
   'unhealthy',
+  'off',
 ] as const;
 export const serviceStatus = literal(...SERVICE_STATUSES);
 export type ServiceStatus = Infer<typeof serviceStatus>;

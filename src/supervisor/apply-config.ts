@@ -6,7 +6,6 @@
  * request or of the shared services used is not applied here: the answer says the stack must be
  * restarted, and `up -d` does that.
  */
-import { selectServices } from '../config/select-services.js';
 import type { ResolvedConfig, ResolvedService } from '../config/types.js';
 import type { ApplyConfigResult } from '../protocol/control-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
@@ -18,8 +17,11 @@ import { planShared } from './shared/stack-shared.js';
 export interface ApplyContext {
   /** Loads the config again, as the stack's supervisor first loaded it (files, cwd). */
   readonly reload: (() => Promise<ResolvedConfig>) | undefined;
-  /** The services named when the stack started (empty: all). */
-  readonly selection: readonly string[];
+  /**
+   * The services the stack runs, from a config: those named when it started (empty: all), as
+   * its profiles select them, and the `off` ones started since.
+   */
+  readonly select: (config: ResolvedConfig) => readonly ResolvedService[];
   readonly sharedInstance: string | undefined;
   /** What runs now: its services (start order), the shared services it uses, their launch specs. */
   readonly current: () => {
@@ -48,7 +50,7 @@ export async function applyConfig(context: ApplyContext): Promise<ApplyConfigRes
     });
   }
   const config = await context.reload();
-  const plan = planShared(selectServices(config, context.selection), config, context.sharedInstance);
+  const plan = planShared(context.select(config), config, context.sharedInstance);
   const before = fingerprints(now.services, now.specs);
   let specs: ReadonlyMap<string, LaunchSpec> | null = null;
   try {

@@ -65,24 +65,10 @@ export class EffectRunner {
   readonly #shells = new Map<string, ServiceShell>();
   #forced = false;
 
+  /** `specs` may gain services later (an `off` service started by hand): their shells come then. */
   constructor(context: EffectContext) {
     this.#context = context;
-    for (const name of context.specs.keys()) {
-      this.#shells.set(name, {
-        records: [],
-        spawning: null,
-        probe: null,
-        health: null,
-        timer: null,
-        latestPid: null,
-        readySeen: false,
-        daemonWait: null,
-        daemonFound: null,
-        runStartSeq: 1,
-        write: null,
-        exit: null,
-      });
-    }
+    for (const name of context.specs.keys()) this.#shell(name);
   }
 
   run(effect: Effect): void {
@@ -158,7 +144,25 @@ export class EffectRunner {
   }
 
   #shell(service: string): ServiceShell {
-    return this.#shells.get(service)!;
+    let shell = this.#shells.get(service);
+    if (!shell) {
+      shell = {
+        records: [],
+        spawning: null,
+        probe: null,
+        health: null,
+        timer: null,
+        latestPid: null,
+        readySeen: false,
+        daemonWait: null,
+        daemonFound: null,
+        runStartSeq: 1,
+        write: null,
+        exit: null,
+      };
+      this.#shells.set(service, shell);
+    }
+    return shell;
   }
 
   #spawn(service: string, run: number): void {

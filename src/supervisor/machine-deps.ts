@@ -65,6 +65,6 @@ export function blockedDependent(state: MachineState, name: string): string | nu
 export function isUp(state: MachineState): boolean {
   return state.order.every((name) => {
     const service = state.services[name]!;
-    return service.everUp || service.life.kind === 'completed';
+    return service.everUp || service.life.kind === 'completed' || service.life.kind === 'off';
   });
 }

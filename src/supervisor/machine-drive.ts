@@ -24,12 +24,13 @@ function advance(state: MachineState, at: number, fx: Effect[]): MachineState {
       next = spawn(next, name, at, fx);
     }
   }
-  const services = next.order.map((name) => next.services[name]!);
+  // `off` services (outside the active profiles) neither hold the stack up nor keep it running.
+  const services = next.order.map((name) => next.services[name]!).filter((s) => s.life.kind !== 'off');
   if (next.phase === 'starting' && isUp(next)) {
     next = { ...next, phase: 'running' };
   }
   // Every service has ended by itself (tasks that completed, crashes not restarted): so has the stack.
-  if (services.every((s) => s.life.kind === 'completed' || s.life.kind === 'exited')) {
+  if (services.length > 0 && services.every((s) => s.life.kind === 'completed' || s.life.kind === 'exited')) {
     const crashed = services.find((s) => s.life.kind === 'exited');
     next = { ...next, stopping: { force: false, reason: { kind: 'ended' } } };
     if (crashed) {

@@ -14,12 +14,13 @@ export function freshHealth(spec: MachineService): HealthState | null {
   return spec.healthFailures === null ? null : FRESH_HEALTH;
 }
 
-export function initialState(services: readonly MachineService[]): MachineState {
+/** `off`: the services outside the active profiles (they wait, unleased, to be started by hand). */
+export function initialState(services: readonly MachineService[], off: readonly string[] = []): MachineState {
   const states: Record<string, ServiceState> = {};
   for (const spec of services) {
     states[spec.name] = {
       spec,
-      life: { kind: 'pending' },
+      life: off.includes(spec.name) ? { kind: 'off' } : { kind: 'pending' },
       runs: 0,
       pid: null,
       startedAt: null,

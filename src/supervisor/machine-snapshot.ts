@@ -70,6 +70,8 @@ function detailOf(state: MachineState, service: ServiceState): string | null {
       return service.lastExit ? describeExit(service.lastExit) : null;
     case 'up':
       return service.health?.unhealthy ? `health check failing: ${service.health.lastFailure}` : null;
+    case 'off':
+      return 'outside the active profiles';
     case 'completed':
     case 'stopped':
       return null;

@@ -58,7 +58,9 @@ export type Life =
       readonly after: StopThen;
       readonly forced: boolean;
     }
-  | { readonly kind: 'stopped' };
+  | { readonly kind: 'stopped' }
+  /** Outside the active profiles: never started, no ports leased, until started by hand (`activate`). */
+  | { readonly kind: 'off' };
 
 /** The current run's health checks (config `health`). */
 export interface HealthState {
@@ -125,6 +127,15 @@ export interface MachineState {
 export type MachineEvent =
   /** Leases are held: start what has no unmet dependency. */
   | { readonly type: 'start'; readonly at: number }
+  /**
+   * `off` services started by hand (with the `off` services they need), their ports now leased:
+   * they become pending and start as their dependencies allow.
+   */
+  | {
+      readonly type: 'activate';
+      readonly services: Readonly<Record<string, Readonly<Record<string, number>>>>;
+      readonly at: number;
+    }
   | {
       readonly type: 'spawned';
       readonly service: string;

@@ -24,6 +24,7 @@ export function step(state: MachineState, event: MachineEvent): StepResult {
 
 function apply(state: MachineState, event: MachineEvent, fx: Effect[]): MachineState {
   if (event.type === 'start') return state.begun ? state : { ...state, begun: true };
+  if (event.type === 'activate') return activate(state, event, fx);
   if (event.type === 'stopStack') return stopStack(state, event.force, event, fx);
   const service = state.services[event.service];
   if (!service || !state.begun || state.finished) return state;
@@ -206,7 +207,8 @@ function byHand(
   const { life } = service;
   const idle =
     life.kind === 'stopped' || life.kind === 'exited' || life.kind === 'completed' || life.kind === 'pending';
-  if (life.kind === 'failed') return state;
+  // An `off` service has no ports yet: the shell leases them, then sends `activate`.
+  if (life.kind === 'failed' || life.kind === 'off') return state;
   if (life.kind === 'stopping') {
     return patch(state, name, { life: { ...life, after: action === 'stopService' ? 'stop' : 'start' } });
   }
@@ -230,4 +232,17 @@ function byHand(
   if (!idle && life.kind !== 'backoff') return state;
   const next = spawn(state, name, at, fx, { restarts, streak: 0 });
   return action === 'restartService' ? restartDependents(next, name, fx) : next;
+}
+
+/** `off` services whose ports are leased now: pending, so `drive` starts them as their dependencies allow. */
+function activate(state: MachineState, event: Extract<MachineEvent, { type: 'activate' }>, fx: Effect[]): MachineState {
+  if (!state.begun || state.finished || state.stopping) return state;
+  let next = state;
+  for (const [name, ports] of Object.entries(event.services)) {
+    const service = next.services[name];
+    if (service?.life.kind !== 'off') continue;
+    fx.push({ type: 'log', service: name, text: 'starting by request (outside the active profiles)' });
+    next = patch(next, name, { spec: { ...service.spec, ports }, life: { kind: 'pending' } });
+  }
+  return next;
 }

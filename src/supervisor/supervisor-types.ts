@@ -10,6 +10,11 @@ export interface SupervisorOptions {
   readonly config: ResolvedConfig;
   /** Run these services and what they need (default: every service). */
   readonly services?: readonly string[];
+  /**
+   * The active profiles: without `services`, a service with `profiles` none of which is active
+   * is `off` (listed, not started, no ports leased) until started by hand. @default none
+   */
+  readonly profiles?: readonly string[];
   /** @default 'default' */
   readonly stackName?: string;
   readonly coordinator: CoordinatorClient;

@@ -8,7 +8,7 @@
  * one function (`stopPending`) says whether a stop waits for the start to reach a checkpoint.
  */
 import type { StackPorts } from '../config/interpolate.js';
-import { selectServices } from '../config/select-services.js';
+import { selectByProfiles, selectServices } from '../config/select-services.js';
 import type { ResolvedService } from '../config/types.js';
 import { newRunToken } from '../os/tag.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
@@ -29,6 +29,7 @@ import { launchSpecs, machineService, portRequests, portsFromLeases } from './pr
 import { type ActionWatch, watchAction } from './service-actions.js';
 import type { EnvContext } from './service-env.js';
 import { writeInput } from './service-input.js';
+import { isShared } from './shared/shared-use.js';
 import { joinAll, planShared, watchShared } from './shared/stack-shared.js';
 import { interruptedError, serviceFailedError } from './stack-errors.js';
 import { StackOutput } from './stack-output.js';
@@ -80,8 +81,11 @@ interface Shell {
   launch: {
     services: ResolvedService[];
     readonly specs: Map<string, LaunchSpec>;
-    readonly context: EnvContext;
+    /** Its ports grow when an `off` service is started. */
+    context: EnvContext;
   } | null;
+  /** Starts of `off` services, one at a time: each sees what the one before leased. */
+  activations: Promise<unknown>;
   /**
    * Each watching service's file watcher (file-watcher.ts), as the function that stops it; they
    * start with the services, and one is replaced when `applyConfig` changes its service's `watch`.
@@ -92,10 +96,23 @@ interface Shell {
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   tuneHeapForLogRings();
   const { config, coordinator } = options;
-  const selected = selectServices(config, options.services ?? []);
+  // Services outside the active profiles are `off`: listed, but not leased or started (ports are
+  // leased when one is started by hand, with the `off` services it needs, in one batch), so an
+  // unused profile neither takes ports nor fails the stack (docs/architecture.md, "Statuses").
+  // A shared service outside them is not listed: it would have to be joined, not started here.
+  const profiles = options.profiles ?? [];
+  const selection = selectByProfiles(config, options.services ?? [], profiles);
   // Shared services run in stacks of their own: this one joins them (shared/stack-shared.ts).
-  const plan = planShared(selected, config, options.sharedInstance);
-  const services = plan.own;
+  const plan = planShared(selection.active, config, options.sharedInstance);
+  const active = plan.own;
+  const off = options.sharedInstance === undefined ? selection.off.filter((service) => !isShared(service)) : [];
+  const offNames = off.map((service) => service.name);
+  const chosen = new Set([...active, ...off].map((service) => service.name));
+  // In start order; an active service as the plan has it (its dependencies on shared ones dropped).
+  const byName = new Map([...off, ...active].map((service) => [service.name, service]));
+  const services = config.services
+    .filter((service) => chosen.has(service.name))
+    .map((service) => byName.get(service.name)!);
   const names = services.map((service) => service.name);
   const stackName = options.stackName ?? DEFAULT_STACK_NAME;
   const id = stackId(config.root, stackName);
@@ -106,7 +123,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { logs } = output;
 
   const shell: Shell = {
-    machine: initialState(services.map((service) => machineService(service, {}))),
+    machine: initialState(
+      services.map((service) => machineService(service, {})),
+      offNames,
+    ),
     start: { kind: 'not-started' },
     started: null,
     up: null,
@@ -119,6 +139,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     watches: new Set(),
     stopWatchingLosses: () => {},
     launch: null,
+    activations: Promise.resolve(),
     stopWatchingShared: () => {},
     fileWatchers: new Map(),
   };
@@ -273,11 +294,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     let specs: ReturnType<typeof launchSpecs>;
     let ports: ReturnType<typeof portsFromLeases>;
     try {
-      const requests = portRequests(services);
+      const requests = portRequests(active);
       // A stack without ports leases nothing (the coordinator refuses an empty batch).
       const leased = requests.length === 0 ? [] : await coordinator.reserve({ stackId: id, requests });
       shell.leases = leased.length;
-      ports = { ...portsFromLeases(services, leased), ...sharedPorts };
+      ports = { ...portsFromLeases(active, leased), ...sharedPorts };
       const stackSlug = stackSlugOf(config.root, stackName, config.name);
       const envContext: EnvContext = {
         stackName,
@@ -288,13 +309,16 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         ports,
         inherited,
       };
-      specs = launchSpecs(services, envContext);
-      shell.launch = { services: [...services], specs, context: envContext };
+      specs = launchSpecs(active, envContext);
+      shell.launch = { services: [...active], specs, context: envContext };
     } catch (error) {
       return abandon(true, error);
     }
     if (stopPending()) return abandon(true, interruptedError());
-    shell.machine = initialState(services.map((service) => machineService(service, ports[service.name] ?? {})));
+    shell.machine = initialState(
+      services.map((service) => machineService(service, ports[service.name] ?? {})),
+      offNames,
+    );
     shell.stopWatchingShared = watchShared(plan, sharedContext, (text) => options.controlLog?.(text));
     shell.stopWatchingLosses = watchLostPorts(coordinator, ports, (service, lost) =>
       dispatch({ type: 'portsLost', service, ports: lost, at: now() }),
@@ -368,20 +392,56 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   // Settled once the action has played out and the coordinator has the state it left (a `ps`
   // right after `restart api` shows api up), whether it succeeded or failed.
-  const act = (type: 'stopService' | 'startService' | 'restartService') => (service: string) =>
-    watchAction({ type, service, names, state: shell.machine, stackName, failureError }, (watch) => {
-      shell.watches.add(watch);
-      dispatch({ type, service, at: now() });
-      if (watch.check(shell.machine)) shell.watches.delete(watch);
-    }).then(
-      () => pusher.flush(),
-      (error: unknown) => pusher.flush().then(() => Promise.reject(error)),
-    );
+  const act =
+    (type: 'stopService' | 'startService' | 'restartService') =>
+    (service: string, event: MachineEvent = { type, service, at: now() }) =>
+      watchAction({ type, service, names, state: shell.machine, stackName, failureError }, (watch) => {
+        shell.watches.add(watch);
+        dispatch(event);
+        if (watch.check(shell.machine)) shell.watches.delete(watch);
+      }).then(
+        () => pusher.flush(),
+        (error: unknown) => pusher.flush().then(() => Promise.reject(error)),
+      );
+
+  /**
+   * Starting an `off` service: lease the ports of it and of the `off` services it needs, in one
+   * batch (all or none: a refused batch changes nothing), build their launch specs, then let the
+   * machine start them in dependency order. Services already running keep the environment they
+   * started with (their `STYXY_<SERVICE>_<PORT>` variables do not gain the new ports).
+   */
+  function startOff(service: string): Promise<void> {
+    const leased = shell.activations.then(async (): Promise<MachineEvent | null> => {
+      const isOff = (name: string) => shell.machine.services[name]?.life.kind === 'off';
+      const launch = shell.launch;
+      if (!isOff(service) || !launch || shell.machine.stopping) return null;
+      const needed = selectServices(config, [service]).filter((each) => isOff(each.name));
+      const requests = portRequests(needed);
+      const leases = requests.length === 0 ? [] : await coordinator.reserve({ stackId: id, requests });
+      shell.leases += leases.length;
+      const fresh = portsFromLeases(needed, leases);
+      launch.context = { ...launch.context, ports: { ...launch.context.ports, ...fresh } };
+      for (const [name, spec] of launchSpecs(needed, launch.context)) {
+        launch.specs.set(name, spec);
+        watchFilesOf(spec);
+      }
+      const started = new Set(needed.map((each) => each.name));
+      launch.services = services.filter(
+        (each) => started.has(each.name) || launch.services.some((s) => s.name === each.name),
+      );
+      return { type: 'activate', services: fresh, at: now() };
+    });
+    shell.activations = leased.catch(() => {});
+    // Already started meanwhile (another request): only watch it come up.
+    return leased.then((event) => act('startService')(service, event ?? { type: 'activate', services: {}, at: now() }));
+  }
 
   const actions: StackActions = {
-    restart: act('restartService'),
+    restart: (service) =>
+      shell.machine.services[service]?.life.kind === 'off' ? startOff(service) : act('restartService')(service),
     stop: act('stopService'),
-    start: act('startService'),
+    start: (service) =>
+      shell.machine.services[service]?.life.kind === 'off' ? startOff(service) : act('startService')(service),
     input: async (service, data) => {
       writeInput(shell.machine, service, data, (name, text) => shell.runner?.input(name, text) ?? false);
     },
@@ -394,7 +454,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const applyNewConfig = () =>
     applyConfig({
       reload: options.reload,
-      selection: options.services ?? [],
+      // What runs: as the profiles select it, and the `off` services started since.
+      select: (next) => {
+        const running = new Set([
+          ...selectByProfiles(next, options.services ?? [], profiles).active.map((service) => service.name),
+          ...(shell.launch?.services.map((service) => service.name) ?? []),
+        ]);
+        return next.services.filter((service) => running.has(service.name));
+      },
       sharedInstance: options.sharedInstance,
       current: () => {
         const state = shell.machine;

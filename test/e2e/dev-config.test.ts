@@ -1,5 +1,6 @@
 /**
- * Issue 16's config features through the built CLI, as a user meets them: a local override
+ * Issue 16's config features through the built CLI, as a user meets them: profiles (`off`
+ * services, `up --profile`, `STYXY_PROFILES`, `styxy start`), a local override
  * (`styxy.config.local.mjs`) that changes a running service's env, and `replicas: 3` giving
  * three copies with distinct ports.
  */
@@ -25,6 +26,57 @@ async function envOf(port: number): Promise<Record<string, string>> {
 }
 
 const server = [NODE, fixture('http-server.mjs')];
+
+describe('profiles', () => {
+  const profiled = () =>
+    bg.project('shop', {
+      services: {
+        api: { command: server, ports: { PORT: 'api' } },
+        mock: { command: server, ports: { PORT: 'api' }, profiles: ['debug'] },
+        inspector: { command: server, ports: { PORT: 'test' }, profiles: ['debug'], dependsOn: ['mock'] },
+      },
+    });
+
+  it('without the profile its services are off (no ports); styxy start starts one with what it needs', async () => {
+    const root = profiled();
+    const up = await bg.upDetached(root);
+    expect(up.services.map((service) => [service.name, service.status, service.ports])).toEqual([
+      ['api', 'ready', { PORT: expect.any(Number) }],
+      ['mock', 'off', {}],
+      ['inspector', 'off', {}],
+    ]);
+    const ps = await bg.cli(root, ['ps']);
+    expect(ps.stdout).toMatch(/^mock +off +- /m);
+    const leases = JSON.parse((await bg.cli(root, ['ls', '--json'])).stdout).leases;
+    expect(leases.map((lease: { service: string }) => lease.service)).toEqual(['api']);
+
+    const started = await bg.cli(root, ['start', 'inspector', '--json']);
+    expect(started.code).toBe(0);
+    const after = JSON.parse(started.stdout) as typeof up;
+    const byName = Object.fromEntries(after.services.map((service) => [service.name, service]));
+    expect([byName.mock!.status, byName.inspector!.status]).toEqual(['ready', 'ready']);
+    expect(new Set([byName.api!.ports.PORT, byName.mock!.ports.PORT]).size).toBe(2);
+    expect((await envOf(byName.inspector!.ports.PORT!)).STYXY_SERVICE).toBe('inspector');
+  });
+
+  it('up --profile debug (or STYXY_PROFILES=debug) starts them; an unknown profile is refused', async () => {
+    const root = profiled();
+    const up = await bg.upDetached(root, ['--profile', 'debug']);
+    expect(up.services.map((service) => service.status)).toEqual(['ready', 'ready', 'ready']);
+    await bg.cli(root, ['down']);
+    const byEnv = await bg.cli(root, ['up', '-d', '--json'], { env: { ...bg.home.env, STYXY_PROFILES: 'debug' } });
+    expect(byEnv.code).toBe(0);
+    expect(JSON.parse(byEnv.stdout).services.map((service: { status: string }) => service.status)).toEqual([
+      'ready',
+      'ready',
+      'ready',
+    ]);
+    await bg.cli(root, ['down']);
+    const typo = await bg.cli(root, ['up', '-d', '--profile', 'dbug']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/has the profile "dbug"; did you mean "debug"\?\nhint: profiles: debug\n/);
+  });
+});
 
 describe('local overrides', () => {
   it("a styxy.config.local.mjs changes a service's env, and styxy config says so", async () => {

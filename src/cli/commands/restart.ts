@@ -16,18 +16,28 @@ export interface RestartOptions extends CurrentStackOptions {
   readonly json?: boolean;
 }
 
-export async function run(service: string, options: RestartOptions): Promise<number> {
+export function run(service: string, options: RestartOptions): Promise<number> {
+  return serviceAction('restart', service, options);
+}
+
+/** `restart` and `start` (commands/start.ts): the same call and output but for the verb. */
+export async function serviceAction(
+  action: 'restart' | 'start',
+  service: string,
+  options: RestartOptions,
+): Promise<number> {
   const timeoutMs = secondsOption(options.timeout, 120);
   const stack = await currentStack(options);
   const before = stack.services.find((s) => s.name === service);
-  if (!options.json) process.stderr.write(`styxy: restarting ${service}${before?.pid ? ` (pid ${before.pid})` : ''}\n`);
-  const snapshot = await restartService(stack, service, { timeoutMs });
+  const verb = action === 'start' ? 'starting' : 'restarting';
+  if (!options.json) process.stderr.write(`styxy: ${verb} ${service}${before?.pid ? ` (pid ${before.pid})` : ''}\n`);
+  const snapshot = await restartService(stack, service, { timeoutMs, action });
   if (options.json) {
     printJson(snapshotDocument(snapshot));
     return EXIT.ok;
   }
   const now = snapshot.services.find((s) => s.name === service);
   const ports = now ? portsSuffix(now.ports) : '';
-  process.stdout.write(`${service} ${now?.status ?? 'restarted'}${ports} (pid ${now?.pid ?? '-'})\n`);
+  process.stdout.write(`${service} ${now?.status ?? `${action}ed`}${ports} (pid ${now?.pid ?? '-'})\n`);
   return EXIT.ok;
 }

@@ -11,6 +11,8 @@ export interface UpOptions {
   /** False with `--no-tui`. */
   readonly tui?: boolean;
   readonly json?: boolean;
+  /** Every `--profile`. */
+  readonly profile?: readonly string[];
   /** With `-d`: seconds to wait for every service to be up. */
   readonly timeout?: string;
   /** False with `--no-watch`. */

@@ -41,6 +41,8 @@ export interface UpDetachedOptions {
   readonly name?: string;
   /** Services named (with what they need); empty: all. */
   readonly services?: readonly string[];
+  /** The active profiles (`--profile`, else STYXY_PROFILES: the caller decides). @default none */
+  readonly profiles?: readonly string[];
   /** Every service must be up within this (the whole call, waits included). */
   readonly timeoutMs: number;
   /** False with `--no-watch`: a fresh stack watches no files. @default true */
@@ -223,6 +225,7 @@ async function startFresh(
       config: options.config ?? null,
       stackName: stack.stackName,
       services: options.services ?? [],
+      profiles: options.profiles ?? [],
       timeoutMs: stack.timeoutMs,
       watch: options.watch !== false,
     },

@@ -7,8 +7,10 @@
  * and every port freed before the error is printed and `up` exits 1. Ctrl-C meanwhile stops a
  * start of its own the same way (exit 130); a wait for another's start just ends.
  */
+
 import { constants } from 'node:os';
 import { runningStacks } from '../../client/coordinator-client.js';
+import { activeProfiles } from '../../config/select-services.js';
 import { isStyxyError } from '../../protocol/errors.js';
 import { DEFAULT_STACK_NAME } from '../../protocol/stack-id.js';
 import { STOP_SIGNALS } from '../../supervisor/stop-signals.js';
@@ -25,6 +27,8 @@ export interface DetachedOptions {
   readonly config?: readonly string[];
   readonly name?: string;
   readonly json: boolean;
+  /** Every `--profile`. */
+  readonly profile?: readonly string[];
   /** `--timeout` in seconds, as typed. */
   readonly timeout?: string;
   /** False with `--no-watch`. */
@@ -46,6 +50,7 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
       ...(options.config === undefined ? {} : { config: options.config }),
       name: stackName,
       services: names,
+      profiles: activeProfiles(options.profile),
       timeoutMs,
       watch: options.watch !== false,
       onProgress: say,

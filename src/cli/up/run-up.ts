@@ -6,7 +6,7 @@
  */
 import { connectCoordinator } from '../../client/coordinator-client.js';
 import { loadProjectConfig } from '../../config/load.js';
-import { selectServices } from '../../config/select-services.js';
+import { activeProfiles, selectByProfiles } from '../../config/select-services.js';
 import { ignoreInspectorSignal } from '../../os/inspector-signal.js';
 import { stackDir, styxyHome } from '../../protocol/home.js';
 import { stackId } from '../../protocol/stack-id.js';
@@ -28,6 +28,8 @@ export interface ForegroundOptions {
   readonly json: boolean;
   /** False with `--no-watch`. */
   readonly watch?: boolean;
+  /** Every `--profile`. */
+  readonly profile?: readonly string[];
 }
 
 export async function runForeground(names: readonly string[], options: ForegroundOptions): Promise<number> {
@@ -35,8 +37,11 @@ export async function runForeground(names: readonly string[], options: Foregroun
   const home = styxyHome();
   const cwd = process.cwd();
   const config = await loadProjectConfig({ cwd, file: options.config, home });
-  // An unknown service name fails here, before a coordinator is started for nothing.
-  const services = selectServices(config, names).map((service) => service.name);
+  // An unknown service or profile name fails here, before a coordinator is started for nothing.
+  const profiles = activeProfiles(options.profile);
+  const selection = selectByProfiles(config, names, profiles);
+  const services = selection.active.map((service) => service.name);
+  const off = selection.off.map((service) => service.name);
   // On a terminal, Ink loads (half a second) while the coordinator is reached and the ports are
   // reserved; not earlier, so that a config error is not kept waiting for it.
   preloadRenderer({ tui: options.tui, json: options.json, stdout: process.stdout });
@@ -52,6 +57,7 @@ export async function runForeground(names: readonly string[], options: Foregroun
       // `up -d` in another terminal makes this stack take an edited config (apply-config.ts).
       reload: () => loadProjectConfig({ cwd, file: options.config, home }),
       services: names,
+      profiles,
       stackName,
       coordinator: client,
       // Written for foreground stacks too, so `styxy logs` works for every stack; the control
@@ -67,7 +73,7 @@ export async function runForeground(names: readonly string[], options: Foregroun
       stdout: process.stdout,
       stderr: process.stderr,
     });
-    renderer.notice(upHeader(config, stackName, services));
+    renderer.notice(upHeader(config, stackName, services, off));
     // This process supervises the stack: no debugger port for anyone (os/inspector-signal.ts).
     ignoreInspectorSignal((line) => renderer.notice(line));
     const stopTelling = tellCoordinatorEvents(client, (text, tone) => renderer.notice(text, tone));

@@ -7,9 +7,11 @@ export function upHeader(
   config: ResolvedConfig,
   stackName: string,
   services: readonly string[],
+  off: readonly string[] = [],
   cwd: string = process.cwd(),
 ): string {
   const file = relative(cwd, config.file) || config.file;
   const stack = stackName === DEFAULT_STACK_NAME ? '' : ` (stack ${stackName})`;
-  return `starting ${config.name}${stack} from ${file}: ${services.join(', ')}`;
+  const rest = off.length === 0 ? '' : `; off (outside the active profiles): ${off.join(', ')}`;
+  return `starting ${config.name}${stack} from ${file}: ${services.join(', ')}${rest}`;
 }

@@ -30,6 +30,8 @@ export interface BackgroundArgs {
   readonly stackName: string;
   /** Services named on the command line (with what they need); empty: all. */
   readonly services: readonly string[];
+  /** The active profiles (services outside them are `off`). */
+  readonly profiles: readonly string[];
   /** Give up (stop everything, report a timeout) when the stack is not up by then. */
   readonly timeoutMs: number;
   /** Run the instance of this shared service (shared/spawn-shared.ts), not the project's stack. */
@@ -65,6 +67,8 @@ export function decodeArgs(argv: readonly string[]): BackgroundArgs {
     typeof args.stackName !== 'string' ||
     !Array.isArray(args.services) ||
     !args.services.every((service) => typeof service === 'string') ||
+    !Array.isArray(args.profiles) ||
+    !args.profiles.every((profile) => typeof profile === 'string') ||
     typeof args.timeoutMs !== 'number' ||
     (args.shared !== undefined && typeof args.shared !== 'string') ||
     (args.watch !== undefined && typeof args.watch !== 'boolean')

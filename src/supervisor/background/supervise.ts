@@ -10,7 +10,7 @@
 import { relative } from 'node:path';
 import { connectCoordinator } from '../../client/coordinator-client.js';
 import { loadProjectConfig } from '../../config/load.js';
-import { selectServices } from '../../config/select-services.js';
+import { selectByProfiles } from '../../config/select-services.js';
 import { ignoreInspectorSignal } from '../../os/inspector-signal.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { stackDir, styxyHome } from '../../protocol/home.js';
@@ -45,7 +45,7 @@ async function main(): Promise<number> {
   const home = styxyHome();
   log(`starting in ${args.cwd} (stack ${args.stackName})`);
   const config = await loadProjectConfig({ cwd: args.cwd, file: args.config ?? undefined, home });
-  const names = selectServices(config, args.services).map((service) => service.name);
+  const names = selectByProfiles(config, args.services, args.profiles).active.map((service) => service.name);
   // What `ps -ef` shows for this process (the arguments are an unreadable JSON blob).
   process.title = `styxy-supervisor ${config.name}/${args.stackName}`;
   const file = relative(args.cwd, config.file) || config.file;
@@ -62,6 +62,7 @@ async function main(): Promise<number> {
     config,
     reload: () => loadProjectConfig({ cwd: args.cwd, file: args.config ?? undefined, home }),
     services: args.services,
+    profiles: args.profiles,
     stackName: args.stackName,
     coordinator: client,
     detached: true,

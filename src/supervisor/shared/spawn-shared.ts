@@ -46,6 +46,7 @@ export function spawnShared(request: SpawnSharedRequest): Promise<{ readonly pid
       config: request.configFiles,
       stackName,
       services: [request.service],
+      profiles: [],
       timeoutMs: request.timeoutMs,
       shared: request.service,
     });

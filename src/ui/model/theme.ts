@@ -16,6 +16,7 @@ export const STATUS_STYLE: Record<ServiceStatus, { readonly colour: Colour; read
   failed: { colour: 'red', icon: '✗' },
   stopped: { colour: 'gray', icon: '■' },
   unhealthy: { colour: 'red', icon: '♥' },
+  off: { colour: 'gray', icon: '·' },
 };
 
 /** Whether a status animates (the spinner runs only while one does). */

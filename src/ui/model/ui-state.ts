@@ -90,7 +90,7 @@ export interface Update {
 const PAN_STEP = 8;
 const STACK_STOPPING: Flash = { text: 'the stack is stopping', tone: 'info' };
 /** Statuses from which `s` starts the service again (otherwise it stops it). */
-const STOPPED = new Set(['stopped', 'exited', 'failed', 'completed']);
+const STOPPED = new Set(['stopped', 'exited', 'failed', 'completed', 'off']);
 
 export function update(state: UiState, command: UiCommand, context: UiContext): Update {
   const next = (patch: Partial<UiState>, effects: readonly UiEffect[] = []): Update => ({

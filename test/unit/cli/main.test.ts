@@ -12,6 +12,7 @@ const COMMANDS = [
   'attach',
   'top',
   'restart',
+  'start',
   'port',
   'env',
   'run',

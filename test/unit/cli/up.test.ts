@@ -25,10 +25,10 @@ describe('chooseRenderer', () => {
 describe('up header', () => {
   const config = resolveOk({ name: 'shop', services: { api: { command: 'api' }, web: { command: 'web' } } });
   it('names the project, a non-default stack, the file (relative) and the services', () => {
-    expect(upHeader(config, 'default', ['api', 'web'], '/projects/shop')).toBe(
+    expect(upHeader(config, 'default', ['api', 'web'], [], '/projects/shop')).toBe(
       'starting shop from styxy.config.ts: api, web',
     );
-    expect(upHeader(config, 'review', ['web'], '/projects/shop/web')).toBe(
+    expect(upHeader(config, 'review', ['web'], [], '/projects/shop/web')).toBe(
       'starting shop (stack review) from ../styxy.config.ts: web',
     );
   });

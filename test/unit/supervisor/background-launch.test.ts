@@ -9,7 +9,7 @@ import { startTimeoutError } from '../../../src/supervisor/background/timeout-er
 
 describe('background launch', () => {
   it('arguments round-trip; anything else is refused', () => {
-    const args = { cwd: '/p', config: null, stackName: 'review', services: ['web'], timeoutMs: 5000 };
+    const args = { cwd: '/p', config: null, stackName: 'review', services: ['web'], profiles: [], timeoutMs: 5000 };
     expect(decodeArgs(encodeArgs(args))).toEqual(args);
     expect(() => decodeArgs(['{"cwd":"/p"}'])).toThrow(/not arguments of a background supervisor/);
     expect(() => decodeArgs([])).toThrow();

@@ -20,6 +20,7 @@ const service = (over: Partial<ResolvedService> = {}): ResolvedService => ({
   stopSignal: 'SIGTERM',
   stopTimeoutMs: 5000,
   stdin: 'pipe',
+  profiles: [],
   tty: false,
   stop: null,
   daemon: null,

@@ -31,8 +31,8 @@ class Driver {
   at = 1000;
   #pids = 100;
 
-  constructor(services: MachineService[]) {
-    this.state = initialState(services);
+  constructor(services: MachineService[], off: string[] = []) {
+    this.state = initialState(services, off);
   }
 
   send(event: EventInput): Effect[] {
@@ -675,5 +675,45 @@ describe('state machine: watched files changed', () => {
     machine.up('api');
     machine.up('web');
     expect(stopped(change(machine))).toEqual(['api', 'web']);
+  });
+});
+describe('state machine: services outside the active profiles (off)', () => {
+  const stack = () =>
+    new Driver([svc('api'), svc('mock'), svc('inspector', { dependsOn: { mock: 'ready' } })], ['mock', 'inspector']);
+
+  it('are never started, do not hold up the stack, and show as off', () => {
+    const machine = stack();
+    expect(spawned(machine.send({ type: 'start' }))).toEqual(['api']);
+    machine.up('api');
+    expect(machine.state.phase).toBe('running');
+    expect([machine.status('mock'), machine.status('inspector')]).toEqual(['off', 'off']);
+    expect(serviceSnapshots(machine.state).find((s) => s.name === 'mock')?.detail).toBe('outside the active profiles');
+    // startService by hand does nothing until the shell has leased its ports (activate).
+    expect(machine.send({ type: 'startService', service: 'inspector' })).toEqual([]);
+  });
+
+  it('activate: with their ports, they start in dependency order', () => {
+    const machine = stack();
+    machine.send({ type: 'start' });
+    machine.up('api');
+    const effects = machine.send({
+      type: 'activate',
+      services: { mock: { PORT: 4001 }, inspector: { PORT: 4002 } },
+    });
+    expect(spawned(effects)).toEqual(['mock']);
+    expect(machine.state.services.mock!.spec.ports).toEqual({ PORT: 4001 });
+    machine.up('mock');
+    expect(spawned(machine.effects).at(-1)).toBe('inspector');
+    machine.up('inspector');
+    expect(machine.status('inspector')).toBe('ready');
+  });
+
+  it('an ended stack ends without them, and stops without touching them', () => {
+    const machine = stack();
+    machine.send({ type: 'start' });
+    machine.up('api');
+    const effects = machine.exit('api', 0);
+    expect(ofType(effects, 'finish')).toHaveLength(1);
+    expect(machine.status('mock')).toBe('off');
   });
 });
