@@ -83,6 +83,30 @@ describe('coordinator (in-process, fake effects)', () => {
     expect(again[0]!.port).toBe(first[0]!.port);
   });
 
+  it('plans ports as reserve would (sticky, lowest free, probed) and leases nothing', async () => {
+    const fake = fakeCoordinator();
+    const a = await fake.connect();
+    await a.call('reserve', { requests: [req('other', 'PORT', 'dev')] }); // 3000
+    await a.call('reserve', { requests: [req('web', 'PORT', 'dev')] }); // 3001
+    await a.call('release', {});
+    fake.busy.add(3000); // another program took it meanwhile
+    const where = { root: a.owner.cwd, name: 'run' }; // the sticky keys of leases without a stack
+    const plan = await a.call<{ service: string; port: number }[]>('planPorts', {
+      ...where,
+      requests: [req('web', 'PORT', 'dev'), req('api', 'PORT', 'dev')],
+    });
+    expect(plan.map((p) => [p.service, p.port])).toEqual([
+      ['web', 3001],
+      ['api', 3002],
+    ]);
+    expect((await a.call<{ leases: LeaseInfo[] }>('listLeases')).leases).toEqual([]);
+    // A fixed port another program holds is the same error as for a start.
+    const failed = await rejection(
+      a.call('planPorts', { ...where, requests: [req('db', 'PORT', null, { fixed: 3000 })] }),
+    );
+    expect(failed.code).toBe('STYXY_PORT_TAKEN');
+  });
+
   it('resumes an owner only with its token, its own pid and start time', async () => {
     const fake = fakeCoordinator();
     const a = await fake.connect();
