@@ -4,14 +4,16 @@
  * starts from — measured in the same run, the commands interleaved so that a busy moment of the
  * machine hits them all alike. A coordinator already runs on a private STYXY_HOME (ports from
  * 12400), with the web-api-worker example up in the background, so that:
- * - `node` importing commander and node-ipc, nothing else: the floor the CLI's two dependencies
+ * - `node` importing commander and node-ipc's parser (as the CLI does), nothing else: the floor the CLI's two dependencies
  *   set for every command that talks to the coordinator (for reference);
  * - `styxy --version`: commander and the CLI's own modules, no work — the start-up cost alone;
  * - `styxy port api`: locate the folder's config, ask the coordinator for the running stacks,
  *   print the API's port (the "give me a port" command of scripts);
  * - `styxy run -- true`: lease a port, run `true` with it in its environment, report it, release;
  * - `styxy ls`: every lease, as a table.
- * Median and p90 of 30 runs each (8 with --quick), after 2 warm-ups.
+ * Median and p90 of 30 runs each (8 with --quick), after 2 warm-ups. And 64 `styxy run -- true`
+ * started at once against 64 `node -e 0` at once (until the last exits; median of 4 rounds, 2
+ * with --quick, interleaved).
  */
 import { fileURLToPath } from 'node:url';
 import { type BenchHome, type Finished, makeBenchHome, timed } from './lib/bench-home.ts';
@@ -20,6 +22,14 @@ import { type BenchModule, type BenchOptions, type BenchRow, quantile } from './
 const EXAMPLE = fileURLToPath(new URL('../examples/web-api-worker/', import.meta.url));
 const FIRST_PORT = 12_400;
 const WARMUPS = 2;
+const BURST = 64;
+
+/** Starts `count` runs at once; the ms until the last has finished. */
+async function concurrently(count: number, run: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await Promise.all(Array.from({ length: count }, run));
+  return performance.now() - start;
+}
 
 interface Command {
   readonly name: string;
@@ -32,7 +42,7 @@ const DEPENDENCIES = fileURLToPath(new URL('./lib/import-deps.mjs', import.meta.
 
 const COMMANDS: readonly Command[] = [
   { name: 'node -e 0', args: null },
-  { name: 'node importing commander + node-ipc', args: null },
+  { name: 'node importing commander + node-ipc/parsers', args: null },
   { name: 'styxy --version', args: ['--version'], check: (out) => /^\d+\.\d+\.\d+/.test(out) },
   { name: 'styxy port api', args: ['port', 'api'], check: (out) => /^\d+\n$/.test(out) },
   { name: 'styxy run -- true', args: ['run', '--', 'true'] },
@@ -55,9 +65,15 @@ export const cliLatency: BenchModule = {
     const runs = options.quick ? 8 : 30;
     const bench = makeBenchHome(FIRST_PORT);
     const times = new Map<string, number[]>(COMMANDS.map((command) => [command.name, []]));
+    const burst = { styxy: [] as number[], node: [] as number[] };
     try {
       await bench.cli(['daemon', 'start']);
       await bench.cli(['up', '-d'], EXAMPLE);
+      // 64 at once, as agents' scripts do: `styxy run -- true` against `node -e 0`, interleaved.
+      for (let round = 0; round < (options.quick ? 2 : 4); round++) {
+        burst.node.push(await concurrently(BURST, () => runOnce(COMMANDS[0]!, bench)));
+        burst.styxy.push(await concurrently(BURST, () => bench.cli(['run', '--', 'true'], EXAMPLE)));
+      }
       for (let round = 0; round < WARMUPS + runs; round++) {
         for (const command of COMMANDS) {
           const result = await runOnce(command, bench);
@@ -74,6 +90,15 @@ export const cliLatency: BenchModule = {
     const floorMedian = quantile(floor, 0.5);
     const floorP90 = quantile(floor, 0.9);
     const rows: BenchRow[] = [];
+    const burstStyxy = quantile(burst.styxy, 0.5);
+    const burstNode = quantile(burst.node, 0.5);
+    rows.push({
+      name: `${BURST} concurrent styxy run -- true, until the last exits: median of ${burst.styxy.length}`,
+      value: ms(burstStyxy),
+      unit: 'ms',
+      baseline: { name: `${BURST} concurrent node -e 0`, value: ms(burstNode) },
+      goal: { text: '≤ 3×', met: burstStyxy <= 3 * burstNode },
+    });
     for (const command of COMMANDS.slice(1)) {
       const samples = times.get(command.name)!;
       rows.push({
