@@ -39,6 +39,20 @@ describe('profiles', () => {
 
   it('without the profile its services are off (no ports); styxy start starts one with what it needs', async () => {
     const root = profiled();
+    const dry = JSON.parse((await bg.cli(root, ['up', '--dry-run', '--json'])).stdout);
+    expect(dry.services.map((service: { name: string; status: string }) => [service.name, service.status])).toEqual([
+      ['api', 'pending'],
+      ['mock', 'off'],
+      ['inspector', 'off'],
+    ]);
+    expect(dry.services[1].ports).toEqual({});
+    const dryDebug = JSON.parse((await bg.cli(root, ['up', '--dry-run', '--json', '--profile', 'debug'])).stdout);
+    expect(dryDebug.services.map((service: { status: string }) => service.status)).toEqual([
+      'pending',
+      'pending',
+      'pending',
+    ]);
+
     const up = await bg.upDetached(root);
     expect(up.services.map((service) => [service.name, service.status, service.ports])).toEqual([
       ['api', 'ready', { PORT: expect.any(Number) }],

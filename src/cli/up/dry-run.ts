@@ -10,7 +10,7 @@
  */
 import { connectCoordinator, runningStacks } from '../../client/coordinator-client.js';
 import { loadProjectConfig } from '../../config/load.js';
-import { selectServices } from '../../config/select-services.js';
+import { selectByProfiles } from '../../config/select-services.js';
 import type { ServiceSnapshot } from '../../protocol/stack.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { portRequests } from '../../supervisor/prepare-stack.js';
@@ -25,6 +25,8 @@ export interface DryRunOptions {
   readonly config?: readonly string[];
   readonly name?: string;
   readonly services?: readonly string[];
+  /** The active profiles: the services outside them are listed `off`, with no ports planned. */
+  readonly profiles?: readonly string[];
   readonly home?: string;
 }
 
@@ -41,7 +43,8 @@ export async function upDryRun(options: DryRunOptions): Promise<DryRunDocument> 
   const [running] = await runningStacks(options.home, id);
   if (running) return { ...psDocument(running, running.services), reused: true, changed: [], dryRun: true };
 
-  const plan = planShared(selectServices(config, options.services ?? []), config, undefined);
+  const selection = selectByProfiles(config, options.services ?? [], options.profiles ?? []);
+  const plan = planShared(selection.active, config, undefined);
   const requests = portRequests(plan.own);
   let planned: readonly { service: string; portName: string; port: number }[] = [];
   if (requests.length > 0) {
@@ -55,22 +58,23 @@ export async function upDryRun(options: DryRunOptions): Promise<DryRunDocument> 
       await client.close();
     }
   }
-  const service = (name: string, dependsOn: readonly string[], shared: boolean): ServiceSnapshot => ({
+  const service = (name: string, dependsOn: readonly string[], shared: boolean, off = false): ServiceSnapshot => ({
     name,
-    status: 'pending',
+    status: off ? 'off' : 'pending',
     ports: Object.fromEntries(planned.filter((p) => p.service === name).map((p) => [p.portName, p.port])),
     pid: null,
     restarts: 0,
     startedAt: null,
     readyAt: null,
     lastExit: null,
-    detail: shared ? 'shared: its own instance gives its ports' : null,
+    detail: shared ? 'shared: its own instance gives its ports' : off ? 'outside the active profiles' : null,
     dependsOn: [...dependsOn],
     ...(shared ? { shared: true } : {}),
   });
   const services = [
     ...plan.uses.map((use) => service(use.service, [], true)),
     ...plan.own.map((own) => service(own.name, Object.keys(own.dependsOn), false)),
+    ...selection.off.map((off) => service(off.name, Object.keys(off.dependsOn), false, true)),
   ];
   const facts = { id, name: stackName, project: config.name, root: config.root, pid: 0, detached: true };
   const document = psDocument({ ...facts, phase: 'stopped' }, services);

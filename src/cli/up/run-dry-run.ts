@@ -1,14 +1,21 @@
 /** `styxy up --dry-run [--json]`: the ports the stack would get now (dry-run.ts), printed. */
+import { activeProfiles } from '../../config/select-services.js';
 import { printJson } from '../output.js';
 import { formatPs } from '../stack/ps-table.js';
 import { upDryRun } from './dry-run.js';
 
 export async function runDryRun(
   names: readonly string[],
-  options: { readonly config?: readonly string[]; readonly name?: string; readonly json: boolean },
+  options: {
+    readonly config?: readonly string[];
+    readonly name?: string;
+    readonly json: boolean;
+    readonly profile?: readonly string[];
+  },
 ): Promise<number> {
   const document = await upDryRun({
     cwd: process.cwd(),
+    profiles: activeProfiles(options.profile),
     ...(options.config === undefined ? {} : { config: options.config }),
     ...(options.name === undefined ? {} : { name: options.name }),
     services: names,

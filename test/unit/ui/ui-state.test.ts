@@ -55,6 +55,11 @@ describe('update', () => {
     expect(run([{ type: 'restart' }]).effects).toEqual([{ type: 'restart', service: 'a' }]);
     expect(run([{ type: 'toggle' }]).effects).toEqual([{ type: 'stop', service: 'a' }]);
     expect(run([{ type: 'select', delta: 1 }, { type: 'toggle' }]).effects).toEqual([{ type: 'start', service: 'b' }]);
+    // s on a service outside the active profiles starts it (its ports are leased then).
+    const withOff = { ...context(), services: [service('a'), service('docs', 'off')] };
+    expect(run([{ type: 'select', delta: 1 }, { type: 'toggle' }], withOff).effects).toEqual([
+      { type: 'start', service: 'docs' },
+    ]);
   });
 
   test('foreground: quit stops the stack once; a second interrupt forces; then nothing more', () => {
