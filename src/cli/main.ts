@@ -155,6 +155,7 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .option('-f, --follow', 'keep printing new lines until interrupted or the stack stops')
     .option('-n, --lines <count>', 'lines to print from the end (of all services together)', '100')
     .option('-t, --timestamps', 'show when each line was printed')
+    .option('--current', "only each service's current run (from its last start on)")
     .addOption(new Option('--json', 'one JSON object per line: { time, service, stream, text }'))
     .addHelpText(
       'after',
@@ -162,7 +163,8 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
         '',
         'Reads the log files in $STYXY_HOME/stacks/<stack-id>/, so it works for any stack, also one',
         "that has stopped. Several services: each line starts with the service's name. Styxy's own",
-        'lines about a service (started, ready, exited) start with [styxy].',
+        'lines about a service (started, ready, exited) start with [styxy]; each start of a service',
+        'is a line of its own (──── run N · time · pid · ports ────).',
       ].join('\n'),
     )
     .action(dispatch(() => import('./commands/logs.js')));

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoordinatorClient } from '../client/coordinator-client.js';
 import { describeStopCommandResult, runStopCommand } from '../os/stop-command.js';
 import { type ProcessRecord, stopTarget } from '../os/stop-target.js';
+import { runSeparator } from '../protocol/run-separator.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { LineSplitter } from './line-splitter.js';
 import type { LogStore } from './log-store.js';
@@ -173,13 +174,6 @@ export class EffectRunner {
       // What an earlier run left behind (a child still holding the port) goes first.
       if (run > 1) await this.#sweep(service, spec.stopSignal, spec.stopTimeoutMs);
       shell.runStartSeq = logs.nextSeq;
-      if (run === 1 && spec.portFlag) {
-        logs.append(
-          service,
-          'styxy',
-          `${spec.portFlag.tool} takes no PORT from the environment: added ${spec.portFlag.added} to its command (portFlag: false turns this off)`,
-        );
-      }
       shell.daemonWait = spec.daemon ? new Promise((resolve) => (shell.daemonFound = resolve)) : null;
       const hooks: SpawnHooks = {
         onLine: (stream, line) => logs.append(service, stream, line),
@@ -198,6 +192,14 @@ export class EffectRunner {
         return;
       }
       const { record, exit, write } = result.process;
+      logs.append(service, 'styxy', runSeparator(run, now(), record.pid, spec.ports));
+      if (run === 1 && spec.portFlag) {
+        logs.append(
+          service,
+          'styxy',
+          `${spec.portFlag.tool} takes no PORT from the environment: added ${spec.portFlag.added} to its command (portFlag: false turns this off)`,
+        );
+      }
       shell.records.push(record);
       shell.exit = exit;
       shell.write = write;

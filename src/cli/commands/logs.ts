@@ -1,16 +1,17 @@
 /**
- * `styxy logs [SERVICE] [-n N] [-f] [-t] [--json]`: the last lines of this folder's stack (of one
+ * `styxy logs [SERVICE] [-n N] [-f] [-t] [--current] [--json]`: the last lines of this folder's stack (of one
  * service, or of all of them interleaved), read from its log files, so it works for any stack,
  * running or stopped; `-f` then follows new lines live (logs/follow-logs.ts). Loads no config and
  * no UI: the config is only located (as `ps` does).
  */
 import { StyxyError } from '../../protocol/errors.js';
+import { isRunSeparator } from '../../protocol/run-separator.js';
 import { DEFAULT_STACK_NAME } from '../../protocol/stack-id.js';
 import { EXIT } from '../exit-codes.js';
 import { followLogs } from '../logs/follow-logs.js';
 import { lineFormatter } from '../logs/format-line.js';
 import { logSources } from '../logs/log-sources.js';
-import { readLogTail } from '../logs/stack-logs.js';
+import { type FileLine, readLogTail } from '../logs/stack-logs.js';
 import type { CurrentStackOptions } from '../stack/current-stack.js';
 
 export interface LogsOptions extends CurrentStackOptions {
@@ -19,6 +20,8 @@ export interface LogsOptions extends CurrentStackOptions {
   readonly lines?: string;
   readonly timestamps?: boolean;
   readonly json?: boolean;
+  /** Only each service's latest run (from its last run separator on). */
+  readonly current?: boolean;
 }
 
 export async function run(service: string | undefined, options: LogsOptions): Promise<number> {
@@ -32,14 +35,26 @@ export async function run(service: string | undefined, options: LogsOptions): Pr
     stdout: process.stdout,
     env: process.env,
   });
-  if (options.follow && running) return followLogs(running, { service, count, format });
-  const lines = readLogTail(dir, shown, count);
+  if (options.follow && running && !options.current) return followLogs(running, { service, count, format });
+  const tail = readLogTail(dir, shown, count);
+  const lines = options.current ? currentRuns(tail) : tail;
   if (lines.length > 0) process.stdout.write(lines.map(format).join(''));
+  // The current run's lines came from the files; what follows comes live.
+  if (options.follow && running) return followLogs(running, { service, count: 0, format });
   if (running === null && (options.follow || process.stderr.isTTY)) {
     const which = `no stack${name === DEFAULT_STACK_NAME ? '' : ` named "${name}"`} of ${root} is running`;
     process.stderr.write(`styxy: ${which}${options.follow ? '; nothing to follow' : ': these are its last lines'}\n`);
   }
   return EXIT.ok;
+}
+
+/** Each service's lines from its last run separator on (all of them when the window holds none). */
+function currentRuns(lines: readonly FileLine[]): FileLine[] {
+  const from = new Map<string, number>();
+  lines.forEach((line, index) => {
+    if (isRunSeparator(line.stream, line.text)) from.set(line.service, index);
+  });
+  return lines.filter((line, index) => index >= (from.get(line.service) ?? 0));
 }
 
 function countOption(value: string | undefined): number {
