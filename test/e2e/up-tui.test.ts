@@ -1,6 +1,7 @@
 /**
  * The real `styxy up` with its live UI, in a real terminal (tmux): every service shown ready with
- * its ports and lines, r / s / search on a real stack (checked against `styxy ps --json`), and
+ * its ports and lines, r / s / search on a real stack (checked against `styxy ps --json`), s on
+ * a service outside the active profiles (off) starting it, and
  * every way out — q, Ctrl-C twice, SIGTERM, a service failing to start, the terminal closing —
  * with the exit code a shell expects, the terminal restored, and no process and no lease left.
  */
@@ -232,6 +233,30 @@ test('i types into the selected service: a line into a pipe, keys into a termina
   expect(screen).toContain('logs: term');
   t.send('Escape');
   await t.waitForScreen((s) => !bottomRow(s).includes('INPUT'));
+  t.send('q');
+  expect(await exitStatus(t)).toBe(0);
+  await expectNothingLeft(p);
+});
+
+test('a service outside the active profiles shows off; s starts it with a port of its own; q leaves nothing', async () => {
+  const { p, t } = upInTerminal({
+    services: { api: HTTP('api'), docs: { ...HTTP('docs'), profiles: ['docs'] } },
+  });
+  await t.waitForScreen((s) => /api\s+● ready/.test(s) && /docs\s+· off/.test(s), FIRST_SCREEN_MS);
+  expect(serviceIn(await psJson(p), 'docs')).toMatchObject({ status: 'off', ports: {}, pid: null });
+  t.send('j');
+  await t.waitForScreen((s) => /▸ docs/.test(s));
+  t.send('s');
+  const docs = await waitFor(
+    async () => {
+      const now = serviceIn(await psJson(p), 'docs');
+      return now.status === 'ready' ? now : null;
+    },
+    { message: 'docs started from the UI' },
+  );
+  expect(docs.ports.PORT).toBeGreaterThan(0);
+  expect(docs.ports.PORT).not.toBe(serviceIn(await psJson(p), 'api').ports.PORT);
+  await t.waitForScreen((s) => /docs\s+● ready/.test(s));
   t.send('q');
   expect(await exitStatus(t)).toBe(0);
   await expectNothingLeft(p);
