@@ -66,7 +66,7 @@ export function buildLaunchSpec(service: ResolvedService, context: EnvContext): 
   const fill = (text: string, field: string) => interpolateField(text, context.ports, service.name, field);
   const flag = portFlagArgs(service, context.ports);
   const base = commandLine(service.command, 'command', service.name, fill);
-  const main = flag ? { ...base, ...withArgs(base, flag.args) } : base;
+  const main = execLast(flag ? { ...base, ...withArgs(base, flag.args) } : base);
   const stop = service.stop && commandLine(service.stop.command, 'stop.command', service.name, fill);
   return {
     service: service.name,
@@ -97,6 +97,30 @@ function portFlagArgs(service: ResolvedService, ports: StackPorts): { tool: stri
   if (!service.portFlag || port === undefined) return null;
   const args = service.portFlag.args.map((arg) => arg.replaceAll(PORT_PLACEHOLDER, String(port)));
   return { tool: service.portFlag.tool, args };
+}
+
+/** Shell words that are no program `exec` could run. */
+const NOT_PROGRAMS = new Set(
+  'exit return export set unset cd . source eval exec trap wait read shift alias ulimit umask times readonly local if then else elif fi while until for do done case esac { } ! [[ : true false'.split(
+    ' ',
+  ),
+);
+
+/**
+ * `sh -c 'vite --port 3001'` runs `exec vite --port 3001`: the shell becomes the server, so the
+ * pid Styxy shows and signals is the server's, not a wrapper's (dash does not exec a last command
+ * by itself). Only for one simple command: anything with `;`, `&`, `|`, parentheses, backquotes
+ * or a newline, a first word that is a builtin or keyword, or a leading assignment, is left as
+ * written.
+ */
+function execLast(line: { file: string; args: readonly string[]; display: string }): typeof line {
+  const script = line.args[1];
+  if (line.file !== 'sh' || line.args[0] !== '-c' || line.args.length !== 2 || script === undefined) return line;
+  if (/[;&|()`\n]/.test(script)) return line;
+  // A leading `FOO=1` would not reach a program run by `exec` in every sh: left as written.
+  const first = script.trim().split(/\s+/)[0] ?? '';
+  if (first === '' || /^[A-Za-z_][A-Za-z0-9_]*=/.test(first) || NOT_PROGRAMS.has(first)) return line;
+  return { ...line, args: ['-c', `exec ${script.trim()}`] };
 }
 
 /** Appends `args` to a command line: to the argv, or to the shell string (its last step takes them). */

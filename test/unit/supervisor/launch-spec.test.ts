@@ -125,10 +125,21 @@ describe('launch spec', () => {
     expect(buildLaunchSpec(service(), inherited)).toMatchObject({ tty: false, stdin: 'pipe', env: { TERM: 'dumb' } });
   });
 
+  it.each([
+    ['one simple command', 'vite --port 3000 > web.log', 'exec vite --port 3000 > web.log'],
+    ['a list', 'cd web && vite', 'cd web && vite'],
+    ['a pipeline', 'serve | tee log', 'serve | tee log'],
+    ['a builtin', 'exit 3', 'exit 3'],
+    ['a leading assignment', 'DEBUG=1 node x.js', 'DEBUG=1 node x.js'],
+    ['a background job', 'serve &', 'serve &'],
+  ])('a shell string of %s: sh execs it only when it is one simple command', (_, shell, script) => {
+    expect(buildLaunchSpec(service({ command: { kind: 'shell', shell } }), context).args).toEqual(['-c', script]);
+  });
+
   it('runs a shell string with sh -c and an argv directly, references filled in', () => {
     expect(buildLaunchSpec(service(), context)).toMatchObject({
       file: 'sh',
-      args: ['-c', 'serve --port 8001'],
+      args: ['-c', 'exec serve --port 8001'],
       display: 'serve --port 8001',
     });
     const argv = buildLaunchSpec(
