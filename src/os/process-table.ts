@@ -32,7 +32,7 @@ export function isAlive(pid: number): boolean {
 }
 
 /** Parses /proc/<pid>/stat. The command name (field 2) may hold spaces and parentheses. */
-export function parseProcStat(text: string): ProcessInfo | null {
+export function parseProcStat(text: string, zombies = false): ProcessInfo | null {
   const close = text.lastIndexOf(')');
   if (close < 0) return null;
   const pid = Number.parseInt(text, 10);
@@ -44,7 +44,7 @@ export function parseProcStat(text: string): ProcessInfo | null {
   const startTime = fields[19];
   if (!Number.isInteger(pid) || !Number.isInteger(ppid) || !Number.isInteger(pgid) || !startTime) return null;
   // A zombie has exited: it holds no port and cannot be signalled into doing anything.
-  if (fields[0] === 'Z') return null;
+  if (fields[0] === 'Z' && !zombies) return null;
   return { pid, ppid, pgid, startTime };
 }
 
@@ -64,6 +64,20 @@ export function processInfo(pid: number): ProcessInfo | null {
 /** The start time of `pid`, or null when it is not running. */
 export function processStartTime(pid: number): string | null {
   return processInfo(pid)?.startTime ?? null;
+}
+
+/**
+ * The start time of a child just spawned, even when it has exited already (a zombie, not yet
+ * reaped: a command that forks a daemon and exits can be that quick). Linux; elsewhere as
+ * processStartTime.
+ */
+export function childStartTime(pid: number): string | null {
+  if (!hasProc) return processStartTime(pid);
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), true)?.startTime ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** True when `pid` runs and is the same process that had `startTime` (not a reused pid). */

@@ -6,7 +6,7 @@
  */
 import { constants } from 'node:os';
 import { removeStalePidFile } from '../os/pid-file.js';
-import { processStartTime } from '../os/process-table.js';
+import { childStartTime } from '../os/process-table.js';
 import type { ProcessRecord } from '../os/stop-target.js';
 import { findProgram } from './find-program.js';
 import type { LaunchSpec } from './launch-spec.js';
@@ -46,7 +46,8 @@ export async function spawnPtyService(spec: LaunchSpec, hooks: SpawnHooks): Prom
     return { ok: false, message: (error as Error)?.message ?? String(error) };
   }
   const pid = terminal.pid;
-  const record: ProcessRecord = { pid, pgid: pid, startTime: processStartTime(pid) };
+  // Read even from a zombie: a daemon's command may have forked and exited already.
+  const record: ProcessRecord = { pid, pgid: pid, startTime: childStartTime(pid) };
   // node-pty rethrows a terminal error other than EIO (a write after the service closed it) unless
   // someone else listens: never a crash of the supervisor. The exit still comes from the child.
   (terminal as unknown as { on(event: 'error', listener: () => void): void }).on('error', () => {});

@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { daemonFromPidFile, removeStalePidFile } from '../os/pid-file.js';
-import { isSameProcess, processStartTime } from '../os/process-table.js';
+import { childStartTime, isSameProcess } from '../os/process-table.js';
 import type { ProcessRecord } from '../os/stop-target.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { LineSplitter } from './line-splitter.js';
@@ -80,7 +80,8 @@ export async function spawnService(spec: LaunchSpec, hooks: SpawnHooks): Promise
     return { ok: false, message };
   }
   // Read the start time now, while the process surely exists: it guards its group against pid reuse.
-  const record: ProcessRecord = { pid, pgid: pid, startTime: processStartTime(pid) };
+  // Read even from a zombie: a daemon's command may have forked and exited already.
+  const record: ProcessRecord = { pid, pgid: pid, startTime: childStartTime(pid) };
   // A service that closes its stdin, or exits, makes writes fail with EPIPE: never a crash here.
   child.stdin?.on('error', () => {});
   const ended: Promise<void>[] = [];

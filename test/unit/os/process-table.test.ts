@@ -21,6 +21,15 @@ describe('parseProcStat', () => {
     expect(parseProcStat('5 (z) Z 1 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0')).toBeNull();
     expect(parseProcStat('garbage')).toBeNull();
   });
+
+  it('reads a zombie when asked (the start time of a child that forked a daemon and exited)', () => {
+    expect(parseProcStat('5 (z) Z 1 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5 0', true)).toEqual({
+      pid: 5,
+      ppid: 1,
+      pgid: 5,
+      startTime: '5',
+    });
+  });
 });
 
 describe('descendantsOf', () => {
