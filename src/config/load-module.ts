@@ -113,22 +113,25 @@ function spawnLoader(): Worker {
   });
 }
 
-let warm: Worker | null = null;
+/** Loaders started ahead, one per module file the next load will import (config, local override). */
+const warm: Worker[] = [];
 
 /**
- * Starts the next config loader now, so that its worker boots (and loads jiti) on another core
+ * Starts `count` config loaders now, so that their workers boot (and load jiti) on another core
  * while the caller loads its own modules: commands that load the project config call it first
- * (cli/main.ts). Unused, it does not keep the process alive.
+ * (cli/main.ts). Unused, they do not keep the process alive.
  */
-export function prewarmConfigLoader(): void {
-  if (warm) return;
-  const worker = spawnLoader();
-  warm = worker;
-  worker.unref();
-  worker.once('error', () => {}); // a worker that failed to boot is replaced by a fresh one
-  worker.once('exit', () => {
-    if (warm === worker) warm = null;
-  });
+export function prewarmConfigLoader(count = 1): void {
+  while (warm.length < count) {
+    const worker = spawnLoader();
+    warm.push(worker);
+    worker.unref();
+    worker.once('error', () => {}); // a worker that failed to boot is replaced by a fresh one
+    worker.once('exit', () => {
+      const index = warm.indexOf(worker);
+      if (index >= 0) warm.splice(index, 1);
+    });
+  }
 }
 
 /**
@@ -137,8 +140,7 @@ export function prewarmConfigLoader(): void {
  */
 export async function importConfigModule(file: string, options: ModuleLoadOptions): Promise<ModuleExport> {
   const timeoutMs = options.timeoutMs ?? configTimeoutMs();
-  const worker = warm ?? spawnLoader();
-  warm = null;
+  const worker = warm.shift() ?? spawnLoader();
   worker.ref();
   worker.postMessage({ file, cacheDir: options.cacheDir });
   try {

@@ -5,13 +5,17 @@
  * load in-process; nothing when no config is found (the load reports that).
  */
 import { extname } from 'node:path';
+import { localConfigsIn } from './discover.js';
 import { MODULE_EXTENSIONS, prewarmConfigLoader } from './load-module.js';
 import { locateConfig } from './locate.js';
 
+/** One loader per file that runs as code: the config, more `-c` files, its local override. */
 export function prewarmFor(cwd: string, file: readonly string[] | undefined): void {
   try {
     const found = locateConfig({ cwd, file });
-    if ((MODULE_EXTENSIONS as readonly string[]).includes(extname(found.file))) prewarmConfigLoader();
+    const layers = [found.file, ...found.more, ...localConfigsIn(found.root)];
+    const modules = layers.filter((layer) => (MODULE_EXTENSIONS as readonly string[]).includes(extname(layer)));
+    if (modules.length > 0) prewarmConfigLoader(modules.length);
   } catch {
     // No config, or several: the load says so.
   }
