@@ -30,7 +30,8 @@ import type { MethodMapOf } from './methods.js';
 import { array, type Infer, literal, none, number, object, optional, string } from './shape.js';
 import { logLine, stackIdentity, stackSnapshot } from './stack.js';
 
-export const CONTROL_PROTOCOL_VERSION = 1;
+/** 2: input and applyConfig; the `unhealthy` and `off` statuses in snapshots. */
+export const CONTROL_PROTOCOL_VERSION = 2;
 
 /** The socket's file name in the stack's folder (see `socketPathIn` for long paths). */
 export const CONTROL_SOCKET_NAME = 'control.sock';

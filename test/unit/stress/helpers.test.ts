@@ -66,7 +66,8 @@ describe('malformed traffic', () => {
     expect(JSON.stringify(nextPlan(createRng(3), attacker))).toBe(JSON.stringify(nextPlan(createRng(3), attacker)));
   });
 
-  it('never sends a well-formed call that would change something', () => {
+  // 600 plans, some of them megabytes: seconds of CPU, more on a loaded machine.
+  it('never sends a well-formed call that would change something', { timeout: 60_000 }, () => {
     const rng = createRng(11);
     for (let i = 0; i < 300; i++) {
       for (const target of ['coordinator', 'control'] as const) {
