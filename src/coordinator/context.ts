@@ -4,6 +4,7 @@
  * and the serializer that makes reservations one at a time.
  */
 
+import type { SweptListener } from '../os/port-sweep.js';
 import type { ProcessHolder } from '../os/port-holder.js';
 import type { StopCommand } from '../os/stop-command.js';
 import type { ProcessRecord } from '../os/stop-target.js';
@@ -78,6 +79,12 @@ export interface CoordinatorEffects {
    * fakes that never run one.
    */
   readonly signal?: (pid: number, startTime: string | null, signal: NodeJS.Signals) => boolean;
+  /**
+   * Stops what still listens on `ports` (leased to a reaped owner) when it runs as our user and
+   * started since `since`, the owner's start time (os/port-sweep.ts); names what it leaves alone.
+   * Optional for fakes, whose ports nothing listens on.
+   */
+  readonly sweepPorts?: (ports: readonly number[], since: string | null) => Promise<readonly SweptListener[]>;
   readonly now: () => number;
 }
 

@@ -4,6 +4,7 @@
  */
 import { ownProcessGuard } from '../os/kill-guard.js';
 import { findPortHolder } from '../os/port-holder.js';
+import { sweepListeners } from '../os/port-sweep.js';
 import { isAlive, processInfo, processStartTime } from '../os/process-table.js';
 import { runStopCommand } from '../os/stop-command.js';
 import { stopTarget } from '../os/stop-target.js';
@@ -40,6 +41,7 @@ export function liveEffects(helloDir: string): CoordinatorEffects {
       );
     },
     holderOf: findPortHolder,
+    sweepPorts: (ports, since) => sweepListeners(ports, { since, graceMs: REAP_GRACE_MS }),
     signal: (pid, startTime, signal) => {
       if (!ownProcessGuard()(pid)) return false;
       if (startTime !== null && (processStartTime(pid) ?? 'unknown') !== startTime) return false;

@@ -125,6 +125,7 @@ export function createReaper(core: () => Context): (owner: Owner, reason: string
     owner.reaping = (async () => {
       try {
         if (targets.length > 0) await c.effects.kill(targets);
+        await sweepLeasedPorts(c, owner);
       } catch (error) {
         c.log(`reaping pid ${owner.pid}: kill failed: ${(error as Error).message}`);
       } finally {
@@ -133,6 +134,28 @@ export function createReaper(core: () => Context): (owner: Owner, reason: string
     })();
     return owner.reaping;
   };
+}
+
+/**
+ * The last step of reaping, before the owner's ports go back: whatever still listens on one of
+ * them and started after the owner, as our user, is the owner's too (a daemon that left its group
+ * and rewrote its environment, with no pid file registered) and is stopped; anything else there
+ * is named in the log. The supervisor does the same after its own stops.
+ */
+async function sweepLeasedPorts(core: Context, owner: Owner): Promise<void> {
+  if (!core.effects.sweepPorts) return;
+  const ports = [...core.state.registry.leases.values()]
+    .filter((lease) => lease.owner === owner.id)
+    .map((lease) => lease.port);
+  if (ports.length === 0) return;
+  for (const swept of await core.effects.sweepPorts(ports, owner.startTime)) {
+    const who = `pid ${swept.pid ?? '?'}${swept.command ? ` (${swept.command})` : ''}`;
+    core.log(
+      swept.stopped
+        ? `reaping pid ${owner.pid}: ${who} still listened on its port ${swept.port}: stopped it`
+        : `reaping pid ${owner.pid}: ${who} listens on its port ${swept.port} and is not provably its: left alone`,
+    );
+  }
 }
 
 /**

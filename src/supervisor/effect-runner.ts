@@ -6,6 +6,8 @@
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoordinatorClient } from '../client/coordinator-client.js';
+import { sweepListeners } from '../os/port-sweep.js';
+import { processStartTime } from '../os/process-table.js';
 import { describeStopCommandResult, runStopCommand } from '../os/stop-command.js';
 import { type ProcessRecord, stopTarget } from '../os/stop-target.js';
 import { runSeparator } from '../protocol/run-separator.js';
@@ -14,12 +16,14 @@ import { LineSplitter } from './line-splitter.js';
 import type { LogStore } from './log-store.js';
 import type { Effect, MachineEvent, MachineOutcome } from './machine-types.js';
 import { describeConflict } from './port-conflict.js';
-import { sweepListeners } from './port-sweep.js';
 import { runHealthChecks } from './probes/health-loop.js';
 import type { LogSource } from './probes/log.js';
 import { runProbe } from './probes/run-probe.js';
 import { spawnPtyService } from './pty-process.js';
 import { OUTPUT_GRACE_MS, type SpawnHooks, spawnService } from './service-process.js';
+
+/** What started after this supervisor and listens on a leased port is the stack's (os/port-sweep.ts). */
+const SUPERVISOR_START = processStartTime(process.pid);
 
 export interface EffectContext {
   readonly stackId: string;
@@ -386,7 +390,7 @@ export class EffectRunner {
     try {
       await stopTarget({ groups, token: this.#context.runToken }, { timeoutMs: this.#forced ? 0 : 2000 });
       for (const [service, spec] of this.#context.specs) {
-        for (const swept of await sweepListeners(spec.ports, this.#forced ? 200 : 2000)) {
+        for (const swept of await sweepListeners(spec.ports, { since: SUPERVISOR_START, graceMs: this.#forced ? 200 : 2000 })) {
           const who = `pid ${swept.pid ?? '?'}${swept.command ? ` (${swept.command})` : ''}`;
           this.#context.logs.append(
             service,

@@ -1,16 +1,18 @@
 /**
  * The last check of a stop: no leased port of the stack may still be held by a process of our
- * user that started after the supervisor (a daemon that left its group, rewrote its environment
- * and named no pid file, say). Such a process is stopped (SIGTERM, SIGKILL after a grace) and
- * named; one that is not provably the stack's (another user's, or older than the stack) is only
- * named, never signalled. So no port is given back while something of the stack listens on it.
+ * user that started after the stack's supervisor (a daemon that left its group, rewrote its
+ * environment and named no pid file, say). Such a process is stopped (SIGTERM, SIGKILL after a
+ * grace) and named; one that is not provably the stack's (another user's, or older than the
+ * supervisor) is only named, never signalled. So no port is given back while something of the
+ * stack listens on it. The supervisor runs it after each stop; the coordinator when it reaps a
+ * supervisor killed with -9 (`since`: the start time of the owner the ports were leased to).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startedNotBefore } from '../os/pid-file.js';
-import { findPortHolder } from '../os/port-holder.js';
-import { processInfo, processStartTime, processUid } from '../os/process-table.js';
-import { signalPid } from '../os/stop-target.js';
+import { startedNotBefore } from './pid-file.js';
+import { findPortHolder } from './port-holder.js';
+import { processInfo, processUid } from './process-table.js';
 import { currentUid } from '../protocol/private-fs.js';
+import { signalPid } from './stop-target.js';
 
 export interface SweptListener {
   readonly port: number;
@@ -20,9 +22,14 @@ export interface SweptListener {
   readonly stopped: boolean;
 }
 
-const supervisorStart = processStartTime(process.pid);
+export interface SweepOptions {
+  /** Start time (process-table.ts) of the stack's supervisor: only what started since is taken. */
+  readonly since: string | null;
+  readonly graceMs: number;
+}
 
-export async function sweepListeners(ports: readonly number[], graceMs = 2000): Promise<SweptListener[]> {
+export async function sweepListeners(ports: readonly number[], options: SweepOptions): Promise<SweptListener[]> {
+  const { since, graceMs } = options;
   const found: SweptListener[] = [];
   for (const port of ports) {
     const holder = await findPortHolder(port).catch(() => null);
@@ -33,7 +40,7 @@ export async function sweepListeners(ports: readonly number[], graceMs = 2000): 
       pid !== null &&
       pid !== process.pid &&
       info !== null &&
-      startedNotBefore(info.startTime, supervisorStart) &&
+      startedNotBefore(info.startTime, since) &&
       (currentUid() === null || processUid(pid) === currentUid());
     if (!ours || pid === null || info === null) {
       found.push({ port, pid, command, stopped: false });
