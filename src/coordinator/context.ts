@@ -4,8 +4,8 @@
  * and the serializer that makes reservations one at a time.
  */
 
-import type { SweptListener } from '../os/port-sweep.js';
 import type { ProcessHolder } from '../os/port-holder.js';
+import type { SweptListener } from '../os/port-sweep.js';
 import type { StopCommand } from '../os/stop-command.js';
 import type { ProcessRecord } from '../os/stop-target.js';
 import type { PidProof } from '../protocol/coordinator-protocol.js';

@@ -8,10 +8,10 @@
  * supervisor killed with -9 (`since`: the start time of the owner the ports were leased to).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { currentUid } from '../protocol/private-fs.js';
 import { startedNotBefore } from './pid-file.js';
 import { findPortHolder } from './port-holder.js';
 import { processInfo, processUid } from './process-table.js';
-import { currentUid } from '../protocol/private-fs.js';
 import { signalPid } from './stop-target.js';
 
 export interface SweptListener {

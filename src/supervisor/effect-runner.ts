@@ -390,7 +390,10 @@ export class EffectRunner {
     try {
       await stopTarget({ groups, token: this.#context.runToken }, { timeoutMs: this.#forced ? 0 : 2000 });
       for (const [service, spec] of this.#context.specs) {
-        for (const swept of await sweepListeners(spec.ports, { since: SUPERVISOR_START, graceMs: this.#forced ? 200 : 2000 })) {
+        for (const swept of await sweepListeners(spec.ports, {
+          since: SUPERVISOR_START,
+          graceMs: this.#forced ? 200 : 2000,
+        })) {
           const who = `pid ${swept.pid ?? '?'}${swept.command ? ` (${swept.command})` : ''}`;
           this.#context.logs.append(
             service,
