@@ -43,7 +43,7 @@ export function liveEffects(helloDir: string): CoordinatorEffects {
     holderOf: findPortHolder,
     sweepPorts: (ports, since) => sweepListeners(ports, { since, graceMs: REAP_GRACE_MS }),
     signal: (pid, startTime, signal) => {
-      if (!ownProcessGuard()(pid)) return false;
+      if (!ownProcessGuard({ spareParents: false })(pid)) return false;
       if (startTime !== null && (processStartTime(pid) ?? 'unknown') !== startTime) return false;
       try {
         process.kill(pid, signal);

@@ -153,7 +153,7 @@ describe('completion', () => {
     expect(await words('')).toEqual(expect.arrayContaining(['up', 'down', 'ps', 'daemon', 'init', 'completion']));
     expect(await words('da')).toEqual(['daemon']);
     expect(await words('daemon', '')).toEqual(expect.arrayContaining(['start', 'stop', 'status']));
-    expect(await words('up', '--d')).toEqual(['--detach']);
+    expect(await words('up', '--d')).toEqual(['--detach', '--dry-run']);
     expect(await words('init', '--')).toEqual(expect.arrayContaining(['--from', '--force']));
   });
 });
