@@ -22,6 +22,9 @@ import { runProbe } from './probes/run-probe.js';
 import { spawnPtyService } from './pty-process.js';
 import { OUTPUT_GRACE_MS, type SpawnHooks, spawnService } from './service-process.js';
 
+/** How long a forced stop (a second Ctrl-C, `down --force`) lets a service's stop command run. */
+const FORCED_STOP_COMMAND_MS = 2000;
+
 /** What started after this supervisor and listens on a leased port is the stack's (os/port-sweep.ts). */
 const SUPERVISOR_START = processStartTime(process.pid);
 
@@ -56,6 +59,8 @@ interface ServiceShell {
   write: ((data: string) => boolean) | null;
   /** The latest process's exit (with its last output read). */
   exit: Promise<unknown> | null;
+  /** The stop command while it runs (a forced stop does not start a second one). */
+  stopCommand: Promise<void> | null;
   /** The pid of the latest run (its exit clears the stop registration). */
   latestPid: number | null;
   /** This run passed its readiness check (an exit before it is a failure to start). */
@@ -164,6 +169,7 @@ export class EffectRunner {
         runStartSeq: 1,
         write: null,
         exit: null,
+        stopCommand: null,
       };
       this.#shells.set(service, shell);
     }
@@ -243,7 +249,10 @@ export class EffectRunner {
     let killed = false;
     try {
       await shell.spawning;
-      if (signal !== 'SIGKILL' || timeoutMs > 0) await this.#stopCommand(service);
+      // A forced stop (a second Ctrl-C) runs it too, cut short: `docker stop` of a container
+      // the service started must not be skipped, or the container outlives the stack.
+      const forced = signal === 'SIGKILL' && timeoutMs === 0;
+      await this.#stopCommand(service, forced ? FORCED_STOP_COMMAND_MS : null);
       killed = await this.#sweep(service, signal, timeoutMs);
       // So that its last lines and its exit come before "stopped". Unref'd: a grace timer left
       // running must not hold the process (`up` would exit half a second late).
@@ -295,22 +304,33 @@ export class EffectRunner {
    * Runs the service's stop command (once per stop: a forced stop while it runs does not start
    * it again) when something of the service may still run. Its output goes to the service's log.
    */
-  async #stopCommand(service: string): Promise<void> {
+  async #stopCommand(service: string, capMs: number | null): Promise<void> {
     const shell = this.#shell(service);
     const spec = this.#context.specs.get(service)!;
+    if (shell.stopCommand) return; // running already (a graceful stop's): the forced stop goes on
     if (!spec.stop || shell.records.length === 0) return;
+    shell.stopCommand = this.#runStopCommand(service, capMs).finally(() => {
+      shell.stopCommand = null;
+    });
+    await shell.stopCommand;
+  }
+
+  async #runStopCommand(service: string, capMs: number | null): Promise<void> {
+    const spec = this.#context.specs.get(service)!;
+    if (!spec.stop) return;
+    const timeoutMs = capMs === null ? spec.stop.timeoutMs : Math.min(capMs, spec.stop.timeoutMs);
     const { logs } = this.#context;
     logs.append(service, 'styxy', `running its stop command: ${spec.stop.display}`);
     const splitters = {
       stdout: new LineSplitter((line) => logs.append(service, 'stdout', line)),
       stderr: new LineSplitter((line) => logs.append(service, 'stderr', line)),
     };
-    const result = await runStopCommand({ ...spec.stop, cwd: spec.cwd, env: spec.env }, (stream, chunk) =>
+    const result = await runStopCommand({ ...spec.stop, timeoutMs, cwd: spec.cwd, env: spec.env }, (stream, chunk) =>
       splitters[stream].push(chunk),
     );
     splitters.stdout.end();
     splitters.stderr.end();
-    logs.append(service, 'styxy', `stop command ${describeStopCommandResult(result, spec.stop.timeoutMs)}`);
+    logs.append(service, 'styxy', `stop command ${describeStopCommandResult(result, timeoutMs)}`);
   }
 
   /** Stops every process of the service (its groups, and its tagged escapees). True if SIGKILL was needed. */
