@@ -68,7 +68,12 @@ export function reportedPidProblem(ownerPid: number, pid: number): string | null
   if (uid !== null && owner !== uid) return `it belongs to ${describeUid(owner)}`;
   if (pid === process.pid || ancestorsOf(process.pid).includes(pid))
     return 'it is the coordinator or one of its parents';
-  if (!ancestorsOf(pid).includes(ownerPid)) return 'it is not a child (or grandchild…) of that client';
+  if (!ancestorsOf(pid).includes(ownerPid)) {
+    // It may have exited since the check above (its parents are gone with it): 64 concurrent
+    // `styxy run -- true` were refused so (bench/cli.ts).
+    if (processInfo(pid) === null) return PROCESS_GONE;
+    return 'it is not a child (or grandchild…) of that client';
+  }
   return null;
 }
 
