@@ -26,11 +26,11 @@ import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { ensureHome, stackDir, styxyHome } from '../../protocol/home.js';
 import { ensurePrivateDir } from '../../protocol/private-fs.js';
 import { stackId } from '../../protocol/stack-id.js';
+import { type LaunchResult, spawnBackground } from '../../supervisor/background/spawn-background.js';
 import { type PsDocument, psDocument, snapshotDocument } from '../stack/ps-document.js';
 import { connectStack } from '../stack/stack-control.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import { waitStackGone } from '../stack/wait-stack-gone.js';
-import { type LaunchResult, spawnBackground } from './spawn-background.js';
 
 export interface UpDetachedOptions {
   /** Where the config search starts (and `config` is relative to). */

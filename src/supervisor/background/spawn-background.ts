@@ -1,5 +1,6 @@
 /**
- * Starts a background supervisor for `up -d`: `node dist/supervisor/background-main.js` in a
+ * Starts a background supervisor (for `up -d`, and a shared service's instance):
+ * `node dist/supervisor/background-main.js` in a
  * session of its own (no terminal, no signal from the caller's terminal reaches it), stdin closed,
  * stdout and stderr appended to the stack's `supervisor.out`, and a report pipe on fd 3 read
  * here (see supervisor/background/launch.ts for why a pipe). It survives the caller's exit.
@@ -9,6 +10,7 @@ import { closeSync, fstatSync, openSync, readSync, renameSync, statSync } from '
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { TAG_VARIABLE } from '../../os/tag.js';
+import { BACKGROUND_NODE_FLAGS } from '../heap-tuning.js';
 import {
   type BackgroundArgs,
   type BackgroundReport,
@@ -16,8 +18,7 @@ import {
   encodeArgs,
   readReport,
   SUPERVISOR_OUTPUT,
-} from '../../supervisor/background/launch.js';
-import { BACKGROUND_NODE_FLAGS } from '../../supervisor/heap-tuning.js';
+} from './launch.js';
 
 /** supervisor.out moves to supervisor.out.1 past this size (it only holds each run's few lines). */
 const MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -45,13 +46,19 @@ export interface LaunchedSupervisor {
 
 export function spawnBackground(
   args: BackgroundArgs,
-  options: { readonly dir: string; readonly root: string; readonly onReport: (report: BackgroundReport) => void },
+  options: {
+    readonly dir: string;
+    readonly root: string;
+    readonly onReport: (report: BackgroundReport) => void;
+    /** Its environment (default: this process's), without STYXY_TAG either way. */
+    readonly env?: Readonly<Record<string, string | undefined>>;
+  },
 ): LaunchedSupervisor {
   const outputFile = join(options.dir, SUPERVISOR_OUTPUT);
   rotateIfLarge(outputFile);
   const fd = openSync(outputFile, 'a', 0o600);
   const offset = fstatSync(fd).size;
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...(options.env ?? process.env) };
   // Started from inside a service of another stack, the supervisor must not carry that stack's
   // tag: the other stack's stop sweeps every process carrying it.
   delete env[TAG_VARIABLE];
