@@ -309,23 +309,26 @@ export class EffectRunner {
     const spec = this.#context.specs.get(service)!;
     if (shell.stopCommand) return; // running already (a graceful stop's): the forced stop goes on
     if (!spec.stop || shell.records.length === 0) return;
-    shell.stopCommand = this.#runStopCommand(service, capMs).finally(() => {
+    const timeoutMs = capMs === null ? spec.stop.timeoutMs : Math.min(capMs, spec.stop.timeoutMs);
+    shell.stopCommand = this.#runStopCommand(service, spec, spec.stop, timeoutMs).finally(() => {
       shell.stopCommand = null;
     });
     await shell.stopCommand;
   }
 
-  async #runStopCommand(service: string, capMs: number | null): Promise<void> {
-    const spec = this.#context.specs.get(service)!;
-    if (!spec.stop) return;
-    const timeoutMs = capMs === null ? spec.stop.timeoutMs : Math.min(capMs, spec.stop.timeoutMs);
+  async #runStopCommand(
+    service: string,
+    spec: LaunchSpec,
+    stop: NonNullable<LaunchSpec['stop']>,
+    timeoutMs: number,
+  ): Promise<void> {
     const { logs } = this.#context;
-    logs.append(service, 'styxy', `running its stop command: ${spec.stop.display}`);
+    logs.append(service, 'styxy', `running its stop command: ${stop.display}`);
     const splitters = {
       stdout: new LineSplitter((line) => logs.append(service, 'stdout', line)),
       stderr: new LineSplitter((line) => logs.append(service, 'stderr', line)),
     };
-    const result = await runStopCommand({ ...spec.stop, timeoutMs, cwd: spec.cwd, env: spec.env }, (stream, chunk) =>
+    const result = await runStopCommand({ ...stop, timeoutMs, cwd: spec.cwd, env: spec.env }, (stream, chunk) =>
       splitters[stream].push(chunk),
     );
     splitters.stdout.end();

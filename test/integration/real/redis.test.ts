@@ -49,16 +49,17 @@ describe.skipIf(programs.missing.length > 0)('real redis-server', () => {
 describe.skipIf(programs.missing.length > 0)('real redis-server --daemonize yes', () => {
   const daemonized = (root: string) =>
     `${programs.paths['redis-server']} --port $PORT --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --pidfile ${root}/redis.pid --logfile ${root}/redis.log`;
+  const daemonService = (root: string) => ({
+    command: daemonized(root),
+    ports: { PORT: 'infrastructure' },
+    daemon: { pidFile: 'redis.pid' },
+  });
 
   it('runs while its pid file names a live process, shows that pid, and stops it', async () => {
     harness = await createHarness();
     const supervisor = harness.supervisor({
       services: {
-        cache: {
-          command: daemonized(harness.root),
-          ports: { PORT: 'infrastructure' },
-          daemon: { pidFile: 'redis.pid' },
-        },
+        cache: daemonService(harness.root),
       },
     });
     await supervisor.start();
@@ -69,9 +70,7 @@ describe.skipIf(programs.missing.length > 0)('real redis-server --daemonize yes'
     expect(cache.status).toBe('ready');
     const port = cache.ports.PORT!;
     expect((await findPortHolder(port))?.pid).toBe(daemonPid);
-    // The command exited long ago; the service is still up.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(supervisor.getSnapshot().services[0]!.status).toBe('ready');
+    // The daemon is taken only once its command has exited 0: the service is up without it.
     await supervisor.stop();
     expect(processInfo(daemonPid)).toBeNull();
     expect(await findPortHolder(port)).toBeNull();
@@ -82,11 +81,7 @@ describe.skipIf(programs.missing.length > 0)('real redis-server --daemonize yes'
     harness = await createHarness();
     const supervisor = harness.supervisor({
       services: {
-        cache: {
-          command: daemonized(harness.root),
-          ports: { PORT: 'infrastructure' },
-          daemon: { pidFile: 'redis.pid' },
-        },
+        cache: daemonService(harness.root),
       },
     });
     await supervisor.start();
@@ -104,9 +99,7 @@ describe.skipIf(programs.missing.length > 0)('real redis-server --daemonize yes'
     const supervisor = harness.supervisor({
       services: {
         cache: {
-          command: daemonized(harness.root),
-          ports: { PORT: 'infrastructure' },
-          daemon: { pidFile: 'redis.pid' },
+          ...daemonService(harness.root),
           env: { WHO: 'styxy-test' },
           stop: { command: `echo "stopping as $WHO on $PORT" > stop.txt && ${redisCli} -p $PORT shutdown nosave` },
         },
