@@ -96,10 +96,11 @@ test('shows every service ready with ports and lines; r, s and / work on the rea
     { message: 'api restarted and ready' },
   );
   expect(restarted).toMatchObject({ ports: api.ports, restarts: 1 });
-  screen = await t.waitForScreen((s) => rowOf(s, '▸ api').includes(String(restarted.pid)));
-  expect(rowOf(screen, '▸ api')).toMatch(
-    new RegExp(`● ready\\s+PORT=${api.ports.PORT}\\s+${restarted.pid}\\s+\\S+\\s+1`),
-  );
+  // The row is drawn from the same state a moment later (redraws are coalesced): wait for the
+  // ready row itself, not only for the new pid (the pid shows while "starting").
+  const readyRow = new RegExp(`● ready\\s+PORT=${api.ports.PORT}\\s+${restarted.pid}\\s+\\S+\\s+1`);
+  screen = await t.waitForScreen((s) => readyRow.test(rowOf(s, '▸ api')));
+  expect(rowOf(screen, '▸ api')).toMatch(readyRow);
 
   // s stops it, s starts it again, on the same port.
   t.send('s');
