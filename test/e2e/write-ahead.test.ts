@@ -135,7 +135,12 @@ async function stoppedHolderAfterCrash() {
     },
     { message: 'the holder’s lease' },
   );
-  const command = Number(execFileSync('pgrep', ['-P', String(holder.pid), 'sleep'], { encoding: 'utf8' }).trim());
+  // The lease is taken before the command is spawned: wait for the command too (pgrep exits 1
+  // while there is none; waitFor retries on a throw).
+  const command = await waitFor(
+    () => Number(execFileSync('pgrep', ['-P', String(holder.pid), 'sleep'], { encoding: 'utf8' }).trim()),
+    { message: 'the holder’s command' },
+  );
   process.kill(holder.pid, 'SIGSTOP');
   await waitFor(() => stopped(holder.pid), { message: 'the holder to stop' });
   await killCoordinator(home.home);
