@@ -52,6 +52,12 @@ export interface Coordinator {
   sweep(): void;
   /** Reaps the owners a loaded state holds whose processes are gone. Resolves when done. */
   reapDead(): Promise<void>;
+  /**
+   * Before the coordinator exits: finishes every reap under way and reaps every owner whose
+   * process is gone, connected or not (a `kill -9` whose connection has not closed yet).
+   * Resolves when done.
+   */
+  reapGone(): Promise<void>;
 }
 
 export function createCoordinator(options: CoordinatorOptions): Coordinator {
@@ -135,6 +141,13 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       dropImpossible(core);
       const dead = [...state.owners.values()].filter((owner) => owner.peer === null && !core.isAlive(owner));
       await Promise.all(dead.map((owner) => reap(owner, 'it died while no coordinator ran')));
+    },
+    async reapGone() {
+      const reaps = [...state.owners.values()].flatMap((owner) => {
+        if (owner.reaping) return [owner.reaping];
+        return core.isAlive(owner) ? [] : [reap(owner, 'its process is gone (reaped before the coordinator stops)')];
+      });
+      await Promise.all(reaps);
     },
   };
 }

@@ -34,6 +34,8 @@ import { createTypesSource } from './types-source.js';
 
 const SWEEP_MS = 250;
 const LOCK_CHECK_MS = 2000;
+/** The longest a stopping coordinator spends reaping owners that died just before (a reap takes ≤ ~3 s). */
+const STOP_REAP_MS = 4000;
 
 async function main(): Promise<number> {
   const home = styxyHome();
@@ -112,19 +114,26 @@ async function main(): Promise<number> {
     onShutdown: () => stop('asked to'),
   });
 
+  // A supervisor killed just before the coordinator is told to stop (a `kill -9` of everything,
+  // a test's cleanup) would otherwise keep its services running until a later coordinator reaps
+  // it, and never when its home is deleted meanwhile: reap the dead first, for at most this long.
   const stop = (why: string) => {
     if (stopping) return;
     stopping = true;
     clearInterval(sweeper);
     clearInterval(lockWatch);
     server?.close();
-    durable.flushSync();
-    lock.release();
-    log(
-      `stopped (${why}); ${state.registry.leases.size} lease(s) and ${state.owners.size} owner(s) kept in ${paths.state}`,
-    );
-    // Let the event loop empty (closing sockets) rather than cutting it short.
-    setTimeout(() => process.exit(0), 50).unref();
+    const reaped = coordinator.reapGone().catch((error: unknown) => log(`reaping before stopping: ${error}`));
+    const bounded = new Promise<void>((resolve) => setTimeout(resolve, STOP_REAP_MS));
+    void Promise.race([reaped, bounded]).then(() => {
+      durable.flushSync();
+      lock.release();
+      log(
+        `stopped (${why}); ${state.registry.leases.size} lease(s) and ${state.owners.size} owner(s) kept in ${paths.state}`,
+      );
+      // Let the event loop empty (closing sockets) rather than cutting it short.
+      setTimeout(() => process.exit(0), 50).unref();
+    });
   };
 
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findPortHolder } from '../../src/os/port-holder.js';
 import type { StackInfo } from '../../src/protocol/coordinator-protocol.js';
 import { STACK_SLUG_PATTERN } from '../../src/protocol/stack-id.js';
-import { coordinatorPid, onlyTypes } from '../helpers/coordinator.js';
+import { coordinatorPid, onlyTypes, running } from '../helpers/coordinator.js';
 import { requirePrograms } from '../helpers/programs.js';
 import { makeUpProject, type UpProject } from '../helpers/up.js';
 import { isAlive, waitFor } from '../helpers/wait.js';
@@ -116,7 +116,9 @@ const users = (stacks: readonly StackInfo[]) => stacks.filter((stack) => stack.s
 async function upDetached(project: UpProject, cwd: string, args: readonly string[] = []) {
   const result = await project.cli(['up', '-d', '--json', ...args], { cwd, timeoutMs: 120_000 });
   expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(result.stdout) as { services: { name: string; shared?: boolean; ports: Record<string, number> }[] };
+  return JSON.parse(result.stdout) as {
+    services: { name: string; shared?: boolean; pid: number | null; ports: Record<string, number> }[];
+  };
 }
 
 async function hits(port: number): Promise<string> {
@@ -128,8 +130,9 @@ afterEach(async () => {
   if (!project) return;
   await project.cli(['down', '--all'], { timeoutMs: 60_000 }).catch(() => {});
   // Redis writes its title over its environment, so the helpers' cleanup (by STYXY_HOME in the
-  // environment) cannot see it: look for it by port. Seen once per full run under heavy load
-  // after a test that ends with `down --all` (cause not found yet): say so, and end it.
+  // environment) cannot see it: look for it by port. The cleanup kills what is left and stops the
+  // coordinator, which used to exit before reaping a supervisor killed so (the case "then the
+  // coordinator stopped at once" below); it reaps first now. One left anyway is named and ended.
   const current = project;
   if (current.home.ranges.infrastructure) {
     await waitFor(() => redisProcesses(current).length === 0, { timeout: 15_000 }).catch(() => {
@@ -225,6 +228,27 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     // Its one user's down stops it.
     expect((await project.cli(['down'], { cwd: main, timeoutMs: 60_000 })).code).toBe(0);
     await waitFor(() => redisProcesses(project!).length === 0, { timeout: 15_000, message: 'redis-server gone' });
+  });
+
+  it('kill -9 of the instance and its user, then the coordinator stopped at once: nothing keeps running', async () => {
+    // What a cleanup that kills every Styxy process and then stops the coordinator does (the
+    // test helpers did): the coordinator used to exit before reaping, and Redis ran on for ever
+    // once the home was deleted. It now reaps the dead before it exits.
+    project = makeUpProject(null, { sizes: onlyTypes({ infrastructure: 2, api: 4 }) });
+    const [main] = repository(project, 0) as [string];
+    const document = await upDetached(project, main);
+    const stacks = await project.stacks();
+    const apiPid = document.services.find((service) => service.name === 'api')!.pid!;
+    expect(redisProcesses(project)).toHaveLength(1);
+    const coordinator = coordinatorPid(project.home)!;
+    for (const stack of stacks) process.kill(stack.pid, 'SIGKILL');
+    process.kill(coordinator, 'SIGTERM');
+    await waitFor(() => !running(coordinator), { timeout: 15_000, message: 'the coordinator to exit' });
+    await waitFor(() => redisProcesses(project!).length === 0 && !running(apiPid), {
+      timeout: 10_000,
+      message: 'redis-server and api gone without another coordinator',
+    });
+    expect(coordinatorPid(project.home)).toBeNull();
   });
 
   it('6 stacks at once run one instance; a killed instance comes back; kill -9 of every user stops it', async () => {

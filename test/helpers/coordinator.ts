@@ -85,7 +85,7 @@ export async function startTestCoordinator(home: HomeLike): Promise<number> {
 }
 
 /**
- * Stops whatever coordinator runs for `home` (SIGTERM, SIGKILL after 3 s) and waits until it is
+ * Stops whatever coordinator runs for `home` (SIGTERM, SIGKILL after 8 s) and waits until it is
  * gone. Safe to call when none runs. Call it in afterEach, before `home.cleanup()`.
  */
 export async function stopCoordinator(home: HomeLike): Promise<void> {
@@ -96,7 +96,8 @@ export async function stopCoordinator(home: HomeLike): Promise<void> {
       process.kill(pid, 'SIGTERM');
     } catch {}
     try {
-      await waitFor(() => !running(pid), { timeout: 3000, message: `coordinator ${pid} to exit` });
+      // It first reaps owners that just died (up to 4 s): those would leave their services running.
+      await waitFor(() => !running(pid), { timeout: 8000, message: `coordinator ${pid} to exit` });
     } catch {
       try {
         process.kill(pid, 'SIGKILL');

@@ -19,7 +19,8 @@ interface Options {
   readonly json?: boolean;
 }
 
-const STOP_WAIT_MS = 5000;
+/** A stopping coordinator first reaps owners that just died (up to 4 s, coordinator/main.ts). */
+const STOP_WAIT_MS = 8000;
 
 function notRunningStatus(): DaemonStatus {
   return { running: false, pid: null, socket: homePaths().socket, version: null, uptimeMs: null, leases: 0, stacks: 0 };

@@ -210,6 +210,18 @@ describe('coordinator (in-process, fake effects)', () => {
     expect(fake.kills[0]).toEqual([{ token: 'runtoken12345', groups: [], stops: [] }]);
   });
 
+  it('reapGone (a stopping coordinator) reaps a dead owner whose connection has not closed yet, and only it', async () => {
+    const fake = fakeCoordinator();
+    const dead = await fake.connect(undefined, undefined, 'run');
+    const live = await fake.connect(undefined, undefined, 'run');
+    await dead.call('reserve', { requests: [req('a', 'PORT', 'dev')], runToken: 'deadtoken1234' });
+    await live.call('reserve', { requests: [req('b', 'PORT', 'dev')], runToken: 'livetoken1234' });
+    fake.killPid(dead.pid);
+    await fake.coordinator.reapGone();
+    expect(fake.kills.flat()).toEqual([{ token: 'deadtoken1234', groups: [], stops: [] }]);
+    expect([...fake.state.registry.leases.values()].map((lease) => lease.owner)).toEqual([live.owner.id]);
+  });
+
   it('refuses a second live stack with the same id, naming its pid; takes over a dead one', async () => {
     const fake = fakeCoordinator();
     const a = await fake.connect();
