@@ -12,15 +12,22 @@ export class LogStore {
   readonly #rings = new Map<string, Ring<LogLine>>();
   readonly #now: () => number;
   readonly #onLine: (line: LogLine) => void;
+  readonly #ringSize: number;
   #seq = 0;
 
   constructor(
     services: readonly string[],
     options: { ringSize?: number; now?: () => number; onLine?: (line: LogLine) => void } = {},
   ) {
-    for (const name of services) this.#rings.set(name, new Ring(options.ringSize ?? DEFAULT_RING_SIZE));
+    this.#ringSize = options.ringSize ?? DEFAULT_RING_SIZE;
+    for (const name of services) this.addService(name);
     this.#now = options.now ?? Date.now;
     this.#onLine = options.onLine ?? (() => {});
+  }
+
+  /** Keeps lines of `service` from now on (a store drops the lines of services it does not know). */
+  addService(service: string): void {
+    if (!this.#rings.has(service)) this.#rings.set(service, new Ring(this.#ringSize));
   }
 
   /** The seq the next line will get. */

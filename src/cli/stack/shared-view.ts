@@ -9,7 +9,8 @@ import type { ServiceSnapshot } from '../../protocol/stack.js';
 
 type User = NonNullable<ServiceSnapshot['users']>[number];
 
-function usersOf(key: string, all: readonly StackInfo[]): User[] {
+/** The stacks whose registration uses `key`. */
+export function usersOf(key: string, all: readonly StackInfo[]): User[] {
   return all
     .filter((stack) => stack.uses?.some((use) => use.key === key))
     .map((stack) => ({ id: stack.id, name: stack.name, project: stack.project, root: stack.root }));

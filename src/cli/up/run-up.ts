@@ -10,13 +10,15 @@ import { activeProfiles, selectByProfiles } from '../../config/select-services.j
 import { ignoreInspectorSignal } from '../../os/inspector-signal.js';
 import { stackDir, styxyHome } from '../../protocol/home.js';
 import { stackId } from '../../protocol/stack-id.js';
+import { isShared } from '../../supervisor/shared/shared-use.js';
 import { exitCodeOf, handleStopSignals } from '../../supervisor/stop-signals.js';
 import { createSupervisor } from '../../supervisor/supervisor.js';
 import { printJson } from '../output.js';
 import { renderError } from '../render-error.js';
 import { snapshotDocument } from '../stack/ps-document.js';
+import { withSharedRows } from '../stack/shared-rows.js';
 import { stackNameOption } from '../stack/stack-name.js';
-import { chooseRenderer, preloadRenderer } from './choose-renderer.js';
+import { chooseRenderer, preloadRenderer, rendererKind } from './choose-renderer.js';
 import { tellCoordinatorEvents } from './coordinator-notices.js';
 import { upHeader } from './up-header.js';
 
@@ -66,7 +68,18 @@ export async function runForeground(names: readonly string[], options: Foregroun
       controlDir: stackDir(home, stackId(config.root, stackName)),
       watch: options.watch !== false,
     });
-    const renderer = await chooseRenderer(supervisor, {
+    // The live UI shows the shared services the stack uses too (stack/shared-rows.ts); plain
+    // output stays the stack's own (`styxy logs db` has the instance's).
+    const shared = selection.active.filter(isShared).map((service) => service.name);
+    const view =
+      shared.length > 0 && rendererKind({ ...options, stdout: process.stdout }) === 'tui'
+        ? withSharedRows(supervisor, {
+            stackId: stackId(config.root, stackName),
+            shared,
+            listStacks: () => client.listStacks(),
+          })
+        : null;
+    const renderer = await chooseRenderer(view ?? supervisor, {
       tui: options.tui,
       json: options.json,
       stdin: process.stdin,
@@ -101,6 +114,7 @@ export async function runForeground(names: readonly string[], options: Foregroun
       stopHandling();
       stopTelling();
       renderer.close();
+      view?.close();
     }
   } finally {
     await client.close();

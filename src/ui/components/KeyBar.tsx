@@ -57,6 +57,13 @@ export function KeyBar(props: { state: UiState; mode: UiMode; phase: StackPhase;
       </Text>
     );
   }
+  if (state.overlay === 'confirm-shared' && state.confirm) {
+    return (
+      <Text wrap="truncate-end" color={paint('yellow')} bold>
+        {state.confirm.question}
+      </Text>
+    );
+  }
   if (state.overlay === 'confirm-stop') {
     return (
       <Text wrap="truncate-end" color={paint('yellow')} bold>

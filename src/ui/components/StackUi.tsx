@@ -100,11 +100,12 @@ function StackScreen({ view, mode, coordinatorPid, mouse = false, notices, onExi
   const dispatch = useCallback(
     (command: UiCommand) => {
       const focus = current.current.focus ?? undefined;
-      const { services, phase } = view.getSnapshot();
+      const { services, phase, stack } = view.getSnapshot();
       const result = update(current.current, command, {
         mode,
         services,
         phase,
+        stackId: stack.id,
         lines: () => view.getLogs(focus),
         logHeight: logRows,
       });

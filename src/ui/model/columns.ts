@@ -15,6 +15,8 @@ export interface Column {
 /** Widths the content would like (longest cell of each flexible column). */
 export interface NaturalWidths {
   readonly name: number;
+  /** The longest shared-service marker after a name (` (shared · 2 stacks)`), beyond the names' cap. */
+  readonly marker?: number;
   readonly ports: number;
   readonly note: number;
 }
@@ -45,7 +47,7 @@ const OPTIONAL: readonly { readonly id: ColumnId; readonly min: number }[] = [
 export function columnsFor(width: number, natural: NaturalWidths): Column[] {
   const budget = Math.max(0, width - MARKER_WIDTH);
   const widths = new Map<ColumnId, number>();
-  const name = Math.max(TITLES.name.length, Math.min(24, natural.name));
+  const name = Math.max(TITLES.name.length, Math.min(24 + (natural.marker ?? 0), natural.name));
   widths.set('name', Math.max(4, Math.min(name, budget - GAP - STATUS_WIDTH)));
   widths.set('status', STATUS_WIDTH);
   let used = widths.get('name')! + GAP + STATUS_WIDTH;

@@ -33,3 +33,18 @@ export function formatNote(service: ServiceSnapshot): string {
   if (exit.signal) return `killed by ${exit.signal}`;
   return `exit code ${exit.code ?? '?'}`;
 }
+
+/**
+ * What follows a shared service's name in the table: a text marker (readable without colour),
+ * with how many stacks use it (this one included).
+ */
+export function sharedMarker(service: ServiceSnapshot): string {
+  if (!service.shared) return '';
+  const users = service.users?.length ?? 0;
+  return users === 0 ? ' (shared)' : ` (shared · ${users} ${users === 1 ? 'stack' : 'stacks'})`;
+}
+
+/** The name cell: the name, and the shared marker. */
+export function serviceLabel(service: ServiceSnapshot): string {
+  return service.name + sharedMarker(service);
+}

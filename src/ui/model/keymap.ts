@@ -24,8 +24,8 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: '/', does: 'search the logs (enter: go to the newest match)' },
   { keys: 'n  N', does: 'next older / newer match' },
   { keys: 'esc', does: 'clear the search, close this help' },
-  { keys: 'r', does: 'restart the selected service (same ports)' },
-  { keys: 's', does: 'stop / start the selected service' },
+  { keys: 'r', does: 'restart the selected service (same ports; a shared one asks first)' },
+  { keys: 's', does: 'stop / start the selected service (stopping a shared one asks first)' },
   { keys: 'i', does: 'type into the selected service (esc: back to the keys)' },
   { keys: 'q', does: 'stop the stack and quit', mode: 'foreground' },
   { keys: 'ctrl-c', does: 'stop the stack and quit; again: force', mode: 'foreground' },
@@ -63,7 +63,7 @@ export function commandFor(input: string, key: Key, state: KeyState, mode: UiMod
   if (state.overlay === 'help') {
     return key.escape || input === '?' || input === 'q' ? { type: 'close' } : null;
   }
-  if (state.overlay === 'confirm-stop') {
+  if (state.overlay === 'confirm-stop' || state.overlay === 'confirm-shared') {
     return { type: 'confirm', yes: input === 'y' || input === 'Y' };
   }
   if (state.search?.editing) {

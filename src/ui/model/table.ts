@@ -2,13 +2,14 @@
 import type { ServiceSnapshot } from '../../protocol/stack.js';
 import { textWidth } from '../text/width.js';
 import { type Column, columnsFor } from './columns.js';
-import { formatNote, formatPorts, formatUptime } from './format.js';
+import { formatNote, formatPorts, formatUptime, serviceLabel, sharedMarker } from './format.js';
 import { SPINNER, STATUS_STYLE } from './theme.js';
 
 export function tableColumns(services: readonly ServiceSnapshot[], width: number): Column[] {
   const longest = (texts: string[]) => texts.reduce((max, text) => Math.max(max, textWidth(text)), 0);
   return columnsFor(width, {
-    name: longest(services.map((s) => s.name)),
+    name: longest(services.map(serviceLabel)),
+    marker: longest(services.map(sharedMarker)),
     ports: longest(services.map((s) => formatPorts(s.ports))),
     note: longest(services.map(formatNote)),
   });
@@ -23,7 +24,7 @@ export function statusText(service: ServiceSnapshot, frame: number): string {
 export function cellText(column: Column, service: ServiceSnapshot, now: number, frame: number): string {
   switch (column.id) {
     case 'name':
-      return service.name;
+      return serviceLabel(service);
     case 'status':
       return statusText(service, frame);
     case 'ports':

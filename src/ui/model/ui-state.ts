@@ -43,6 +43,12 @@ export interface InputState {
   readonly line: string;
 }
 
+/** An action on a shared service, asked about first: it affects every stack using the service. */
+export interface SharedConfirm {
+  readonly effect: { readonly type: 'restart' | 'stop'; readonly service: string };
+  readonly question: string;
+}
+
 export interface UiState {
   /** Index into the snapshot's services (clamped when rendering). */
   readonly selected: number;
@@ -52,7 +58,9 @@ export interface UiState {
   /** Columns the log lines are scrolled to the left by (←/→). */
   readonly pan: number;
   readonly search: SearchState | null;
-  readonly overlay: 'none' | 'help' | 'confirm-stop';
+  readonly overlay: 'none' | 'help' | 'confirm-stop' | 'confirm-shared';
+  /** With `confirm-shared`: the action on a shared service that waits for a y, and the question. */
+  readonly confirm: SharedConfirm | null;
   /** `graceful` after q / Ctrl-C (or X in attach), `forced` after a second Ctrl-C. */
   readonly quitting: 'no' | 'graceful' | 'forced';
   readonly flash: Flash | null;
@@ -66,6 +74,7 @@ export const INITIAL_STATE: UiState = {
   pan: 0,
   search: null,
   overlay: 'none',
+  confirm: null,
   quitting: 'no',
   flash: null,
   input: null,
@@ -80,6 +89,8 @@ export interface UiContext {
   readonly lines: () => readonly LogLine[];
   /** Rows of the log pane. */
   readonly logHeight: number;
+  /** The stack shown (a shared service's other users are the ones besides it). */
+  readonly stackId?: string;
 }
 
 export interface Update {
@@ -140,6 +151,7 @@ export function update(state: UiState, command: UiCommand, context: UiContext): 
     case 'restart':
       if (!selected || state.quitting !== 'no') return next({});
       if (isStopping(context.phase)) return next({ flash: STACK_STOPPING });
+      if (selected.shared) return askShared('restart', selected, context, next);
       return next({ flash: { text: `restarting ${selected.name}…`, tone: 'info' } }, [
         { type: 'restart', service: selected.name },
       ]);
@@ -147,6 +159,7 @@ export function update(state: UiState, command: UiCommand, context: UiContext): 
       if (!selected || state.quitting !== 'no') return next({});
       if (isStopping(context.phase)) return next({ flash: STACK_STOPPING });
       const start = STOPPED.has(selected.status);
+      if (!start && selected.shared) return askShared('stop', selected, context, next);
       return next({ flash: { text: `${start ? 'starting' : 'stopping'} ${selected.name}…`, tone: 'info' } }, [
         { type: start ? 'start' : 'stop', service: selected.name },
       ]);
@@ -169,6 +182,19 @@ export function update(state: UiState, command: UiCommand, context: UiContext): 
       if (context.mode !== 'attach' || state.quitting !== 'no') return next({});
       return next({ overlay: 'confirm-stop' });
     case 'confirm':
+      if (state.overlay === 'confirm-shared') {
+        const effect = state.confirm?.effect;
+        if (!command.yes || !effect) {
+          return next({ overlay: 'none', confirm: null, flash: { text: 'cancelled', tone: 'info' } });
+        }
+        if (state.quitting !== 'no' || isStopping(context.phase)) {
+          return next({ overlay: 'none', confirm: null, flash: STACK_STOPPING });
+        }
+        const doing = effect.type === 'restart' ? 'restarting' : 'stopping';
+        return next({ overlay: 'none', confirm: null, flash: { text: `${doing} ${effect.service}…`, tone: 'info' } }, [
+          effect,
+        ]);
+      }
       if (state.overlay !== 'confirm-stop') return next({});
       if (!command.yes) return next({ overlay: 'none' });
       return next({ overlay: 'none', quitting: 'graceful' }, [{ type: 'stop-stack', force: false }]);
@@ -221,6 +247,34 @@ export function update(state: UiState, command: UiCommand, context: UiContext): 
       return next({ flash: { text, tone: command.tone, durationMs: NOTICE_MS[command.tone] } });
     }
   }
+}
+
+/** Opens the question before restarting or stopping a shared service: it runs for other stacks too. */
+function askShared(
+  action: 'restart' | 'stop',
+  service: ServiceSnapshot,
+  context: UiContext,
+  next: (patch: Partial<UiState>) => Update,
+): Update {
+  return next({
+    overlay: 'confirm-shared',
+    confirm: {
+      effect: { type: action, service: service.name },
+      question: sharedQuestion(action, service, context.stackId),
+    },
+    flash: null,
+  });
+}
+
+/** `restart db? it is shared with 2 other stacks: shop/feature-x, shop/main [y/N]` */
+export function sharedQuestion(action: 'restart' | 'stop', service: ServiceSnapshot, stackId?: string): string {
+  const others = (service.users ?? []).filter((user) => user.id !== stackId);
+  const names = others.map((user) => `${user.project}/${user.name}`);
+  const why =
+    others.length === 0
+      ? 'it is a shared service (no other stack uses it now)'
+      : `it is shared with ${others.length} other ${others.length === 1 ? 'stack' : 'stacks'}: ${names.join(', ')}`;
+  return `${action} ${service.name}? ${why} [y/N]`;
 }
 
 /** The stack stops already, asked to by someone else (a signal, `styxy down`) or after a failure. */
