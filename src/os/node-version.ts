@@ -1,8 +1,7 @@
 /**
  * The oldest Node.js Styxy runs on (package.json's `engines`), checked by every entry point
- * before it loads anything else: on an older Node, Styxy's dependencies fail as they load
- * (execa needs `Set.prototype.union`, the background supervisor `module.enableCompileCache`),
- * which would read as a bug in Styxy. This module must itself load on any Node: no imports.
+ * before it loads anything else: on an older Node, Styxy would fail as it loads (the background
+ * supervisor needs `module.enableCompileCache`, for one), which would read as a bug in Styxy. This module must itself load on any Node: no imports.
  */
 export const MIN_NODE = { major: 22, minor: 13 } as const;
 

@@ -1,13 +1,14 @@
 /**
- * Spawns one service: with execa, in its own process group (`detached`, so Ctrl-C in the terminal
- * reaches Styxy only and Styxy stops the group), stdin an open pipe (or ignored with `stdin:
- * 'null'`), never killed by execa itself
- * (`cleanup: false`: stopping is Styxy's job, in dependency order), output not buffered but
- * drained continuously into line splitters, so a service never blocks on a full pipe.
+ * Spawns one service with `node:child_process` (not execa: it stayed resident in every background
+ * supervisor for 15 MB of the 1.5× goal; docs/architecture.md, "Dependencies"), in its own process
+ * group (`detached`, so Ctrl-C in the terminal reaches Styxy only and Styxy stops the group), with
+ * exactly its resolved environment, no shell, stdin an open pipe (or ignored with `stdin: 'null'`),
+ * never killed on this process's exit (stopping is Styxy's job, in dependency order), output not
+ * buffered but drained continuously into line splitters, so a service never blocks on a full pipe.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { execa } from 'execa';
 import { daemonFromPidFile, removeStalePidFile } from '../os/pid-file.js';
 import { childStartTime, isSameProcess } from '../os/process-table.js';
 import type { ProcessRecord } from '../os/stop-target.js';
@@ -53,30 +54,27 @@ export async function spawnService(spec: LaunchSpec, hooks: SpawnHooks): Promise
     return { ok: false, message: `its folder ${spec.cwd} does not exist` };
   }
   if (spec.daemon) removeStalePidFile(spec.daemon.pidFile);
-  const subprocess = execa(spec.file, [...spec.args], {
-    cwd: spec.cwd,
-    env: spec.env,
-    extendEnv: false,
-    detached: true,
-    cleanup: false,
-    buffer: false,
-    reject: false,
-    // The write end stays open, never ended, for as long as this process lives: a watcher that
-    // exits on EOF (`tailwindcss --watch`) stays up, and sees EOF only when the supervisor is gone.
-    stdin: spec.stdin === 'null' ? 'ignore' : 'pipe',
-    stdout: 'pipe',
-    stderr: 'pipe',
-    windowsHide: true,
-  });
-  const child = subprocess.nodeChildProcess;
-  const pid = subprocess.pid;
+  let child: ChildProcess;
+  try {
+    child = spawn(spec.file, [...spec.args], {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      // The write end stays open, never ended, for as long as this process lives: a watcher that
+      // exits on EOF (`tailwindcss --watch`) stays up, and sees EOF only when the supervisor is gone.
+      stdio: [spec.stdin === 'null' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+  } catch (error) {
+    // Arguments the OS cannot take (a NUL byte, an oversized environment) throw at once.
+    return { ok: false, message: `${spec.file}: ${(error as Error).message}` };
+  }
+  // A failed spawn, or a signal sent to a process already reaped, is an 'error' event: never a crash.
+  const spawnError = new Promise<NodeJS.ErrnoException>((resolve) => child.on('error', resolve));
+  const pid = child.pid;
   if (pid === undefined) {
-    const result = await subprocess;
-    const cause = result.cause as NodeJS.ErrnoException | undefined;
-    const message =
-      cause?.code === 'ENOENT'
-        ? `${spec.file}: command not found`
-        : (cause?.message ?? result.shortMessage ?? 'spawn failed');
+    const cause = await spawnError;
+    const message = cause.code === 'ENOENT' ? `${spec.file}: command not found` : `${spec.file}: ${cause.message}`;
     return { ok: false, message };
   }
   // Read the start time now, while the process surely exists: it guards its group against pid reuse.
@@ -110,11 +108,6 @@ export async function spawnService(spec: LaunchSpec, hooks: SpawnHooks): Promise
       });
     });
   });
-  // The result promise settles once output closes too; nothing is read from it.
-  subprocess.then(
-    () => {},
-    () => {},
-  );
   const stdin = child.stdin;
   const write = (data: string): boolean => {
     if (!stdin || stdin.destroyed || stdin.writableEnded) return false;

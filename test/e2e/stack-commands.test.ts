@@ -183,17 +183,17 @@ describe('loading', () => {
   // What `node dist/cli/commands/<name>.js` imports before it runs, followed through every static
   // import. React and Ink belong to the TUI only (they cost ~100 ms); `ps` and `port` only locate
   // the config, so they load no config loader (cosmiconfig, jiti, zod) and nothing that spawns.
-  const heavy = ['react', 'ink', 'cosmiconfig', 'jiti', 'zod', 'execa'];
+  const heavy = ['react', 'ink', 'cosmiconfig', 'jiti', 'zod'];
   it.each([
     ['ps', heavy],
     ['port', heavy],
-    ['env', ['react', 'ink', 'execa']],
+    ['env', ['react', 'ink']],
     ['../up/run-up', ['react', 'ink']], // `up` loads it (or run-detached) on demand
     ['logs', heavy],
     ['down', heavy],
     ['restart', heavy],
     ['../up/run-detached', heavy], // `up -d`: its background child loads the rest
-    ['attach', ['cosmiconfig', 'jiti', 'zod', 'execa']],
+    ['attach', ['cosmiconfig', 'jiti', 'zod']],
     ['ls', heavy],
     ['check', heavy],
     // Both clients check every reply against the method map's result shapes (protocol/shape.ts),

@@ -35,7 +35,7 @@ function asStyxyError(error: unknown): StyxyError {
 }
 
 async function main(): Promise<number> {
-  // The supervisor's own modules (execa and the machine: most of what this process loads) load
+  // The supervisor's own modules (the machine, probes, logs and control socket: most of what this process loads) load
   // while the config loads in its worker and the coordinator is reached, not before both.
   const supervisorModule = import('../supervisor.js');
   supervisorModule.catch(() => {}); // a failure shows where it is awaited
