@@ -22,7 +22,7 @@ import { addLeases, type LeaseRecord, removeLeases } from './registry.js';
 import { assertOwnToken } from './run-tokens.js';
 import { ownedStack, tooMany } from './stacks.js';
 import { type Owner, ownerHead } from './state.js';
-import { stickyKey } from './sticky.js';
+import { sharedStickyKey, stickyKey } from './sticky.js';
 import { toLease } from './views.js';
 
 /** The stack name of leases without a stack (`styxy run`), in sticky keys and `ls`. */
@@ -32,9 +32,16 @@ export function policyOf(core: Context): PortPolicy {
   return { types: core.types.get(), ephemeral: core.ephemeral, blocked: BROWSER_BLOCKED_PORTS };
 }
 
-/** The sticky key maker of an owner's leases in `stackId` (or its `styxy run` leases). */
+/**
+ * The sticky key maker of an owner's leases in `stackId` (or its `styxy run` leases). A shared
+ * instance's ports are keyed by its shared key, not by the folder of the stack that started it:
+ * started again from any worktree (after a `kill -9`, or later), it asks for the port it had, so
+ * the stacks using it keep a valid `${db.PORT}`.
+ */
 export function keyMaker(core: Context, owner: Owner, stackId: string | null) {
   const stack = stackId === null ? undefined : core.state.stacks.get(stackId);
+  const shared = stack?.registration.shared;
+  if (shared) return (request: { service: string; portName: string }) => sharedStickyKey(shared.key, request);
   const root = stack?.registration.root ?? owner.cwd;
   const name = stack?.registration.name ?? RUN_STACK_NAME;
   return (request: { service: string; portName: string }) => stickyKey(root, name, request.service, request.portName);

@@ -35,6 +35,14 @@ export function sharedInstance(core: Context, key: string): StackRecord | null {
   return null;
 }
 
+/** Whether an instance of `key` whose supervisor died is being reaped (its ports not freed yet). */
+function reapingInstance(core: Context, key: string): boolean {
+  for (const stack of core.state.stacks.values()) {
+    if (stack.registration.shared?.key === key && core.state.owners.get(stack.owner)?.reaping) return true;
+  }
+  return false;
+}
+
 /** The stacks holding a reference to `key`. */
 export function sharedUsers(core: Context, key: string): StackRecord[] {
   return [...core.state.stacks.values()].filter(
@@ -143,6 +151,8 @@ export function acquireShared(
     }
     return { action: 'join', instance: instance.registration.id, pid: instance.registration.pid, ports };
   }
+  // A killed instance is reaped before another starts: it gets back the ports the dead one held.
+  if (reapingInstance(core, use.key)) return { action: 'wait', reason: 'its killed instance is being reaped' };
   const claim = table.starting.get(use.key);
   const now = core.effects.now();
   if (claim && claim.stackId !== stack.registration.id) {

@@ -20,6 +20,11 @@ export function stickyKey(root: string, stackName: string, service: string, port
   return JSON.stringify([root, stackName, service, portName]);
 }
 
+/** The key of a shared instance's port: its shared key (whichever folder started it), service and port name. */
+export function sharedStickyKey(key: string, request: { service: string; portName: string }): string {
+  return JSON.stringify(['shared', key, request.service, request.portName]);
+}
+
 export class StickyTable {
   // Map iteration order is insertion order: re-inserting on use makes the first key the oldest.
   readonly #entries = new Map<string, StickyEntry>();

@@ -319,7 +319,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       services.map((service) => machineService(service, ports[service.name] ?? {})),
       offNames,
     );
-    shell.stopWatchingShared = watchShared(plan, sharedContext, (text) => options.controlLog?.(text));
+    shell.stopWatchingShared = watchShared(
+      plan,
+      sharedContext,
+      (text) => options.controlLog?.(text),
+      (name, joined) => sharedJoined(name, joined),
+    );
     shell.stopWatchingLosses = watchLostPorts(coordinator, ports, (service, lost) =>
       dispatch({ type: 'portsLost', service, ports: lost, at: now() }),
     );
@@ -470,22 +475,58 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         return { services: shell.launch.services, uses: plan.uses, specs: shell.launch.specs };
       },
       buildSpecs: (next) => launchSpecs(next, shell.launch!.context),
-      replace: (service, spec) => {
-        const launch = shell.launch!;
-        launch.services = launch.services.map((old) => (old.name === service.name ? service : old));
-        const before = launch.specs.get(service.name);
-        launch.specs.set(service.name, spec);
-        if (JSON.stringify(before?.watch ?? null) !== JSON.stringify(spec.watch)) watchFilesOf(spec);
-        const state = shell.machine.services[service.name]!;
-        const machine = machineService(service, state.spec.ports);
-        shell.machine = {
-          ...shell.machine,
-          services: { ...shell.machine.services, [service.name]: { ...state, spec: machine } },
-        };
-      },
+      replace: replaceService,
       restart: actions.restart,
       log: (text) => options.controlLog?.(text),
     });
+
+  /** Makes the next start of `service` run this definition. */
+  function replaceService(service: ResolvedService, spec: LaunchSpec): void {
+    const launch = shell.launch!;
+    launch.services = launch.services.map((old) => (old.name === service.name ? service : old));
+    const before = launch.specs.get(service.name);
+    launch.specs.set(service.name, spec);
+    if (JSON.stringify(before?.watch ?? null) !== JSON.stringify(spec.watch)) watchFilesOf(spec);
+    const state = shell.machine.services[service.name]!;
+    const machine = machineService(service, state.spec.ports);
+    shell.machine = {
+      ...shell.machine,
+      services: { ...shell.machine.services, [service.name]: { ...state, spec: machine } },
+    };
+  }
+
+  /**
+   * A shared service this stack uses answers on other ports than those its services started with
+   * (its instance was started again after a `kill -9` and its old port was taken meanwhile): each
+   * service whose command or environment named the old ones (with the `STYXY_*` variables, every
+   * one) runs the new ones from its next start, and restarts now if it runs, as `restart` would.
+   * Completed tasks are not run again. Queued behind `applyConfig` (one change at a time).
+   */
+  function sharedJoined(shared: string, ports: Readonly<Record<string, number>>): void {
+    const launch = shell.launch;
+    const before = launch?.context.ports[shared];
+    if (!launch || !before || samePorts(before, ports) || shell.machine.stopping || shell.machine.finished) return;
+    launch.context = { ...launch.context, ports: { ...launch.context.ports, [shared]: { ...ports } } };
+    const specs = launchSpecs(launch.services, launch.context);
+    const changed = launch.services.filter(
+      (service) => JSON.stringify(specs.get(service.name)) !== JSON.stringify(launch.specs.get(service.name)),
+    );
+    const moved = Object.entries(ports)
+      .map(([name, port]) => `${name} ${before[name] ?? '?'} -> ${port}`)
+      .join(', ');
+    options.controlLog?.(`shared service "${shared}" answers on other ports (${moved})`);
+    const next = applying.then(async () => {
+      for (const service of changed) {
+        if (!shell.launch || shell.machine.stopping || shell.machine.finished) return;
+        replaceService(service, specs.get(service.name)!);
+        const kind = shell.machine.services[service.name]?.life.kind;
+        if (kind !== 'starting' && kind !== 'up' && kind !== 'backoff') continue;
+        logs.append(service.name, 'styxy', `shared service "${shared}" moved (${moved}): restarting`);
+        await actions.restart(service.name).catch(() => {});
+      }
+    });
+    applying = next.catch(() => {});
+  }
 
   const self: Supervisor = {
     id,
@@ -511,4 +552,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     },
   };
   return self;
+}
+
+function samePorts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): boolean {
+  const names = Object.keys(a);
+  return names.length === Object.keys(b).length && names.every((name) => a[name] === b[name]);
 }

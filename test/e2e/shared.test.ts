@@ -8,6 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -251,6 +252,57 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     expect(coordinatorPid(project.home)).toBeNull();
   });
 
+  it('an instance started again on another port (its own was taken meanwhile): the users restart onto it', async () => {
+    project = makeUpProject(null, { sizes: onlyTypes({ infrastructure: 2, api: 4 }) });
+    const [main] = repository(project, 0) as [string];
+    const documents = [
+      await upDetached(project, main, ['--name', 's1']),
+      await upDetached(project, main, ['--name', 's2']),
+    ];
+    const stacks = await project.stacks();
+    const instance = instances(stacks)[0]!;
+    const oldPort = instance.leases[0]!.port;
+    // The users cannot start it again while stopped: the instance is killed, reaped, and its port
+    // taken by another program before they look.
+    for (const stack of users(stacks)) process.kill(stack.pid, 'SIGSTOP');
+    const holder = createServer();
+    try {
+      process.kill(instance.pid, 'SIGKILL');
+      await waitFor(async () => instances(await project!.stacks()).length === 0, {
+        timeout: 15_000,
+        message: 'the killed instance reaped',
+      });
+      await new Promise<void>((resolve, reject) => holder.once('error', reject).listen(oldPort, '127.0.0.1', resolve));
+    } finally {
+      for (const stack of users(stacks)) process.kill(stack.pid, 'SIGCONT');
+    }
+    try {
+      const again = await waitFor(
+        async () => {
+          const now = instances(await project!.stacks());
+          return now.length === 1 && now[0]!.phase === 'running' ? now[0]! : null;
+        },
+        { timeout: 30_000, message: 'the shared instance started again' },
+      );
+      const newPort = again.leases[0]!.port;
+      expect(newPort).not.toBe(oldPort);
+      // Each user's api restarted with CACHE_PORT on the new port: it counts in the new Redis.
+      for (const document of documents) {
+        const port = document.services.find((service) => service.name === 'api')!.ports.PORT!;
+        await waitFor(async () => (await hits(port).catch(() => '')) === '1', {
+          timeout: 30_000,
+          message: `api on :${port} reaching the new Redis`,
+        });
+      }
+      const env = await project.cli(['env', 'api', '--name', 's1'], { cwd: main });
+      expect(env.stdout).toContain(`CACHE_PORT=${newPort}\n`);
+      const logs = await project.cli(['logs', 'api', '--name', 's2'], { cwd: main });
+      expect(logs.stdout).toContain(`shared service "cache" moved (PORT ${oldPort} -> ${newPort}): restarting`);
+    } finally {
+      holder.close();
+    }
+  });
+
   it('6 stacks at once run one instance; a killed instance comes back; kill -9 of every user stops it', async () => {
     project = makeUpProject(null, { sizes: onlyTypes({ infrastructure: 2, api: 8 }) });
     const [main] = repository(project, 0) as [string];
@@ -277,6 +329,10 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     );
     await waitFor(() => redisProcesses(project!).length === 1, { timeout: 10_000, message: 'one redis-server' });
     expect(again.pid).not.toBe(instance.pid);
+    // On the port it had (sticky by its shared key), so the users' running services still reach it.
+    expect(again.leases[0]!.port).toBe(instance.leases[0]!.port);
+    const api = documents[0]!.services.find((service) => service.name === 'api')!;
+    expect(await hits(api.ports.PORT!)).toBe('1');
 
     // kill -9 of every user: reaped, then the unused instance stops.
     stacks = await project.stacks();

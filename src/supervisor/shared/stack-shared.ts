@@ -88,9 +88,15 @@ export async function joinAll(plan: SharedPlan, context: SharedContext): Promise
 /**
  * While the stack runs: every second, asks for each shared service it uses; if its instance is
  * gone (its supervisor was killed and reaped) and nobody else is starting it, this stack is told
- * to start it again. Returns the function that stops watching.
+ * to start it again. Each answer `join` hands its ports to `joined` (an instance started again
+ * asks for the ports it had, but may not get them). Returns the function that stops watching.
  */
-export function watchShared(plan: SharedPlan, context: SharedContext, log: (text: string) => void): () => void {
+export function watchShared(
+  plan: SharedPlan,
+  context: SharedContext,
+  log: (text: string) => void,
+  joined: (service: string, ports: Readonly<Record<string, number>>) => void = () => {},
+): () => void {
   if (plan.uses.length === 0) return () => {};
   let busy = false;
   const timer = setInterval(() => {
@@ -100,6 +106,7 @@ export function watchShared(plan: SharedPlan, context: SharedContext, log: (text
       plan.uses.map(async (use) => {
         try {
           const answer = await context.coordinator.acquireShared(context.stackId, use.service);
+          if (answer.action === 'join') joined(use.service, answer.ports);
           if (answer.action !== 'start') return;
           log(`shared service "${use.service}" is not running: starting it again`);
           await starter(context, use.service)();

@@ -75,6 +75,36 @@ describe('shared services in the coordinator (in-process, fake effects)', () => 
     ).rejects.toThrow(/already runs/);
   });
 
+  it('an instance started again from another folder gets the port the killed one had (sticky by shared key)', async () => {
+    const fake = fakeCoordinator();
+    // Another program's lease takes the range's first port while the instance leases, then goes.
+    const other = await fake.connect(undefined, undefined, 'run');
+    const [first] = await other.call<{ port: number }[]>('reserve', { requests: [req('x', 'PORT', 'dev')] });
+    const a = await fake.connect();
+    await a.call('registerStack', {
+      registration: registration(a, 'shared-db-wt0', { shared: use('/work/wt0/styxy.config.ts') }),
+    });
+    const [had] = await a.call<{ port: number }[]>('reserve', {
+      stackId: 'shared-db-wt0',
+      requests: [req('db', 'PORT', 'dev')],
+    });
+    await other.call('release', {});
+    fake.killPid(a.pid);
+    a.peer.close();
+    await fake.settle();
+    expect(fake.state.stacks.size).toBe(0);
+    const b = await fake.connect();
+    await b.call('registerStack', {
+      registration: registration(b, 'shared-db-wt1', { shared: use('/work/wt1/styxy.config.ts') }),
+    });
+    const [again] = await b.call<{ port: number }[]>('reserve', {
+      stackId: 'shared-db-wt1',
+      requests: [req('db', 'PORT', 'dev')],
+    });
+    expect(again!.port).toBe(had!.port);
+    expect(again!.port).not.toBe(first!.port);
+  });
+
   it('refuses a stack whose definition differs, naming both files and the difference', async () => {
     const fake = fakeCoordinator();
     const a = await fake.connect();
