@@ -1,18 +1,104 @@
-// Builds dist/ from src/ with tsc (no bundler: the CLI loads each command lazily). Runs on
-// `npm install` and `npm ci` in a clone (preprepare), so a clean clone needs no extra step, and
-// before `npm pack` (prepack). Not `prepare`: npm lists a `prepare` of a package installed from a
-// tarball as an install script ("npm warn install-scripts"), though it never runs it there; a
+// Builds dist/ from src/ in two steps:
+// 1. tsc: one ES module per source module, with .d.ts files. The package's library entry
+//    (dist/index.js, `import { defineConfig } from 'styxy'`) and its types are these, and so are
+//    the modules tests, benches and stress fixtures import one by one.
+// 2. esbuild: the three programs Node starts — the CLI (dist/cli/bin.js), the coordinator daemon
+//    (dist/coordinator/main.js) and the background supervisor (dist/supervisor/background-main.js)
+//    — are bundled over tsc's copies of those three files, with code splitting: each entry loads
+//    one small file, and every `import()` of the sources (a command, the TUI, the supervisor, the
+//    config loader) becomes a chunk in dist/chunks/ loaded only when that code runs. A short
+//    command reads bin.js and a few chunks (docs/architecture.md, "The build").
+//
+// Every bundled file sits two folders below the package root (dist/cli/, dist/coordinator/,
+// dist/supervisor/, dist/chunks/), as every source module that joins a path to import.meta.url
+// does (src/protocol/package-root.ts), so those paths resolve the same from src/, from tsc's
+// dist/ and from a chunk; the build checks it.
+//
+// Runs on `npm install` and `npm ci` in a clone (preprepare), so a clean clone needs no extra step,
+// and before `npm pack` (prepack). Not `prepare`: npm lists a `prepare` of a package installed from
+// a tarball as an install script ("npm warn install-scripts"), though it never runs it there; a
 // git install runs `npm install` in its clone (because of prepack), which runs preprepare.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
 const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'tsc');
 
+/**
+ * Dependencies left to Node's resolver (imported from node_modules at run time) rather than
+ * bundled, each for a reason (docs/architecture.md, "The build"):
+ * - node-ipc (and so node-ipc/parsers: esbuild leaves a package's subpaths external too): the one
+ *   reviewed version, 14.0.0, stays a visible installed package that scripts/check-deps.mjs
+ *   checks, behind src/transport/ipc.ts;
+ * - @lydell/node-pty: native code, optional;
+ * - jiti: the config loader's worker resolves and loads it by path (config/load-module.ts);
+ * - cosmiconfig: loads users' YAML/JSON configs; loaded only for those, and resolves loaders of
+ *   its own at run time;
+ * - react, react-reconciler, scheduler, ink: the UI must get React's production build, which
+ *   ui/production-react.ts arranges through Node's module cache (a bundled copy would pick its
+ *   build from NODE_ENV itself);
+ * - @modelcontextprotocol/sdk: only `styxy mcp` loads it, its exports map resolves subpaths.
+ * Bundled: commander, execa, zod, chokidar, @bomb.sh/tab — plain JS that every process of its
+ * kind loads anyway.
+ */
+const EXTERNAL = [
+  'node-ipc',
+  '@lydell/node-pty',
+  'jiti',
+  'cosmiconfig',
+  'react',
+  'react/*',
+  'react-reconciler',
+  'react-reconciler/*',
+  'scheduler',
+  'ink',
+  '@modelcontextprotocol/sdk',
+  '@modelcontextprotocol/sdk/*',
+];
+
+const ENTRIES = ['src/cli/bin.ts', 'src/coordinator/main.ts', 'src/supervisor/background-main.ts'];
+
+async function bundle() {
+  const esbuild = await import('esbuild');
+  const result = await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: ENTRIES,
+    outbase: 'src',
+    outdir: 'dist',
+    entryNames: '[dir]/[name]',
+    chunkNames: 'chunks/[name]-[hash]',
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    external: EXTERNAL,
+    // CommonJS code bundled into ES modules (commander) calls require() for Node's built-ins.
+    banner: {
+      js: "import { createRequire as __styxyRequire } from 'node:module';\nconst require = __styxyRequire(import.meta.url);",
+    },
+    // Linked maps: `node --enable-source-maps` (or NODE_OPTIONS) shows src/ positions; off by
+    // default (Node then maps every stack it prints). No sources inside: src/ is in the repo.
+    sourcemap: 'linked',
+    sourcesContent: false,
+    minifySyntax: true,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const outputs = Object.keys(result.metafile.outputs).filter((file) => file.endsWith('.js'));
+  for (const file of outputs) {
+    const depth = relative(root, join(root, file)).split(sep).length - 1;
+    if (depth !== 2) throw new Error(`build: ${file} is not two folders below the package root`);
+  }
+  // What each bundled file holds, for the import-budget test (test/e2e/stack-commands.test.ts).
+  writeFileSync(join(root, 'dist', 'bundle-meta.json'), JSON.stringify(result.metafile));
+}
+
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+await bundle();
 chmodSync(join(root, 'dist', 'cli', 'bin.js'), 0o755);

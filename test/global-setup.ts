@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * Integration and e2e tests start real processes from dist/ (the coordinator daemon, the CLI,
- * background supervisors), so dist/ must match src/. Rebuilds (about a second with tsc 7) when
- * any source file is newer than the build.
+ * background supervisors), so dist/ must match src/. Rebuilds (tsc, then esbuild's bundles: a few
+ * seconds) when any source file is newer than the build.
  */
 export default function setup(): void {
   const root = fileURLToPath(new URL('..', import.meta.url));

@@ -7,22 +7,19 @@
 import { spawn } from 'node:child_process';
 import { closeSync, lstatSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isSameProcess } from '../os/process-table.js';
 import { TAG_VARIABLE } from '../os/tag.js';
 import type { HomePaths } from '../protocol/home.js';
 import { readLockFile } from '../protocol/lock-file.js';
+import { packageFile } from '../protocol/package-root.js';
 import { openOwnFile } from '../protocol/private-fs.js';
 
 /** A spawn younger than this is still starting; later clients wait for it instead of spawning. */
 const SPAWN_FRESH_MS = 3000;
 
-/**
- * The daemon's entry. Both src/client/ (tests run the sources) and dist/client/ sit two folders
- * below the package root, so this resolves to the built daemon either way.
- */
+/** The daemon's entry: the built one, also when the sources run (tests). */
 export function coordinatorEntry(): string {
-  return fileURLToPath(new URL('../../dist/coordinator/main.js', import.meta.url));
+  return packageFile('dist/coordinator/main.js');
 }
 
 function spawnLockPath(paths: HomePaths): string {

@@ -4,7 +4,7 @@
  * them, and the loader's message; never a stack trace.
  */
 import { dirname, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../protocol/package-root.js';
 import { displayPath } from './problems.js';
 
 export interface LoadFailure {
@@ -15,7 +15,7 @@ export interface LoadFailure {
 
 const LOCATION = /((?:[A-Za-z]:)?[\\/][^\s:()'"]+):(\d+):(\d+)/;
 /** Styxy's own code: a location there says nothing about the user's file. */
-const OWN_CODE = ['src', 'dist'].map((dir) => fileURLToPath(new URL(`../../${dir}/`, import.meta.url)));
+const OWN_CODE = ['src/', 'dist/'].map(packageFile);
 /** Lines of a code frame (`  3 | a: [`, `-----^`), which YAML errors carry. */
 const CODE_FRAME = /^(\s*\d+ \|.*|-*\^)$/;
 

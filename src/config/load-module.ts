@@ -18,15 +18,14 @@
  * modules (prewarm.ts), which hides most of that (docs/security.md, "Measurements").
  */
 import { createRequire } from 'node:module';
-import { extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { packageFile, RUNNING_SOURCES } from '../protocol/package-root.js';
 import { ConfigExportError } from './load-error.js';
 
 export const MODULE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'] as const;
 
 /** This package's entry: src/index.ts when running from source (tests), dist/index.js when built. */
-const OWN_ENTRY = fileURLToPath(new URL(`../index${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
+const OWN_ENTRY = packageFile(RUNNING_SOURCES ? 'src/index.ts' : 'dist/index.js');
 
 /** Seconds a config may take to load, unless `STYXY_CONFIG_TIMEOUT` says otherwise. */
 export const DEFAULT_CONFIG_TIMEOUT_S = 10;

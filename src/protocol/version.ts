@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { packageFile } from './package-root.js';
 
 /**
  * The version of the coordinator's wire protocol (methods, params and results in
@@ -10,7 +11,7 @@ import { readFileSync } from 'node:fs';
  */
 export const PROTOCOL_VERSION = 3;
 
-/** Styxy's package version (from package.json, two folders up from both src/ and dist/). */
+/** Styxy's package version (from its package.json). */
 export const STYXY_VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }
 ).version;

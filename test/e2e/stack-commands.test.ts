@@ -3,6 +3,7 @@
  * folder (or a folder below it, or `-c`), by `--name`, with clear errors when there is nothing
  * to find. None of them loads React or Ink.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -219,3 +220,111 @@ describe('loading', () => {
     expect([...packages].filter((name) => forbidden.includes(name))).toEqual([]);
   });
 });
+
+describe('loading, bundled', () => {
+  // What the shipped CLI really reads: dist/cli/bin.js and the chunks esbuild split off
+  // (scripts/build.mjs), from esbuild's own record of each file's contents and imports
+  // (dist/bundle-meta.json). A short command loads bin.js, main's chunk and its command's chunk,
+  // each with what it imports statically; every other chunk waits for an `import()`.
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+  interface Output {
+    bytes: number;
+    entryPoint?: string;
+    inputs: Record<string, unknown>;
+    imports: { path: string; kind: string; external?: boolean }[];
+  }
+  const meta = JSON.parse(readFileSync(join(root, 'dist/bundle-meta.json'), 'utf8')) as {
+    outputs: Record<string, Output>;
+  };
+  const chunkOf = (entry: string) => {
+    const found = Object.entries(meta.outputs).find(([, output]) => output.entryPoint === entry);
+    if (!found) throw new Error(`no bundled file for ${entry}`);
+    return found[0];
+  };
+  const packageOf = (input: string) => {
+    const rest = input.split('node_modules/').at(-1)!;
+    return rest
+      .split('/')
+      .slice(0, rest.startsWith('@') ? 2 : 1)
+      .join('/');
+  };
+  /** The files Node reads for these entries, what they hold, and what they import from outside. */
+  const load = (entries: string[]) => {
+    const files = new Set<string>();
+    const visit = (file: string) => {
+      if (files.has(file)) return;
+      files.add(file);
+      for (const imported of meta.outputs[file]!.imports) {
+        if (!imported.external && imported.kind === 'import-statement') visit(imported.path);
+      }
+    };
+    for (const entry of entries) visit(chunkOf(entry));
+    const outputs = [...files].map((file) => meta.outputs[file]!);
+    const inputs = outputs.flatMap((output) => Object.keys(output.inputs));
+    return {
+      files,
+      bytes: outputs.reduce((sum, output) => sum + output.bytes, 0),
+      bundled: new Set(inputs.filter((input) => input.includes('node_modules/')).map(packageOf)),
+      external: new Set(
+        outputs.flatMap((output) =>
+          output.imports.filter((i) => i.external && i.kind === 'import-statement').map((i) => i.path),
+        ),
+      ),
+    };
+  };
+  it.each([
+    ['port', ['commands/port']],
+    ['ps', ['commands/ps']],
+    ['ls', ['commands/ls']],
+    ['run', ['commands/run']],
+    ['down', ['commands/down']],
+    ['up -d', ['commands/up', 'up/run-detached']], // its background child loads the rest
+  ])(
+    '`styxy %s` reads bin.js and a few small chunks: commander and node-ipc’s parsers, no zod, execa, Ink or TLS',
+    (_, modules) => {
+      const loaded = load(['src/cli/bin.ts', 'src/cli/main.ts', ...modules.map((module) => `src/cli/${module}.ts`)]);
+      expect([...loaded.bundled]).toEqual(['commander']);
+      const packages = [...loaded.external].filter((path) => !path.startsWith('node:'));
+      expect(packages.filter((path) => path !== 'node-ipc/parsers')).toEqual([]);
+      expect([...loaded.external].filter((path) => /^node:(tls|dgram|http|https|worker_threads)$/.test(path))).toEqual(
+        [],
+      );
+      // commander is ~100 KB of it (port: ~190 KB, up -d: ~250 KB); before: ~150 files.
+      expect(loaded.bytes).toBeLessThan(300_000);
+      expect(loaded.files.size).toBeLessThan(45);
+    },
+  );
+
+  it('the background supervisor loads no UI; the coordinator no UI, execa or config loader', () => {
+    const supervisor = load(['src/supervisor/background-main.ts', 'src/supervisor/background/supervise.ts']);
+    expect([...supervisor.external].filter((path) => /^(ink|react)/.test(path))).toEqual([]);
+    const coordinator = load(['src/coordinator/main.ts']);
+    expect([...coordinator.bundled].filter((name) => ['execa', 'ink', 'react'].includes(name))).toEqual([]);
+    expect([...coordinator.external].filter((path) => /^(ink|react|jiti|cosmiconfig)/.test(path))).toEqual([]);
+  });
+
+  it('`styxy --version` really reads only files the record lists, none from node_modules', () => {
+    const traced = spawnSync(
+      NODE,
+      ['--import', `data:text/javascript,${encodeURIComponent(TRACE)}`, join(root, 'dist/cli/bin.js'), '--version'],
+      { encoding: 'utf8', env: { ...process.env, STYXY_HOME: join(root, 'no-such-home') } },
+    );
+    expect(traced.status, traced.stderr).toBe(0);
+    const read = traced.stderr
+      .split('\n')
+      .filter((line) => line.startsWith('file://'))
+      .map((url) => fileURLToPath(url).slice(root.length + 1));
+    const listed = load(['src/cli/bin.ts', 'src/cli/main.ts']).files;
+    expect(read.length).toBeGreaterThan(2);
+    expect(read.filter((file) => !listed.has(file))).toEqual([]);
+  });
+});
+
+/** A preload that prints every module URL Node loads, on exit (module.registerHooks, Node ≥ 22.15). */
+const TRACE = `
+import { registerHooks } from 'node:module';
+import { writeSync } from 'node:fs';
+const seen = [];
+registerHooks({ load(url, context, next) { seen.push(url); return next(url, context); } });
+process.on('exit', () => writeSync(2, seen.join('\\n') + '\\n'));
+`;

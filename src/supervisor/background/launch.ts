@@ -12,8 +12,8 @@
  * parent stopped with Ctrl-Z cannot stall the stack; a parent gone makes writes fail, which the
  * child ignores: the stack runs on.
  */
-import { fileURLToPath } from 'node:url';
 import type { WireError } from '../../protocol/errors.js';
+import { packageFile } from '../../protocol/package-root.js';
 import type { StackSnapshot } from '../../protocol/stack.js';
 
 /** The report pipe's file descriptor in the child. */
@@ -47,9 +47,9 @@ export type BackgroundReport =
   | { readonly type: 'up'; readonly snapshot: StackSnapshot }
   | { readonly type: 'failed'; readonly error: WireError };
 
-/** The child's entry (dist/ for both the sources and the build: they sit at the same depth). */
+/** The child's entry: the built one, also when the sources run (tests). */
 export function backgroundEntry(): string {
-  return fileURLToPath(new URL('../../../dist/supervisor/background-main.js', import.meta.url));
+  return packageFile('dist/supervisor/background-main.js');
 }
 
 export function encodeArgs(args: BackgroundArgs): string[] {
