@@ -11,6 +11,7 @@ import { relative } from 'node:path';
 import { connectCoordinator } from '../../client/coordinator-client.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { selectByProfiles } from '../../config/select-services.js';
+import { flushCompiledCode } from '../../os/compile-cache.js';
 import { ignoreInspectorSignal } from '../../os/inspector-signal.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { stackDir, styxyHome } from '../../protocol/home.js';
@@ -97,6 +98,8 @@ async function main(): Promise<number> {
     log(`every service is up; control socket ${supervisor.controlSocket}`);
     report.send({ type: 'up', snapshot: up });
     await report.end();
+    // After the answer: `up -d` does not wait for it (os/compile-cache.ts).
+    flushCompiledCode();
   } catch (error) {
     clearTimeout(timer);
     stopProgress();

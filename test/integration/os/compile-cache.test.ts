@@ -1,7 +1,7 @@
 /**
  * V8's compile cache of the background supervisor (src/os/compile-cache.ts), in a real Node
  * process: it lives in $STYXY_HOME/cache/node-compile (owner-only), and a home that does not
- * exist yet is not created for it.
+ * exist yet is not created for it; flushCompiledCode writes it while the process still runs.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
@@ -47,6 +47,27 @@ describe('compile cache', () => {
     symlinkSync(elsewhere, join(home, 'cache', 'node-compile'));
     expect(startIn(home)).toBe('');
     expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('is written when flushed, not only at exit (a supervisor flushes once its stack is up)', () => {
+    const home = mkdtempSync(join(tmpdir(), 'styxy-cache-'));
+    dirs.push(home);
+    // A module of ours loaded after the cache started; the files counted before the process exits.
+    const script = `const { startCompileCache, flushCompiledCode } = await import(${JSON.stringify(MODULE)});
+startCompileCache();
+await import(${JSON.stringify(new URL('../../../dist/os/port-holder.js', import.meta.url).href)});
+const { readdirSync } = await import('node:fs');
+const dir = (await import('node:module')).getCompileCacheDir();
+const before = readdirSync(dir).length;
+flushCompiledCode();
+process.stdout.write(JSON.stringify({ before, after: readdirSync(dir).length }));`;
+    const env: NodeJS.ProcessEnv = { ...process.env, STYXY_HOME: home };
+    delete env.NODE_DISABLE_COMPILE_CACHE;
+    const counts = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' }),
+    );
+    expect(counts.before).toBe(0);
+    expect(counts.after).toBeGreaterThan(0);
   });
 
   it('never creates a home that does not exist', () => {
