@@ -131,17 +131,6 @@ export async function socketOwners(
   return owners;
 }
 
-async function linuxHolder(port: number): Promise<ProcessHolder | null> {
-  const sockets = (await listeningSockets()).filter((socket) => socket.port === port);
-  if (sockets.length === 0) return null;
-  const owners = await socketOwners(sockets);
-  for (const socket of sockets) {
-    const owner = owners.get(socket.inode);
-    if (owner) return { pid: owner.pid, command: owner.command, address: socket.address };
-  }
-  return { pid: null, command: null, address: sockets[0]!.address };
-}
-
 function lsofHolder(port: number): Promise<ProcessHolder | null> {
   return new Promise((resolve) => {
     execFile(
@@ -163,8 +152,37 @@ function lsofHolder(port: number): Promise<ProcessHolder | null> {
 }
 
 /** The program listening on `port`, or null when the OS shows none. */
-export function findPortHolder(port: number): Promise<ProcessHolder | null> {
-  return process.platform === 'linux' ? linuxHolder(port) : lsofHolder(port);
+export async function findPortHolder(port: number): Promise<ProcessHolder | null> {
+  return (await findPortHolders([port])).get(port) ?? null;
+}
+
+/**
+ * The programs listening on any of `ports` (the ports nothing listens on are left out): on Linux
+ * one read of the socket tables and one walk over /proc for all of them, not one each (`down
+ * --all` of 100 stacks asked for 500 ports one by one: 1.1 s of 2.7 s for 20 stacks at load 15).
+ */
+export async function findPortHolders(ports: readonly number[]): Promise<Map<number, ProcessHolder>> {
+  const holders = new Map<number, ProcessHolder>();
+  if (process.platform !== 'linux') {
+    for (const port of ports) {
+      const holder = await lsofHolder(port);
+      if (holder) holders.set(port, holder);
+    }
+    return holders;
+  }
+  const wanted = new Set(ports);
+  const sockets = (await listeningSockets()).filter((socket) => wanted.has(socket.port));
+  if (sockets.length === 0) return holders;
+  const owners = await socketOwners(sockets);
+  for (const socket of sockets) {
+    const owner = owners.get(socket.inode);
+    const known = holders.get(socket.port);
+    // A socket whose process the walk found beats one it could not see (another user's).
+    if (owner && known?.pid == null)
+      holders.set(socket.port, { pid: owner.pid, command: owner.command, address: socket.address });
+    else if (!known) holders.set(socket.port, { pid: null, command: null, address: socket.address });
+  }
+  return holders;
 }
 
 /** `node server.js --port 3000`, shortened to fit a message. */

@@ -12,7 +12,7 @@ import { stackId } from '../../protocol/stack-id.js';
 import { checkPort, describePortCheck } from '../commands/check.js';
 import { formatPorts } from '../stack/ps-table.js';
 import { stackNameOption } from '../stack/stack-name.js';
-import { stopStack } from '../stack/stop-stack.js';
+import { stopStacks } from '../stack/stop-stack.js';
 import { bashListenPorts, styxyUps } from './bash-ports.js';
 import { type HookAnswer, type HookInput, type HookOptions, MCP_UP_TOOL } from './hook-input.js';
 import { forgetSession, readSessionStacks, recordSessionStack } from './sessions.js';
@@ -151,11 +151,11 @@ async function worktreeStacks(path: string): Promise<StackInfo[]> {
 
 async function stopAll(stacks: readonly StackInfo[], after: () => void = () => {}): Promise<HookAnswer> {
   const log: string[] = [];
-  const results = await Promise.all(
-    stacks.map((stack) =>
-      stopStack(stack, { force: false, timeoutMs: STOP_TIMEOUT_MS, say: (text) => log.push(`styxy: ${text}`) }),
-    ),
-  );
+  const results = await stopStacks(stacks, {
+    force: false,
+    timeoutMs: STOP_TIMEOUT_MS,
+    say: (text) => log.push(`styxy: ${text}`),
+  });
   for (const result of results) {
     log.push(
       result.stopped

@@ -6,7 +6,7 @@
  */
 import { runningStacks } from '../../client/coordinator-client.js';
 import { locateConfig } from '../../config/locate.js';
-import { findPortHolder } from '../../os/port-holder.js';
+import { findPortHolders } from '../../os/port-holder.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { EXIT } from '../exit-codes.js';
@@ -15,7 +15,7 @@ import { secondsOption } from '../seconds-option.js';
 import type { CurrentStackOptions } from '../stack/current-stack.js';
 import { stackTitle } from '../stack/stack-control.js';
 import { stackNameOption } from '../stack/stack-name.js';
-import { type StoppedStack, stopStack } from '../stack/stop-stack.js';
+import { type StoppedStack, stopStacks } from '../stack/stop-stack.js';
 
 export interface DownOptions extends CurrentStackOptions {
   readonly all?: boolean;
@@ -37,14 +37,9 @@ export async function run(options: DownOptions): Promise<number> {
     return EXIT.ok;
   }
   if (!options.json) for (const stack of stacks) say(`stopping ${stackTitle(stack)} (pid ${stack.pid})`);
-  const stop = (some: readonly StackInfo[]) =>
-    Promise.all(some.map((stack) => stopStack(stack, { force: !!options.force, timeoutMs, say })));
   // Shared instances last (`--all`): the stacks using them stop first, and never see them go.
-  const stopped = [
-    ...(await stop(stacks.filter((stack) => !stack.shared))),
-    ...(await stop(stacks.filter((stack) => stack.shared))),
-  ];
-  const results = await Promise.all(stopped.map(withListeners));
+  const stopped = await stopStacks(stacks, { force: !!options.force, timeoutMs, say });
+  const results = await withListeners(stopped);
   const kept = options.all ? [] : keptShared(stacks, await runningStacks());
   if (options.json) printJson({ stacks: results, ...(kept.length > 0 ? { sharedKept: kept } : {}) });
   else {
@@ -90,17 +85,20 @@ interface Listener {
 
 /**
  * A port something still listens on is not "freed", whatever the lease says: it moves from
- * `ports` to `stillHeld` (pid and command, as `styxy check` finds them).
+ * `ports` to `stillHeld` (pid and command, as `styxy check` finds them). One look at the OS for
+ * every stack's ports, after all of them stopped.
  */
-async function withListeners(result: StoppedStack): Promise<StoppedStack & { stillHeld?: Listener[] }> {
-  const held: Listener[] = [];
-  for (const port of result.ports) {
-    const holder = await findPortHolder(port).catch(() => null);
-    if (holder) held.push({ port, pid: holder.pid, command: holder.command });
-  }
-  if (held.length === 0) return result;
-  const ports = result.ports.filter((port) => !held.some((listener) => listener.port === port));
-  return { ...result, ports, stillHeld: held };
+async function withListeners(stopped: readonly StoppedStack[]): Promise<(StoppedStack & { stillHeld?: Listener[] })[]> {
+  const holders = await findPortHolders(stopped.flatMap((result) => result.ports)).catch(() => new Map());
+  return stopped.map((result) => {
+    const held: Listener[] = result.ports.flatMap((port) => {
+      const holder = holders.get(port);
+      return holder ? [{ port, pid: holder.pid, command: holder.command }] : [];
+    });
+    if (held.length === 0) return result;
+    const ports = result.ports.filter((port) => !held.some((listener) => listener.port === port));
+    return { ...result, ports, stillHeld: held };
+  });
 }
 
 function describe(result: StoppedStack & { stillHeld?: Listener[] }): string {

@@ -20,7 +20,7 @@ import { psDocument, snapshotDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
 import { restartService } from '../stack/restart-service.js';
 import { servicePort } from '../stack/service-port.js';
-import { stopStack } from '../stack/stop-stack.js';
+import { stopStacks } from '../stack/stop-stack.js';
 import { upDetached } from '../up/detached.js';
 import { DEFAULT_TIMEOUT_S } from '../up/run-detached.js';
 import { documentResult, textResult } from './tool-result.js';
@@ -101,11 +101,11 @@ export function registerTools(server: McpServer, answer: Answer): void {
       answer(async () => {
         const stacks = await downTargets(args.name === undefined ? {} : { name: args.name });
         if (stacks.length === 0) return documentResult('nothing was running; nothing to stop', { stacks: [] });
-        const results = await Promise.all(
-          stacks.map((stack) =>
-            stopStack(stack, { force: !!args.force, timeoutMs: DEFAULT_DOWN_TIMEOUT_S * 1000, say: log }),
-          ),
-        );
+        const results = await stopStacks(stacks, {
+          force: !!args.force,
+          timeoutMs: DEFAULT_DOWN_TIMEOUT_S * 1000,
+          say: log,
+        });
         const failed = results.filter((result) => !result.stopped);
         if (failed.length > 0) {
           const first = failed[0]!;

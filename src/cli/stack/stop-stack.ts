@@ -12,6 +12,9 @@
  * A pid is only signalled while the coordinator lists it as the stack's live owner (it checks the
  * process's start time, and at hello that the pid was the client's own), and only when it runs as
  * this user, so neither a reused pid nor a stack registered in someone else's name is ever hit.
+ *
+ * `stopStacks` stops many (`down --all`): in parallel, at most STOP_CONCURRENCY at a time, the
+ * stacks using a shared instance before the instance, waiting on one shared poll.
  */
 import { runningStacks } from '../../client/coordinator-client.js';
 import { processInfo, processUid } from '../../os/process-table.js';
@@ -19,7 +22,7 @@ import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError } from '../../protocol/errors.js';
 import { currentUid } from '../../protocol/private-fs.js';
 import { connectStack, stackTitle } from './stack-control.js';
-import { waitStackGone } from './wait-stack-gone.js';
+import { type GoneWatch, waitStackGone, watchStacksGone } from './wait-stack-gone.js';
 
 export interface StopStackOptions {
   readonly force: boolean;
@@ -28,6 +31,8 @@ export interface StopStackOptions {
   readonly home?: string;
   /** Told what happens (stderr). */
   readonly say?: (text: string) => void;
+  /** Shared with other stacks stopped at the same time (stopStacks); else one of its own. */
+  readonly gone?: GoneWatch;
 }
 
 /** `control`: stopped by its supervisor; `signal`: by a signal to it; `reaped`: by the coordinator. */
@@ -56,7 +61,9 @@ export async function stopStack(stack: StackInfo, options: StopStackOptions): Pr
   const left = () => Math.max(0, deadline - Date.now());
   const pids = stack.services.flatMap((service) => (service.pid === null ? [] : [service.pid]));
   const gone = (timeoutMs: number) =>
-    waitStackGone(stack.id, { supervisor: stack.pid, pids, timeoutMs, ...home(options) });
+    options.gone
+      ? options.gone.wait(stack.id, { supervisor: stack.pid, pids, timeoutMs })
+      : waitStackGone(stack.id, { supervisor: stack.pid, pids, timeoutMs, ...home(options) });
   const result = (how: StopHow, stopped: boolean, problem?: string): StoppedStack => ({
     id: stack.id,
     name: stack.name,
@@ -96,6 +103,41 @@ export async function stopStack(stack: StackInfo, options: StopStackOptions): Pr
   return (await gone(REAP_MS))
     ? result('reaped', true)
     : result('reaped', false, `its processes or its registration were still there ${REAP_MS / 1000} s after SIGKILL`);
+}
+
+/**
+ * How many stacks stop at once. The sum of all stops is the same CPU work either way; unbounded,
+ * 100 supervisors stopping at once on a loaded machine each see their graceful timeout run
+ * while waiting for the CPU (a stack's timeout starts when its turn comes), and `down` held 100
+ * connections. Stacks that wait on a slow service take no CPU, so the bound is generous.
+ */
+export const STOP_CONCURRENCY = 16;
+
+/**
+ * Stops every one of `stacks` (results in the same order). Shared instances last: the stacks
+ * using them stop first, and never see them go.
+ */
+export async function stopStacks(
+  stacks: readonly StackInfo[],
+  options: Omit<StopStackOptions, 'gone'>,
+): Promise<StoppedStack[]> {
+  const gone = watchStacksGone(options.home);
+  const results = new Map<StackInfo, StoppedStack>();
+  try {
+    for (const phase of [stacks.filter((stack) => !stack.shared), stacks.filter((stack) => stack.shared)]) {
+      let next = 0;
+      const worker = async () => {
+        while (next < phase.length) {
+          const stack = phase[next++]!;
+          results.set(stack, await stopStack(stack, { ...options, gone }));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(STOP_CONCURRENCY, phase.length) }, worker));
+    }
+  } finally {
+    await gone.close();
+  }
+  return stacks.map((stack) => results.get(stack)!);
 }
 
 /** Signals the supervisor while the coordinator still lists it as the stack's (live) owner. */
