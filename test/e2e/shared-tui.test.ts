@@ -133,3 +133,40 @@ test('the shared row is live and marked; r asks, n cancels, y restarts it in its
     pid: restarted.pid,
   });
 });
+
+test('a foreground stack that started the shared service sees a second user join live; its terminal closing leaves the service to that user', async () => {
+  const p = makeUpProject(CONFIG);
+  project = p;
+  const t = new Tmux();
+  tmux = t;
+  t.start([...SHELL, NODE, CLI_BIN, 'up'], {
+    columns: 120,
+    rows: 30,
+    cwd: p.root,
+    env: { STYXY_HOME: p.home.home, NO_COLOR: '1' },
+  });
+  const row = (users: string) => new RegExp(`▸ db \\(shared · ${users}\\)\\s+● ready\\s+PORT=(\\d+)\\s+(\\d+)\\s`);
+  const first = await t.waitForScreen((s) => row('1 stack').test(s) && /\n {2}api\s+● ready/.test(s), FIRST_SCREEN_MS);
+  const [, port, pid] = row('1 stack').exec(first)!;
+
+  // Another stack joins: the marker counts it within the UI's next look at the coordinator.
+  const joined = await p.cli(['up', '-d', '--name', 'feature-x'], { timeoutMs: 120_000 });
+  expect(joined.code, joined.stderr).toBe(0);
+  const screen = await t.waitForScreen((s) => row('2 stacks').test(s), 15_000);
+  expect(row('2 stacks').exec(screen)!.slice(1)).toEqual([port, pid]);
+  t.send('s');
+  await t.waitForScreen(
+    (s) => bottomRow(s) === 'stop db? it is shared with 1 other stack: test/feature-x [y/N]' && row('2 stacks').test(s),
+  );
+
+  // The terminal closes (SIGHUP) with the question open: this stack stops, the service stays.
+  t.kill();
+  tmux = undefined;
+  await waitFor(async () => (await p.stacks()).every((stack) => stack.name !== 'default'), {
+    timeout: 30_000,
+    message: 'the foreground stack gone',
+  });
+  const left = serviceIn(await psJson(p, ['--name', 'feature-x']), 'db');
+  expect(left).toMatchObject({ status: 'ready', pid: Number(pid), ports: { PORT: Number(port) } });
+  expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
+});

@@ -58,7 +58,7 @@ export function withSharedRows(base: StackView, options: SharedRowsOptions): Sha
   /** When this stack is an instance itself: the stacks using it. */
   let instanceUsers: { readonly service: string; readonly users: User[] } | null = null;
   const listeners = new Set<(event: StackEvent) => void>();
-  const store = new LogStore(allNames(base.getSnapshot(), rows));
+  let store = new LogStore(allNames(base.getSnapshot(), rows));
   for (const line of base.getLogs()) append(line);
   let snapshot: StackSnapshot | null = null;
   let closed = false;
@@ -114,7 +114,9 @@ export function withSharedRows(base: StackView, options: SharedRowsOptions): Sha
       row.remote = remote;
       row.instance = { id: instance.id, pid: instance.pid, service };
       const from = row.lastTime;
-      for (const line of remote.getLogs(service)) if (line.time > from) take(name, row, line, false);
+      const backlog = remote.getLogs(service).filter((line) => line.time > from);
+      if (from === 0 && backlog.length > 0) merge(name, row, backlog);
+      else for (const line of backlog) take(name, row, line, false);
       note(name, `shared: the output of its instance (stack ${instance.name}, pid ${instance.pid})`);
       remote.subscribe((event) => {
         if (row.remote !== remote) return;
@@ -134,6 +136,18 @@ export function withSharedRows(base: StackView, options: SharedRowsOptions): Sha
     } finally {
       row.opening = false;
     }
+  }
+  /**
+   * The first lines of an instance (its backlog) go among the stack's by time, not after them:
+   * the store is made again, once per instance row (the seqs change, so a scrolled pane may jump
+   * once, in the UI's first second).
+   */
+  function merge(name: string, row: Row, backlog: readonly LogLine[]): void {
+    row.lastTime = Math.max(row.lastTime, ...backlog.map((line) => line.time));
+    const lines = [...store.lines(), ...backlog.map((line) => ({ ...line, service: name }))];
+    lines.sort((a, b) => a.time - b.time); // stable: lines of one time keep their order
+    store = new LogStore(allNames(base.getSnapshot(), rows));
+    for (const line of lines) append(line);
   }
   function take(name: string, row: Row, line: LogLine, live: boolean): void {
     row.lastTime = Math.max(row.lastTime, line.time);

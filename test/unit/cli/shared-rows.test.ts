@@ -128,3 +128,40 @@ test('an instance that went away is replaced by the one started again', async ()
   expect(first.closed).toBe(true);
   expect(shown.getLogs('db').map((line) => line.text)).toContain('shared: its instance (pid 2000) went away');
 });
+
+test("an instance's backlog goes among the stack's lines by time (attach: both have a backlog)", async () => {
+  const base = new MemoryView({ project: 'shop', services: [{ name: 'api', status: 'ready', pid: 10 }] });
+  const at = (line: { time: number }, time: number) => {
+    line.time = time;
+  };
+  at(base.log('api', 'api first'), 1000);
+  at(base.log('api', 'api third'), 3000);
+  const instance = instanceView(2001);
+  at(instance.log('db', 'db second'), 2000);
+  at(instance.log('db', 'db fourth'), 4000);
+  shown = withSharedRows(base, {
+    stackId: 'memory',
+    shared: ['db'],
+    pollMs: 20,
+    listStacks: async () => [
+      info('memory', 'default', { uses: [USE] }),
+      info('shared-db', 'shared-db', { pid: 2000, shared: USE }),
+    ],
+    open: async () => instance,
+  });
+  await waitFor(() => shown!.getSnapshot().services[0]!.pid === 2001);
+  expect(shown.getLogs().map((line) => line.text)).toEqual([
+    'api first',
+    'db second',
+    'api third',
+    'db fourth',
+    'shared: the output of its instance (stack shared-db, pid 2000)',
+  ]);
+  instance.log('db', 'db live');
+  expect(shown.getLogs('db').map((line) => line.text)).toEqual([
+    'db second',
+    'db fourth',
+    'shared: the output of its instance (stack shared-db, pid 2000)',
+    'db live',
+  ]);
+});
