@@ -12,12 +12,15 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findPortHolder } from '../../src/os/port-holder.js';
 import type { StackInfo } from '../../src/protocol/coordinator-protocol.js';
 import { STACK_SLUG_PATTERN } from '../../src/protocol/stack-id.js';
-import { coordinatorPid, onlyTypes, running } from '../helpers/coordinator.js';
+import { CLI_BIN, coordinatorPid, onlyTypes, running, spawnCli } from '../helpers/coordinator.js';
 import { requirePrograms } from '../helpers/programs.js';
+import { NODE } from '../helpers/stack.js';
 import { makeUpProject, type UpProject } from '../helpers/up.js';
 import { isAlive, waitFor } from '../helpers/wait.js';
 
@@ -122,6 +125,29 @@ async function upDetached(project: UpProject, cwd: string, args: readonly string
   };
 }
 
+type ToolAnswer = { content: { type: string; text: string }[]; structuredContent?: unknown };
+
+/** `styxy mcp` in `cwd`, as an agent's client (the MCP SDK's) sees it. */
+async function withMcp(
+  project: UpProject,
+  cwd: string,
+  use: (call: (name: string) => Promise<ToolAnswer>) => Promise<void>,
+): Promise<void> {
+  const env = Object.fromEntries(
+    Object.entries(project.home.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const client = new Client({ name: 'styxy-test', version: '0.0.0' });
+  await client.connect(new StdioClientTransport({ command: NODE, args: [CLI_BIN, 'mcp'], cwd, env, stderr: 'ignore' }));
+  try {
+    await use(
+      async (name) =>
+        (await client.callTool({ name, arguments: {} }, undefined, { timeout: 90_000 })) as unknown as ToolAnswer,
+    );
+  } finally {
+    await client.close();
+  }
+}
+
 async function hits(port: number): Promise<string> {
   return (await fetch(`http://127.0.0.1:${port}/`)).text();
 }
@@ -189,6 +215,32 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     expect((await project.cli(['ps'], { cwd: worktree })).stdout).toMatch(/cache \(shared: 2 stacks\)\s+ready/);
     const logs = await project.cli(['logs', 'cache'], { cwd: worktree });
     expect(logs.stdout).toMatch(/Ready to accept connections/);
+    // Without a SERVICE, logs, env and the MCP tools show it with the stack's own services.
+    const allLogs = await project.cli(['logs', '-n', '500'], { cwd: worktree });
+    expect(allLogs.stdout).toMatch(/^cache\s*\| .*Ready to accept connections/m);
+    expect(allLogs.stdout).toMatch(/^api\s*\| \[styxy\] ready/m);
+    const allEnv = (await project.cli(['env'], { cwd: worktree })).stdout;
+    expect(allEnv).toContain(`# cache\nPORT=${cachePort}\nSTYXY_CACHE_PORT=${cachePort}\nSTYXY_STACK=shared-cache\n`);
+    expect(allEnv).toMatch(/# api\n(.*\n)*STYXY_STACK=default\n/);
+    expect((await project.cli(['port', 'cache'], { cwd: worktree })).stdout).toBe(`${cachePort}\n`);
+    // -f follows the instance's lines too (its backlog, from the instance's control socket).
+    const follow = spawnCli(['logs', '-f', '-n', '50'], { cwd: worktree, env: project.home.env });
+    try {
+      await waitFor(() => /^cache\s*\| .*Ready to accept connections/m.test(follow.stdout()), {
+        timeout: 15_000,
+        message: `logs -f showing cache; so far:\n${follow.stdout()}`,
+      });
+    } finally {
+      follow.child.kill('SIGINT');
+      await follow.exited;
+    }
+    await withMcp(project, worktree, async (call) => {
+      const up = await call('up');
+      expect(up.structuredContent).toMatchObject({ ports: { cache: { PORT: cachePort } } });
+      const status = (await call('ps')).structuredContent as typeof ps;
+      expect(status.services.find((service) => service.name === 'cache')).toMatchObject({ shared: true });
+      expect((await call('logs')).content[0]!.text).toMatch(/^cache\s*\| .*Ready to accept connections/m);
+    });
 
     // A coordinator restart keeps the references (state, journal, and the stacks' reclaims).
     const coordinator = coordinatorPid(project.home)!;

@@ -26,7 +26,7 @@ export interface LogsOptions extends CurrentStackOptions {
 
 export async function run(service: string | undefined, options: LogsOptions): Promise<number> {
   const count = countOption(options.lines);
-  const { root, name, dir, running, known, shown } = await logSources(service, options);
+  const { root, name, dir, running, known, shown, shared } = await logSources(service, options);
   const format = lineFormatter({
     services: known,
     prefix: shown.length > 1,
@@ -35,12 +35,12 @@ export async function run(service: string | undefined, options: LogsOptions): Pr
     stdout: process.stdout,
     env: process.env,
   });
-  if (options.follow && running && !options.current) return followLogs(running, { service, count, format });
-  const tail = readLogTail(dir, shown, count);
+  if (options.follow && running && !options.current) return followLogs(running, { service, count, format, shared });
+  const tail = readLogTail(dir, shown, count, (s) => shared.get(s));
   const lines = options.current ? currentRuns(tail) : tail;
   if (lines.length > 0) process.stdout.write(lines.map(format).join(''));
   // The current run's lines came from the files; what follows comes live.
-  if (options.follow && running) return followLogs(running, { service, count: 0, format });
+  if (options.follow && running) return followLogs(running, { service, count: 0, format, shared });
   if (running === null && (options.follow || process.stderr.isTTY)) {
     const which = `no stack${name === DEFAULT_STACK_NAME ? '' : ` named "${name}"`} of ${root} is running`;
     process.stderr.write(`styxy: ${which}${options.follow ? '; nothing to follow' : ': these are its last lines'}\n`);

@@ -10,6 +10,7 @@ import { StyxyError } from '../../protocol/errors.js';
 import { stackDir, styxyHome } from '../../protocol/home.js';
 import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
 import type { CurrentStackOptions } from '../stack/current-stack.js';
+import { sharedInstances } from '../stack/shared-view.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import { servicesWithLogs } from './stack-logs.js';
 
@@ -23,6 +24,18 @@ export interface LogSources {
   readonly known: readonly string[];
   /** The one asked for, else all of them. */
   readonly shown: readonly string[];
+  /**
+   * The shared services among `shown` that run in an instance's stack (its log folder, its own
+   * name for the service there): without a SERVICE, their lines are shown with the stack's.
+   */
+  readonly shared: ReadonlyMap<string, SharedLogs>;
+}
+
+export interface SharedLogs {
+  readonly instance: StackInfo;
+  readonly dir: string;
+  /** The service's name in the instance's stack (its log file's name). */
+  readonly service: string;
 }
 
 export async function logSources(
@@ -36,15 +49,19 @@ export async function logSources(
   const dir = stackDir(styxyHome(), id);
   const [running = null] = await runningStacks(undefined, id);
   // A shared service the stack uses: its logs are those of its instance's stack (shared-view.ts).
-  const use = service === undefined ? undefined : running?.uses?.find((candidate) => candidate.service === service);
-  if (use) {
-    const instance = (await runningStacks()).find((stack) => stack.shared?.key === use.key);
-    if (instance) {
-      const shown = [instance.shared!.service];
-      return { root, name, dir: stackDir(styxyHome(), instance.id), running: instance, known: shown, shown };
+  const shared = new Map<string, SharedLogs>();
+  if (running?.uses?.length) {
+    for (const [as, instance] of sharedInstances(running, await runningStacks())) {
+      shared.set(as, { instance, dir: stackDir(styxyHome(), instance.id), service: instance.shared!.service });
     }
   }
-  const known = [...new Set([...(running?.services.map((s) => s.name) ?? []), ...servicesWithLogs(dir)])];
+  const one = service === undefined ? undefined : shared.get(service);
+  if (one) {
+    const shown = [one.service];
+    return { root, name, dir: one.dir, running: one.instance, known: shown, shown, shared: new Map() };
+  }
+  const own = [...new Set([...(running?.services.map((s) => s.name) ?? []), ...servicesWithLogs(dir)])];
+  const known = [...[...shared.keys()].filter((as) => !own.includes(as)), ...own];
   if (known.length === 0) {
     const copy = name === DEFAULT_STACK_NAME ? '' : ` named "${name}"`;
     throw new StyxyError('STYXY_STACK_NOT_FOUND', `no logs of a stack${copy} of ${root}: it has not run yet`, {
@@ -58,5 +75,6 @@ export async function logSources(
       details: { service, known },
     });
   }
-  return { root, name, dir, running, known, shown: service === undefined ? known : [service] };
+  if (service !== undefined) return { root, name, dir, running, known, shown: [service], shared: new Map() };
+  return { root, name, dir, running, known, shown: known, shared };
 }

@@ -27,11 +27,15 @@ export function servicesWithLogs(dir: string): string[] {
   return [...services].sort();
 }
 
+/** Where a service's log file is when it is not `<dir>/<service>.log` (a shared service's instance). */
+export type LogPlace = (service: string) => { readonly dir: string; readonly service: string } | undefined;
+
 /** The last `count` lines of these services together, oldest first (by time; each service's in file order). */
-export function readLogTail(dir: string, services: readonly string[], count: number): FileLine[] {
+export function readLogTail(dir: string, services: readonly string[], count: number, place?: LogPlace): FileLine[] {
   const all: { line: FileLine; order: number; index: number }[] = [];
   services.forEach((service, order) => {
-    const file = join(dir, `${service}.log`);
+    const elsewhere = place?.(service);
+    const file = join(elsewhere?.dir ?? dir, `${elsewhere?.service ?? service}.log`);
     let texts = tailLines(file, count);
     if (texts.length < count) texts = [...tailLines(`${file}.1`, count - texts.length), ...texts];
     let time = 0;

@@ -20,6 +20,7 @@ import { psDocument, snapshotDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
 import { restartService } from '../stack/restart-service.js';
 import { servicePort } from '../stack/service-port.js';
+import { withSharedServices } from '../stack/shared-document.js';
 import { stopStacks } from '../stack/stop-stack.js';
 import { upDetached } from '../up/detached.js';
 import { DEFAULT_TIMEOUT_S } from '../up/run-detached.js';
@@ -52,7 +53,9 @@ export function registerTools(server: McpServer, answer: Answer): void {
         'fixed: read them from this result or from `port`, do not guess them. The stack keeps running after ' +
         'this returns; stop it with `down`. Safe to call when the stack is already starting or running: it waits ' +
         'for it and answers the same, with "reused": true (and applies config changes, listed in "changed"). If ' +
-        'the start fails, nothing is left running and the error names the service that failed with its last lines.',
+        'the start fails, nothing is left running and the error names the service that failed with its last lines. ' +
+        'A shared service the stack uses (one instance for several stacks) is listed too, with "shared": true and ' +
+        'the stacks using it ("users").',
       inputSchema: {
         services: z
           .array(serviceName)
@@ -79,7 +82,7 @@ export function registerTools(server: McpServer, answer: Answer): void {
           timeoutMs: (args.timeoutSeconds ?? DEFAULT_TIMEOUT_S) * 1000,
           onProgress: log,
           signal: extra.signal,
-        });
+        }).then(withSharedServices);
         return documentResult(formatPs(document), { ...document, ports: portMap(document) });
       }),
   );
@@ -128,7 +131,8 @@ export function registerTools(server: McpServer, answer: Answer): void {
       description:
         "The status of this project's running stack: each service's status, ports, pid, restarts and uptime. " +
         'Statuses ready, running and completed are fine; starting and pending are on the way; failed and exited ' +
-        'are not (read its `logs`). Fails with how to start it when the stack is not running.',
+        'are not (read its `logs`). Shared services the stack uses are listed too ("shared": true, "users"). ' +
+        'Fails with how to start it when the stack is not running.',
       inputSchema: { name: stackName },
       annotations: { readOnlyHint: true },
     },
@@ -182,7 +186,8 @@ export function registerTools(server: McpServer, answer: Answer): void {
         const sources = await logSources(args.service, args);
         const count = args.lines ?? 100;
         const needle = args.filter?.toLowerCase();
-        let lines = readLogTail(sources.dir, sources.shown, needle === undefined ? count : FILTER_WINDOW);
+        const window = needle === undefined ? count : FILTER_WINDOW;
+        let lines = readLogTail(sources.dir, sources.shown, window, (s) => sources.shared.get(s));
         if (needle !== undefined) lines = lines.filter((line) => line.text.toLowerCase().includes(needle));
         const format = lineFormatter({
           services: sources.known,

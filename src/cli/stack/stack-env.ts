@@ -11,9 +11,17 @@ import { stackSlug } from '../../protocol/stack-id.js';
 import { injectedEnv } from '../../supervisor/service-env.js';
 import { stackPorts } from './stack-ports.js';
 
-/** service → KEY → value, in start order; only `only` when given. */
-export function stackEnv(stack: StackInfo, config: ResolvedConfig, only?: string): Map<string, Record<string, string>> {
-  const ports = stackPorts(stack);
+/**
+ * service → KEY → value, in start order; only `only` when given. A shared service the stack uses
+ * (`instances`: its instance's stack, by service) shows the environment it runs with there: the
+ * instance's ports and `STYXY_*` names, not this stack's.
+ */
+export function stackEnv(
+  stack: StackInfo,
+  config: ResolvedConfig,
+  only?: string,
+  instances: ReadonlyMap<string, StackInfo> = new Map(),
+): Map<string, Record<string, string>> {
   // The services the stack runs (`up web` runs some); before its first push, the config's.
   const running = stack.services.length > 0 ? new Set(stack.services.map((s) => s.name)) : null;
   const services = config.services.filter((service) => running === null || running.has(service.name));
@@ -24,19 +32,24 @@ export function stackEnv(stack: StackInfo, config: ResolvedConfig, only?: string
       details: { service: only, known },
     });
   }
-  const context = {
+  const own = contextOf(stack);
+  const result = new Map<string, Record<string, string>>();
+  for (const service of services) {
+    if (only !== undefined && service.name !== only) continue;
+    const instance = instances.get(service.name);
+    result.set(service.name, injectedEnv(service, instance ? contextOf(instance) : own));
+  }
+  return result;
+}
+
+function contextOf(stack: StackInfo) {
+  return {
     stackName: stack.name,
     stackId: stack.id,
     stackSlug: stackSlug(stack.root, stack.name, stack.project),
     project: stack.project,
-    ports,
+    ports: stackPorts(stack),
   };
-  const result = new Map<string, Record<string, string>>();
-  for (const service of services) {
-    if (only !== undefined && service.name !== only) continue;
-    result.set(service.name, injectedEnv(service, context));
-  }
-  return result;
 }
 
 /** `KEY=value` lines; several services grouped under `# service` lines. */

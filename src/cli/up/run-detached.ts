@@ -9,7 +9,6 @@
  */
 
 import { constants } from 'node:os';
-import { runningStacks } from '../../client/coordinator-client.js';
 import { activeProfiles } from '../../config/select-services.js';
 import { isStyxyError } from '../../protocol/errors.js';
 import { DEFAULT_STACK_NAME } from '../../protocol/stack-id.js';
@@ -17,9 +16,8 @@ import { STOP_SIGNALS } from '../../supervisor/stop-signals.js';
 import { printJson } from '../output.js';
 import { renderError } from '../render-error.js';
 import { secondsOption } from '../seconds-option.js';
-import { type PsDocument, psDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
-import { withShared } from '../stack/shared-view.js';
+import { withSharedServices } from '../stack/shared-document.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import { upDetached } from './detached.js';
 
@@ -74,17 +72,5 @@ export async function runDetached(names: readonly string[], options: DetachedOpt
     return renderError(error);
   } finally {
     for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
-  }
-}
-
-/** The document with the shared services the stack uses, as `ps` shows them (shared-view.ts). */
-async function withSharedServices<D extends PsDocument>(document: D): Promise<D> {
-  try {
-    const [info] = await runningStacks(undefined, document.stack.id);
-    if (!info?.uses?.length) return document;
-    const merged = withShared({ ...info, services: [...document.services] }, await runningStacks());
-    return { ...document, services: psDocument(document.stack, merged.services).services };
-  } catch {
-    return document; // the coordinator went away meanwhile: the stack's own services, as they were
   }
 }
