@@ -355,15 +355,17 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     }
   });
 
-  it('6 stacks at once run one instance; a killed instance comes back; kill -9 of every user stops it', async () => {
-    project = makeUpProject(null, { sizes: onlyTypes({ infrastructure: 2, api: 8 }) });
+  it('10 stacks at once run one instance; a killed instance comes back; kill -9 of every user stops it', async () => {
+    project = makeUpProject(null, { sizes: onlyTypes({ infrastructure: 2, api: 12 }) });
     const [main] = repository(project, 0) as [string];
-    const names = ['s1', 's2', 's3', 's4', 's5', 's6'];
+    const names = Array.from({ length: 10 }, (_, i) => `s${i + 1}`);
+    const upStarted = Date.now();
     const documents = await Promise.all(names.map((name) => upDetached(project!, main, ['--name', name])));
+    console.log(`shared.test: 10 stacks up -d at once in ${Date.now() - upStarted} ms`);
     expect(redisProcesses(project)).toHaveLength(1);
     let stacks = await project.stacks();
     expect(instances(stacks)).toHaveLength(1);
-    expect(users(stacks)).toHaveLength(6);
+    expect(users(stacks)).toHaveLength(10);
     for (const document of documents) {
       const api = document.services.find((service) => service.name === 'api')!;
       expect(await hits(api.ports.PORT!)).toBe('1');
