@@ -155,7 +155,13 @@ async function hits(port: number): Promise<string> {
 let project: UpProject | undefined;
 afterEach(async () => {
   if (!project) return;
-  await project.cli(['down', '--all'], { timeoutMs: 60_000 }).catch(() => {});
+  const down = await project.cli(['down', '--all'], { timeoutMs: 60_000 }).catch((error: Error) => error);
+  // A failed `down --all` leaves the cleanup to kill what is left: say so, it is worth knowing why.
+  if (down instanceof Error || down.code !== 0) {
+    console.warn(
+      `shared.test: down --all failed: ${down instanceof Error ? down.message : `${down.code} ${down.stderr}`}`,
+    );
+  }
   // Redis writes its title over its environment, so the helpers' cleanup (by STYXY_HOME in the
   // environment) cannot see it: look for it by port. The cleanup kills what is left and stops the
   // coordinator, which used to exit before reaping a supervisor killed so (the case "then the
@@ -448,7 +454,13 @@ export default { ...example, services };
       }
       await waitFor(async () => (await findPortHolder(dbPort)) === null, { timeout: 30_000, message: 'Postgres gone' });
     } finally {
-      await project.cli(['down', '--all'], { timeoutMs: 60_000 }).catch(() => {});
+      const down = await project.cli(['down', '--all'], { timeoutMs: 60_000 }).catch((error: Error) => error);
+      // A failed `down --all` leaves the cleanup to kill what is left: say so, it is worth knowing why.
+      if (down instanceof Error || down.code !== 0) {
+        console.warn(
+          `shared.test: down --all failed: ${down instanceof Error ? down.message : `${down.code} ${down.stderr}`}`,
+        );
+      }
       rmSync(data, { recursive: true, force: true });
     }
   });
