@@ -2,9 +2,10 @@
 // 1. tsc: one ES module per source module, with .d.ts files. The package's library entry
 //    (dist/index.js, `import { defineConfig } from 'styxy'`) and its types are these, and so are
 //    the modules tests, benches and stress fixtures import one by one.
-// 2. esbuild: the three programs Node starts — the CLI (dist/cli/bin.js), the coordinator daemon
-//    (dist/coordinator/main.js) and the background supervisor (dist/supervisor/background-main.js)
-//    — are bundled over tsc's copies of those three files, with code splitting: each entry loads
+// 2. esbuild: the programs Node starts — the CLI (dist/cli/bin.js), the coordinator daemon
+//    (dist/coordinator/main.js), the background supervisor (dist/supervisor/background-main.js)
+//    and its config loader (dist/supervisor/config-main.js) — are bundled over tsc's copies of
+//    those files, with code splitting: each entry loads
 //    one small file, and every `import()` of the sources (a command, the TUI, the supervisor, the
 //    config loader) becomes a chunk in dist/chunks/ loaded only when that code runs. A short
 //    command reads bin.js and a few chunks (docs/architecture.md, "The build").
@@ -42,7 +43,7 @@ const tsc = join(dirname(require.resolve('typescript/package.json')), 'bin', 'ts
  *   ui/production-react.ts arranges through Node's module cache (a bundled copy would pick its
  *   build from NODE_ENV itself);
  * - @modelcontextprotocol/sdk: only `styxy mcp` loads it, its exports map resolves subpaths.
- * Bundled: commander, execa, zod, chokidar, @bomb.sh/tab — plain JS that every process of its
+ * Bundled: commander, zod, chokidar, @bomb.sh/tab — plain JS that every process of its
  * kind loads anyway.
  */
 const EXTERNAL = [
@@ -60,7 +61,13 @@ const EXTERNAL = [
   '@modelcontextprotocol/sdk/*',
 ];
 
-const ENTRIES = ['src/cli/bin.ts', 'src/coordinator/main.ts', 'src/supervisor/background-main.ts'];
+const ENTRIES = [
+  'src/cli/bin.ts',
+  'src/coordinator/main.ts',
+  'src/supervisor/background-main.ts',
+  // The background supervisor's config loader, a process of its own (supervisor/background/config-child.ts).
+  'src/supervisor/config-main.ts',
+];
 
 async function bundle() {
   const esbuild = await import('esbuild');

@@ -3,7 +3,7 @@
  * collide in `STYXY_<SERVICE>_<PORT>` variables, a fixed port asked for twice, and the
  * coordinator's caps (a stack's ports are leased in one batch, its status is one message).
  */
-import { MAX_BATCH_PORTS, MAX_NAME_LENGTH, MAX_STACK_SERVICES } from '../protocol/coordinator-params.js';
+import { MAX_BATCH_PORTS, MAX_NAME_LENGTH, MAX_STACK_SERVICES } from '../protocol/coordinator-protocol.js';
 import { findReferences } from './interpolate.js';
 import type { FieldPath, Problems } from './problems.js';
 import type { ServiceDraft } from './resolve-service.js';

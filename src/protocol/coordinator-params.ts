@@ -9,17 +9,18 @@
  * PROTOCOL_VERSION (version.ts).
  */
 import { z } from 'zod';
-import type { CoordinatorMethod } from './coordinator-protocol.js';
+import {
+  type CoordinatorMethod,
+  MAX_BATCH_PORTS,
+  MAX_NAME_LENGTH,
+  MAX_STACK_SERVICES,
+} from './coordinator-protocol.js';
 import { ENV_NAME } from './names.js';
 import { HEALTH_STATUSES, SERVICE_STATUSES } from './stack.js';
 import { STACK_NAME_PATTERN } from './stack-id.js';
 
-// Limits (docs/security.md, "No client breaks it for others").
-/** Ports in one reservation batch: a stack asks for all of its ports at once (`styxy config` checks it). */
-export const MAX_BATCH_PORTS = 256;
-/** Services of one stack, and the length of a service's name (`styxy config` checks both). */
-export const MAX_STACK_SERVICES = 1024;
-export const MAX_NAME_LENGTH = 256;
+// Limits (docs/security.md, "No client breaks it for others"); those the config checks too are in
+// coordinator-protocol.ts, which loads no zod.
 /** What the coordinator keeps for one client: stacks, reported processes, `styxy run` tokens. */
 export const MAX_STACKS_PER_OWNER = 64;
 export const MAX_PROCESSES_PER_OWNER = 4096;

@@ -29,6 +29,12 @@ import {
 } from './shape.js';
 import { serviceSnapshot, stackPhase } from './stack.js';
 
+/** Ports in one reservation batch: a stack asks for all of its ports at once (`styxy config` checks it). */
+export const MAX_BATCH_PORTS = 256;
+/** Services of one stack, and the length of a service's name (`styxy config` checks both). */
+export const MAX_STACK_SERVICES = 1024;
+export const MAX_NAME_LENGTH = 256;
+
 /** A port leased to the caller. */
 const lease = object({
   port: number,

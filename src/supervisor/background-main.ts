@@ -9,11 +9,14 @@ import { exitIfNodeTooOld } from '../os/node-version.js';
 exitIfNodeTooOld();
 const { startCompileCache } = await import('../os/compile-cache.js');
 startCompileCache();
-// The config loader's worker boots while the supervisor's modules load (config/prewarm.ts).
+// The config loads in a child process of its own (background/config-child.ts) while the
+// supervisor's modules load here.
 try {
   const { decodeArgs } = await import('./background/launch.js');
   const args = decodeArgs(process.argv.slice(2));
-  (await import('../config/prewarm.js')).prewarmFor(args.cwd, args.config ?? undefined);
+  const { styxyHome } = await import('../protocol/home.js');
+  const request = { cwd: args.cwd, file: args.config ?? undefined, home: styxyHome() };
+  (await import('./background/config-child.js')).loadConfigAhead(request);
 } catch {
   // Arguments it cannot read: supervise.js reports them.
 }

@@ -19,7 +19,6 @@ import {
   type Reply,
   type RequestId,
 } from './envelope.js';
-import { describeIssues, helloVersionSchema, requestIdSchema, requestSchema } from './envelope-schemas.js';
 import { type IpcLimits, listenIpc } from './ipc.js';
 import { rateLimited } from './rate-limited.js';
 
@@ -57,6 +56,11 @@ export interface RpcMethod<Session, Params = unknown> {
   readonly params: z.ZodType<Params>;
   readonly handle: (params: Params, session: Session, peer: Peer) => unknown;
 }
+
+/** A server's methods: the table, or how to load it (with the first request: see `serveRpc`). */
+export type RpcMethods<Session> =
+  | Readonly<Record<string, RpcMethod<Session>>>
+  | (() => Promise<Readonly<Record<string, RpcMethod<Session>>>>);
 
 /** Builds a method entry with its params type inferred from the schema. */
 export function method<Session, Params>(
@@ -104,7 +108,7 @@ export interface RpcServerOptions<Session> {
   readonly mismatch: (peerVersion: number | null) => StyxyError;
   /** Accepts a hello (its full params) and returns the session and the hello's result. */
   readonly hello: (params: unknown, peer: Peer) => Promise<{ session: Session; result: object }>;
-  readonly methods: Readonly<Record<string, RpcMethod<Session>>>;
+  readonly methods: RpcMethods<Session>;
   /** A peer's connection closed; `session` is null when it never finished its hello. */
   readonly onDisconnect?: (session: Session | null, peer: Peer) => void;
   /** Protocol violations and handler bugs, for the log (at most 20 lines a second reach it). */
@@ -137,6 +141,24 @@ interface Connection<Session> {
   helloTimer: NodeJS.Timeout | null;
 }
 
+type EnvelopeSchemas = typeof import('./envelope-schemas.js');
+let envelope: EnvelopeSchemas | null = null;
+let envelopeLoad: Promise<EnvelopeSchemas> | null = null;
+
+/**
+ * The envelope's schemas (zod), loaded with the first frame a server of this process receives,
+ * as a lazy `methods` loads the params schemas with the first request: a server that is never
+ * spoken to (a background stack's control socket, mostly) never loads zod
+ * (docs/performance.md, "Scale and supervisor memory").
+ */
+function loadEnvelope(): Promise<EnvelopeSchemas> {
+  envelopeLoad ??= import('./envelope-schemas.js').then((schemas) => {
+    envelope = schemas;
+    return schemas;
+  });
+  return envelopeLoad;
+}
+
 export async function serveRpc<Session>(options: RpcServerOptions<Session>): Promise<RpcServer> {
   const connections = new Map<Socket, Connection<Session>>();
   /** Connections without a hello yet, oldest first. */
@@ -144,6 +166,13 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
   const helloTimeoutMs = options.helloTimeoutMs ?? HELLO_TIMEOUT_MS;
   const maxAwaitingHello = options.maxAwaitingHello ?? MAX_AWAITING_HELLO;
   let nextPeerId = 1;
+  let methodsLoad: Promise<Readonly<Record<string, RpcMethod<Session>>>> | null = null;
+  const methods = () => {
+    const given = options.methods;
+    if (typeof given !== 'function') return given;
+    methodsLoad ??= given();
+    return methodsLoad;
+  };
   const log = rateLimited((line: string) => {
     try {
       options.log(line);
@@ -199,7 +228,17 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
           refuse(connection, null, `unknown message type "${type.slice(0, 64)}": expected "${REQUEST}"`);
           return;
         }
-        receive(connection, data);
+        if (envelope) receive(connection, data, envelope);
+        else {
+          // Frames that arrive meanwhile wait here too, in order (the continuations run in turn).
+          loadEnvelope().then(
+            (schemas) => receive(connection, data, schemas),
+            (error: unknown) => {
+              log(`cannot validate requests: ${error instanceof Error ? error.message : String(error)}`);
+              socket.destroy();
+            },
+          );
+        }
       },
       onClose(socket) {
         const connection = connections.get(socket);
@@ -236,15 +275,16 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
     endSocket(connection.socket);
   }
 
-  function receive(connection: Connection<Session>, data: unknown): void {
-    const envelope = requestSchema.safeParse(data);
-    if (!envelope.success) {
-      const withId = requestIdSchema.safeParse(data);
+  function receive(connection: Connection<Session>, data: unknown, schemas: EnvelopeSchemas): void {
+    if (connection.closed) return;
+    const request = schemas.requestSchema.safeParse(data);
+    if (!request.success) {
+      const withId = schemas.requestIdSchema.safeParse(data);
       const id = withId.success ? withId.data.id : null;
-      refuse(connection, id, `malformed request: ${describeIssues(envelope.error)}`);
+      refuse(connection, id, `malformed request: ${schemas.describeIssues(request.error)}`);
       return;
     }
-    const { id, method: name, params } = envelope.data;
+    const { id, method: name, params } = request.data;
     if (connection.queued.has(id)) {
       send(connection, errorReply(id, badRequest(`request id ${JSON.stringify(id)} is already in flight`)));
       return;
@@ -256,7 +296,7 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
     connection.queued.add(id);
     connection.tail = connection.tail.then(async () => {
       try {
-        send(connection, await answer(connection, name, params, id));
+        send(connection, await answer(connection, name, params, id, schemas));
         if (connection.closeAfterReply) endSocket(connection.socket);
       } catch (error) {
         log(`bug answering ${name}: ${error instanceof Error ? error.stack : String(error)}`);
@@ -266,20 +306,27 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
     });
   }
 
-  async function answer(connection: Connection<Session>, name: string, params: unknown, id: RequestId): Promise<Reply> {
+  async function answer(
+    connection: Connection<Session>,
+    name: string,
+    params: unknown,
+    id: RequestId,
+    schemas: EnvelopeSchemas,
+  ): Promise<Reply> {
     if (connection.closed) return errorReply(id, badRequest('connection closed'));
     try {
-      if (name === HELLO) return await hello(connection, params, id);
+      if (name === HELLO) return await hello(connection, params, id, schemas);
       const session = connection.session;
       if (session === null) {
         connection.closeAfterReply = true;
         return errorReply(id, badRequest(`the first request must be "${HELLO}" (got "${name}")`));
       }
-      const entry = Object.hasOwn(options.methods, name) ? options.methods[name] : undefined;
+      const table = await methods();
+      const entry = Object.hasOwn(table, name) ? table[name] : undefined;
       if (!entry) return errorReply(id, badRequest(`unknown method "${name}"`, { method: name }));
       const parsed = entry.params.safeParse(params ?? {});
       if (!parsed.success) {
-        return errorReply(id, badRequest(`invalid params for "${name}": ${describeIssues(parsed.error)}`));
+        return errorReply(id, badRequest(`invalid params for "${name}": ${schemas.describeIssues(parsed.error)}`));
       }
       return okReply(id, await entry.handle(parsed.data, session, connection.peer));
     } catch (error) {
@@ -289,9 +336,14 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
     }
   }
 
-  async function hello(connection: Connection<Session>, params: unknown, id: RequestId): Promise<Reply> {
+  async function hello(
+    connection: Connection<Session>,
+    params: unknown,
+    id: RequestId,
+    schemas: EnvelopeSchemas,
+  ): Promise<Reply> {
     if (connection.session !== null) return errorReply(id, badRequest(`"${HELLO}" was already said`));
-    const version = helloVersionSchema.safeParse(params);
+    const version = schemas.helloVersionSchema.safeParse(params);
     const peerVersion = version.success ? version.data.protocol : null;
     if (peerVersion !== options.protocolVersion) {
       connection.closeAfterReply = true;

@@ -201,6 +201,10 @@ describe('loading', () => {
     // never with zod: the maps take only the types of the servers' zod schemas.
     ['../../client/coordinator-client', ['zod']],
     ['../../client/control-client', ['zod']],
+    // A background supervisor loads its config in a child process and its control socket's
+    // schemas with the first request (docs/architecture.md, "Checking replies").
+    ['../../supervisor/background/supervise', ['react', 'ink', 'cosmiconfig', 'jiti', 'zod']],
+    ['../../supervisor/supervisor', ['react', 'ink', 'cosmiconfig', 'jiti', 'zod']],
   ])('`styxy %s` loads none of %j', (command, forbidden) => {
     const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
     const seen = new Set<string>();
@@ -295,11 +299,17 @@ describe('loading, bundled', () => {
     },
   );
 
-  it('the background supervisor loads no UI; the coordinator no UI, execa or config loader', () => {
-    const supervisor = load(['src/supervisor/background-main.ts', 'src/supervisor/background/supervise.ts']);
-    expect([...supervisor.external].filter((path) => /^(ink|react)/.test(path))).toEqual([]);
+  it('the background supervisor loads no UI, zod or config loader; the coordinator no UI or config loader', () => {
+    // Its config loads in a child process, its control socket's schemas with the first request.
+    const supervisor = load([
+      'src/supervisor/background-main.ts',
+      'src/supervisor/background/supervise.ts',
+      'src/supervisor/supervisor.ts',
+    ]);
+    expect([...supervisor.external].filter((path) => /^(ink|react|jiti|cosmiconfig)/.test(path))).toEqual([]);
+    expect([...supervisor.bundled].filter((name) => ['zod', 'ink', 'react'].includes(name))).toEqual([]);
     const coordinator = load(['src/coordinator/main.ts']);
-    expect([...coordinator.bundled].filter((name) => ['execa', 'ink', 'react'].includes(name))).toEqual([]);
+    expect([...coordinator.bundled].filter((name) => ['ink', 'react'].includes(name))).toEqual([]);
     expect([...coordinator.external].filter((path) => /^(ink|react|jiti|cosmiconfig)/.test(path))).toEqual([]);
   });
 

@@ -9,7 +9,6 @@
  */
 import { relative } from 'node:path';
 import { connectCoordinator } from '../../client/coordinator-client.js';
-import { loadProjectConfig } from '../../config/load.js';
 import { selectByProfiles } from '../../config/select-services.js';
 import { flushCompiledCode } from '../../os/compile-cache.js';
 import { ignoreInspectorSignal } from '../../os/inspector-signal.js';
@@ -17,6 +16,7 @@ import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { stackDir, styxyHome } from '../../protocol/home.js';
 import { DEFAULT_STACK_NAME, stackId } from '../../protocol/stack-id.js';
 import { exitCodeOf, handleStopSignals } from '../stop-signals.js';
+import { loadConfigInChild } from './config-child.js';
 import { decodeArgs, REPORT_FD } from './launch.js';
 import { openReportChannel } from './report-channel.js';
 import { startTimeoutError } from './timeout-error.js';
@@ -45,7 +45,8 @@ async function main(): Promise<number> {
   ignoreInspectorSignal(log);
   const home = styxyHome();
   log(`starting in ${args.cwd} (stack ${args.stackName})`);
-  const config = await loadProjectConfig({ cwd: args.cwd, file: args.config ?? undefined, home });
+  const request = { cwd: args.cwd, file: args.config ?? undefined, home };
+  const config = await loadConfigInChild(request);
   const names = selectByProfiles(config, args.services, args.profiles).active.map((service) => service.name);
   // What `ps -ef` shows for this process (the arguments are an unreadable JSON blob).
   process.title = `styxy-supervisor ${config.name}/${args.stackName}`;
@@ -61,7 +62,7 @@ async function main(): Promise<number> {
   const { createSupervisor } = await supervisorModule;
   const supervisor = createSupervisor({
     config,
-    reload: () => loadProjectConfig({ cwd: args.cwd, file: args.config ?? undefined, home }),
+    reload: () => loadConfigInChild(request),
     services: args.services,
     profiles: args.profiles,
     stackName: args.stackName,

@@ -5,7 +5,7 @@
  * schemas here: a broken client gets an error or a closed connection, never a hurt stack.
  */
 import { chmodSync } from 'node:fs';
-import { CONTROL_PARAMS } from '../../protocol/control-params.js';
+import type { CONTROL_PARAMS } from '../../protocol/control-params.js';
 import {
   type ApplyConfigResult,
   CONTROL_PROTOCOL_VERSION,
@@ -15,7 +15,7 @@ import {
 } from '../../protocol/control-protocol.js';
 import { StyxyError } from '../../protocol/errors.js';
 import type { LogLine } from '../../protocol/stack.js';
-import { methodTable, type RpcServer, serveRpc } from '../../transport/rpc-server.js';
+import { type Handlers, methodTable, type RpcServer, serveRpc } from '../../transport/rpc-server.js';
 import { unknownServiceError } from '../stack-errors.js';
 import type { StackOutcome, StopOptions } from '../supervisor-types.js';
 import type { StackView } from '../view.js';
@@ -77,7 +77,15 @@ export async function serveControl(target: ControlTarget, options: ControlOption
       return null;
     };
 
-  const methods = methodTable<Session, ControlProtocol, typeof CONTROL_PARAMS>(CONTROL_PARAMS, {
+  // The params schemas (zod) load with the first request, not with the server: most background
+  // stacks are never spoken to, and zod is a fifth of such a supervisor's memory
+  // (docs/performance.md, "Scale and supervisor memory").
+  let paramSchemas: Promise<typeof CONTROL_PARAMS> | null = null;
+  const loadParams = () => {
+    paramSchemas ??= import('../../protocol/control-params.js').then((loaded) => loaded.CONTROL_PARAMS);
+    return paramSchemas;
+  };
+  const handlers: Handlers<Session, ControlProtocol, typeof CONTROL_PARAMS> = {
     snapshot: () => target.getSnapshot(),
     logs: ({ service, limit }) => {
       knownService(service);
@@ -112,7 +120,7 @@ export async function serveControl(target: ControlTarget, options: ControlOption
         ? { outcome: 'failed', message: outcome.error.message }
         : { outcome: outcome.kind };
     },
-  });
+  };
 
   const server: RpcServer = await serveRpc<Session>({
     socketPath,
@@ -124,13 +132,13 @@ export async function serveControl(target: ControlTarget, options: ControlOption
         { hint: 'it was started by another Styxy version: stop it with `styxy down` and start it again' },
       ),
     hello: async (params) => {
-      const parsed = CONTROL_PARAMS.hello.safeParse(params);
+      const parsed = (await loadParams()).hello.safeParse(params);
       if (!parsed.success) throw new StyxyError('STYXY_BAD_REQUEST', 'invalid hello');
       const session: Session = { subscription: null };
       sessions.add(session);
       return { session, result: hello };
     },
-    methods,
+    methods: async () => methodTable<Session, ControlProtocol, typeof CONTROL_PARAMS>(await loadParams(), handlers),
     onDisconnect: (session) => {
       if (!session) return;
       unsubscribe(session);
