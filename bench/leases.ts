@@ -36,6 +36,8 @@ interface Measured {
   readonly p50: number;
   readonly p99: number;
   readonly perSecond: number;
+  /** Every round's latency, ms (scale.ts pools several runs). */
+  readonly latencies: readonly number[];
 }
 
 /** Runs `rounds` (one per client) back to back for MEASURE_MS after a warm-up. */
@@ -62,7 +64,12 @@ export async function closedLoop(rounds: readonly Round[]): Promise<Measured> {
   const elapsed = performance.now() - start;
   stop = true;
   await Promise.all(loops);
-  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), perSecond: (done / elapsed) * 1000 };
+  return {
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    perSecond: (done / elapsed) * 1000,
+    latencies,
+  };
 }
 
 /** Each client starts rounds at random intervals averaging `rate / clients` a second. */
@@ -88,7 +95,12 @@ async function openLoop(rounds: readonly Round[], rate: number): Promise<Measure
       }
     }),
   );
-  return { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), perSecond: (done / MEASURE_MS) * 1000 };
+  return {
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    perSecond: (done / MEASURE_MS) * 1000,
+    latencies,
+  };
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,17 +1,21 @@
 /**
  * Scale: one machine with 100 background stacks (10 with --quick) holding 500 leases (5 each),
- * on a private STYXY_HOME whose `scale` type has ports 17000–17799 (outside every other block:
- * see lib/bench-home.ts). Each stack is one `sleep` holding five ports (`ready: false`: it
- * listens on none), started with `styxy up -d`, four at a time. Measured, empty machine first
- * (the coordinator running, no stack), then with every stack up:
+ * on a private STYXY_HOME whose `scale` type has ports 17000–17699, against a second, empty home
+ * (its own coordinator, `scale` 17700–17899) on the same machine at the same time. Each stack is
+ * one `sleep` holding five ports (`ready: false`: it listens on none), started with `styxy up
+ * -d`, four at a time. Measured once every stack is up, the two homes taking turns (ROUNDS
+ * rounds, each home first in every other one, the latencies of a home pooled): the ratio then
+ * compares the coordinators' work at one load average, not two moments minutes apart (the first
+ * version measured the empty machine first, at load 13.4, and the loaded one at 9.9).
  * - lease + release of a 3-port batch, p50 and p99, at 1 and at 64 clients (closed loop, as
- *   leases.ts): the goal is within 1.5× of the empty machine;
- * - `styxy ls` and `styxy ps --all` (median of 7 runs, 3 with --quick): goal < 2× empty;
+ *   leases.ts): the goal is within 1.5× of the empty home;
+ * - `styxy ls` and `styxy ps --all` (median of 7 runs each, 3 with --quick): goal < 2× empty;
  * - the coordinator's RSS (goal < 150 MB) and the background supervisors' (median VmRSS) beside
  *   an idle `node` measured in the same run;
  * - `styxy down --all`, and how long starting every stack took.
- * The empty and loaded states cannot be interleaved; each pair is measured minutes apart, so the
- * load average at each is printed with it.
+ * The 100 idle supervisors are on the machine for both homes' turns; idle, they use no CPU (0 ms
+ * in 10 s, all of them, measured with /proc/<pid>/stat), so what differs is what each
+ * coordinator holds.
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,7 +26,9 @@ import { type BenchHome, makeBenchHome } from './lib/bench-home.ts';
 import { sleep } from './lib/processes.ts';
 import { type BenchModule, type BenchOptions, type BenchRow, quantile } from './lib/stats.ts';
 
-const RANGE: readonly [number, number] = [17_000, 17_799];
+const RANGE: readonly [number, number] = [17_000, 17_699];
+/** The empty home's: 64 clients' batches of 3. (Its default types overlap it; nothing leases those.) */
+const EMPTY_RANGE: readonly [number, number] = [17_700, 17_899];
 const PORTS_PER_STACK = 5;
 const STARTING_AT_ONCE = 4;
 
@@ -36,7 +42,6 @@ interface Machine {
   readonly lease64: Latency;
   readonly lsMs: number;
   readonly psAllMs: number;
-  readonly load: number;
 }
 
 const round = (value: number, digits = 0) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -59,29 +64,67 @@ async function idleNodeRssMb(): Promise<number> {
   }
 }
 
-async function leaseLatency(home: string, clients: number): Promise<Latency> {
+async function leaseLatencies(home: string, clients: number): Promise<readonly number[]> {
   const lease = await leaseClients(home, clients, 'scale');
   try {
-    const measured = await closedLoop(lease.rounds);
-    return { p50: measured.p50, p99: measured.p99 };
+    return (await closedLoop(lease.rounds)).latencies;
   } finally {
     await lease.close();
   }
 }
 
-async function medianCli(bench: BenchHome, args: readonly string[], runs: number): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push((await bench.cli(args)).ms);
-  return median(times);
+/** A bench home with the `scale` type added and its coordinator started. */
+async function scaleHome(range: readonly [number, number]): Promise<BenchHome> {
+  // The default types get 10 ports each from 17800 (lib/bench-home.ts).
+  const bench = makeBenchHome(17_800);
+  const configFile = join(bench.home, 'config.json');
+  const config = JSON.parse(readFileSync(configFile, 'utf8')) as { types: Record<string, unknown> };
+  config.types.scale = { range };
+  writeFileSync(configFile, JSON.stringify(config));
+  await bench.cli(['daemon', 'start']);
+  return bench;
 }
 
-async function measureMachine(bench: BenchHome, runs: number): Promise<Machine> {
-  const load = loadavg()[0]!;
-  const lease1 = await leaseLatency(bench.home, 1);
-  const lease64 = await leaseLatency(bench.home, 64);
-  const lsMs = await medianCli(bench, ['ls'], runs);
-  const psAllMs = await medianCli(bench, ['ps', '--all'], runs);
-  return { lease1, lease64, lsMs, psAllMs, load };
+/**
+ * Both homes measured in turns: `rounds` rounds, each of lease latency at 1 and 64 clients and
+ * `cliRuns` runs of `ls` and `ps --all`, the home that goes first alternating.
+ */
+async function measureInTurns(
+  homes: readonly [BenchHome, BenchHome],
+  rounds: number,
+  cliRuns: number,
+): Promise<{ machines: [Machine, Machine]; loads: number[] }> {
+  const pooled = homes.map(() => ({
+    lease1: [] as number[],
+    lease64: [] as number[],
+    ls: [] as number[],
+    ps: [] as number[],
+  }));
+  const loads: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    loads.push(loadavg()[0]!);
+    const order = r % 2 === 0 ? [0, 1] : [1, 0];
+    for (const clients of [1, 64] as const) {
+      for (const i of order) {
+        const key = clients === 1 ? 'lease1' : 'lease64';
+        pooled[i]![key].push(...(await leaseLatencies(homes[i]!.home, clients)));
+      }
+    }
+    for (let run = 0; run < Math.ceil(cliRuns / rounds); run++) {
+      for (const i of order) {
+        pooled[i]!.ls.push((await homes[i]!.cli(['ls'])).ms);
+        pooled[i]!.ps.push((await homes[i]!.cli(['ps', '--all'])).ms);
+      }
+    }
+  }
+  const latency = (values: number[]): Latency => ({ p50: quantile(values, 0.5), p99: quantile(values, 0.99) });
+  const machines = pooled.map((p) => ({
+    lease1: latency(p.lease1),
+    lease64: latency(p.lease64),
+    lsMs: median(p.ls),
+    psAllMs: median(p.ps),
+  })) as [Machine, Machine];
+  return { machines, loads };
 }
 
 /** A project folder whose stack is one `sleep` holding five `scale` ports. */
@@ -95,24 +138,18 @@ function writeProject(root: string, index: number): string {
 }
 
 export const scale: BenchModule = {
-  title: 'Scale: background stacks holding 5 leases each (100 stacks, 10 with --quick), vs. the empty machine',
+  title: 'Scale: background stacks holding 5 leases each (100 stacks, 10 with --quick), vs. an empty home, in turns',
   async run(options: BenchOptions = {}) {
     const stacks = options.quick ? 10 : 100;
-    const runs = options.quick ? 3 : 7;
-    // The default types get 10 ports each from 17800 (lib/bench-home.ts), above `scale`.
-    const bench = makeBenchHome(17_800);
+    const rounds = options.quick ? 2 : 4;
+    const cliRuns = options.quick ? 4 : 8;
+    const bench = await scaleHome(RANGE);
+    const emptyHome = await scaleHome(EMPTY_RANGE);
     try {
-      // The bench home's types, plus `scale`: 800 ports for the 500 held and 64 clients' batches.
-      const configFile = join(bench.home, 'config.json');
-      const config = JSON.parse(readFileSync(configFile, 'utf8')) as { types: Record<string, unknown> };
-      config.types.scale = { range: RANGE };
-      writeFileSync(configFile, JSON.stringify(config));
       const status = async () =>
         JSON.parse((await bench.cli(['daemon', 'status', '--json'])).stdout) as { pid: number };
-      await bench.cli(['daemon', 'start']);
       const coordinator = (await status()).pid;
       const idle = await idleNodeRssMb();
-      const empty = await measureMachine(bench, runs);
 
       const projects = Array.from({ length: stacks }, (_, index) => writeProject(bench.home, index));
       const supervisors: number[] = [];
@@ -129,19 +166,23 @@ export const scale: BenchModule = {
       }
       await sleep(1000);
       const supervisorRss = median(supervisors.map(rssMb));
-      const loaded = await measureMachine(bench, runs);
+      const {
+        machines: [empty, loaded],
+        loads,
+      } = await measureInTurns([emptyHome, bench], rounds, cliRuns);
       const coordinatorRss = rssMb(coordinator);
       const downMs = (await bench.cli(['down', '--all'], bench.home, 300_000)).ms;
 
       const held = `${stacks} stacks, ${leases} leases`;
-      const emptyName = (what: string) => `empty machine ${what} (load ${round(empty.load, 1)})`;
+      const turns = `${rounds} rounds in turns, load ${round(Math.min(...loads), 1)}–${round(Math.max(...loads), 1)}`;
+      const emptyName = (what: string) => `empty home ${what}`;
       const within = (value: number, base: number, factor: number) => ({
         text: `≤ ${factor}× empty`,
         met: value <= base * factor,
       });
       const latencyRows = (clients: number, key: 'lease1' | 'lease64'): BenchRow[] =>
         (['p50', 'p99'] as const).map((q) => ({
-          name: `lease + release, ${clients} client${clients === 1 ? '' : 's'}, ${q}, ${held} (load ${round(loaded.load, 1)})`,
+          name: `lease + release, ${clients} client${clients === 1 ? '' : 's'}, ${q}, ${held} (${turns})`,
           value: round(loaded[key][q], 3),
           unit: 'ms',
           baseline: { name: emptyName(q), value: round(empty[key][q], 3) },
@@ -188,7 +229,7 @@ export const scale: BenchModule = {
         { name: `styxy down --all, ${held}`, value: round(downMs), unit: 'ms', baseline: null, goal: null },
       ];
     } finally {
-      await bench.close();
+      await Promise.all([bench.close(), emptyHome.close()]);
     }
   },
 };
