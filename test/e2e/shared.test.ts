@@ -183,7 +183,12 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     project = makeUpProject(null, { sizes: onlyTypes({ infrastructure: 2, api: 4 }) });
     const [main, worktree] = repository(project, 1) as [string, string];
 
-    const first = await upDetached(project, main);
+    // The range's first port is taken while the instance starts, so it gets the second one: a
+    // later start picks the first unless it asks for the port it had.
+    const blocker = createServer();
+    const firstPort = project.home.ranges.infrastructure![0];
+    await new Promise<void>((resolve, reject) => blocker.once('error', reject).listen(firstPort, '127.0.0.1', resolve));
+    const first = await upDetached(project, main).finally(() => blocker.close());
     const second = await upDetached(project, worktree);
     const stacks = await project.stacks();
     expect(instances(stacks)).toHaveLength(1);
@@ -270,6 +275,10 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     await waitFor(() => redisProcesses(project!).length === 0, { timeout: 15_000, message: 'redis-server gone' });
     await waitFor(async () => (await project!.stacks()).length === 0, { timeout: 15_000, message: 'no stack left' });
     expect(await findPortHolder(cachePort)).toBeNull();
+    // Started again later from the other worktree: on the port it had (sticky by its shared key).
+    const later = await upDetached(project, worktree);
+    expect(cachePort).not.toBe(firstPort);
+    expect(later.services.find((service) => service.name === 'cache')!.ports.PORT).toBe(cachePort);
   });
 
   it('a config that defines the shared service otherwise is refused, naming both files and the difference', async () => {
