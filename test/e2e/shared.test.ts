@@ -234,6 +234,11 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     expect(allEnv).toContain(`# cache\nPORT=${cachePort}\nSTYXY_CACHE_PORT=${cachePort}\nSTYXY_STACK=shared-cache\n`);
     expect(allEnv).toMatch(/# api\n(.*\n)*STYXY_STACK=default\n/);
     expect((await project.cli(['port', 'cache'], { cwd: worktree })).stdout).toBe(`${cachePort}\n`);
+    // restart from a user is refused, saying where it runs and how to restart it for everyone.
+    const restart = await project.cli(['restart', 'cache'], { cwd: worktree });
+    expect(restart.code).toBe(1);
+    expect(restart.stderr).toContain('"cache" is a shared service used by 2 stacks');
+    expect(restart.stderr).toContain(`cd ${main} && styxy restart cache --name shared-cache`);
     // -f follows the instance's lines too (its backlog, from the instance's control socket).
     const follow = spawnCli(['logs', '-f', '-n', '50'], { cwd: worktree, env: project.home.env });
     try {

@@ -4,6 +4,7 @@
  * `styxy start` and the MCP `restart` tool. Resolves to the
  * stack's snapshot after the restart; STYXY_TIMEOUT names the service when it is not back in time.
  */
+import { runningStacks } from '../../client/coordinator-client.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import type { StackSnapshot } from '../../protocol/stack.js';
@@ -15,6 +16,8 @@ export async function restartService(
   options: { readonly timeoutMs: number; readonly action?: 'restart' | 'start' },
 ): Promise<StackSnapshot> {
   const { timeoutMs } = options;
+  const shared = stack.shared ? null : stack.services.find((snapshot) => snapshot.name === service && snapshot.shared);
+  if (shared) throw await sharedElsewhere(stack, service, shared.users?.length ?? 0);
   const client = await connectStack(stack);
   try {
     const call = options.action === 'start' ? client.startService : client.restartService;
@@ -30,4 +33,26 @@ export async function restartService(
   } finally {
     client.close();
   }
+}
+
+/**
+ * A shared service runs in its instance's stack, not in this one: restarting it there affects
+ * every stack using it, so it is done there, on purpose (the TUI asks first; a command says how).
+ */
+async function sharedElsewhere(stack: StackInfo, service: string, users: number): Promise<StyxyError> {
+  const key = stack.uses?.find((use) => use.service === service)?.key;
+  const instance = (await runningStacks()).find((candidate) => key !== undefined && candidate.shared?.key === key);
+  const where = instance
+    ? ` (stack ${instance.project}/${instance.name} of ${instance.root}, pid ${instance.pid})`
+    : '';
+  return new StyxyError(
+    'STYXY_UNKNOWN_SERVICE',
+    `"${service}" is a shared service used by ${users} ${users === 1 ? 'stack' : 'stacks'}: it runs in a stack of its own${where}`,
+    {
+      hint: instance
+        ? `to restart it for all of them: cd ${instance.root} && styxy restart ${instance.shared!.service} --name ${instance.name}`
+        : 'see `styxy ps --all` for its stack',
+      details: { service, shared: true, ...(instance ? { stackId: instance.id } : {}) },
+    },
+  );
 }
