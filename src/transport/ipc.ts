@@ -3,23 +3,27 @@
  * on Windows) and nothing else: every other decision (validation, request ids, hello, ownership)
  * is ours, in rpc-server.ts and rpc-client.ts.
  *
+ * Both sides are node-ipc 14's local-socket server and client (dao/socketServer.js, dao/client.js)
+ * written out over `node:net` with node-ipc's own guarded parser (`node-ipc/parsers`): the same
+ * frames, caps and incomplete-frame timer, without the module's TCP, TLS and UDP code. Loading
+ * the whole module costs `node:tls` and `node:dgram`: ~15 ms and 2 MB for every short command
+ * (the client), and 3–4 MB resident in every background supervisor (the server of its control
+ * socket; docs/performance.md, "Scale and supervisor memory").
+ *
  * node-ipc 14 facts this module relies on (read from its source):
- * - A fresh `IPCModule` per server, never the shared singleton, so settings of one never leak into
- *   another. Clients use node-ipc's guarded parser over `node:net` themselves (connectIpc), so
- *   that a short command never loads the module's TLS and UDP code.
  * - The 'guarded' parser caps frame size, pending writes and event-name length, and drops a peer
  *   whose input stays incomplete too long; a violation destroys that socket only. The timer
  *   starts at a read that ends mid-frame and stops only at one that ends on a frame's end, so a
  *   peer that streams large frames back to back for that long is dropped too.
- * - `unlink` defaults to true: the server would delete whatever is at its path, silently taking
- *   over a live socket. We set it false; socket-path.ts does the careful stale-socket cleanup.
- * - A handler that throws inside node-ipc's data path is rethrown from the socket's 'data' event
- *   and crashes the process. Every callback here is wrapped so that it never throws.
+ * - Its server deletes whatever is at its path first unless told not to (`unlink`), silently
+ *   taking over a live socket; ours never does: socket-path.ts does the careful stale-socket cleanup.
+ * - A handler that throws inside a socket's 'data' event crashes the process. Every callback here
+ *   is wrapped so that it never throws.
  */
-import { connect, type Socket } from 'node:net';
-import { dirname, sep } from 'node:path';
-import type { IPCModule } from 'node-ipc';
+import { connect, createServer, type Socket } from 'node:net';
+import { dirname } from 'node:path';
 import { GuardedParser, IPCProtocolError } from 'node-ipc/parsers';
+import { ensurePrivateDir } from '../protocol/private-fs.js';
 
 /** The largest frame either side accepts or sends, in bytes. */
 export const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -47,31 +51,6 @@ export interface IpcLimits {
 
 /** Called when a callback of ours threw (a bug): reported, never rethrown into node-ipc. */
 export type BugReporter = (error: unknown) => void;
-
-/** node-ipc's full module, loaded by the first server only (see connectIpc). */
-let ipcModule: Promise<typeof import('node-ipc')> | null = null;
-
-async function newModule(socketPath: string, limits: IpcLimits): Promise<IPCModule> {
-  ipcModule ??= import('node-ipc');
-  const ipc = new (await ipcModule).IPCModule();
-  const config = ipc.config;
-  config.silent = true;
-  config.logger = () => {};
-  config.logPayloads = false;
-  config.parser = 'guarded';
-  config.maxMessageSize = limits.maxMessageBytes ?? MAX_MESSAGE_BYTES;
-  config.messageTimeout = INCOMPLETE_FRAME_MS;
-  config.unlink = false;
-  // node-ipc creates this folder owner-only and refuses one owned by someone else or a symlink.
-  config.socketRoot = dirname(socketPath) + sep;
-  config.secureSocketRoot = true;
-  config.readableAll = false;
-  config.writableAll = false;
-  config.maxConnections = MAX_CONNECTIONS;
-  config.maxRetries = 0;
-  config.stopRetrying = true;
-  return ipc;
-}
 
 function guard<A extends unknown[]>(fn: (...args: A) => void, onBug: BugReporter): (...args: A) => void {
   return (...args: A) => {
@@ -105,61 +84,41 @@ export interface IpcServer {
 }
 
 /**
- * Listens on `socketPath`, which must not exist (see socket-path.ts). Rejects with the listen
- * error (EADDRINUSE when something appeared there meanwhile).
+ * Listens on `socketPath`, which must not exist (see socket-path.ts), in a folder that must be
+ * the user's own (checked again here, as node-ipc's `secureSocketRoot` did). Rejects with the
+ * listen error (EADDRINUSE when something appeared there meanwhile).
  */
-export async function listenIpc(
-  socketPath: string,
-  handlers: IpcServerHandlers,
-  limits: IpcLimits = {},
-): Promise<IpcServer> {
-  const ipc = await newModule(socketPath, limits);
+export function listenIpc(socketPath: string, handlers: IpcServerHandlers, limits: IpcLimits = {}): Promise<IpcServer> {
+  const parser = guardedParser(limits);
   const onBug = handlers.onBug;
+  const peerError = guard((error: Error) => handlers.onPeerError(error), onBug);
+  const sockets = new Set<Socket>();
+  if (process.platform !== 'win32') ensurePrivateDir(dirname(socketPath));
+  const server = createServer(
+    guard((socket: Socket) => {
+      sockets.add(socket);
+      socket.on('error', peerError);
+      socket.once(
+        'close',
+        guard(() => {
+          sockets.delete(socket);
+          handlers.onClose(socket);
+        }, onBug),
+      );
+      readFrames(
+        socket,
+        parser,
+        guard((message: { type: string; data: unknown }) => {
+          if (!LIFECYCLE.has(message.type)) handlers.onMessage(message.type, message.data, socket);
+        }, onBug),
+        peerError,
+      );
+      handlers.onConnect(socket);
+    }, onBug),
+  );
+  server.maxConnections = MAX_CONNECTIONS;
   return new Promise((resolve, reject) => {
     let started = false;
-    ipc.serve(socketPath);
-    const server = ipc.server;
-    if (!server) {
-      reject(new Error('node-ipc did not create a server'));
-      return;
-    }
-    server.on(
-      'start',
-      guard(() => {
-        started = true;
-        resolve({
-          send(socket, type, data) {
-            if (socket.destroyed || socket.writableEnded) return false;
-            try {
-              // A false return is only backpressure (the frame is queued); the guarded writer
-              // destroys a socket whose backlog passes its cap.
-              server.emit(socket, type, data);
-            } catch {
-              // The guarded parser refuses to encode an oversized frame.
-              return false;
-            }
-            return !socket.destroyed;
-          },
-          close() {
-            try {
-              server.stop();
-            } catch (error) {
-              onBug(error);
-            }
-          },
-        });
-      }, onBug),
-    );
-    server.on(
-      'connect',
-      guard((socket: Socket) => {
-        socket.once(
-          'close',
-          guard(() => handlers.onClose(socket), onBug),
-        );
-        handlers.onConnect(socket);
-      }, onBug),
-    );
     server.on(
       'error',
       guard((error: Error) => {
@@ -167,17 +126,24 @@ export async function listenIpc(
         else handlers.onPeerError(error);
       }, onBug),
     );
-    server.on(
-      '*',
-      guard((type: string, data: unknown, socket: Socket) => {
-        if (!LIFECYCLE.has(type)) handlers.onMessage(type, data, socket);
+    server.listen(
+      { path: localPath(socketPath), readableAll: false, writableAll: false },
+      guard(() => {
+        started = true;
+        resolve({
+          send(socket, type, data) {
+            if (socket.destroyed || socket.writableEnded) return false;
+            // A false return of write() is only backpressure (the frame is queued): not a failure.
+            return writeFrame(socket, parser, type, data, peerError);
+          },
+          close() {
+            for (const socket of sockets) socket.destroy();
+            sockets.clear();
+            server.close();
+          },
+        });
       }, onBug),
     );
-    try {
-      server.start();
-    } catch (error) {
-      reject(error);
-    }
   });
 }
 
@@ -195,11 +161,11 @@ export interface IpcConnection {
 }
 
 /**
- * node-ipc's guarded parser for the client side, with our limits. Its defaults (delimiter, the
- * cap on pending writes, the event-name cap, no reserved event names) are node-ipc's own, read
- * from a parser made with them.
+ * node-ipc's guarded parser with our limits (both sides). Its defaults (delimiter, the cap on
+ * pending writes, the event-name cap, no reserved event names) are node-ipc's own, read from a
+ * parser made with them.
  */
-function clientParser(limits: IpcLimits): GuardedParser {
+function guardedParser(limits: IpcLimits): GuardedParser {
   const defaults = new GuardedParser();
   return new GuardedParser({
     delimiter: defaults.delimiter,
@@ -211,7 +177,79 @@ function clientParser(limits: IpcLimits): GuardedParser {
   });
 }
 
-/** node-ipc's client's path for a local socket (a named pipe on Windows). */
+/**
+ * Reads `socket`'s frames into `receive`, as node-ipc's guarded receive does: a broken frame, or
+ * input that stays mid-frame for the parser's `messageTimeout`, destroys the socket after
+ * `onFailure` is told why.
+ */
+function readFrames(
+  socket: Socket,
+  parser: GuardedParser,
+  receive: (message: { type: string; data: unknown }) => void,
+  onFailure: (error: Error) => void,
+): void {
+  socket.setEncoding('utf8');
+  let buffer = '';
+  let frameTimer: NodeJS.Timeout | undefined;
+  const stopFrameTimer = () => {
+    clearTimeout(frameTimer);
+    frameTimer = undefined;
+  };
+  const fail = (error: Error) => {
+    stopFrameTimer();
+    buffer = '';
+    onFailure(error);
+    socket.destroy();
+  };
+  socket.once('close', stopFrameTimer);
+  socket.on('data', (data: string) => {
+    try {
+      buffer = parser.read(buffer, data, receive);
+    } catch (error) {
+      // The parser throws only IPCProtocolError (too large, not JSON, a bad event name).
+      fail(error as Error);
+      return;
+    }
+    if (socket.destroyed) return;
+    if (buffer === '') stopFrameTimer();
+    else if (!frameTimer) {
+      frameTimer = setTimeout(
+        () => fail(new IPCProtocolError('ERR_IPC_MESSAGE_TIMEOUT', 'incomplete message exceeded messageTimeout')),
+        parser.messageTimeout,
+      );
+      frameTimer.unref();
+    }
+  });
+}
+
+/**
+ * Writes one frame, as node-ipc's guarded writer does: false when it cannot be encoded (too
+ * large, a name the parser refuses) or the socket is gone; a backlog past the parser's cap
+ * destroys the socket after `onFailure` is told.
+ */
+function writeFrame(
+  socket: Socket,
+  parser: GuardedParser,
+  type: string,
+  data: unknown,
+  onFailure: (error: Error) => void,
+): boolean {
+  let frame: string;
+  try {
+    frame = parser.encode(type, data);
+  } catch {
+    return false;
+  }
+  if (socket.writableLength + Buffer.byteLength(frame) > parser.maxPendingBytes) {
+    onFailure(new IPCProtocolError('ERR_IPC_BACKPRESSURE', 'pending socket writes exceed maxPendingBytes'));
+    socket.destroy();
+    return false;
+  }
+  socket.write(frame);
+  return !socket.destroyed;
+}
+
+/** node-ipc's path for a local socket (a named pipe on Windows). */
 function localPath(socketPath: string): string {
   if (process.platform !== 'win32' || socketPath.startsWith('\\\\.\\pipe\\')) return socketPath;
   return `\\\\.\\pipe\\${socketPath.replace(/^\//, '').replace(/\//g, '-')}`;
@@ -220,43 +258,24 @@ function localPath(socketPath: string): string {
 /**
  * Connects to `socketPath`. Rejects with the socket error (ENOENT: nothing there, ECONNREFUSED:
  * a stale socket) when it cannot connect. No retries: callers decide (client/open-connection.ts).
- *
- * The client is node-ipc's local-socket client written out over `node:net` with node-ipc's own
- * guarded parser (`node-ipc/parsers`): the same frames, caps and incomplete-frame timer as its
- * `IPCModule` client (dao/client.js, whose connect/receive/write paths this follows), without
- * loading what only TCP, TLS and UDP use. Importing the whole module costs every short command
- * `node:tls` and `node:dgram` (~15 ms and 2 MB); the server below still uses it, loaded on
- * first `listenIpc`.
+ * Its connect, receive and write paths follow node-ipc's client (dao/client.js).
  */
 export function connectIpc(
   socketPath: string,
   handlers: IpcClientHandlers,
   limits: IpcLimits = {},
 ): Promise<IpcConnection> {
-  const parser = clientParser(limits);
+  const parser = guardedParser(limits);
   const onBug = handlers.onBug;
   return new Promise((resolve, reject) => {
     const socket = connect({ path: localPath(socketPath) });
-    socket.setEncoding('utf8');
     let connected = false;
     let closed = false;
     let lastError: Error | undefined;
-    let buffer = '';
-    let frameTimer: NodeJS.Timeout | undefined;
-    const stopFrameTimer = () => {
-      clearTimeout(frameTimer);
-      frameTimer = undefined;
-    };
     // As node-ipc's protocolFailure: the connection is dropped, the error is why.
     const protocolFailure = (error: Error) => {
-      stopFrameTimer();
-      buffer = '';
       lastError = error;
-      socket.destroy();
     };
-    const receive = guard((message: { type: string; data: unknown }) => {
-      if (!LIFECYCLE.has(message.type)) handlers.onMessage(message.type, message.data);
-    }, onBug);
     socket.on('error', (error: Error) => {
       lastError = error;
     });
@@ -264,7 +283,6 @@ export function connectIpc(
       'close',
       guard(() => {
         closed = true;
-        stopFrameTimer();
         if (!connected) {
           reject(lastError ?? new Error(`connection to ${socketPath} closed`));
           return;
@@ -272,27 +290,14 @@ export function connectIpc(
         handlers.onClose(lastError);
       }, onBug),
     );
-    socket.on('data', (data: string) => {
-      try {
-        buffer = parser.read(buffer, data, receive);
-      } catch (error) {
-        // The parser throws only IPCProtocolError (too large, not JSON, a bad event name).
-        protocolFailure(error as Error);
-        return;
-      }
-      if (socket.destroyed) return;
-      if (buffer === '') stopFrameTimer();
-      else if (!frameTimer) {
-        frameTimer = setTimeout(
-          () =>
-            protocolFailure(
-              new IPCProtocolError('ERR_IPC_MESSAGE_TIMEOUT', 'incomplete message exceeded messageTimeout'),
-            ),
-          parser.messageTimeout,
-        );
-        frameTimer.unref();
-      }
-    });
+    readFrames(
+      socket,
+      parser,
+      guard((message: { type: string; data: unknown }) => {
+        if (!LIFECYCLE.has(message.type)) handlers.onMessage(message.type, message.data);
+      }, onBug),
+      protocolFailure,
+    );
     socket.once(
       'connect',
       guard(() => {
@@ -300,20 +305,7 @@ export function connectIpc(
         resolve({
           send(type, data) {
             if (closed || socket.destroyed) return false;
-            let frame: string;
-            try {
-              frame = parser.encode(type, data);
-            } catch {
-              return false; // too large, or a name the parser refuses
-            }
-            if (socket.writableLength + Buffer.byteLength(frame) > parser.maxPendingBytes) {
-              protocolFailure(
-                new IPCProtocolError('ERR_IPC_BACKPRESSURE', 'pending socket writes exceed maxPendingBytes'),
-              );
-              return false;
-            }
-            socket.write(frame);
-            return !socket.destroyed;
+            return writeFrame(socket, parser, type, data, protocolFailure);
           },
           close() {
             socket.destroy();
