@@ -223,7 +223,7 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     const shared = ps.services.find((service) => service.name === 'cache')!;
     expect(shared).toMatchObject({ shared: true, ports: { PORT: cachePort } });
     expect(shared.users!.map((user) => user.root).sort()).toEqual([main, worktree].sort());
-    expect((await project.cli(['ps'], { cwd: worktree })).stdout).toMatch(/cache \(shared: 2 stacks\)\s+ready/);
+    expect((await project.cli(['ps'], { cwd: worktree })).stdout).toMatch(/cache \(shared · 2 stacks\)\s+ready/);
     const logs = await project.cli(['logs', 'cache'], { cwd: worktree });
     expect(logs.stdout).toMatch(/Ready to accept connections/);
     // Without a SERVICE, logs, env and the MCP tools show it with the stack's own services.

@@ -1,4 +1,6 @@
 /** `styxy ps` for people: a line about the stack, then one row per service. */
+
+import { sharedMarker } from '../../ui/model/format.js';
 import { age, formatTable } from '../output.js';
 import type { PsDocument } from './ps-document.js';
 import { shortFolder } from './short-folder.js';
@@ -10,10 +12,6 @@ export function formatPorts(ports: Readonly<Record<string, number>>): string {
   return entries.map(([name, port]) => (name === 'PORT' ? String(port) : `${name}=${port}`)).join(' ');
 }
 
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
 export function formatPs(document: PsDocument, now: number = Date.now()): string {
   const { stack, services } = document;
   const title = `${stack.project}/${stack.name}  ${stack.phase}  pid ${stack.pid}${stack.detached ? ' (background)' : ''}  ${shortFolder(stack.root)}\n`;
@@ -21,7 +19,8 @@ export function formatPs(document: PsDocument, now: number = Date.now()): string
   const notes = services.some((service) => service.detail);
   const header = ['SERVICE', 'STATUS', 'PORTS', 'PID', 'UPTIME', 'RESTARTS', ...(notes ? ['NOTE'] : [])];
   const rows = services.map((service) => [
-    service.shared ? `${service.name} (shared: ${plural(service.users?.length ?? 0, 'stack')})` : service.name,
+    // The TUI's marker, so both read `db (shared · 2 stacks)`.
+    `${service.name}${sharedMarker(service)}`,
     service.status,
     formatPorts(service.ports),
     service.pid === null ? '-' : String(service.pid),
