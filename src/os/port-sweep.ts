@@ -10,7 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { currentUid } from '../protocol/private-fs.js';
 import { startedNotBefore } from './pid-file.js';
-import { findPortHolder } from './port-holder.js';
+import { findPortHolders, type ProcessHolder } from './port-holder.js';
 import { processInfo, processUid } from './process-table.js';
 import { signalPid } from './stop-target.js';
 
@@ -31,11 +31,15 @@ export interface SweepOptions {
 export async function sweepListeners(ports: readonly number[], options: SweepOptions): Promise<SweptListener[]> {
   const { since, graceMs } = options;
   const found: SweptListener[] = [];
+  // One look at the socket tables for all the ports (os/port-holder.ts), not two reads per port.
+  const holders = await findPortHolders(ports).catch(() => new Map<number, ProcessHolder>());
   for (const port of ports) {
-    const holder = await findPortHolder(port).catch(() => null);
-    if (holder === null) continue;
+    const holder = holders.get(port);
+    if (holder === undefined) continue;
     const { pid, command } = holder;
     const info = pid === null ? null : processInfo(pid);
+    // Gone since the look (stopped here for another of the ports, say): it holds nothing now.
+    if (pid !== null && info === null) continue;
     const ours =
       pid !== null &&
       pid !== process.pid &&
