@@ -7,7 +7,7 @@
  * disconnected: live ones resume with their tokens, dead ones are reaped.
  */
 import type { JournalEntry, OwnerHead } from './journal.js';
-import { type LeaseRecord, removeLeases } from './registry.js';
+import { createRegistry, type LeaseRecord, removeLeases } from './registry.js';
 import type { CoordinatorState } from './state.js';
 
 export function applyJournal(state: CoordinatorState, entries: readonly JournalEntry[]): void {
@@ -80,7 +80,7 @@ function grant(state: CoordinatorState, owner: string, records: readonly LeaseRe
     leases.set(lease.port, { ...lease, owner });
     state.sticky.remember(lease.stickyKey, { port: lease.port, type: lease.type, at: lease.since });
   }
-  state.registry = { leases };
+  state.registry = createRegistry(leases);
 }
 
 function forgetHoldings(state: CoordinatorState, ownerId: string): void {

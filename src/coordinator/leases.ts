@@ -139,7 +139,8 @@ export function release(core: Context, owner: Owner, params: z.infer<typeof rele
   const only = params.ports === undefined ? null : new Set(params.ports);
   const { registry, removed } = removeLeases(
     core.state.registry,
-    (lease) => lease.owner === owner.id && (only === null || only.has(lease.port)),
+    (lease) => lease.owner === owner.id,
+    only ?? undefined,
   );
   if (removed.length === 0) return { released: [] };
   core.state.registry = registry;

@@ -1,6 +1,6 @@
 /**
  * Everything the coordinator knows, in one place: owners (one per client process connection
- * history), their stacks, leases (the pure registry), reported processes, stop registrations
+ * history), their stacks, leases (the registry), reported processes, stop registrations
  * and sticky ports; and
  * its persisted form. An owner is identified by the hash of the token it was given at hello;
  * only a peer that presents the token resumes it, and nothing else a peer sends (pids, stack
@@ -12,7 +12,7 @@ import type { ProcessRecord } from '../os/stop-target.js';
 import type { StackRegistration } from '../protocol/coordinator-protocol.js';
 import type { ServiceSnapshot, StackPhase } from '../protocol/stack.js';
 import type { Peer } from '../transport/rpc-server.js';
-import { emptyRegistry, type LeaseRecord, type Registry } from './registry.js';
+import { createRegistry, type LeaseRecord, type Registry } from './registry.js';
 import type { PersistedState } from './state-file.js';
 import { StickyTable } from './sticky.js';
 
@@ -117,7 +117,7 @@ export class SharedTable {
 }
 
 export class CoordinatorState {
-  registry: Registry = emptyRegistry;
+  registry: Registry = createRegistry();
   readonly shared = new SharedTable();
   sticky = new StickyTable();
   readonly owners = new Map<string, Owner>();
@@ -150,9 +150,14 @@ export class CoordinatorState {
   }
 
   toPersisted(now: number): Omit<PersistedState, 'format' | 'journal'> {
+    // Who holds anything, in one pass (isEmpty for each owner walked everything once per owner).
+    const holding = new Set<string>();
+    for (const lease of this.registry.leases.values()) holding.add(lease.owner);
+    for (const stack of this.stacks.values()) holding.add(stack.owner);
+    for (const entry of this.processes.values()) holding.add(entry.owner);
     return {
       savedAt: now,
-      owners: [...this.owners.values()].filter((owner) => !this.isEmpty(owner)).map(persistedOwner),
+      owners: [...this.owners.values()].filter((owner) => holding.has(owner.id)).map(persistedOwner),
       stacks: [...this.stacks.values()].map(persistedStack),
       leases: [...this.registry.leases.values()],
       processes: [...this.processes.values()],
@@ -170,7 +175,7 @@ export class CoordinatorState {
     for (const stack of state.stacks) if (known(stack.owner)) result.stacks.set(stack.registration.id, { ...stack });
     const leases = new Map<number, LeaseRecord>();
     for (const lease of state.leases) if (known(lease.owner) && !leases.has(lease.port)) leases.set(lease.port, lease);
-    result.registry = { leases };
+    result.registry = createRegistry(leases);
     for (const entry of state.processes) {
       if (known(entry.owner)) result.processes.set(processKey(entry.stackId, entry.service, entry.pid), entry);
     }

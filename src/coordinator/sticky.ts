@@ -2,7 +2,7 @@
  * Sticky ports: the port each (project root, stack name, service, port name) had last, so that
  * bookmarks, OAuth callbacks and cookies keep working across runs. A bounded table, least
  * recently leased forgotten first. Mutable on purpose: copying thousands of entries on every
- * lease would cost more than the lease (the pure registry holds only live leases).
+ * lease would cost more than the lease (the registry holds only live leases).
  */
 
 export interface StickyEntry {
