@@ -4,6 +4,8 @@
  * Every function here is safe against pids that died or were reused: ESRCH is "already gone",
  * and a recorded group is only signalled while its leader is still the process we started.
  */
+
+import { startedNotBefore } from './pid-file.js';
 import { descendantsOf, isAlive, isSameProcess, listProcesses, processInfo } from './process-table.js';
 import { processesTagged } from './tag.js';
 
@@ -65,6 +67,12 @@ export interface StopTarget {
    * member by member instead.
    */
   readonly guard?: (pid: number) => boolean;
+  /**
+   * The start time of the process that made `token` (the supervisor): every process carrying it
+   * descends from that one, so started no earlier, and only those are read for the tag (each
+   * stop read the environment of every process on the machine). Null or absent: all are read.
+   */
+  readonly taggedSince?: string | null;
 }
 
 /**
@@ -87,7 +95,14 @@ export function remainingProcesses(target: StopTarget): number[] {
     pids.add(record.pid);
     for (const child of descendantsOf(record.pid, table)) pids.add(child.pid);
   }
-  if (target.token) for (const pid of processesTagged(target.token, target.service)) pids.add(pid);
+  if (target.token) {
+    const since = target.taggedSince ?? null;
+    const among =
+      since === null
+        ? undefined
+        : table.filter((info) => startedNotBefore(info.startTime, since)).map((info) => info.pid);
+    for (const pid of processesTagged(target.token, target.service, among)) pids.add(pid);
+  }
   pids.delete(process.pid);
   const guard = target.guard ?? (() => true);
   return [...pids].filter((pid) => guard(pid) && processInfo(pid) !== null);
@@ -139,7 +154,8 @@ export interface StopResult {
  */
 export async function stopTarget(target: StopTarget, options: StopOptions = {}): Promise<StopResult> {
   const { signal = 'SIGTERM', timeoutMs = 5000, killWaitMs = 2000, intervalMs = 25 } = options;
-  signalTarget(target, signal);
+  // Nothing to signal is nothing left: no second walk to find that out again.
+  if (signalTarget(target, signal) === 0) return { killed: false, survivors: [] };
   if (await waitUntilGone(target, timeoutMs, intervalMs)) return { killed: false, survivors: [] };
   signalTarget(target, 'SIGKILL');
   if (await waitUntilGone(target, killWaitMs, intervalMs)) return { killed: true, survivors: [] };

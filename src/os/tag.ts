@@ -23,15 +23,17 @@ export function tagValue(token: string, service: string): string {
 /**
  * Pids of the processes whose environment holds a tag of `token` (of `service`, or of any
  * service), excluding the caller. Linux reads /proc/<pid>/environ; elsewhere `ps eww` (which
- * shows the environment of the user's own processes). Empty when the OS cannot tell.
+ * shows the environment of the user's own processes). Empty when the OS cannot tell. With
+ * `among`, only those pids are looked at (Linux; `ps` lists them all anyway).
  */
-export function processesTagged(token: string, service?: string): number[] {
+export function processesTagged(token: string, service?: string, among?: readonly number[]): number[] {
   // Whole-entry match for one service (the environ block is NUL-separated), prefix for all.
   const needle = service === undefined ? `${TAG_VARIABLE}=${token}:` : `${TAG_VARIABLE}=${tagValue(token, service)}\0`;
   const result: number[] = [];
   if (process.platform === 'linux') {
     const bytes = Buffer.from(needle);
-    for (const name of readdirSync('/proc')) {
+    // `among`: only these pids can carry it (stop-target.ts: those started since the token's maker).
+    for (const name of among?.map(String) ?? readdirSync('/proc')) {
       if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
       const pid = Number(name);
       if (pid === process.pid) continue;

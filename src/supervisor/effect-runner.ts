@@ -340,7 +340,7 @@ export class EffectRunner {
   async #sweep(service: string, signal: NodeJS.Signals, timeoutMs: number): Promise<boolean> {
     const shell = this.#shell(service);
     const result = await stopTarget(
-      { groups: shell.records, token: this.#context.runToken, service },
+      { groups: shell.records, token: this.#context.runToken, service, taggedSince: SUPERVISOR_START },
       { signal, timeoutMs },
     );
     if (result.survivors.length === 0) shell.records = [];
@@ -411,7 +411,10 @@ export class EffectRunner {
     }
     const groups = [...this.#shells.values()].flatMap((shell) => shell.records);
     try {
-      await stopTarget({ groups, token: this.#context.runToken }, { timeoutMs: this.#forced ? 0 : 2000 });
+      await stopTarget(
+        { groups, token: this.#context.runToken, taggedSince: SUPERVISOR_START },
+        { timeoutMs: this.#forced ? 0 : 2000 },
+      );
       for (const [service, spec] of this.#context.specs) {
         for (const swept of await sweepListeners(spec.ports, {
           since: SUPERVISOR_START,
