@@ -6,7 +6,8 @@
  * "Scale and supervisor memory"). Not a worker thread: a worker that loaded zod and cosmiconfig
  * and exited left its process as large as loading both on the main thread (58–60 MB against
  * 59–61 MB; an idle `node` 42.4 MB), as the freed pages are kept. The message travels with
- * `serialization: 'advanced'` (structured clone: a `log` probe's RegExp stays one). Both the first
+ * `serialization: 'advanced'` (structured clone, as the config's worker answers; the resolved
+ * config is plain data). Both the first
  * load and every reload (`applyConfig`, a watched config file) go through here.
  */
 import { fork } from 'node:child_process';

@@ -216,4 +216,53 @@ describe('rpc transport', () => {
     expect(await c.call('add', { a: 20, b: 22 })).toBe(42);
     c.close();
   });
+
+  it('a lazy method table is loaded once, by the first request, and requests sent meanwhile keep their order', async () => {
+    let loads = 0;
+    const lazyPath = join(dir, 'lazy', 'lazy.sock');
+    const lazy = await serveRpc<string>({
+      socketPath: lazyPath,
+      protocolVersion: 7,
+      mismatch: () => new StyxyError('STYXY_PROTOCOL_MISMATCH', 'no'),
+      hello: async () => ({ session: 'lazy', result: {} }),
+      methods: async () => {
+        loads++;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        return { add: method(z.looseObject({ a: z.number(), b: z.number() }), (params) => params.a + params.b) };
+      },
+      log: (line) => logs.push(line),
+    });
+    try {
+      const socket = connect({ path: lazyPath });
+      const replies: { id: number; ok: boolean; result?: unknown }[] = [];
+      let buffer = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (text: string) => {
+        buffer += text;
+        for (let at = buffer.indexOf('\f'); at >= 0; at = buffer.indexOf('\f')) {
+          replies.push((JSON.parse(buffer.slice(0, at)) as { data: (typeof replies)[number] }).data);
+          buffer = buffer.slice(at + 1);
+        }
+      });
+      await new Promise((resolve) => socket.once('connect', resolve));
+      // One write: every frame arrives before the table has loaded.
+      socket.write(
+        frame('request', { id: 1, method: 'hello', params: { protocol: 7 } }) +
+          frame('request', { id: 2, method: 'add', params: { a: 1, b: 2 } }) +
+          frame('request', { id: 3, method: 'add', params: { a: 'x' } }) +
+          frame('request', { id: 4, method: 'add', params: { a: 3, b: 4 } }),
+      );
+      await waitFor(() => replies.length === 4);
+      expect(replies.map((reply) => [reply.id, reply.ok, reply.result])).toEqual([
+        [1, true, { protocol: 7 }],
+        [2, true, 3],
+        [3, false, undefined],
+        [4, true, 7],
+      ]);
+      expect(loads).toBe(1);
+      socket.destroy();
+    } finally {
+      lazy.close();
+    }
+  });
 });
