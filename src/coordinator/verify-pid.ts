@@ -64,7 +64,8 @@ export function reportedPidProblem(ownerPid: number, pid: number): string | null
   if (processInfo(pid) === null) return PROCESS_GONE;
   const uid = currentUid();
   const owner = processUid(pid);
-  if (owner === null) return 'the OS does not show it';
+  // Gone between the two reads (64 concurrent `styxy run -- true` hit it: bench/bundle-ab.ts).
+  if (owner === null) return processInfo(pid) === null ? PROCESS_GONE : 'the OS does not show it';
   if (uid !== null && owner !== uid) return `it belongs to ${describeUid(owner)}`;
   if (pid === process.pid || ancestorsOf(process.pid).includes(pid))
     return 'it is the coordinator or one of its parents';
