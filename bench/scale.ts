@@ -53,6 +53,29 @@ function rssMb(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
+/** CPU time (user + system) of `pid` so far, in ms (clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * Waits (at most 20 s) until `pid` used under 20 ms of CPU in a second: the coordinator is done
+ * with what starting 100 stacks left it (their registrations' snapshots, collecting the garbage),
+ * so the rounds measure it holding them, not settling (a run measured 1 s after the last start:
+ * 1-client p50 1.57×; the same 100 stacks by hand, a minute later: 0.92–1.12×).
+ */
+async function settled(pid: number): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let before = cpuMs(pid);
+  while (Date.now() < deadline) {
+    await sleep(1000);
+    const now = cpuMs(pid);
+    if (now - before < 20) return;
+    before = now;
+  }
+}
+
 /** Resident memory of an idle Node process (a timer, nothing else), in MB. */
 async function idleNodeRssMb(): Promise<number> {
   const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
@@ -164,7 +187,7 @@ export const scale: BenchModule = {
       if (leases !== stacks * PORTS_PER_STACK) {
         throw new Error(`${stacks} stacks up, but ls --json lists ${leases} leases, not ${stacks * PORTS_PER_STACK}`);
       }
-      await sleep(1000);
+      await settled(coordinator);
       const supervisorRss = median(supervisors.map(rssMb));
       const {
         machines: [empty, loaded],
