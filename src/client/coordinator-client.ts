@@ -223,9 +223,22 @@ export class CoordinatorConnection {
     return stacks.sort((a, b) => a.since - b.since);
   }
 
-  /** The ports a stack of `root` and `name` would get now for these requests; nothing is leased. */
-  planPorts(root: string, name: string, requests: readonly PortRequest[]): Promise<CoordinatorResult<'planPorts'>> {
-    return this.#connection.call('planPorts', { root, name, requests: [...requests] });
+  /**
+   * The ports a stack of `root` and `name` would get now for these requests; nothing is leased.
+   * `sharedKeys`: the shared services among the requests, by name, with their shared key.
+   */
+  planPorts(
+    root: string,
+    name: string,
+    requests: readonly PortRequest[],
+    sharedKeys?: Readonly<Record<string, string>>,
+  ): Promise<CoordinatorResult<'planPorts'>> {
+    return this.#connection.call('planPorts', {
+      root,
+      name,
+      requests: [...requests],
+      ...(sharedKeys === undefined ? {} : { sharedKeys: { ...sharedKeys } }),
+    });
   }
 
   check(port: number): Promise<CoordinatorResult<'check'>> {

@@ -106,7 +106,8 @@ export async function reserve(core: Context, owner: Owner, params: z.infer<typeo
 /**
  * What `reserve` would grant a stack of `root` and `name` now, granted to no one: the same
  * choice (sticky port, preferred, range; probed), in the same queue, so that it is what a start
- * right after it would get unless someone else takes a port meanwhile. A port held by another
+ * right after it would get unless someone else takes a port meanwhile. The requests of a shared
+ * service (`sharedKeys`) are sticky by its shared key, as its instance's `reserve` would be. A port held by another
  * program or lease is an error naming the holder, as for `reserve`.
  */
 export async function planPorts(
@@ -120,8 +121,13 @@ export async function planPorts(
         requests: params.requests,
         policy: policyOf(core),
         leaseOf: (port) => state.registry.leases.get(port),
-        stickyOf: (request) =>
-          state.sticky.get(stickyKey(params.root, params.name, request.service, request.portName))?.port,
+        stickyOf: (request) => {
+          const shared = params.sharedKeys && Object.hasOwn(params.sharedKeys, request.service);
+          const key = shared
+            ? sharedStickyKey(params.sharedKeys![request.service]!, request)
+            : stickyKey(params.root, params.name, request.service, request.portName);
+          return state.sticky.get(key)?.port;
+        },
       },
       core.effects.probe,
     );

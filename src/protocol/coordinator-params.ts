@@ -99,6 +99,9 @@ export const reserveParams = z.object({
   runToken: token.optional(),
 });
 
+/** A shared service's key (shared-key.ts in the supervisor): `repo:<git common dir>:<key>` or `user:<key>`. */
+const sharedKey = z.string().min(1).max(4096);
+
 /**
  * `up --dry-run`: the ports a stack of this folder and name would get now, chosen as `reserve`
  * would (sticky, preferred, range; bind-probed) and granted to no one.
@@ -107,12 +110,18 @@ export const planPortsParams = z.object({
   root: text().min(1),
   name,
   requests: z.array(portRequest).min(1).max(MAX_BATCH_PORTS),
+  /**
+   * The shared services among the requests, by service name, with their shared key: their ports
+   * would be an instance's, sticky by that key (as `reserve` of the instance keys them), not by
+   * this folder and name.
+   */
+  sharedKeys: z
+    .record(text(128), sharedKey)
+    .refine((keys) => Object.keys(keys).length <= MAX_BATCH_PORTS, 'too many shared services')
+    .optional(),
 });
 
 export const releaseParams = z.object({ ports: z.array(port).max(65535).optional() });
-
-/** A shared service's key (shared-key.ts in the supervisor): `repo:<git common dir>:<key>` or `user:<key>`. */
-const sharedKey = z.string().min(1).max(4096);
 
 /**
  * What a shared service would run, as compared between the stacks that share its key (a

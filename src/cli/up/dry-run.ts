@@ -6,16 +6,20 @@
  * range, each bind-probed; a port another program or stack holds is the same error naming the
  * holder) rather than `check`ing ports here: only it knows the sticky ports. A stack that runs
  * already answers with the ports it has (`"reused": true`): that is what `up -d` would print.
- * Shared services are listed without ports: their own instance decides them.
+ * A shared service is what `up -d` would do with it: join its running instance (its snapshot,
+ * ports and users, as `ps` shows it), or start one, on the port planned as the instance's own
+ * `reserve` would choose it (sticky by the shared key, whichever worktree started it before).
  */
 import { connectCoordinator, runningStacks } from '../../client/coordinator-client.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { selectByProfiles } from '../../config/select-services.js';
+import type { SharedUse, StackInfo } from '../../protocol/coordinator-protocol.js';
 import type { ServiceSnapshot } from '../../protocol/stack.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { portRequests } from '../../supervisor/prepare-stack.js';
 import { planShared } from '../../supervisor/shared/stack-shared.js';
 import { psDocument } from '../stack/ps-document.js';
+import { usersOf, withShared } from '../stack/shared-view.js';
 import { stackNameOption } from '../stack/stack-name.js';
 import type { UpDocument } from './detached.js';
 
@@ -40,12 +44,28 @@ export async function upDryRun(options: DryRunOptions): Promise<DryRunDocument> 
   const stackName = stackNameOption(options.name);
   const config = await loadProjectConfig({ cwd: options.cwd, file: options.config, home: options.home });
   const id = stackId(config.root, stackName);
-  const [running] = await runningStacks(options.home, id);
-  if (running) return { ...psDocument(running, running.services), reused: true, changed: [], dryRun: true };
-
   const selection = selectByProfiles(config, options.services ?? [], options.profiles ?? []);
   const plan = planShared(selection.active, config, undefined);
-  const requests = portRequests(plan.own);
+  // Every stack only when a shared service's instance is to be found among them.
+  const all = await runningStacks(options.home, plan.uses.length > 0 ? undefined : id);
+  const running = all.find((stack) => stack.id === id);
+  if (running) {
+    const merged = running.uses?.length ? withShared(running, all) : running;
+    return { ...psDocument(running, merged.services), reused: true, changed: [], dryRun: true };
+  }
+
+  const instances = new Map<string, StackInfo>();
+  for (const use of plan.uses) {
+    const instance = all.find((stack) => stack.shared?.key === use.key);
+    if (instance) instances.set(use.service, instance);
+  }
+  // A shared service no instance runs would be started by this stack: plan its instance's ports.
+  const toStart = plan.uses.filter((use) => !instances.has(use.service));
+  const startNames = new Set(toStart.map((use) => use.service));
+  const requests = [
+    ...portRequests(selection.active.filter((service) => startNames.has(service.name))),
+    ...portRequests(plan.own),
+  ];
   let planned: readonly { service: string; portName: string; port: number }[] = [];
   if (requests.length > 0) {
     const client = await connectCoordinator({
@@ -53,7 +73,8 @@ export async function upDryRun(options: DryRunOptions): Promise<DryRunDocument> 
       ...(options.home === undefined ? {} : { home: options.home }),
     });
     try {
-      planned = await client.planPorts(config.root, stackName, requests);
+      const sharedKeys = Object.fromEntries(toStart.map((use) => [use.service, use.key]));
+      planned = await client.planPorts(config.root, stackName, requests, toStart.length > 0 ? sharedKeys : undefined);
     } finally {
       await client.close();
     }
@@ -67,12 +88,23 @@ export async function upDryRun(options: DryRunOptions): Promise<DryRunDocument> 
     startedAt: null,
     readyAt: null,
     lastExit: null,
-    detail: shared ? 'shared: its own instance gives its ports' : off ? 'outside the active profiles' : null,
+    detail: shared ? 'shared: no instance runs; this stack would start it' : off ? 'outside the active profiles' : null,
     dependsOn: [...dependsOn],
-    ...(shared ? { shared: true } : {}),
+    ...(shared ? { shared: true, users: [] } : {}),
+  });
+  const joined = (use: SharedUse, instance: StackInfo): ServiceSnapshot => ({
+    ...(instance.services.find((snapshot) => snapshot.name === instance.shared!.service) ??
+      service(use.service, [], true)),
+    name: use.service,
+    detail: `shared: would join its instance (${instance.project}/${instance.name}, pid ${instance.pid})`,
+    shared: true,
+    users: usersOf(use.key, all),
   });
   const services = [
-    ...plan.uses.map((use) => service(use.service, [], true)),
+    ...plan.uses.map((use) => {
+      const instance = instances.get(use.service);
+      return instance ? joined(use, instance) : service(use.service, [], true);
+    }),
     ...plan.own.map((own) => service(own.name, Object.keys(own.dependsOn), false)),
     ...selection.off.map((off) => service(off.name, Object.keys(off.dependsOn), false, true)),
   ];

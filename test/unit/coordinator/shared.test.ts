@@ -94,6 +94,13 @@ describe('shared services in the coordinator (in-process, fake effects)', () => 
     await fake.settle();
     expect(fake.state.stacks.size).toBe(0);
     const b = await fake.connect();
+    // up --dry-run from another worktree plans the port the instance had (planPorts sharedKeys);
+    // keyed by its own folder and name it would get the range's first one.
+    const where = { root: '/work/wt1', name: 'default', requests: [req('db', 'PORT', 'dev')] };
+    const [planned] = await b.call<{ port: number }[]>('planPorts', { ...where, sharedKeys: { db: KEY } });
+    expect(planned!.port).toBe(had!.port);
+    const [unshared] = await b.call<{ port: number }[]>('planPorts', where);
+    expect(unshared!.port).toBe(first!.port);
     await b.call('registerStack', {
       registration: registration(b, 'shared-db-wt1', { shared: use('/work/wt1/styxy.config.ts') }),
     });
