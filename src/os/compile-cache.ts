@@ -3,7 +3,7 @@
  * supervisor: each `up -d` is a new Node process that would compile the same modules from source
  * again, ~200 of them (zod is most) before it starts a service. The CLI does not use
  * it: short commands gained nothing measurable, and importing Ink got slower. With the cache, later starts read V8's compiled code back:
- * importing execa (no longer a dependency) went from ~110 to ~85 ms, zod from ~65 to ~42 ms (bench/stack-start.ts
+ * importing execa (then spawning the services) went from ~110 to ~85 ms, zod from ~65 to ~42 ms (bench/stack-start.ts
  * measures the whole `up -d`).
  *
  * The cache lives in `$STYXY_HOME/cache/node-compile`, owner-only, never in a shared temp folder

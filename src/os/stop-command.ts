@@ -1,10 +1,14 @@
 /**
- * Runs a service's stop command (`pg_ctl -D .data/pg stop`, `docker stop web`): with the
+ * Runs a service's stop command (`pg_ctl -D .data/pg stop`, `docker stop web`): with exactly the
  * service's folder and environment, in a process group of its own, killed (the whole group)
  * when it overruns its timeout. Used by the supervisor before the stop signal, and by the
  * coordinator when it reaps a supervisor that died (a stop command registered with it).
+ *
+ * With execa, loaded on the first stop command only: a stop command runs while a stack stops
+ * (or is reaped), so execa is never resident in a running stack's supervisor, where it cost 3–5 MB
+ * of the 1.5× memory goal (docs/architecture.md, "Dependencies"). Its errors are normalised
+ * (`command not found`); the timeout is ours, because it must kill the command's whole group.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
 export interface StopCommand {
@@ -20,37 +24,52 @@ export type StopCommandResult =
   | { readonly kind: 'timeout' }
   | { readonly kind: 'failed'; readonly message: string };
 
-export function runStopCommand(
+export async function runStopCommand(
   command: StopCommand,
   onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void = () => {},
 ): Promise<StopCommandResult> {
-  if (!existsSync(command.cwd)) {
-    return Promise.resolve({ kind: 'failed', message: `its folder ${command.cwd} does not exist` });
+  if (!existsSync(command.cwd)) return { kind: 'failed', message: `its folder ${command.cwd} does not exist` };
+  const { execa } = await import('execa');
+  const subprocess = execa(command.file, [...command.args], {
+    cwd: command.cwd,
+    env: command.env,
+    extendEnv: false,
+    detached: true,
+    cleanup: false,
+    buffer: false,
+    reject: false,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    windowsHide: true,
+  });
+  // The result settles once the output closes, which something the command left running may
+  // hold open: the exit is read from the child itself, and the result only kept from rejecting.
+  const result = subprocess.then(
+    (settled) => settled,
+    () => null,
+  );
+  const child = subprocess.nodeChildProcess;
+  const pid = subprocess.pid;
+  if (pid === undefined) {
+    const cause = (await result)?.cause as NodeJS.ErrnoException | undefined;
+    return {
+      kind: 'failed',
+      message: cause?.code === 'ENOENT' ? `${command.file}: command not found` : (cause?.message ?? 'spawn failed'),
+    };
   }
   return new Promise((resolve) => {
-    const child = spawn(command.file, [...command.args], {
-      cwd: command.cwd,
-      env: command.env,
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      windowsHide: true,
-    });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       try {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        process.kill(-pid, 'SIGKILL');
       } catch {
         // Gone already.
       }
     }, command.timeoutMs);
     child.stdout?.on('data', (chunk: Buffer) => onOutput('stdout', chunk));
     child.stderr?.on('data', (chunk: Buffer) => onOutput('stderr', chunk));
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      const code = (error as NodeJS.ErrnoException).code;
-      resolve({ kind: 'failed', message: code === 'ENOENT' ? `${command.file}: command not found` : error.message });
-    });
     // `exit`, not `close`: something it left running may hold its output open.
     child.once('exit', (code, signal) => {
       clearTimeout(timer);

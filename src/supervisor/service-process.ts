@@ -1,6 +1,7 @@
 /**
- * Spawns one service with `node:child_process` (not execa: it stayed resident in every background
- * supervisor for 15 MB of the 1.5× goal; docs/architecture.md, "Dependencies"), in its own process
+ * Spawns one service with `node:child_process` (not execa, which runs stop commands only: here it
+ * stayed resident in every background supervisor, 3–5 MB of the 1.5× goal; docs/architecture.md,
+ * "Dependencies"), in its own process
  * group (`detached`, so Ctrl-C in the terminal reaches Styxy only and Styxy stops the group), with
  * exactly its resolved environment, no shell, stdin an open pipe (or ignored with `stdin: 'null'`),
  * never killed on this process's exit (stopping is Styxy's job, in dependency order), output not

@@ -184,7 +184,7 @@ describe('loading', () => {
   // What `node dist/cli/commands/<name>.js` imports before it runs, followed through every static
   // import. React and Ink belong to the TUI only (they cost ~100 ms); `ps` and `port` only locate
   // the config, so they load no config loader (cosmiconfig, jiti, zod) and nothing that spawns.
-  const heavy = ['react', 'ink', 'cosmiconfig', 'jiti', 'zod'];
+  const heavy = ['react', 'ink', 'cosmiconfig', 'jiti', 'zod', 'execa'];
   it.each([
     ['ps', heavy],
     ['port', heavy],
@@ -203,8 +203,9 @@ describe('loading', () => {
     ['../../client/control-client', ['zod']],
     // A background supervisor loads its config in a child process and its control socket's
     // schemas with the first request (docs/architecture.md, "Checking replies").
-    ['../../supervisor/background/supervise', ['react', 'ink', 'cosmiconfig', 'jiti', 'zod']],
-    ['../../supervisor/supervisor', ['react', 'ink', 'cosmiconfig', 'jiti', 'zod']],
+    // execa runs stop commands only, loaded when one runs (os/stop-command.ts).
+    ['../../supervisor/background/supervise', ['react', 'ink', 'cosmiconfig', 'jiti', 'zod', 'execa']],
+    ['../../supervisor/supervisor', ['react', 'ink', 'cosmiconfig', 'jiti', 'zod', 'execa']],
   ])('`styxy %s` loads none of %j', (command, forbidden) => {
     const dist = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist');
     const seen = new Set<string>();
@@ -299,7 +300,7 @@ describe('loading, bundled', () => {
     },
   );
 
-  it('the background supervisor loads no UI, zod or config loader; the coordinator no UI or config loader', () => {
+  it('the background supervisor loads no UI, zod, execa or config loader; the coordinator no UI or config loader', () => {
     // Its config loads in a child process, its control socket's schemas with the first request.
     const supervisor = load([
       'src/supervisor/background-main.ts',
@@ -307,7 +308,7 @@ describe('loading, bundled', () => {
       'src/supervisor/supervisor.ts',
     ]);
     expect([...supervisor.external].filter((path) => /^(ink|react|jiti|cosmiconfig)/.test(path))).toEqual([]);
-    expect([...supervisor.bundled].filter((name) => ['zod', 'ink', 'react'].includes(name))).toEqual([]);
+    expect([...supervisor.bundled].filter((name) => ['zod', 'ink', 'react', 'execa'].includes(name))).toEqual([]);
     const coordinator = load(['src/coordinator/main.ts']);
     expect([...coordinator.bundled].filter((name) => ['ink', 'react'].includes(name))).toEqual([]);
     expect([...coordinator.external].filter((path) => /^(ink|react|jiti|cosmiconfig)/.test(path))).toEqual([]);
