@@ -29,7 +29,14 @@ export async function runStopCommand(
   onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void = () => {},
 ): Promise<StopCommandResult> {
   if (!existsSync(command.cwd)) return { kind: 'failed', message: `its folder ${command.cwd} does not exist` };
-  const { execa } = await import('execa');
+  let execa: typeof import('execa').execa;
+  try {
+    ({ execa } = await import('execa'));
+  } catch (error) {
+    // Never a rejection: the stop goes on to its signals. (A chunk of an older install, replaced
+    // by an upgrade while this stack ran, can fail to load.)
+    return { kind: 'failed', message: `execa did not load: ${(error as Error).message}` };
+  }
   const subprocess = execa(command.file, [...command.args], {
     cwd: command.cwd,
     env: command.env,
