@@ -96,7 +96,10 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
     env: [...COORDINATOR_ENV, 'NO_COLOR', 'FORCE_COLOR'],
   },
   restart: {
-    examples: [['styxy restart api', 'restart api on the same ports; exit 1 with why if it does not come back']],
+    examples: [
+      ['styxy restart api', 'restart api on the same ports; exit 1 with why if it does not come back'],
+      ['styxy restart db --yes', 'a shared db: restart it in its instance, for every stack using it (named)'],
+    ],
     env: COORDINATOR_ENV,
   },
   start: {

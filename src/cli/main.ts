@@ -198,8 +198,16 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .addOption(configOption())
     .addOption(nameOption())
     .option('--timeout <seconds>', 'fail if it is not up again by then', '120')
+    .option('-y, --yes', 'a shared service: restart it in its instance, for every stack using it')
     .addOption(jsonOption())
-    .addHelpText('after', '\nWaits until the service is up again (exit 0), or exits 1 with why it failed.')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Waits until the service is up again (exit 0), or exits 1 with why it failed.',
+        'A shared service restarts for every stack using it: refused without --yes, which names them.',
+      ].join('\n'),
+    )
     .action(dispatch(() => import('./commands/restart.js')));
 
   program

@@ -2,14 +2,20 @@
  * A shared service's command-line edges, with the built CLI and real processes (a node HTTP
  * server as the shared service): `up --dry-run` shows what `up -d` would do with it — join the
  * running instance (its port, pid and users) or start one on the port the instance had (sticky by
- * the shared key, not by the folder and stack name asking).
+ * the shared key, not by the folder and stack name asking); `restart db` from a stack using it
+ * is refused without `--yes` (saying so) and with it restarts it in its instance, naming the
+ * other stacks it restarts for; `start db` of a stopped one needs no `--yes`; the MCP `restart`
+ * tool (official SDK client) the same with `shared: true`.
  */
 import { createServer } from 'node:net';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, expect, test } from 'vitest';
+import { connectControl } from '../../src/client/control-client.js';
 import type { StyxyConfig } from '../../src/config/types.js';
-import { onlyTypes } from '../helpers/coordinator.js';
+import { CLI_BIN, onlyTypes } from '../helpers/coordinator.js';
 import { fixture, NODE } from '../helpers/stack.js';
-import { makeUpProject, type PsJson, type UpProject } from '../helpers/up.js';
+import { makeUpProject, type PsJson, psJson, type UpProject } from '../helpers/up.js';
 import { waitFor } from '../helpers/wait.js';
 
 const HTTP = { command: [NODE, fixture('http-server.mjs')], ready: { http: '/health' } };
@@ -80,4 +86,79 @@ test('up --dry-run of a shared service: the running instance it would join, else
   const upB = await p.cli(['up', '-d', '--json', '--name', 'b'], { timeoutMs: 120_000 });
   expect(upB.code, upB.stderr).toBe(0);
   expect(serviceIn(JSON.parse(upB.stdout) as PsJson, 'db').ports).toEqual(serviceIn(later, 'db').ports);
+});
+
+test('restart of a shared service from a stack using it: refused without --yes; with it, in its instance, naming the others; MCP shared: true', async () => {
+  const p = makeUpProject(CONFIG);
+  project = p;
+  for (const name of ['a', 'b']) {
+    const up = await p.cli(['up', '-d', '--name', name], { timeoutMs: 120_000 });
+    expect(up.code, up.stderr).toBe(0);
+  }
+  const before = await psJson(p, ['--name', 'a']);
+  const db = serviceIn(before, 'db');
+  const apiA = serviceIn(before, 'api');
+
+  const refused = await p.cli(['restart', 'db', '--name', 'a'], { timeoutMs: 60_000 });
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain('"db" is a shared service used by 2 stacks (test/a, test/b)');
+  expect(refused.stderr).toContain('styxy restart db --yes');
+  expect(serviceIn(await psJson(p, ['--name', 'a']), 'db')).toMatchObject({ pid: db.pid, restarts: 0 });
+
+  const routed = await p.cli(['restart', 'db', '--yes', '--name', 'a'], { timeoutMs: 120_000 });
+  expect(routed.code, routed.stderr).toBe(0);
+  expect(routed.stderr).toContain('styxy: db is shared: restarted in its instance test/shared-db (also for test/b)');
+  expect(routed.stdout).toMatch(new RegExp(`^db ready on :${db.ports.PORT} \\(pid \\d+\\)\\n$`));
+  const after = await psJson(p, ['--name', 'b']);
+  expect(serviceIn(after, 'db')).toMatchObject({ status: 'ready', ports: db.ports, restarts: 1 });
+  expect(serviceIn(after, 'db').pid).not.toBe(db.pid);
+  expect(serviceIn(await psJson(p, ['--name', 'a']), 'api')).toMatchObject({ pid: apiA.pid, status: 'ready' });
+
+  // --json: this stack's document, the shared service's entry its instance's.
+  const json = await p.cli(['restart', 'db', '-y', '--json', '--name', 'b'], { timeoutMs: 120_000 });
+  expect(json.code, json.stderr).toBe(0);
+  const document = JSON.parse(json.stdout) as PsJson;
+  expect(document.stack.name).toBe('b');
+  expect(serviceIn(document, 'db')).toMatchObject({ shared: true, restarts: 2, ports: db.ports });
+  expect(serviceIn(document, 'api').ports.PORT).toBeGreaterThan(0);
+
+  // MCP restart: refused without shared, routed with shared: true.
+  const env = Object.fromEntries(
+    Object.entries(p.home.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const client = new Client({ name: 'styxy-test', version: '0.0.0' });
+  await client.connect(
+    new StdioClientTransport({ command: NODE, args: [CLI_BIN, 'mcp'], cwd: p.root, env, stderr: 'ignore' }),
+  );
+  try {
+    type Answer = { isError?: boolean; content: { text: string }[]; structuredContent?: Record<string, unknown> };
+    const call = async (args: Record<string, unknown>) =>
+      (await client.callTool({ name: 'restart', arguments: args }, undefined, {
+        timeout: 90_000,
+      })) as unknown as Answer;
+    const no = await call({ service: 'db', name: 'a' });
+    expect(no.isError).toBe(true);
+    expect(no.content[0]!.text).toContain('shared: true');
+    const yes = await call({ service: 'db', name: 'a', shared: true });
+    expect(yes.isError, yes.content[0]?.text).toBeFalsy();
+    expect(yes.content[0]!.text).toContain('db is shared: restarted in its instance test/shared-db (also for test/b)');
+    expect(yes.structuredContent).toMatchObject({ restartedFor: [{ name: 'b' }], ports: { db: db.ports } });
+  } finally {
+    await client.close();
+  }
+  expect(serviceIn(await psJson(p, ['--name', 'a']), 'db')).toMatchObject({ restarts: 3, ports: db.ports });
+
+  // Stopped in its instance (as the TUI's s does), `start db` starts it there without --yes.
+  const instance = (await p.stacks()).find((stack) => stack.shared)!;
+  const control = await connectControl(instance.controlSocket!);
+  try {
+    await control.stopService('db', { timeoutMs: 60_000 });
+  } finally {
+    control.close();
+  }
+  expect(serviceIn(await psJson(p, ['--name', 'a']), 'db').status).toBe('stopped');
+  const started = await p.cli(['start', 'db', '--name', 'a'], { timeoutMs: 120_000 });
+  expect(started.code, started.stderr).toBe(0);
+  expect(started.stderr).toContain('db is shared: started in its instance test/shared-db (also for test/b)');
+  expect(serviceIn(await psJson(p, ['--name', 'b']), 'db')).toMatchObject({ status: 'ready', ports: db.ports });
 });

@@ -1,7 +1,9 @@
 /**
- * `styxy restart SERVICE [--timeout S] [--json]`: restarts one service of this folder's running
- * stack (foreground or background) through its control socket, keeping its ports, and waits until
- * it is up again. Exit 1 with why (and its last lines) when it does not come back.
+ * `styxy restart SERVICE [--timeout S] [--yes] [--json]`: restarts one service of this folder's
+ * running stack (foreground or background) through its control socket, keeping its ports, and
+ * waits until it is up again. Exit 1 with why (and its last lines) when it does not come back.
+ * A shared service is restarted in its instance only with `--yes` (it restarts for every stack
+ * using it: the output names them); `start` of one needs no `--yes`.
  */
 import { portsSuffix } from '../../supervisor/lifecycle-text.js';
 import { EXIT } from '../exit-codes.js';
@@ -9,11 +11,13 @@ import { printJson } from '../output.js';
 import { secondsOption } from '../seconds-option.js';
 import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
 import { snapshotDocument } from '../stack/ps-document.js';
-import { restartService } from '../stack/restart-service.js';
+import { restartService, sharedNote } from '../stack/restart-service.js';
 
 export interface RestartOptions extends CurrentStackOptions {
   readonly timeout?: string;
   readonly json?: boolean;
+  /** `--yes`: a shared service is restarted in its instance, for every stack using it. */
+  readonly yes?: boolean;
 }
 
 export function run(service: string, options: RestartOptions): Promise<number> {
@@ -31,7 +35,12 @@ export async function serviceAction(
   const before = stack.services.find((s) => s.name === service);
   const verb = action === 'start' ? 'starting' : 'restarting';
   if (!options.json) process.stderr.write(`styxy: ${verb} ${service}${before?.pid ? ` (pid ${before.pid})` : ''}\n`);
-  const snapshot = await restartService(stack, service, { timeoutMs, action });
+  const { snapshot, shared } = await restartService(stack, service, {
+    timeoutMs,
+    action,
+    shared: options.yes === true,
+  });
+  if (shared && !options.json) process.stderr.write(`styxy: ${sharedNote(service, action, shared)}\n`);
   if (options.json) {
     printJson(snapshotDocument(snapshot));
     return EXIT.ok;

@@ -18,7 +18,7 @@ import { scanPorts } from '../scan/scan-ports.js';
 import { currentStack } from '../stack/current-stack.js';
 import { psDocument, snapshotDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
-import { restartService } from '../stack/restart-service.js';
+import { restartService, sharedNote } from '../stack/restart-service.js';
 import { servicePort } from '../stack/service-port.js';
 import { withSharedServices } from '../stack/shared-document.js';
 import { stopStacks } from '../stack/stop-stack.js';
@@ -211,19 +211,32 @@ export function registerTools(server: McpServer, answer: Answer): void {
       title: 'Restart a service',
       description:
         'Restart one service of the running stack, on the same ports (after changing its code). Returns once it is ' +
-        "up again, with the stack's status; fails with why (see `logs`) when it does not come back.",
+        "up again, with the stack's status; fails with why (see `logs`) when it does not come back. A shared " +
+        'service (other stacks use it too) is refused unless `shared` is true.',
       inputSchema: {
         service: serviceName.describe('the service to restart'),
         name: stackName,
         timeoutSeconds: z.number().int().min(1).max(3600).optional().describe('default 120'),
+        shared: z
+          .boolean()
+          .optional()
+          .describe(
+            'a shared service: restart it in its own instance, for every stack using it (named in the answer); ' +
+              'without it, restarting one is refused',
+          ),
       },
     },
     (args) =>
       answer(async () => {
         const stack = await currentStack(args);
-        const snapshot = await restartService(stack, args.service, { timeoutMs: (args.timeoutSeconds ?? 120) * 1000 });
+        const { snapshot, shared } = await restartService(stack, args.service, {
+          timeoutMs: (args.timeoutSeconds ?? 120) * 1000,
+          shared: args.shared === true,
+        });
         const document = snapshotDocument(snapshot);
-        return documentResult(formatPs(document), { ...document, ports: portMap(document) });
+        const note = shared ? `${sharedNote(args.service, 'restart', shared)}\n` : '';
+        const sharedWith = shared ? { restartedFor: shared.others } : {};
+        return documentResult(`${note}${formatPs(document)}`, { ...document, ports: portMap(document), ...sharedWith });
       }),
   );
 
