@@ -102,6 +102,13 @@ export const COMMAND_HELP: Readonly<Record<string, HelpExtras>> = {
     ],
     env: COORDINATOR_ENV,
   },
+  stop: {
+    examples: [
+      ['styxy stop worker', 'stop worker (its ports stay leased); `styxy start worker` starts it again'],
+      ['styxy stop db --yes', 'a shared db: stop it in its instance, for every stack using it (named)'],
+    ],
+    env: COORDINATOR_ENV,
+  },
   start: {
     examples: [
       ['styxy start docs', 'start docs (off: outside the active profiles) and what it needs; exit 1 if it fails'],

@@ -230,6 +230,26 @@ export function buildProgram(onExitCode: (code: number) => void, { completion = 
     .action(dispatch(() => import('./commands/start.js')));
 
   program
+    .command('stop')
+    .description('stop one service of a running stack (the stack and its ports stay)')
+    .argument('<service>', 'the service to stop')
+    .addOption(configOption())
+    .addOption(nameOption())
+    .option('--timeout <seconds>', 'fail if it is not stopped by then', '120')
+    .option('-y, --yes', 'a shared service: stop it in its instance, for every stack using it')
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Stops it as `down` would (stop command, signal, SIGKILL after its timeout); `styxy start` starts',
+        'it again on its ports. A shared service stops for every stack using it: refused without --yes.',
+        'Exit 0 once it is stopped, 1 with why it was not.',
+      ].join('\n'),
+    )
+    .action(dispatch(() => import('./commands/stop.js')));
+
+  program
     .command('port')
     .description('print one port number (for scripts)')
     .argument('<service>', 'the service')

@@ -4,14 +4,14 @@
  * running instance (its port, pid and users) or start one on the port the instance had (sticky by
  * the shared key, not by the folder and stack name asking); `restart db` from a stack using it
  * is refused without `--yes` (saying so) and with it restarts it in its instance, naming the
- * other stacks it restarts for; `start db` of a stopped one needs no `--yes`; the MCP `restart`
- * tool (official SDK client) the same with `shared: true`.
+ * other stacks it restarts for; `stop` the same (its own services without asking); `start db` of
+ * a stopped one needs no `--yes`; the MCP `restart` tool (official SDK client) the same with
+ * `shared: true`.
  */
 import { createServer } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, expect, test } from 'vitest';
-import { connectControl } from '../../src/client/control-client.js';
 import type { StyxyConfig } from '../../src/config/types.js';
 import { CLI_BIN, onlyTypes } from '../helpers/coordinator.js';
 import { fixture, NODE } from '../helpers/stack.js';
@@ -88,7 +88,7 @@ test('up --dry-run of a shared service: the running instance it would join, else
   expect(serviceIn(JSON.parse(upB.stdout) as PsJson, 'db').ports).toEqual(serviceIn(later, 'db').ports);
 });
 
-test('restart of a shared service from a stack using it: refused without --yes; with it, in its instance, naming the others; MCP shared: true', async () => {
+test('restart and stop of a shared service from a stack using it: refused without --yes; with it, in its instance, naming the others; MCP shared: true', async () => {
   const p = makeUpProject(CONFIG);
   project = p;
   for (const name of ['a', 'b']) {
@@ -148,17 +148,25 @@ test('restart of a shared service from a stack using it: refused without --yes; 
   }
   expect(serviceIn(await psJson(p, ['--name', 'a']), 'db')).toMatchObject({ restarts: 3, ports: db.ports });
 
-  // Stopped in its instance (as the TUI's s does), `start db` starts it there without --yes.
-  const instance = (await p.stacks()).find((stack) => stack.shared)!;
-  const control = await connectControl(instance.controlSocket!);
-  try {
-    await control.stopService('db', { timeoutMs: 60_000 });
-  } finally {
-    control.close();
-  }
-  expect(serviceIn(await psJson(p, ['--name', 'a']), 'db').status).toBe('stopped');
+  // stop: the stack's own service without asking; a shared one only with --yes, in its instance.
+  const stopApi = await p.cli(['stop', 'api', '--name', 'a'], { timeoutMs: 60_000 });
+  expect(stopApi.code, stopApi.stderr).toBe(0);
+  expect(stopApi.stdout).toBe(`api stopped on :${apiA.ports.PORT} (pid -)\n`);
+  expect(serviceIn(await psJson(p, ['--name', 'a']), 'db')).toMatchObject({ status: 'ready', restarts: 3 });
+  const stopRefused = await p.cli(['stop', 'db', '--name', 'a'], { timeoutMs: 60_000 });
+  expect(stopRefused.code).toBe(1);
+  expect(stopRefused.stderr).toContain('styxy stop db --yes');
+  expect(stopRefused.stderr).not.toContain('stopping db');
+  const stopDb = await p.cli(['stop', 'db', '--yes', '--name', 'a'], { timeoutMs: 60_000 });
+  expect(stopDb.code, stopDb.stderr).toBe(0);
+  expect(stopDb.stderr).toContain('db is shared: stopped in its instance test/shared-db (also for test/b)');
+  expect(serviceIn(await psJson(p, ['--name', 'b']), 'db').status).toBe('stopped');
+  // start of a stopped shared service needs no --yes (as in the UI).
   const started = await p.cli(['start', 'db', '--name', 'a'], { timeoutMs: 120_000 });
   expect(started.code, started.stderr).toBe(0);
   expect(started.stderr).toContain('db is shared: started in its instance test/shared-db (also for test/b)');
   expect(serviceIn(await psJson(p, ['--name', 'b']), 'db')).toMatchObject({ status: 'ready', ports: db.ports });
+  const startApi = await p.cli(['start', 'api', '--name', 'a'], { timeoutMs: 120_000 });
+  expect(startApi.code, startApi.stderr).toBe(0);
+  expect(serviceIn(await psJson(p, ['--name', 'a']), 'api')).toMatchObject({ status: 'ready', ports: apiA.ports });
 });

@@ -11,7 +11,7 @@ import { printJson } from '../output.js';
 import { secondsOption } from '../seconds-option.js';
 import { type CurrentStackOptions, currentStack } from '../stack/current-stack.js';
 import { snapshotDocument } from '../stack/ps-document.js';
-import { restartService, sharedNote } from '../stack/restart-service.js';
+import { ACTION_PAST, restartService, type ServiceAction, sharedNote } from '../stack/restart-service.js';
 
 export interface RestartOptions extends CurrentStackOptions {
   readonly timeout?: string;
@@ -24,17 +24,16 @@ export function run(service: string, options: RestartOptions): Promise<number> {
   return serviceAction('restart', service, options);
 }
 
-/** `restart` and `start` (commands/start.ts): the same call and output but for the verb. */
-export async function serviceAction(
-  action: 'restart' | 'start',
-  service: string,
-  options: RestartOptions,
-): Promise<number> {
+/** `restart`, `start` and `stop` (commands/start.ts, stop.ts): the same call and output but for the verb. */
+export async function serviceAction(action: ServiceAction, service: string, options: RestartOptions): Promise<number> {
   const timeoutMs = secondsOption(options.timeout, 120);
   const stack = await currentStack(options);
   const before = stack.services.find((s) => s.name === service);
-  const verb = action === 'start' ? 'starting' : 'restarting';
-  if (!options.json) process.stderr.write(`styxy: ${verb} ${service}${before?.pid ? ` (pid ${before.pid})` : ''}\n`);
+  const verb = { restart: 'restarting', start: 'starting', stop: 'stopping' }[action];
+  // (a shared service without --yes is refused: no "restarting" first)
+  const refused = before?.shared === true && action !== 'start' && options.yes !== true;
+  if (!options.json && !refused)
+    process.stderr.write(`styxy: ${verb} ${service}${before?.pid ? ` (pid ${before.pid})` : ''}\n`);
   const { snapshot, shared } = await restartService(stack, service, {
     timeoutMs,
     action,
@@ -47,6 +46,6 @@ export async function serviceAction(
   }
   const now = snapshot.services.find((s) => s.name === service);
   const ports = now ? portsSuffix(now.ports) : '';
-  process.stdout.write(`${service} ${now?.status ?? `${action}ed`}${ports} (pid ${now?.pid ?? '-'})\n`);
+  process.stdout.write(`${service} ${now?.status ?? ACTION_PAST[action]}${ports} (pid ${now?.pid ?? '-'})\n`);
   return EXIT.ok;
 }

@@ -1,13 +1,13 @@
 /**
- * Restarts (or, with `action: 'start'`, starts) one service of a running stack through its
- * control socket, keeping its ports, and waits until it is up again: for `styxy restart`,
- * `styxy start` and the MCP `restart` tool. Resolves to the
- * stack's snapshot after the restart; STYXY_TIMEOUT names the service when it is not back in time.
+ * Restarts (or, with `action: 'start'` / `'stop'`, starts or stops) one service of a running
+ * stack through its control socket, keeping its ports, and waits until it is up again (stopped):
+ * for `styxy restart`, `styxy start`, `styxy stop` and the MCP `restart` tool. Resolves to the
+ * stack's snapshot after it; STYXY_TIMEOUT names the service when it is not done in time.
  *
- * A shared service the stack uses runs in its instance's stack: restarting it there restarts it
- * for every stack using it, so it is done only when asked for (`shared: true`: `--yes`, the MCP
- * tool's `shared`), as the TUI asks first; otherwise it is refused, saying how. Starting a stopped
- * one does not ask (as in the TUI): it harms no other stack.
+ * A shared service the stack uses runs in its instance's stack: restarting or stopping it there
+ * does it for every stack using it, so it is done only when asked for (`shared: true`: `--yes`,
+ * the MCP tool's `shared`), as the TUI asks first; otherwise it is refused, saying how. Starting
+ * a stopped one does not ask (as in the TUI): it harms no other stack.
  */
 import { runningStacks } from '../../client/coordinator-client.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
@@ -17,6 +17,8 @@ import { usersOf } from './shared-view.js';
 import { connectStack, stackTitle } from './stack-control.js';
 
 type User = NonNullable<ServiceSnapshot['users']>[number];
+export type ServiceAction = 'restart' | 'start' | 'stop';
+export const ACTION_PAST: Record<ServiceAction, string> = { restart: 'restarted', start: 'started', stop: 'stopped' };
 
 export interface RestartResult {
   /** The stack's snapshot after it; a shared service's entry is its instance's (`shared`, `users`). */
@@ -30,8 +32,8 @@ export async function restartService(
   service: string,
   options: {
     readonly timeoutMs: number;
-    readonly action?: 'restart' | 'start';
-    /** Restart a shared service in its instance, for every stack using it. */
+    readonly action?: ServiceAction;
+    /** Restart (stop) a shared service in its instance, for every stack using it. */
     readonly shared?: boolean;
   },
 ): Promise<RestartResult> {
@@ -40,7 +42,8 @@ export async function restartService(
   const all = await runningStacks();
   const instance = all.find((candidate) => candidate.shared?.key === key);
   const users = usersOf(key, all);
-  if (!instance || (options.action !== 'start' && !options.shared)) throw sharedElsewhere(service, users, instance);
+  const action = options.action ?? 'restart';
+  if (!instance || (action !== 'start' && !options.shared)) throw sharedElsewhere(service, action, users, instance);
   const instanceSnapshot = await act(instance, instance.shared!.service, options);
   const own = await ownSnapshot(stack);
   const entry = instanceSnapshot.services.find((snapshot) => snapshot.name === instance.shared!.service);
@@ -54,15 +57,15 @@ export async function restartService(
 async function act(
   stack: StackInfo,
   service: string,
-  options: { readonly timeoutMs: number; readonly action?: 'restart' | 'start' },
+  options: { readonly timeoutMs: number; readonly action?: ServiceAction },
 ): Promise<StackSnapshot> {
   const { timeoutMs } = options;
   const client = await connectStack(stack);
   try {
-    const call = options.action === 'start' ? client.startService : client.restartService;
-    await call(service, { timeoutMs }).catch((error: unknown) => {
+    const calls = { restart: client.restartService, start: client.startService, stop: client.stopService };
+    await calls[options.action ?? 'restart'](service, { timeoutMs }).catch((error: unknown) => {
       if (!isStyxyError(error) || error.code !== 'STYXY_TIMEOUT') throw error;
-      const what = options.action === 'start' ? 'up' : 'up again';
+      const what = { restart: 'up again', start: 'up', stop: 'stopped' }[options.action ?? 'restart'];
       throw new StyxyError('STYXY_TIMEOUT', `${service} was not ${what} within ${timeoutMs / 1000} s`, {
         hint: `see why with \`styxy logs ${service}\` and \`styxy ps\``,
         details: { service, timeoutMs },
@@ -88,16 +91,21 @@ function stackList(users: readonly User[]): string {
 }
 
 /** `db is shared: restarted in its instance shop/shared-db (also for shop/feature-x)`. */
-export function sharedNote(service: string, action: 'restart' | 'start', shared: NonNullable<RestartResult['shared']>) {
+export function sharedNote(service: string, action: ServiceAction, shared: NonNullable<RestartResult['shared']>) {
   const also = shared.others.length === 0 ? 'no other stack uses it now' : `also for ${stackList(shared.others)}`;
-  return `${service} is shared: ${action}ed in its instance ${stackTitle(shared.instance)} (${also})`;
+  return `${service} is shared: ${ACTION_PAST[action]} in its instance ${stackTitle(shared.instance)} (${also})`;
 }
 
 /**
  * A shared service runs in its instance's stack, not in this one: restarting it there affects
  * every stack using it, so it is done there on purpose (the TUI asks first; `--yes` says so).
  */
-function sharedElsewhere(service: string, users: readonly User[], instance: StackInfo | undefined): StyxyError {
+function sharedElsewhere(
+  service: string,
+  action: ServiceAction,
+  users: readonly User[],
+  instance: StackInfo | undefined,
+): StyxyError {
   const count = users.length;
   const where = instance
     ? ` (stack ${instance.project}/${instance.name} of ${instance.root}, pid ${instance.pid})`
@@ -107,7 +115,7 @@ function sharedElsewhere(service: string, users: readonly User[], instance: Stac
     `"${service}" is a shared service used by ${count} ${count === 1 ? 'stack' : 'stacks'} (${stackList(users)}): it runs in a stack of its own${where}`,
     {
       hint: instance
-        ? `to restart it for all of them: \`styxy restart ${service} --yes\` (MCP restart: \`shared: true\`), or cd ${instance.root} && styxy restart ${instance.shared!.service} --name ${instance.name}`
+        ? `to ${action} it for all of them: \`styxy ${action} ${service} --yes\`${action === 'restart' ? ' (MCP restart: `shared: true`)' : ''}, or cd ${instance.root} && styxy ${action} ${instance.shared!.service} --name ${instance.name}`
         : 'no instance of it runs now: see `styxy ps --all`',
       details: { service, shared: true, ...(instance ? { stackId: instance.id } : {}) },
     },

@@ -13,6 +13,7 @@ const COMMANDS = [
   'top',
   'restart',
   'start',
+  'stop',
   'port',
   'env',
   'run',
