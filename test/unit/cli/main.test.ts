@@ -1,34 +1,10 @@
 import type { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { COMMAND_HELP } from '../../../src/cli/help.js';
-import { buildProgram, main } from '../../../src/cli/main.js';
+import { buildProgram, COMMAND_NAMES, main } from '../../../src/cli/main.js';
 
-// The commands of the CLI, every one listed in `styxy --help`.
-const COMMANDS = [
-  'up',
-  'down',
-  'ps',
-  'logs',
-  'attach',
-  'top',
-  'restart',
-  'start',
-  'stop',
-  'port',
-  'env',
-  'run',
-  'ls',
-  'check',
-  'scan',
-  'types',
-  'daemon',
-  'config',
-  'mcp',
-  'agent',
-  'init',
-  'doctor',
-  'completion',
-];
+// The commands of the CLI, every one listed in `styxy --help` (all but the hidden `complete`).
+const COMMANDS = COMMAND_NAMES.filter((name) => name !== 'complete');
 
 describe('cli', () => {
   it('declares every command with a description', () => {
@@ -44,6 +20,18 @@ describe('cli', () => {
     expect(buildProgram(() => {}, { completion: false }).commands.map((command) => command.name())).not.toContain(
       'completion',
     );
+  });
+
+  it('names every command in COMMAND_NAMES, and declares only the one asked for', () => {
+    const names = (program: Command) => program.commands.map((command) => command.name());
+    expect(names(buildProgram(() => {}))).toEqual(COMMAND_NAMES);
+    for (const name of COMMAND_NAMES) {
+      // `complete` is declared with `completion`, in the one block that adds both.
+      const expected = name.startsWith('complet') ? ['completion', 'complete'] : [name];
+      expect(names(buildProgram(() => {}, { only: name }))).toEqual(expected);
+    }
+    // A group keeps its subcommands, so their errors and suggestions stay.
+    expect(names(buildProgram(() => {}, { only: 'daemon' }).commands[0]!)).toEqual(['start', 'stop', 'status']);
   });
 
   it('exits 2 on an unknown command or flag, with a message on stderr', async () => {
