@@ -85,6 +85,11 @@ export interface CoordinatorEffects {
    * Optional for fakes, whose ports nothing listens on.
    */
   readonly sweepPorts?: (ports: readonly number[], since: string | null) => Promise<readonly SweptListener[]>;
+  /**
+   * Whether `pid` has a SIGKILL pending: killed but not exited yet (os/process-table.ts). A
+   * stopping coordinator reaps such an owner too. Optional for fakes that never kill one so.
+   */
+  readonly dying?: (pid: number) => boolean;
   readonly now: () => number;
 }
 

@@ -143,11 +143,22 @@ export function createCoordinator(options: CoordinatorOptions): Coordinator {
       await Promise.all(dead.map((owner) => reap(owner, 'it died while no coordinator ran')));
     },
     async reapGone() {
-      const reaps = [...state.owners.values()].flatMap((owner) => {
-        if (owner.reaping) return [owner.reaping];
-        return core.isAlive(owner) ? [] : [reap(owner, 'its process is gone (reaped before the coordinator stops)')];
-      });
-      await Promise.all(reaps);
+      // A `kill -9` just before the stop may not have ended its process yet (the kernel has not
+      // run it since): it counts as gone. Reaps that start meanwhile (a connection closing as its
+      // process dies) are waited for too: rounds until no new reap is under way. Dying is asked
+      // first: its pending SIGKILL shows until the process is gone for good.
+      const gone = (owner: Owner) => (effects.dying?.(owner.pid) ?? false) || !core.isAlive(owner);
+      const awaited = new Set<Promise<void>>();
+      for (;;) {
+        const reaps = [...state.owners.values()].flatMap((owner) => {
+          if (owner.reaping) return [owner.reaping];
+          return gone(owner) ? [reap(owner, 'its process is gone (reaped before the coordinator stops)')] : [];
+        });
+        const fresh = reaps.filter((reaping) => !awaited.has(reaping));
+        if (fresh.length === 0) return;
+        for (const reaping of fresh) awaited.add(reaping);
+        await Promise.all(fresh);
+      }
     },
   };
 }

@@ -5,7 +5,7 @@
 import { ownProcessGuard } from '../os/kill-guard.js';
 import { findPortHolder } from '../os/port-holder.js';
 import { sweepListeners } from '../os/port-sweep.js';
-import { isAlive, processInfo, processStartTime } from '../os/process-table.js';
+import { isAlive, isDying, processInfo, processStartTime } from '../os/process-table.js';
 import { runStopCommand } from '../os/stop-command.js';
 import { stopTarget } from '../os/stop-target.js';
 import { createPortProbe } from './bind-probe.js';
@@ -42,6 +42,7 @@ export function liveEffects(helloDir: string): CoordinatorEffects {
     },
     holderOf: findPortHolder,
     sweepPorts: (ports, since) => sweepListeners(ports, { since, graceMs: REAP_GRACE_MS }),
+    dying: isDying,
     signal: (pid, startTime, signal) => {
       if (!ownProcessGuard({ spareParents: false })(pid)) return false;
       if (startTime !== null && (processStartTime(pid) ?? 'unknown') !== startTime) return false;

@@ -35,10 +35,14 @@ export interface FakeOptions {
   readonly state?: CoordinatorState;
   /** Receives every journal entry (coordinator/journal.ts). */
   readonly journal?: (entry: JournalEntry) => void;
+  /** Runs inside each kill, before it resolves (something that happens while a reap is under way). */
+  readonly onKill?: (targets: readonly KillTarget[]) => void;
 }
 
 export function fakeCoordinator(options: FakeOptions = {}) {
   const alive = new Map<number, string>();
+  /** Pids with a SIGKILL pending: still alive, not for long. */
+  const dying = new Set<number>();
   const groups = new Map<number, number>();
   const parents = new Map<number, number>();
   /** Pids of another user. */
@@ -76,12 +80,14 @@ export function fakeCoordinator(options: FakeOptions = {}) {
       verifyDaemon: async () => ({ ok: false, problem: 'the fake coordinator confirms no daemon' }),
       kill: async (targets) => {
         kills.push([...targets]);
+        options.onKill?.(targets);
       },
       signal: (pid, _startTime, signal) => {
         signals.push({ pid, signal });
         return true;
       },
       holderOf: async (port) => (busy.has(port) ? { pid: 4242, command: 'foreign-server', address: '::' } : null),
+      dying: (pid) => dying.has(pid),
       now: () => clock,
     },
     types: { get: () => types },
@@ -152,6 +158,11 @@ export function fakeCoordinator(options: FakeOptions = {}) {
     },
     killPid(pid: number) {
       alive.delete(pid);
+      dying.delete(pid);
+    },
+    /** `pid` got a SIGKILL it has not acted on yet: it still counts as alive, but is dying. */
+    sigkillPending(pid: number) {
+      dying.add(pid);
     },
     isAlive: (pid: number) => alive.has(pid),
     /** Says hello as process `pid` (a new live one by default). */

@@ -222,6 +222,41 @@ describe('coordinator (in-process, fake effects)', () => {
     expect([...fake.state.registry.leases.values()].map((lease) => lease.owner)).toEqual([live.owner.id]);
   });
 
+  it('reapGone reaps an owner killed but not exited yet (SIGKILL pending), and not a live one', async () => {
+    // A cleanup's `kill -9` then SIGTERM to the coordinator: under load the killed supervisor may
+    // not have run since, so it still looks alive; it used to be left with its services running.
+    const fake = fakeCoordinator();
+    const killed = await fake.connect(undefined, undefined, 'run');
+    const live = await fake.connect(undefined, undefined, 'run');
+    await killed.call('reserve', { requests: [req('a', 'PORT', 'dev')], runToken: 'killedtoken12' });
+    await live.call('reserve', { requests: [req('b', 'PORT', 'dev')], runToken: 'livetoken1234' });
+    fake.sigkillPending(killed.pid);
+    expect(fake.isAlive(killed.pid)).toBe(true);
+    await fake.coordinator.reapGone();
+    expect(fake.kills.flat()).toEqual([{ token: 'killedtoken12', groups: [], stops: [] }]);
+    expect([...fake.state.registry.leases.values()].map((lease) => lease.owner)).toEqual([live.owner.id]);
+  });
+
+  it('reapGone also reaps an owner that dies while it reaps another', async () => {
+    // The second dies while the first's kill runs; its connection has not closed yet.
+    let second: Awaited<ReturnType<typeof fake.connect>> | undefined;
+    const fake = fakeCoordinator({
+      onKill: (targets) => {
+        // After reapGone has looked at every owner (the kill itself starts while it looks).
+        if (targets.some((target) => target.token === 'firsttoken123')) queueMicrotask(() => fake.killPid(second!.pid));
+      },
+    });
+    const first = await fake.connect(undefined, undefined, 'run');
+    second = await fake.connect(undefined, undefined, 'run');
+    await first.call('reserve', { requests: [req('a', 'PORT', 'dev')], runToken: 'firsttoken123' });
+    await second.call('reserve', { requests: [req('b', 'PORT', 'dev')], runToken: 'secondtoken12' });
+    fake.killPid(first.pid);
+    await fake.coordinator.reapGone();
+    expect(fake.kills.flat().map((target) => target.token)).toEqual(['firsttoken123', 'secondtoken12']);
+    expect(fake.state.registry.leases.size).toBe(0);
+    expect(fake.state.owners.size).toBe(0);
+  });
+
   it('refuses a second live stack with the same id, naming its pid; takes over a dead one', async () => {
     const fake = fakeCoordinator();
     const a = await fake.connect();

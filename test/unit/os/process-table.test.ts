@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { descendantsOf, parseProcStat, processInfo } from '../../../src/os/process-table.js';
+import { descendantsOf, isDying, parseProcStat, processInfo } from '../../../src/os/process-table.js';
 
 describe('parseProcStat', () => {
   it.each([
@@ -47,5 +48,22 @@ describe('descendantsOf', () => {
   it('knows this process', () => {
     expect(processInfo(process.pid)?.pid).toBe(process.pid);
     expect(processInfo(2 ** 22 + 12345)).toBeNull();
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('isDying', () => {
+  it('is false for a live process; right after a SIGKILL a process is gone or dying, never plain alive', async () => {
+    expect(isDying(process.pid)).toBe(false);
+    expect(isDying(2 ** 22 + 12345)).toBe(false);
+    for (let round = 0; round < 5; round++) {
+      const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      await new Promise((resolve) => child.once('spawn', resolve));
+      expect(isDying(child.pid!)).toBe(false);
+      process.kill(child.pid!, 'SIGKILL');
+      // In this order: the pending SIGKILL shows until the process is gone for good.
+      expect(isDying(child.pid!) || processInfo(child.pid!) === null).toBe(true);
+      await exited;
+    }
   });
 });
