@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -238,6 +238,7 @@ describe.skipIf(programs.missing.length > 0)('shared services (real redis-server
     const restart = await project.cli(['restart', 'cache'], { cwd: worktree });
     expect(restart.code).toBe(1);
     expect(restart.stderr).toContain('"cache" is a shared service used by 2 stacks');
+    expect(restart.stderr).toContain(`(shop/default (${basename(main)}), shop/default (${basename(worktree)}))`);
     expect(restart.stderr).toContain(`cd ${main} && styxy restart cache --name shared-cache`);
     // -f follows the instance's lines too (its backlog, from the instance's control socket).
     const follow = spawnCli(['logs', '-f', '-n', '50'], { cwd: worktree, env: project.home.env });

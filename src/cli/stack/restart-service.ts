@@ -13,6 +13,7 @@ import { runningStacks } from '../../client/coordinator-client.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import type { ServiceSnapshot, StackSnapshot } from '../../protocol/stack.js';
+import { stackNames } from '../../ui/model/format.js';
 import { usersOf } from './shared-view.js';
 import { connectStack, stackTitle } from './stack-control.js';
 
@@ -86,13 +87,9 @@ async function ownSnapshot(stack: StackInfo): Promise<StackSnapshot> {
   }
 }
 
-function stackList(users: readonly User[]): string {
-  return users.map(stackTitle).join(', ');
-}
-
 /** `db is shared: restarted in its instance shop/shared-db (also for shop/feature-x)`. */
 export function sharedNote(service: string, action: ServiceAction, shared: NonNullable<RestartResult['shared']>) {
-  const also = shared.others.length === 0 ? 'no other stack uses it now' : `also for ${stackList(shared.others)}`;
+  const also = shared.others.length === 0 ? 'no other stack uses it now' : `also for ${stackNames(shared.others)}`;
   return `${service} is shared: ${ACTION_PAST[action]} in its instance ${stackTitle(shared.instance)} (${also})`;
 }
 
@@ -112,7 +109,7 @@ function sharedElsewhere(
     : '';
   return new StyxyError(
     'STYXY_UNKNOWN_SERVICE',
-    `"${service}" is a shared service used by ${count} ${count === 1 ? 'stack' : 'stacks'} (${stackList(users)}): it runs in a stack of its own${where}`,
+    `"${service}" is a shared service used by ${count} ${count === 1 ? 'stack' : 'stacks'} (${stackNames(users)}): it runs in a stack of its own${where}`,
     {
       hint: instance
         ? `to ${action} it for all of them: \`styxy ${action} ${service} --yes\`${action === 'restart' ? ' (MCP restart: `shared: true`)' : ''}, or cd ${instance.root} && styxy ${action} ${instance.shared!.service} --name ${instance.name}`

@@ -48,3 +48,21 @@ export function sharedMarker(service: ServiceSnapshot): string {
 export function serviceLabel(service: ServiceSnapshot): string {
   return service.name + sharedMarker(service);
 }
+
+type StackName = Pick<NonNullable<ServiceSnapshot['users']>[number], 'project' | 'name' | 'root'>;
+
+/**
+ * `shop/feature-x, shop/main`: the stacks using a shared service, as its question and the CLI
+ * name them. Worktrees of one repository often run stacks of the same project and name, so two
+ * that would read the same get their folder's last part: `shop/default (wt-a), shop/default (wt-b)`.
+ */
+export function stackNames(stacks: readonly StackName[]): string {
+  const title = (stack: StackName) => `${stack.project}/${stack.name}`;
+  const titles = stacks.map(title);
+  return stacks
+    .map((stack, index) => {
+      const same = titles.filter((other) => other === titles[index]).length > 1;
+      return same ? `${titles[index]} (${stack.root.split('/').filter(Boolean).at(-1) ?? stack.root})` : titles[index];
+    })
+    .join(', ');
+}

@@ -6,6 +6,7 @@
 import type { LogLine, ServiceSnapshot, StackPhase } from '../../protocol/stack.js';
 import { matcherFor } from '../text/highlight.js';
 import type { UiCommand, UiEffect } from './commands.js';
+import { stackNames } from './format.js';
 import type { InputKind } from './input-keys.js';
 import { bottomIndex, FOLLOW, type LogScroll, reveal, scrollBy, scrollToTop } from './log-window.js';
 import { findMatch } from './search.js';
@@ -269,11 +270,10 @@ function askShared(
 /** `restart db? it is shared with 2 other stacks: shop/feature-x, shop/main [y/N]` */
 export function sharedQuestion(action: 'restart' | 'stop', service: ServiceSnapshot, stackId?: string): string {
   const others = (service.users ?? []).filter((user) => user.id !== stackId);
-  const names = others.map((user) => `${user.project}/${user.name}`);
   const why =
     others.length === 0
       ? 'it is a shared service (no other stack uses it now)'
-      : `it is shared with ${others.length} other ${others.length === 1 ? 'stack' : 'stacks'}: ${names.join(', ')}`;
+      : `it is shared with ${others.length} other ${others.length === 1 ? 'stack' : 'stacks'}: ${stackNames(others)}`;
   return `${action} ${service.name}? ${why} [y/N]`;
 }
 

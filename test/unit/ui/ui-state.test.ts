@@ -2,6 +2,7 @@ import type { Key } from 'ink';
 import { describe, expect, test } from 'vitest';
 import type { LogLine, ServiceSnapshot } from '../../../src/protocol/stack.ts';
 import type { UiCommand } from '../../../src/ui/model/commands.ts';
+import { stackNames } from '../../../src/ui/model/format.ts';
 import { commandFor, KEY_HELP } from '../../../src/ui/model/keymap.ts';
 import { findMatch } from '../../../src/ui/model/search.ts';
 import { NO_KEY, splitKeys } from '../../../src/ui/model/split-keys.ts';
@@ -309,5 +310,16 @@ describe('input mode state', () => {
       { type: 'input', service: 'repl', data: 'x' },
       { type: 'input', service: 'repl', data: '\r' },
     ]);
+  });
+});
+
+describe('stackNames', () => {
+  test('project/name, with the folder when two stacks would read the same (worktrees)', () => {
+    const stack = (name: string, root: string) => ({ project: 'shop', name, root });
+    expect(stackNames([stack('feature-x', '/src/shop'), stack('main', '/src/shop')])).toBe('shop/feature-x, shop/main');
+    expect(stackNames([stack('default', '/src/shop'), stack('default', '/src/shop-wt/fix/'), stack('b', '/x')])).toBe(
+      'shop/default (shop), shop/default (fix), shop/b',
+    );
+    expect(stackNames([])).toBe('');
   });
 });
