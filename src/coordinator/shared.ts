@@ -11,8 +11,9 @@
  */
 import type { z } from 'zod';
 import type { acquireSharedParams } from '../protocol/coordinator-params.js';
-import type { CoordinatorResult, SharedUse, StackRegistration } from '../protocol/coordinator-protocol.js';
+import type { CoordinatorResult, StackRegistration } from '../protocol/coordinator-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
+import { definitionDifference, sharedMismatch } from '../protocol/shared-mismatch.js';
 import type { Context } from './context.js';
 import { ownedStack } from './stacks.js';
 import type { Owner, StackRecord } from './state.js';
@@ -48,22 +49,6 @@ export function sharedUsers(core: Context, key: string): StackRecord[] {
   return [...core.state.stacks.values()].filter(
     (stack) => stack.registration.uses?.some((use) => use.key === key) && liveStack(core, stack),
   );
-}
-
-/** The first field in which two definitions of one shared service differ, as `field: a vs b`; null when equal. */
-export function definitionDifference(a: SharedUse['definition'], b: SharedUse['definition']): string | null {
-  for (const field of ['command', 'cwd'] as const) {
-    if (a[field] !== b[field]) return `${field}: ${a[field]} vs ${b[field]}`;
-  }
-  for (const field of ['env', 'ports'] as const) {
-    const names = new Set([...Object.keys(a[field]), ...Object.keys(b[field])]);
-    for (const name of [...names].sort()) {
-      const x = a[field][name];
-      const y = b[field][name];
-      if (x !== y) return `${field}.${name}: ${x ?? '(not set)'} vs ${y ?? '(not set)'}`;
-    }
-  }
-  return null;
 }
 
 /**
@@ -105,15 +90,7 @@ export function checkSharedDefinitions(core: Context, registration: StackRegistr
       if (!other) continue;
       const difference = definitionDifference(use.definition, other.definition);
       if (difference === null) continue;
-      throw new StyxyError(
-        'STYXY_SHARED_MISMATCH',
-        `shared service "${use.service}" is defined differently in ${use.definition.file} and in ${other.definition.file} ` +
-          `(used by stack ${stack.registration.project}/${stack.registration.name}): ${difference}`,
-        {
-          hint: `make the two definitions agree, or give one of them a key of its own: shared: { key: '${use.service}-2' }`,
-          details: { service: use.service, key: use.key, files: [use.definition.file, other.definition.file] },
-        },
-      );
+      throw sharedMismatch(use, other, stack.registration, difference);
     }
   }
 }

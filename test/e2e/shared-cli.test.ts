@@ -8,7 +8,9 @@
  * a stopped one needs no `--yes`; the MCP `restart` tool (official SDK client) the same with
  * `shared: true`.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, expect, test } from 'vitest';
@@ -76,6 +78,18 @@ test('up --dry-run of a shared service: the running instance it would join, else
   expect(serviceIn(joining, 'api').ports.PORT).not.toBe(serviceIn(JSON.parse(upA.stdout) as PsJson, 'api').ports.PORT);
   const text = await p.cli(['up', '--dry-run', '--name', 'b']);
   expect(text.stdout).toMatch(new RegExp(`\ndb \\(shared · 1 stack\\)\\s+ready\\s+${firstPort + 1}\\s+${dbA.pid}\\s`));
+
+  // A config that defines it otherwise: the dry run says up -d would be refused, in its words.
+  const other = join(p.root, 'other.json');
+  const db2 = { ...CONFIG.services!.db, env: { EXTRA: '1' } };
+  writeFileSync(other, JSON.stringify({ name: 'test', services: { ...CONFIG.services, db: db2 } }));
+  const mismatch = await p.cli(['up', '--dry-run', '-c', other, '--name', 'c'], { timeoutMs: 60_000 });
+  expect(mismatch.code).toBe(1);
+  expect(mismatch.stderr).toContain(`shared service "db" is defined differently in ${other} and in`);
+  expect(mismatch.stderr).toContain('env.EXTRA: 1 vs (not set)');
+  const refused = await p.cli(['up', '-d', '-c', other, '--name', 'c'], { timeoutMs: 120_000 });
+  expect(refused.code).toBe(1);
+  expect(refused.stderr).toContain(mismatch.stderr.split('\n')[0]!.replace(/^styxy: /, ''));
 
   // Its last user gone, it stops; a plan for another stack offers the port the instance had.
   expect((await p.cli(['down', '--name', 'a'], { timeoutMs: 60_000 })).code).toBe(0);

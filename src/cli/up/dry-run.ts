@@ -9,11 +9,13 @@
  * A shared service is what `up -d` would do with it: join its running instance (its snapshot,
  * ports and users, as `ps` shows it), or start one, on the port planned as the instance's own
  * `reserve` would choose it (sticky by the shared key, whichever worktree started it before).
+ * One that a running stack defines otherwise is the error `up -d` would get (STYXY_SHARED_MISMATCH).
  */
 import { connectCoordinator, runningStacks } from '../../client/coordinator-client.js';
 import { loadProjectConfig } from '../../config/load.js';
 import { selectByProfiles } from '../../config/select-services.js';
 import type { SharedUse, StackInfo } from '../../protocol/coordinator-protocol.js';
+import { definitionDifference, sharedMismatch } from '../../protocol/shared-mismatch.js';
 import type { ServiceSnapshot } from '../../protocol/stack.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { portRequests } from '../../supervisor/prepare-stack.js';
@@ -56,6 +58,7 @@ export async function upDryRun(options: DryRunOptions): Promise<DryRunDocument> 
 
   const instances = new Map<string, StackInfo>();
   for (const use of plan.uses) {
+    refuseMismatch(use, all);
     const instance = all.find((stack) => stack.shared?.key === use.key);
     if (instance) instances.set(use.service, instance);
   }
@@ -111,4 +114,13 @@ export async function upDryRun(options: DryRunOptions): Promise<DryRunDocument> 
   const facts = { id, name: stackName, project: config.name, root: config.root, pid: 0, detached: true };
   const document = psDocument({ ...facts, phase: 'stopped' }, services);
   return { ...document, stack: { ...document.stack, pid: null }, reused: false, changed: [], dryRun: true };
+}
+
+/** `up -d` would be refused: another running stack defines this shared service otherwise. */
+function refuseMismatch(use: SharedUse, all: readonly StackInfo[]): void {
+  for (const stack of all) {
+    const other = [...(stack.uses ?? []), ...(stack.shared ? [stack.shared] : [])].find((u) => u.key === use.key);
+    const difference = other && definitionDifference(use.definition, other.definition);
+    if (other && difference) throw sharedMismatch(use, other, stack, difference);
+  }
 }

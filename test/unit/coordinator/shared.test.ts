@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { definitionDifference, START_CLAIM_MS } from '../../../src/coordinator/shared.js';
+import { START_CLAIM_MS } from '../../../src/coordinator/shared.js';
 import type { SharedUse, StackRegistration } from '../../../src/protocol/coordinator-protocol.js';
 import { isStyxyError } from '../../../src/protocol/errors.js';
+import { definitionDifference } from '../../../src/protocol/shared-mismatch.js';
 import { type FakeClient, fakeCoordinator, portRequest as req } from '../../helpers/fake-coordinator.js';
 
 const KEY = 'repo:/work/shop/.git:db';
