@@ -69,6 +69,26 @@ const ENTRIES = [
   'src/supervisor/config-main.ts',
 ];
 
+/**
+ * commander imports node:child_process at the top, for the executable subcommands Styxy does not
+ * declare; in the bundles it gets a stand-in that loads the module on a first spawn, so a short
+ * command that spawns nothing does not load it (src/os/child-process.ts does the same for ours).
+ */
+const lazyChildProcessForCommander = {
+  name: 'lazy-child-process-for-commander',
+  setup(build) {
+    build.onResolve({ filter: /^node:child_process$/ }, (args) =>
+      /[\\/]node_modules[\\/]commander[\\/]/.test(args.importer)
+        ? { path: 'commander-child-process', namespace: 'styxy-lazy' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'styxy-lazy' }, () => ({
+      contents: "export default { spawn: (...args) => process.getBuiltinModule('node:child_process').spawn(...args) };",
+      loader: 'js',
+    }));
+  },
+};
+
 async function bundle() {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
@@ -84,6 +104,7 @@ async function bundle() {
     platform: 'node',
     target: 'node22',
     external: EXTERNAL,
+    plugins: [lazyChildProcessForCommander],
     // CommonJS code bundled into ES modules (commander) calls require() for Node's built-ins.
     banner: {
       js: "import { createRequire as __styxyRequire } from 'node:module';\nconst require = __styxyRequire(import.meta.url);",

@@ -4,9 +4,9 @@
  * daemon's own lock keeps it to one per home); the spawn lock here only keeps fifty clients that
  * start at once from launching fifty daemons that would all but one exit at once.
  */
-import { spawn } from 'node:child_process';
 import { closeSync, lstatSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { childProcess } from '../os/child-process.js';
 import { isSameProcess } from '../os/process-table.js';
 import { TAG_VARIABLE } from '../os/tag.js';
 import type { HomePaths } from '../protocol/home.js';
@@ -80,7 +80,7 @@ function spawnDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): SpawnedCoordinat
     // A coordinator started from inside a service must not carry its tag: a sweep of that
     // service's processes would kill the coordinator too.
     delete childEnv[TAG_VARIABLE];
-    const child = spawn(process.execPath, [coordinatorEntry()], {
+    const child = childProcess().spawn(process.execPath, [coordinatorEntry()], {
       detached: true,
       stdio: ['ignore', log, log],
       env: childEnv,

@@ -4,8 +4,8 @@
  * it. Elsewhere: `lsof`, when installed. Either way the answer may be "unknown" (another user's
  * process, no lsof): the port is still reported as taken.
  */
-import { execFile } from 'node:child_process';
 import { readdir, readFile, readlink } from 'node:fs/promises';
+import { childProcess } from './child-process.js';
 
 export interface ProcessHolder {
   readonly pid: number | null;
@@ -133,7 +133,7 @@ export async function socketOwners(
 
 function lsofHolder(port: number): Promise<ProcessHolder | null> {
   return new Promise((resolve) => {
-    execFile(
+    childProcess().execFile(
       'lsof',
       ['-nP', `-iTCP:${port}`, '-sTCP:LISTEN', '-Fpcn'],
       { timeout: 3000, encoding: 'utf8' },

@@ -3,8 +3,8 @@
  * Linux reads /proc (no subprocess, no `ps`); other Unixes ask `ps` when it exists and degrade
  * to "unknown" when it does not, so a missing `ps` never crashes a stop or a reap.
  */
-import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { childProcess } from './child-process.js';
 
 export interface ProcessInfo {
   readonly pid: number;
@@ -129,7 +129,7 @@ export function listProcesses(): ProcessInfo[] {
 function listWithPs(): ProcessInfo[] {
   let out: string;
   try {
-    out = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,stat=,lstart='], {
+    out = childProcess().execFileSync('ps', ['-A', '-o', 'pid=,ppid=,pgid=,stat=,lstart='], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       env: { ...process.env, LC_ALL: 'C' },
@@ -161,10 +161,12 @@ export function processUid(pid: number): number | null {
     }
   }
   try {
-    const out = execFileSync('ps', ['-o', 'ruid=', '-p', String(pid)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
+    const out = childProcess()
+      .execFileSync('ps', ['-o', 'ruid=', '-p', String(pid)], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      })
+      .trim();
     return /^\d+$/.test(out) ? Number(out) : null;
   } catch {
     return null;

@@ -5,9 +5,9 @@
  * without needing one. Tokens are random per stack run, so a sweep never matches anything but
  * the processes of that run.
  */
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { childProcess } from './child-process.js';
 
 export const TAG_VARIABLE = 'STYXY_TAG';
 
@@ -52,7 +52,7 @@ export function processesTagged(token: string, service?: string, among?: readonl
   }
   let out: string;
   try {
-    out = execFileSync('ps', ['eww', '-A', '-o', 'pid=,command='], {
+    out = childProcess().execFileSync('ps', ['eww', '-A', '-o', 'pid=,command='], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
       maxBuffer: 64 * 1024 * 1024,

@@ -286,7 +286,7 @@ describe('loading, bundled', () => {
     ['up -d', ['commands/up', 'up/run-detached']], // its background child loads the rest
   ])(
     '`styxy %s` reads bin.js and a few small chunks: commander and node-ipc’s parsers, no zod, Ink or TLS',
-    (_, modules) => {
+    (name, modules) => {
       const loaded = load(['src/cli/bin.ts', 'src/cli/main.ts', ...modules.map((module) => `src/cli/${module}.ts`)]);
       expect([...loaded.bundled]).toEqual(['commander']);
       const packages = [...loaded.external].filter((path) => !path.startsWith('node:'));
@@ -294,6 +294,9 @@ describe('loading, bundled', () => {
       expect([...loaded.external].filter((path) => /^node:(tls|dgram|http|https|worker_threads)$/.test(path))).toEqual(
         [],
       );
+      // Only what spawns loads node:child_process (and node:dgram with it): commander's and our
+      // imports of it wait for a first spawn (scripts/build.mjs, src/os/child-process.ts).
+      expect(loaded.external.has('node:child_process')).toBe(['run', 'up -d'].includes(name));
       // commander is ~100 KB of it (port: ~190 KB, up -d: ~250 KB); tsc's tree: 47 files for port.
       expect(loaded.bytes).toBeLessThan(300_000);
       expect(loaded.files.size).toBeLessThan(45);
