@@ -2,7 +2,7 @@
  * One connection to the coordinator, starting it when none answers: connect, and on "nothing
  * there" (ENOENT), "nobody listening" (ECONNREFUSED) or a coordinator that died as we connected
  * (ECONNRESET, or the connection closed before the hello was answered) start one and keep
- * trying until the deadline. Anything at the socket path that is not a socket is reported,
+ * trying until the deadline; on "busy" (EAGAIN: its accept queue is full) keep trying too. Anything at the socket path that is not a socket is reported,
  * never touched.
  */
 import { lstatSync, readFileSync } from 'node:fs';
@@ -156,6 +156,14 @@ export async function openConnection(
       // (starting one). Any other answer (a version mismatch, a refused hello) is final.
       if (isStyxyError(error) && !closedBeforeHello(error)) throw error;
       const code = closedBeforeHello(error) ? 'ECONNREFUSED' : (error as NodeJS.ErrnoException).code;
+      // EAGAIN: a coordinator listens but its accept queue is full (a burst of connections it has
+      // not taken yet): busy, not gone. Try again until the deadline; never start another.
+      if (code === 'EAGAIN') {
+        if (Date.now() > options.deadline) throw notAnswering(paths, spawned);
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 100);
+        continue;
+      }
       // ECONNRESET, EPIPE: the listener went away as we connected (killed at that moment).
       if (code !== 'ENOENT' && code !== 'ECONNREFUSED' && code !== 'ECONNRESET' && code !== 'EPIPE') {
         throw new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', `cannot connect to ${paths.socket}: ${String(error)}`, {
