@@ -87,7 +87,9 @@ test('the shared row is live and marked; r asks, n cancels, y restarts it in its
       const now = serviceIn(await psJson(p, ['--name', 'feature-x']), 'db');
       return now.pid !== db.pid && now.status === 'ready' ? now : null;
     },
-    { timeout: 20_000, message: 'db restarted in its instance and ready' },
+    // As long as the product may take: its stop (stopTimeout, 5 s) and its ready check (30 s) on a
+    // busy machine, with a margin; a deadline under those would fail a restart that still works.
+    { timeout: 45_000, message: 'db restarted in its instance and ready' },
   );
   expect(restarted).toMatchObject({ ports: db.ports, restarts: 1, shared: true });
   await t.waitForScreen((s) => dbRow(restarted.pid!, 1).test(s), 15_000);
