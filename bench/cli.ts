@@ -3,7 +3,7 @@
  * time, from spawn to exit), beside `node -e 0` on the same Node binary — the floor any Node CLI
  * starts from — measured in the same run, the commands interleaved so that a busy moment of the
  * machine hits them all alike. A coordinator already runs on a private STYXY_HOME (ports from
- * 12400), with the web-api-worker example up in the background, so that:
+ * 12400, `dev` 18000–18099), with the web-api-worker example up in the background, so that:
  * - `node` importing commander and node-ipc's parser (as the CLI does), nothing else: the floor the CLI's two dependencies
  *   set for every command that talks to the coordinator (for reference);
  * - `styxy --version`: commander and the CLI's own modules, no work — the start-up cost alone;
@@ -21,6 +21,11 @@ import { type BenchModule, type BenchOptions, type BenchRow, quantile } from './
 
 const EXAMPLE = fileURLToPath(new URL('../examples/web-api-worker/', import.meta.url));
 const FIRST_PORT = 12_400;
+/**
+ * `dev`, the type `styxy run` leases from, gets 100 ports of its own: 64 runs at once may hold
+ * more than 10 (the burst failed with "no free port" once runs overlapped more).
+ */
+const DEV_RANGE: readonly [number, number] = [18_000, 18_099];
 const WARMUPS = 2;
 const BURST = 64;
 
@@ -63,7 +68,7 @@ export const cliLatency: BenchModule = {
   title: 'CLI latency: a new `node dist/cli/bin.js …` process each time, spawn to exit, vs. `node -e 0`',
   async run(options: BenchOptions = {}) {
     const runs = options.quick ? 8 : 30;
-    const bench = makeBenchHome(FIRST_PORT);
+    const bench = makeBenchHome(FIRST_PORT, { dev: DEV_RANGE });
     const times = new Map<string, number[]>(COMMANDS.map((command) => [command.name, []]));
     const burst = { styxy: [] as number[], node: [] as number[] };
     try {

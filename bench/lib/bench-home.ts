@@ -1,7 +1,7 @@
 /**
  * A private STYXY_HOME for a bench module, and the built CLI run in it exactly as users run it
  * (`node dist/cli/bin.js …`, the same Node binary as the bench). Its config.json maps every
- * default service type into 10 ports of the module's own block (cli.ts: from 12400,
+ * default service type into 10 ports of the module's own block (cli.ts: from 12400, its `dev` 18000–18099,
  * stack-start.ts: from 12600), so nothing lands on a user's real ranges, the test suite's block
  * (20000–32000), the lease bench's (12000–12399), the stress suite's (13000–16999) or the scale bench's (17000–17999). `close()` leaves nothing behind: every stack
  * down, the coordinator stopped, every process that still carries the home killed, the folder gone.
@@ -72,13 +72,20 @@ export interface BenchHome {
   close(): Promise<void>;
 }
 
-export function makeBenchHome(firstPort: number): BenchHome {
+/**
+ * `wider` gives some types a range of their own instead of 10 ports: a burst of concurrent
+ * `styxy run` leases one `dev` port each at once, more than 10 (cli.ts).
+ */
+export function makeBenchHome(
+  firstPort: number,
+  wider: Readonly<Record<string, readonly [number, number]>> = {},
+): BenchHome {
   const home = mkdtempSync(join(tmpdir(), 'styxy-bench-'));
   const forget = removeOnAbort(home);
   const ranges: Record<string, readonly [number, number]> = {};
   DEFAULT_TYPES.forEach((type: { name: string }, index: number) => {
     const from = firstPort + index * PORTS_PER_TYPE;
-    ranges[type.name] = [from, from + PORTS_PER_TYPE - 1];
+    ranges[type.name] = wider[type.name] ?? [from, from + PORTS_PER_TYPE - 1];
   });
   const types = Object.fromEntries(Object.entries(ranges).map(([name, range]) => [name, { range }]));
   writeFileSync(join(home, 'config.json'), `${JSON.stringify({ types }, null, 2)}\n`);
