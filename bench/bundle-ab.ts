@@ -11,7 +11,7 @@
  * module.enableCompileCache does) and `--enable-source-maps`.
  *
  * Usage: npm run build && node --experimental-strip-types bench/bundle-ab.ts [--quick]
- * Ports 18400–18569 (its own block); everything it starts is stopped, its folders removed.
+ * Ports 18400–18569 (its own block), `dev` 18100–18199 (64 runs at once lease more than 10); everything it starts is stopped, its folders removed.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -43,7 +43,7 @@ function buildModules(): string {
 }
 
 const modulesDir = buildModules();
-const bench = makeBenchHome(18_400);
+const bench = makeBenchHome(18_400, { dev: [18_100, 18_199] });
 const cacheDir = join(bench.home, 'ab-compile-cache');
 mkdirSync(cacheDir, { mode: 0o700 });
 

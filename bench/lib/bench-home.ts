@@ -1,8 +1,8 @@
 /**
  * A private STYXY_HOME for a bench module, and the built CLI run in it exactly as users run it
  * (`node dist/cli/bin.js …`, the same Node binary as the bench). Its config.json maps every
- * default service type into 10 ports of the module's own block (cli.ts: from 12400, its `dev` 18000–18099,
- * stack-start.ts: from 12600), so nothing lands on a user's real ranges, the test suite's block
+ * default service type into 10 ports of the module's own block (cli.ts: from 12400 with `dev`
+ * 18000–18099, bundle-ab.ts: from 18400 with `dev` 18100–18199, stack-start.ts: from 12600), so nothing lands on a user's real ranges, the test suite's block
  * (20000–32000), the lease bench's (12000–12399), the stress suite's (13000–16999) or the scale bench's (17000–17999). `close()` leaves nothing behind: every stack
  * down, the coordinator stopped, every process that still carries the home killed, the folder gone.
  */
