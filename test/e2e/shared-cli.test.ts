@@ -14,19 +14,13 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterEach, expect, test } from 'vitest';
-import type { StyxyConfig } from '../../src/config/types.js';
 import { CLI_BIN, onlyTypes } from '../helpers/coordinator.js';
-import { fixture, NODE } from '../helpers/stack.js';
+import { SHARED_HTTP_CONFIG } from '../helpers/shared-http.js';
+import { NODE } from '../helpers/stack.js';
 import { makeUpProject, type PsJson, psJson, type UpProject } from '../helpers/up.js';
 import { waitFor } from '../helpers/wait.js';
 
-const HTTP = { command: [NODE, fixture('http-server.mjs')], ready: { http: '/health' } };
-const CONFIG: StyxyConfig = {
-  services: {
-    db: { ...HTTP, ports: { PORT: 'database' }, shared: true },
-    api: { ...HTTP, ports: { PORT: 'api' }, env: { DB_PORT: '${db.PORT}' }, dependsOn: ['db'] },
-  },
-};
+const CONFIG = SHARED_HTTP_CONFIG;
 
 let project: UpProject | undefined;
 afterEach(async () => {

@@ -5,18 +5,11 @@
  * stacks' own leases are not. Without a shared service, the table has no such column.
  */
 import { afterEach, expect, test } from 'vitest';
-import type { StyxyConfig } from '../../src/config/types.js';
-import { fixture, NODE } from '../helpers/stack.js';
+import { SHARED_HTTP_CONFIG } from '../helpers/shared-http.js';
 import { makeUpProject, type UpProject } from '../helpers/up.js';
 import { waitFor } from '../helpers/wait.js';
 
-const HTTP = { command: [NODE, fixture('http-server.mjs')], ready: { http: '/health' } };
-const CONFIG: StyxyConfig = {
-  services: {
-    db: { ...HTTP, ports: { PORT: 'database' }, shared: true },
-    api: { ...HTTP, ports: { PORT: 'api' }, env: { DB_PORT: '${db.PORT}' }, dependsOn: ['db'] },
-  },
-};
+const CONFIG = SHARED_HTTP_CONFIG;
 
 let project: UpProject | undefined;
 afterEach(async () => {

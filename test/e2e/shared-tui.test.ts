@@ -7,9 +7,9 @@
  * other, whose `attach` shows the row too and asks before s stops it. Real processes throughout (a node HTTP server as the shared service).
  */
 import { afterEach, expect, test } from 'vitest';
-import type { StyxyConfig } from '../../src/config/types.js';
 import { CLI_BIN } from '../helpers/coordinator.js';
-import { fixture, NODE } from '../helpers/stack.js';
+import { SHARED_HTTP_CONFIG } from '../helpers/shared-http.js';
+import { NODE } from '../helpers/stack.js';
 import { Tmux } from '../helpers/tmux.js';
 import { makeUpProject, type PsJson, psJson, type UpProject } from '../helpers/up.js';
 import { waitFor } from '../helpers/wait.js';
@@ -19,13 +19,7 @@ const SHELL = ['bash', '--norc', '--noprofile', '-c', '"$0" "$@"; echo "[exit $?
 /** The first screen waits for the coordinator, the shared instance and Ink, on a busy machine. */
 const FIRST_SCREEN_MS = 30_000;
 
-const HTTP = { command: [NODE, fixture('http-server.mjs')], ready: { http: '/health' } };
-const CONFIG: StyxyConfig = {
-  services: {
-    db: { ...HTTP, ports: { PORT: 'database' }, shared: true },
-    api: { ...HTTP, ports: { PORT: 'api' }, env: { DB_PORT: '${db.PORT}' }, dependsOn: ['db'] },
-  },
-};
+const CONFIG = SHARED_HTTP_CONFIG;
 
 let project: UpProject | undefined;
 let tmux: Tmux | undefined;
