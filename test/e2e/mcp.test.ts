@@ -45,6 +45,23 @@ beforeAll(async () => {
   servers.push(transport.pid!);
 }, 60_000);
 
+/** A second client, of a server started with `--cwd DIR` (its pid kept in `servers`). */
+async function clientFor(dir: string): Promise<Client> {
+  const env = Object.fromEntries(
+    Object.entries(background.home.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+  const other = new Client({ name: 'styxy-test', version: '0.0.0' });
+  const transport = new StdioClientTransport({
+    command: NODE,
+    args: [CLI_BIN, 'mcp', '--cwd', dir],
+    env,
+    stderr: 'pipe',
+  });
+  await other.connect(transport);
+  servers.push(transport.pid!);
+  return other;
+}
+
 afterAll(async () => {
   await client?.close();
   await background?.cleanup();
@@ -61,11 +78,23 @@ describe('styxy mcp', () => {
       'ps',
       'restart',
       'scan',
+      'start',
+      'stop',
       'up',
     ]);
     for (const tool of tools) expect(tool.description?.length, tool.name).toBeGreaterThan(60);
     const logs = tools.find((tool) => tool.name === 'logs')!;
     expect(Object.keys(logs.inputSchema.properties ?? {}).sort()).toEqual(['filter', 'lines', 'name', 'service']);
+    const start = tools.find((tool) => tool.name === 'start')!;
+    expect(Object.keys(start.inputSchema.properties ?? {}).sort()).toEqual(['name', 'service', 'timeoutSeconds']);
+    const stop = tools.find((tool) => tool.name === 'stop')!;
+    expect(Object.keys(stop.inputSchema.properties ?? {}).sort()).toEqual([
+      'name',
+      'service',
+      'shared',
+      'timeoutSeconds',
+    ]);
+    expect(stop.annotations?.destructiveHint).toBe(true);
   });
 
   it('fails as a tool error with the message and hint while nothing runs', async () => {
@@ -138,18 +167,7 @@ describe('styxy mcp', () => {
       name: 'broken',
       services: { bad: { command: 'echo boom; exit 3', ports: { PORT: 'api' } } },
     });
-    const env = Object.fromEntries(
-      Object.entries(background.home.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
-    );
-    const other = new Client({ name: 'styxy-test', version: '0.0.0' });
-    const transport = new StdioClientTransport({
-      command: NODE,
-      args: [CLI_BIN, 'mcp', '--cwd', broken],
-      env,
-      stderr: 'pipe',
-    });
-    await other.connect(transport);
-    servers.push(transport.pid!);
+    const other = await clientFor(broken);
     try {
       const up = (await other.callTool({ name: 'up', arguments: {} }, undefined, { timeout: 90_000 })) as ToolAnswer;
       expect(up.isError).toBe(true);
@@ -164,6 +182,87 @@ describe('styxy mcp', () => {
       await other.close();
     }
   }, 120_000);
+
+  it('start starts an off service with the off one it needs; stop stops one while the stack and its ports stay', async () => {
+    const extras = background.project('extras', {
+      name: 'extras',
+      services: {
+        api: { command: [NODE, fixture('http-server.mjs')], ports: { PORT: 'api' } },
+        stub: { command: [NODE, fixture('http-server.mjs')], ports: { PORT: 'dev' }, profiles: ['debug'] },
+        mock: {
+          command: [NODE, fixture('http-server.mjs')],
+          ports: { PORT: 'dev' },
+          profiles: ['debug'],
+          dependsOn: ['stub'],
+        },
+      },
+    });
+    const other = await clientFor(extras);
+    type Document = {
+      stack: { name: string };
+      services: { name: string; status: string; pid: number | null; ports: Record<string, number> }[];
+      ports: Record<string, Record<string, number>>;
+    };
+    const use = async (name: string, args: Record<string, unknown>) =>
+      (await other.callTool({ name, arguments: args }, undefined, { timeout: 90_000 })) as ToolAnswer;
+    const statuses = (document: Document) => document.services.map((s) => [s.name, s.status]);
+    try {
+      const up = await use('up', {});
+      expect(up.isError, up.content[0]?.text).toBeFalsy();
+      expect(statuses(up.structuredContent as Document)).toEqual([
+        ['api', 'ready'],
+        ['stub', 'off'],
+        ['mock', 'off'],
+      ]);
+      const api = (up.structuredContent as Document).ports.api!.PORT!;
+
+      const started = await use('start', { service: 'mock' });
+      expect(started.isError, started.content[0]?.text).toBeFalsy();
+      const after = started.structuredContent as Document;
+      expect(statuses(after)).toEqual([
+        ['api', 'ready'],
+        ['stub', 'ready'],
+        ['mock', 'ready'],
+      ]);
+      const mock = after.ports.mock!.PORT!;
+      const [devFrom, devTo] = background.home.ranges.dev!;
+      expect(mock).toBeGreaterThanOrEqual(devFrom);
+      expect(mock).toBeLessThanOrEqual(devTo);
+      expect(await (await fetch(`http://localhost:${mock}/`)).text()).toBe('ok mock');
+      expect(started.content[0]!.text).toMatch(/^extras\/default {2}running/);
+
+      const stopped = await use('stop', { service: 'api' });
+      expect(stopped.isError, stopped.content[0]?.text).toBeFalsy();
+      const now = stopped.structuredContent as Document;
+      expect(statuses(now)).toEqual([
+        ['api', 'stopped'],
+        ['stub', 'ready'],
+        ['mock', 'ready'],
+      ]);
+      // The stack runs on and api keeps its port, leased to it, that nothing listens on now.
+      expect(now.ports.api).toEqual({ PORT: api });
+      expect((await use('ps', {})).structuredContent).toMatchObject({ ports: { api: { PORT: api } } });
+      expect((await use('check', { port: api })).structuredContent).toMatchObject({
+        free: false,
+        holder: { kind: 'lease', service: 'api' },
+      });
+      await expect(fetch(`http://localhost:${api}/`)).rejects.toThrow();
+      expect(await (await fetch(`http://localhost:${mock}/`)).text()).toBe('ok mock');
+
+      // start of the stopped one: on its port again.
+      const again = await use('start', { service: 'api' });
+      expect(again.isError, again.content[0]?.text).toBeFalsy();
+      expect((again.structuredContent as Document).ports.api).toEqual({ PORT: api });
+      expect(await (await fetch(`http://localhost:${api}/`)).text()).toBe('ok api');
+
+      const unknown = await use('stop', { service: 'nope' });
+      expect(unknown.isError).toBe(true);
+      expect(unknown.content[0]!.text).toContain('no service "nope"');
+    } finally {
+      await use('down', {}).catch(() => {});
+      await other.close();
+    }
+  }, 180_000);
 
   it('scan lists a foreign listener with its pid', async () => {
     const port = background.home.spare[2]!;

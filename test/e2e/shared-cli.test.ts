@@ -6,7 +6,7 @@
  * is refused without `--yes` (saying so) and with it restarts it in its instance, naming the
  * other stacks it restarts for; `stop` the same (its own services without asking); `start db` of
  * a stopped one needs no `--yes`; the MCP `restart` tool (official SDK client) the same with
- * `shared: true`.
+ * `shared: true`, and the MCP `stop` tool's refusal without it.
  */
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -147,6 +147,12 @@ test('restart and stop of a shared service from a stack using it: refused withou
     const no = await call({ service: 'db', name: 'a' });
     expect(no.isError).toBe(true);
     expect(no.content[0]!.text).toContain('shared: true');
+    const noStop = (await client.callTool({ name: 'stop', arguments: { service: 'db', name: 'a' } }, undefined, {
+      timeout: 90_000,
+    })) as unknown as Answer;
+    expect(noStop.isError).toBe(true);
+    expect(noStop.content[0]!.text).toContain('"db" is a shared service used by 2 stacks (test/a, test/b)');
+    expect(noStop.content[0]!.text).toContain('(MCP stop: `shared: true`)');
     const yes = await call({ service: 'db', name: 'a', shared: true });
     expect(yes.isError, yes.content[0]?.text).toBeFalsy();
     expect(yes.content[0]!.text).toContain('db is shared: restarted in its instance test/shared-db (also for test/b)');

@@ -18,7 +18,7 @@ import { scanPorts } from '../scan/scan-ports.js';
 import { currentStack } from '../stack/current-stack.js';
 import { psDocument, snapshotDocument } from '../stack/ps-document.js';
 import { formatPs } from '../stack/ps-table.js';
-import { restartService, sharedNote } from '../stack/restart-service.js';
+import { ACTION_PAST, restartService, type ServiceAction, sharedNote } from '../stack/restart-service.js';
 import { servicePort } from '../stack/service-port.js';
 import { withSharedServices } from '../stack/shared-document.js';
 import { stopStacks } from '../stack/stop-stack.js';
@@ -205,40 +205,7 @@ export function registerTools(server: McpServer, answer: Answer): void {
       }),
   );
 
-  server.registerTool(
-    'restart',
-    {
-      title: 'Restart a service',
-      description:
-        'Restart one service of the running stack, on the same ports (after changing its code). Returns once it is ' +
-        "up again, with the stack's status; fails with why (see `logs`) when it does not come back. A shared " +
-        'service (other stacks use it too) is refused unless `shared` is true.',
-      inputSchema: {
-        service: serviceName.describe('the service to restart'),
-        name: stackName,
-        timeoutSeconds: z.number().int().min(1).max(3600).optional().describe('default 120'),
-        shared: z
-          .boolean()
-          .optional()
-          .describe(
-            'a shared service: restart it in its own instance, for every stack using it (named in the answer); ' +
-              'without it, restarting one is refused',
-          ),
-      },
-    },
-    (args) =>
-      answer(async () => {
-        const stack = await currentStack(args);
-        const { snapshot, shared } = await restartService(stack, args.service, {
-          timeoutMs: (args.timeoutSeconds ?? 120) * 1000,
-          shared: args.shared === true,
-        });
-        const document = snapshotDocument(snapshot);
-        const note = shared ? `${sharedNote(args.service, 'restart', shared)}\n` : '';
-        const sharedWith = shared ? { restartedFor: shared.others } : {};
-        return documentResult(`${note}${formatPs(document)}`, { ...document, ports: portMap(document), ...sharedWith });
-      }),
-  );
+  for (const action of ['start', 'stop', 'restart'] as const) registerServiceTool(server, answer, action);
 
   server.registerTool(
     'check',
@@ -280,6 +247,76 @@ export function registerTools(server: McpServer, answer: Answer): void {
         }
         const document = await scanPorts(range === null ? null : [range]);
         return documentResult(formatScan(document).trimEnd(), document);
+      }),
+  );
+}
+
+const SERVICE_TOOLS: Record<ServiceAction, { title: string; description: string; destructive?: true }> = {
+  start: {
+    title: 'Start a service',
+    description:
+      'Start one service of the running stack: one that is off (outside the active profiles: its ports are ' +
+      'assigned now, and the off services it depends on start with it) or one that was stopped (on its ports). ' +
+      "Returns once it is up, with the stack's status and ports; fails with why (see `logs`) when it does not " +
+      'come up. A stopped shared service starts in its own instance.',
+  },
+  stop: {
+    title: 'Stop a service',
+    description:
+      'Stop one service of the running stack; the rest of the stack keeps running and the service keeps its ' +
+      "ports (`start` starts it again on them; `down` stops the whole stack). Returns once it is stopped, with the stack's " +
+      'status. A shared service (other stacks use it too) is refused unless `shared` is true.',
+    destructive: true,
+  },
+  restart: {
+    title: 'Restart a service',
+    description:
+      'Restart one service of the running stack, on the same ports (after changing its code). Returns once it is ' +
+      "up again, with the stack's status; fails with why (see `logs`) when it does not come back. A shared " +
+      'service (other stacks use it too) is refused unless `shared` is true.',
+  },
+};
+
+/**
+ * The tools `start`, `stop` and `restart`: the commands' own call (stack/restart-service.ts), the
+ * `ps --json` document after it plus `ports`; a shared service acted on in its instance adds
+ * `startedFor` / `stoppedFor` / `restartedFor` (the other stacks using it). `start` needs no
+ * `shared` (starting a stopped shared service harms no other stack, as `styxy start`).
+ */
+function registerServiceTool(server: McpServer, answer: Answer, action: ServiceAction): void {
+  const { title, description, destructive } = SERVICE_TOOLS[action];
+  const shared = z
+    .boolean()
+    .optional()
+    .describe(
+      `a shared service: ${action} it in its own instance, for every stack using it (named in the answer); ` +
+        `without it, to ${action} one is refused`,
+    );
+  server.registerTool(
+    action,
+    {
+      title,
+      description,
+      inputSchema: {
+        service: serviceName.describe(`the service to ${action}`),
+        name: stackName,
+        timeoutSeconds: z.number().int().min(1).max(3600).optional().describe('default 120'),
+        ...(action === 'start' ? {} : { shared }),
+      },
+      ...(destructive ? { annotations: { destructiveHint: true } } : {}),
+    },
+    (args: { service: string; name?: string; timeoutSeconds?: number; shared?: boolean }) =>
+      answer(async () => {
+        const stack = await currentStack(args);
+        const result = await restartService(stack, args.service, {
+          timeoutMs: (args.timeoutSeconds ?? 120) * 1000,
+          action,
+          shared: args.shared === true,
+        });
+        const document = snapshotDocument(result.snapshot);
+        const note = result.shared ? `${sharedNote(args.service, action, result.shared)}\n` : '';
+        const sharedWith = result.shared ? { [`${ACTION_PAST[action]}For`]: result.shared.others } : {};
+        return documentResult(`${note}${formatPs(document)}`, { ...document, ports: portMap(document), ...sharedWith });
       }),
   );
 }

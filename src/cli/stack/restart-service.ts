@@ -1,7 +1,7 @@
 /**
  * Restarts (or, with `action: 'start'` / `'stop'`, starts or stops) one service of a running
  * stack through its control socket, keeping its ports, and waits until it is up again (stopped):
- * for `styxy restart`, `styxy start`, `styxy stop` and the MCP `restart` tool. Resolves to the
+ * for `styxy restart`, `styxy start`, `styxy stop` and the MCP tools of the same names. Resolves to the
  * stack's snapshot after it; STYXY_TIMEOUT names the service when it is not done in time.
  *
  * A shared service the stack uses runs in its instance's stack: restarting or stopping it there
@@ -112,7 +112,7 @@ function sharedElsewhere(
     `"${service}" is a shared service used by ${count} ${count === 1 ? 'stack' : 'stacks'} (${stackNames(users)}): it runs in a stack of its own${where}`,
     {
       hint: instance
-        ? `to ${action} it for all of them: \`styxy ${action} ${service} --yes\`${action === 'restart' ? ' (MCP restart: `shared: true`)' : ''}, or cd ${instance.root} && styxy ${action} ${instance.shared!.service} --name ${instance.name}`
+        ? `to ${action} it for all of them: \`styxy ${action} ${service} --yes\` (MCP ${action}: \`shared: true\`), or cd ${instance.root} && styxy ${action} ${instance.shared!.service} --name ${instance.name}`
         : 'no instance of it runs now: see `styxy ps --all`',
       details: { service, shared: true, ...(instance ? { stackId: instance.id } : {}) },
     },
