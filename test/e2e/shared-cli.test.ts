@@ -6,7 +6,7 @@
  * is refused without `--yes` (saying so) and with it restarts it in its instance, naming the
  * other stacks it restarts for; `stop` the same (its own services without asking); `start db` of
  * a stopped one needs no `--yes`; the MCP `restart` tool (official SDK client) the same with
- * `shared: true`, and the MCP `stop` tool's refusal without it.
+ * `shared: true`, the MCP `stop` tool too (`stoppedFor`), and MCP `start` of the stopped one without it.
  */
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -140,16 +140,14 @@ test('restart and stop of a shared service from a stack using it: refused withou
   );
   try {
     type Answer = { isError?: boolean; content: { text: string }[]; structuredContent?: Record<string, unknown> };
-    const call = async (args: Record<string, unknown>) =>
-      (await client.callTool({ name: 'restart', arguments: args }, undefined, {
+    const call = async (args: Record<string, unknown>, tool = 'restart') =>
+      (await client.callTool({ name: tool, arguments: args }, undefined, {
         timeout: 90_000,
       })) as unknown as Answer;
     const no = await call({ service: 'db', name: 'a' });
     expect(no.isError).toBe(true);
     expect(no.content[0]!.text).toContain('shared: true');
-    const noStop = (await client.callTool({ name: 'stop', arguments: { service: 'db', name: 'a' } }, undefined, {
-      timeout: 90_000,
-    })) as unknown as Answer;
+    const noStop = await call({ service: 'db', name: 'a' }, 'stop');
     expect(noStop.isError).toBe(true);
     expect(noStop.content[0]!.text).toContain('"db" is a shared service used by 2 stacks (test/a, test/b)');
     expect(noStop.content[0]!.text).toContain('(MCP stop: `shared: true`)');
@@ -157,6 +155,16 @@ test('restart and stop of a shared service from a stack using it: refused withou
     expect(yes.isError, yes.content[0]?.text).toBeFalsy();
     expect(yes.content[0]!.text).toContain('db is shared: restarted in its instance test/shared-db (also for test/b)');
     expect(yes.structuredContent).toMatchObject({ restartedFor: [{ name: 'b' }], ports: { db: db.ports } });
+    // MCP stop with shared: true stops it in its instance; MCP start starts it there again without it.
+    const stop = await call({ service: 'db', name: 'a', shared: true }, 'stop');
+    expect(stop.isError, stop.content[0]?.text).toBeFalsy();
+    expect(stop.content[0]!.text).toContain('db is shared: stopped in its instance test/shared-db (also for test/b)');
+    expect(stop.structuredContent).toMatchObject({ stoppedFor: [{ name: 'b' }] });
+    expect(serviceIn(await psJson(p, ['--name', 'b']), 'db').status).toBe('stopped');
+    const start = await call({ service: 'db', name: 'b' }, 'start');
+    expect(start.isError, start.content[0]?.text).toBeFalsy();
+    expect(start.structuredContent).toMatchObject({ startedFor: [{ name: 'a' }], ports: { db: db.ports } });
+    expect(serviceIn(await psJson(p, ['--name', 'a']), 'db')).toMatchObject({ status: 'ready', ports: db.ports });
   } finally {
     await client.close();
   }
