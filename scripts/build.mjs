@@ -21,7 +21,7 @@
 // git install runs `npm install` in its clone (because of prepack), which runs preprepare.
 import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -89,6 +89,44 @@ const lazyChildProcessForCommander = {
   },
 };
 
+/**
+ * Node's built-ins as the bundles import them: `process.getBuiltinModule` instead of an ES module
+ * import. An `import { x } from 'node:fs'` makes Node build the module's ES facade, which reads
+ * every export once, and so runs the lazy getters behind them: fs.promises (and readline with it),
+ * crypto.webcrypto, util.parseArgs and diff, process.report, worker_threads… — about 90 internal
+ * modules that `styxy run -- true` compiled and never used. Each stand-in exports only the names
+ * that are imported (the others are pure and dropped), read once when its chunk loads.
+ */
+const builtinsWithoutFacade = {
+  name: 'builtins-without-facade',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?[a-z0-9_/]+$/ }, (args) =>
+      isBuiltin(args.path) && args.namespace === 'file'
+        ? // One stand-in per importer: shared ones would become chunks of their own, files to read.
+          {
+            path: `${args.path.replace(/^(node:)?/, 'node:')}?${relative(root, args.importer)}`,
+            namespace: 'styxy-builtin',
+          }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'styxy-builtin' }, (args) => {
+      const builtin = args.path.slice(0, args.path.indexOf('?'));
+      const names = Object.keys(process.getBuiltinModule(builtin)).filter(
+        (name) => /^[A-Za-z_$][\w$]*$/.test(name) && name !== 'default',
+      );
+      return {
+        contents: [
+          `const __builtin = process.getBuiltinModule(${JSON.stringify(builtin)});`,
+          'const __read = (name) => __builtin[name];',
+          'export default __builtin;',
+          ...names.map((name) => `export const ${name} = /* @__PURE__ */ __read(${JSON.stringify(name)});`),
+        ].join('\n'),
+        loader: 'js',
+      };
+    });
+  },
+};
+
 async function bundle() {
   const esbuild = await import('esbuild');
   const result = await esbuild.build({
@@ -104,10 +142,10 @@ async function bundle() {
     platform: 'node',
     target: 'node22',
     external: EXTERNAL,
-    plugins: [lazyChildProcessForCommander],
+    plugins: [lazyChildProcessForCommander, builtinsWithoutFacade],
     // CommonJS code bundled into ES modules (commander) calls require() for Node's built-ins.
     banner: {
-      js: "import { createRequire as __styxyRequire } from 'node:module';\nconst require = __styxyRequire(import.meta.url);",
+      js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);",
     },
     // Linked maps: `node --enable-source-maps` (or NODE_OPTIONS) shows src/ positions; off by
     // default (Node then maps every stack it prints). No sources inside: src/ is in the repo.
