@@ -158,8 +158,11 @@ export async function stopTarget(target: StopTarget, options: StopOptions = {}):
   if (signalTarget(target, signal) === 0) return { killed: false, survivors: [] };
   if (await waitUntilGone(target, timeoutMs, intervalMs)) return { killed: false, survivors: [] };
   signalTarget(target, 'SIGKILL');
-  if (await waitUntilGone(target, killWaitMs, intervalMs)) return { killed: true, survivors: [] };
-  return { killed: true, survivors: remainingProcesses(target) };
+  // SIGKILL asked for at once (a forced stop, timeout 0) escalated nothing: a process killed a
+  // moment ago can still look alive, which must not make the stop read as an escalation.
+  const killed = signal !== 'SIGKILL';
+  if (await waitUntilGone(target, killWaitMs, intervalMs)) return { killed, survivors: [] };
+  return { killed, survivors: remainingProcesses(target) };
 }
 
 async function waitUntilGone(target: StopTarget, timeoutMs: number, intervalMs: number): Promise<boolean> {

@@ -68,4 +68,17 @@ describe('stopTarget', () => {
       sleeper.kill('SIGKILL');
     }
   });
+
+  it('a stop with SIGKILL at once (forced) kills the group and reads as no escalation, however soon it looks', async () => {
+    // Several times: right after SIGKILL a process can still look alive, which made the stop
+    // say "killed" (escalated) on some runs and not on others.
+    for (let i = 0; i < 5; i++) {
+      const sleeper = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+      const pid = sleeper.pid!;
+      const record = { pid, pgid: pid, startTime: processStartTime(pid) };
+      const result = await stopTarget({ groups: [record] }, { signal: 'SIGKILL', timeoutMs: 0 });
+      expect(result).toEqual({ killed: false, survivors: [] });
+      await waitFor(() => !isAlive(pid), { message: 'the sleeper to be gone' });
+    }
+  });
 });
