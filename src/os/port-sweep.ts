@@ -56,5 +56,15 @@ export async function sweepListeners(ports: readonly number[], options: SweepOpt
     if (processInfo(pid)?.startTime === info.startTime) signalPid(pid, 'SIGKILL');
     found.push({ port, pid, command, stopped: true });
   }
+  // A stopped listener's socket can outlive its process by a moment (the kernel may close the
+  // files of an exiting process from a work queue): wait for the ports themselves, within the
+  // grace, so that nothing reads "free" for a port still in the socket table.
+  const stopped = found.filter((listener) => listener.stopped).map((listener) => listener.port);
+  const deadline = Date.now() + graceMs;
+  while (stopped.length > 0 && Date.now() < deadline) {
+    const still = await findPortHolders(stopped).catch(() => new Map<number, ProcessHolder>());
+    if (still.size === 0) break;
+    await sleep(25);
+  }
   return found;
 }
