@@ -8,8 +8,11 @@
  * buffered but drained continuously into line splitters, so a service never blocks on a full pipe.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, statSync } from 'node:fs';
+import { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { closeOutputPipes, createOutputPipes } from '../os/output-pipes.js';
 import { daemonFromPidFile, removeStalePidFile } from '../os/pid-file.js';
 import { childStartTime, isSameProcess } from '../os/process-table.js';
 import type { ProcessRecord } from '../os/stop-target.js';
@@ -55,6 +58,9 @@ export async function spawnService(spec: LaunchSpec, hooks: SpawnHooks): Promise
     return { ok: false, message: `its folder ${spec.cwd} does not exist` };
   }
   if (spec.daemon) removeStalePidFile(spec.daemon.pidFile);
+  // stdout and stderr are real pipes where they can be (os/output-pipes.ts: a flooding service
+  // writes twice as fast into one as into Node's socketpair), else Node's own.
+  const pipes = await createOutputPipes(2);
   let child: ChildProcess;
   try {
     child = spawn(spec.file, [...spec.args], {
@@ -63,17 +69,29 @@ export async function spawnService(spec: LaunchSpec, hooks: SpawnHooks): Promise
       detached: true,
       // The write end stays open, never ended, for as long as this process lives: a watcher that
       // exits on EOF (`tailwindcss --watch`) stays up, and sees EOF only when the supervisor is gone.
-      stdio: [spec.stdin === 'null' ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: [spec.stdin === 'null' ? 'ignore' : 'pipe', pipes?.[0]?.writeFd ?? 'pipe', pipes?.[1]?.writeFd ?? 'pipe'],
       windowsHide: true,
     });
   } catch (error) {
+    if (pipes) closeOutputPipes(pipes);
     // Arguments the OS cannot take (a NUL byte, an oversized environment) throw at once.
     return { ok: false, message: `${spec.file}: ${(error as Error).message}` };
   }
+  // The child holds the write ends now (or never will, when its spawn failed): the read ends
+  // see end-of-file once it and whatever it started have closed them.
+  for (const pipe of pipes ?? []) closeSync(pipe.writeFd);
+  const output: Record<'stdout' | 'stderr', Readable | null> = pipes
+    ? {
+        stdout: new Socket({ fd: pipes[0]!.readFd, readable: true, writable: false }),
+        stderr: new Socket({ fd: pipes[1]!.readFd, readable: true, writable: false }),
+      }
+    : { stdout: child.stdout, stderr: child.stderr };
   // A failed spawn, or a signal sent to a process already reaped, is an 'error' event: never a crash.
   const spawnError = new Promise<NodeJS.ErrnoException>((resolve) => child.on('error', resolve));
   const pid = child.pid;
   if (pid === undefined) {
+    output.stdout?.destroy();
+    output.stderr?.destroy();
     const cause = await spawnError;
     const message = cause.code === 'ENOENT' ? `${spec.file}: command not found` : `${spec.file}: ${cause.message}`;
     return { ok: false, message };
@@ -86,8 +104,10 @@ export async function spawnService(spec: LaunchSpec, hooks: SpawnHooks): Promise
   const ended: Promise<void>[] = [];
   for (const stream of ['stdout', 'stderr'] as const) {
     const splitter = new LineSplitter((line) => onLine(stream, line));
-    const source = child[stream];
+    const source = output[stream];
     if (!source) continue;
+    // A read error ends the stream like end-of-file ('close' follows): never a crash.
+    source.on('error', () => {});
     source.on('data', (chunk: Buffer) => splitter.push(chunk));
     ended.push(
       new Promise((resolve) => {

@@ -7,9 +7,11 @@
  * The shell around the pure machine keeps everything that changes in one record (`Shell`), and
  * one function (`stopPending`) says whether a stop waits for the start to reach a checkpoint.
  */
+
 import type { StackPorts } from '../config/interpolate.js';
 import { selectByProfiles, selectServices } from '../config/select-services.js';
 import type { ResolvedService } from '../config/types.js';
+import { prefetchOutputPipes } from '../os/output-pipes.js';
 import { newRunToken } from '../os/tag.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import type { StackSnapshot } from '../protocol/stack.js';
@@ -254,6 +256,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   async function startSequence(): Promise<StackSnapshot> {
     shell.start = { kind: 'preparing', stop: null };
+    // Each service's stdout and stderr pipes, made while the stack registers and leases.
+    prefetchOutputPipes(active.filter((service) => !service.tty).length * 2);
     try {
       await coordinator.registerStack({
         id,

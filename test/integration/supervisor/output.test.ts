@@ -1,8 +1,10 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseLogFileLine } from '../../../src/supervisor/log-file.js';
+import type { LaunchSpec } from '../../../src/supervisor/launch-spec.js';
+import { spawnService } from '../../../src/supervisor/service-process.js';
 import { createPlainReporter } from '../../../src/ui/plain-reporter.js';
 import { createHarness, fixture, NODE, type StackHarness } from '../../helpers/stack.js';
 import { waitFor } from '../../helpers/wait.js';
@@ -87,5 +89,74 @@ describe('service output (real processes)', () => {
     const lines = readFileSync(join(logDir, 'one.log'), 'utf8').trim().split('\n').map(parseLogFileLine);
     expect(lines).toContainEqual({ time: expect.any(Number), stream: 'stderr', text: 'err-one' });
     expect(lines.at(-1)).toMatchObject({ stream: 'styxy', text: 'stopped' });
+  });
+
+  it('gives a service real pipes for stdout and stderr, as a shell would, and leaves none on disk', async () => {
+    harness = await createHarness();
+    const supervisor = harness.supervisor({
+      services: {
+        piped: {
+          // `-p`: a FIFO. Node's own child stdio would be a Unix socket here (`-S`).
+          command:
+            '[ -p /dev/stdout ] && echo stdout-pipe; [ -S /dev/stdout ] && echo stdout-socket; ' +
+            '[ -p /dev/stderr ] && echo stderr-pipe >&2; echo ready; exec sleep 30',
+          ready: { log: '^ready$' },
+        },
+      },
+    });
+    const snapshot = await supervisor.start();
+    const texts = supervisor.getLogs('piped').map((line) => `${line.stream} ${line.text}`);
+    expect(texts).toContain('stdout stdout-pipe');
+    expect(texts).toContain('stderr stderr-pipe');
+    expect(texts).not.toContain('stdout stdout-socket');
+    // The FIFO was unlinked as soon as both ends were open: an anonymous pipe from then on.
+    const pid = snapshot.services[0]!.pid!;
+    for (const fd of [1, 2]) expect(readlinkSync(`/proc/${pid}/fd/${fd}`)).toMatch(/styxy-out-.*\(deleted\)$/);
+  });
+
+  it("falls back to Node's pipes when no pipe can be made, and loses no output", async () => {
+    harness = await createHarness();
+    const tmp = process.env.TMPDIR;
+    // No folder for the FIFOs: createOutputPipes gives up, spawnService uses stdio 'pipe'.
+    process.env.TMPDIR = join(harness.root, 'no-such-folder');
+    try {
+      const lines: string[] = [];
+      const spec = {
+        service: 'fallback',
+        file: '/bin/sh',
+        args: ['-c', '[ -S /dev/stdout ] && echo socket; echo out; echo err >&2'],
+        cwd: harness.root,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        stdin: 'null',
+        daemon: null,
+      } as unknown as LaunchSpec;
+      const result = await spawnService(spec, { onLine: (stream, line) => lines.push(`${stream} ${line}`) });
+      if (!result.ok) throw new Error(result.message);
+      expect(await result.process.exit).toMatchObject({ code: 0 });
+      expect(lines.sort()).toEqual(['stderr err', 'stdout out', 'stdout socket']);
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
+  });
+
+  it('closes both ends of the pipes of a command that cannot start', async () => {
+    harness = await createHarness();
+    const spec = {
+      service: 'missing',
+      file: join(harness.root, 'no-such-command'),
+      args: [],
+      cwd: harness.root,
+      env: {},
+      stdin: 'null',
+      daemon: null,
+    } as unknown as LaunchSpec;
+    const openFds = () => readdirSync('/proc/self/fd').length;
+    const first = await spawnService(spec, { onLine: () => {} });
+    expect(first).toMatchObject({ ok: false, message: expect.stringContaining('command not found') });
+    const before = openFds();
+    for (let i = 0; i < 20; i++) expect((await spawnService(spec, { onLine: () => {} })).ok).toBe(false);
+    // The sockets over the read ends close asynchronously.
+    await waitFor(() => openFds() <= before, { timeout: 5000, message: `open fds back to ${before}` });
   });
 });
