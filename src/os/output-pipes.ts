@@ -75,11 +75,11 @@ async function makePipes(count: number): Promise<OutputPipe[] | null> {
     const pipes: OutputPipe[] = [];
     try {
       for (const path of paths) {
-        const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+        const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
         let writeFd: number;
         try {
           // Does not block: the read end is open.
-          writeFd = openSync(path, constants.O_WRONLY);
+          writeFd = openSync(path, constants.O_WRONLY | constants.O_NOFOLLOW);
         } catch (error) {
           closeSync(readFd);
           throw error;

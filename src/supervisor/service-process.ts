@@ -4,8 +4,9 @@
  * "Dependencies"), in its own process
  * group (`detached`, so Ctrl-C in the terminal reaches Styxy only and Styxy stops the group), with
  * exactly its resolved environment, no shell, stdin an open pipe (or ignored with `stdin: 'null'`),
- * never killed on this process's exit (stopping is Styxy's job, in dependency order), output not
- * buffered but drained continuously into line splitters, so a service never blocks on a full pipe.
+ * never killed on this process's exit (stopping is Styxy's job, in dependency order), stdout and
+ * stderr real pipes (os/output-pipes.ts), not buffered but drained continuously into line
+ * splitters, so a service never blocks on a full pipe.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, statSync } from 'node:fs';
