@@ -3,13 +3,16 @@
  * one write per line, honouring backpressure) for 10 s (3 s with --quick), run
  *   (a) alone, its stdout on /dev/null: the baseline;
  *   (b) under `styxy up` with the live UI, in a real terminal (tmux, 120×40);
- *   (c) under `styxy up --no-tui`, its output on /dev/null, for reference;
- *   and two floors: the flood's stdout read and dropped by a Node parent (the transport `styxy up`
- *   uses, with no work per line) and piped into `cat > /dev/null`. A reader that is idle when a
- *   line comes wakes for every few lines, and each wake-up costs the writer: no reader of a
- *   child's output gets near (a).
- * Reported: the service's lines per second as a share of (a), and `styxy up`'s CPU (over the
- * flood, in % of one core, from /proc/<pid>/stat) and peak RSS (VmHWM, from /proc/<pid>/status).
+ *   (c) under `styxy up --no-tui`, its output on /dev/null;
+ *   and three floors: the flood's stdout piped into `cat > /dev/null` (the floor the goals are
+ *   measured against when it is below them), and read and dropped by a Node parent with no work
+ *   per line, once over Node's own child stdio (a Unix socketpair) and once over a real pipe (the
+ *   transport `styxy up` uses, src/os/output-pipes.ts). A reader that is idle when a line comes
+ *   wakes for every few lines, and each wake-up costs the writer: no reader of a child's output
+ *   gets near (a).
+ * Reported: the service's lines per second as a share of (a), and of the `cat` floor, and
+ * `styxy up`'s CPU (over the flood, in % of one core, from /proc/<pid>/stat) and peak RSS
+ * (VmHWM, from /proc/<pid>/status).
  * Linux only (/proc); (b) needs tmux.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -24,8 +27,10 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createOutputPipes } from '../dist/os/output-pipes.js';
 import { Tmux } from '../test/helpers/tmux.ts';
 import { removeOnAbort } from './lib/abort.ts';
 // alive(): a zombie is gone. The UI's `up` is a child of the tmux server, which does not always
@@ -34,7 +39,8 @@ import { removeOnAbort } from './lib/abort.ts';
 import { alive, peakRssMb, processesWithEnv, until } from './lib/processes.ts';
 import type { BenchModule, BenchOptions, BenchRow } from './lib/stats.ts';
 
-const CLI = new URL('../dist/cli/bin.js', import.meta.url).pathname;
+// STYXY_BENCH_CLI: another build's bin.js, for an A/B of two builds.
+const CLI = process.env.STYXY_BENCH_CLI ?? new URL('../dist/cli/bin.js', import.meta.url).pathname;
 const FLOOD = new URL('./lib/flood.mjs', import.meta.url).pathname;
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 const TERMINAL = { columns: 120, rows: 40 };
@@ -86,20 +92,24 @@ async function floodAlone(dir: string, seconds: number, into: 'null' | 'cat'): P
 }
 
 /**
- * Runs the flood as a child whose stdout this process reads and throws away: the same transport
- * as under `styxy up` (Node's child stdio) with no work per line, so the floor any Node
- * supervisor starts from.
+ * Runs the flood as a child whose stdout this process reads and throws away, with no work per
+ * line: over Node's own child stdio (a Unix socketpair), or over a real pipe, as under `styxy up`.
  */
-async function floodIntoNodeReader(dir: string, seconds: number): Promise<Flood> {
-  const out = join(dir, 'node-reader.json');
+async function floodIntoNodeReader(dir: string, seconds: number, transport: 'socketpair' | 'pipe'): Promise<Flood> {
+  const out = join(dir, `node-reader-${transport}.json`);
+  const pipes = transport === 'pipe' ? await createOutputPipes(1) : null;
+  if (transport === 'pipe' && !pipes) throw new Error('log-throughput: mkfifo could not make a pipe');
   const child = spawn(process.execPath, [FLOOD, '--seconds', String(seconds), '--out', out], {
-    stdio: ['ignore', 'pipe', 'ignore'],
+    stdio: ['ignore', pipes ? pipes[0]!.writeFd : 'pipe', 'ignore'],
   });
-  child.stdout!.on('data', () => {});
+  if (pipes) closeSync(pipes[0]!.writeFd);
+  const source = pipes ? new Socket({ fd: pipes[0]!.readFd, readable: true, writable: false }) : child.stdout!;
+  source.on('data', () => {});
   try {
-    return await until(() => readFlood(out), seconds * 1000 + 30_000, 'the flood into a Node reader');
+    return await until(() => readFlood(out), seconds * 1000 + 30_000, `the flood into a Node reader (${transport})`);
   } finally {
     child.kill('SIGKILL');
+    source.destroy(); // closes the pipe's read end
   }
 }
 
@@ -270,22 +280,35 @@ export const logThroughput: BenchModule = {
     try {
       const alone = await floodAlone(dir, seconds, 'null');
       const cat = await floodAlone(dir, seconds, 'cat');
-      const reader = await floodIntoNodeReader(dir, seconds);
+      const socketpair = await floodIntoNodeReader(dir, seconds, 'socketpair');
+      const pipe = await floodIntoNodeReader(dir, seconds, 'pipe');
       const ui = await floodUnderUp(dir, seconds, 'tui');
       const plain = await floodUnderUp(dir, seconds, 'plain');
       const baseline = { name: 'alone → /dev/null', value: round(perSecond(alone)) };
+      const floor = { name: 'piped into cat', value: round(perSecond(cat)) };
       const share = (flood: Flood) => perSecond(flood) / perSecond(alone);
+      const ofFloor = (flood: Flood) => perSecond(flood) / perSecond(cat);
+      // The issue's goals: ≥ 0.8× of alone under the UI, unless the floor (cat) is lower on this
+      // machine; then ≥ 0.8× of cat under the UI and ≥ 0.95× of cat with --no-tui.
+      const floorIsLower = share(cat) < 0.8;
       const rows: BenchRow[] = [
         {
-          name: `service lines/s over ${seconds} s, stdout read and dropped by a Node parent`,
-          value: round(perSecond(reader)),
+          name: `service lines/s over ${seconds} s, piped into cat (the floor)`,
+          value: round(perSecond(cat)),
           unit: 'lines/s',
           baseline,
           goal: null,
         },
         {
-          name: 'service lines/s, piped into cat',
-          value: round(perSecond(cat)),
+          name: "service lines/s, read and dropped by a Node parent over Node's stdio (socketpair)",
+          value: round(perSecond(socketpair)),
+          unit: 'lines/s',
+          baseline,
+          goal: null,
+        },
+        {
+          name: 'service lines/s, read and dropped by a Node parent over a pipe',
+          value: round(perSecond(pipe)),
           unit: 'lines/s',
           baseline,
           goal: null,
@@ -295,7 +318,7 @@ export const logThroughput: BenchModule = {
           value: round(perSecond(ui.flood)),
           unit: 'lines/s',
           baseline,
-          goal: { text: '≥ 0.80×', met: share(ui.flood) >= 0.8 },
+          goal: floorIsLower ? null : { text: '≥ 0.80×', met: share(ui.flood) >= 0.8 },
         },
         {
           name: 'service lines/s under styxy up --no-tui > /dev/null',
@@ -303,6 +326,20 @@ export const logThroughput: BenchModule = {
           unit: 'lines/s',
           baseline,
           goal: null,
+        },
+        {
+          name: 'service lines/s under styxy up, UI, against the floor',
+          value: round(perSecond(ui.flood)),
+          unit: 'lines/s',
+          baseline: floor,
+          goal: floorIsLower ? { text: '≥ 0.80×', met: ofFloor(ui.flood) >= 0.8 } : null,
+        },
+        {
+          name: 'service lines/s under styxy up --no-tui, against the floor',
+          value: round(perSecond(plain.flood)),
+          unit: 'lines/s',
+          baseline: floor,
+          goal: floorIsLower ? { text: '≥ 0.95×', met: ofFloor(plain.flood) >= 0.95 } : null,
         },
         {
           name: 'styxy up CPU during the flood (UI)',
