@@ -2,8 +2,8 @@ import { readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseLogFileLine } from '../../../src/supervisor/log-file.js';
 import type { LaunchSpec } from '../../../src/supervisor/launch-spec.js';
+import { parseLogFileLine } from '../../../src/supervisor/log-file.js';
 import { spawnService } from '../../../src/supervisor/service-process.js';
 import { createPlainReporter } from '../../../src/ui/plain-reporter.js';
 import { createHarness, fixture, NODE, type StackHarness } from '../../helpers/stack.js';
