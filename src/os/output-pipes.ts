@@ -6,7 +6,7 @@
  * hundred lines and waits for the reader again and again. A pipe packs the same lines into its
  * pages. Measured on the bench's flood (a Node service, one write per line, 2-core machine): read
  * and dropped by a Node parent, 0.52 M lines/s over a socketpair, 0.83–1.02 M over a pipe; into
- * `cat`, 0.99 M; alone on /dev/null, 1.20 M (docs/performance.md, "Log throughput").
+ * `cat`, 0.99 M; alone on /dev/null, 1.20 M (docs/performance.md, "Log throughput under `styxy up`").
  *
  * Node has no pipe() nor mkfifo(), so the pipes are FIFOs made by `mkfifo` in a fresh owner-only
  * folder (mkdtemp: nobody else can put a file there), opened at both ends and unlinked at once, so

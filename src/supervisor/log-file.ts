@@ -83,7 +83,7 @@ export class LogFile {
     this.#scheduled = false;
     if (this.#fd === null || this.#pending.length === 0) return;
     // Written as a string: encoding it into a Buffer first cost 100 ns a line more under a flood
-    // (a 256 KB allocation outside the heap per flush; docs/performance.md, "Log throughput").
+    // (a 256 KB allocation outside the heap per flush; docs/performance.md, "Log throughput under `styxy up`").
     const text = this.#pending.join('');
     this.#pending = [];
     this.#pendingBytes = 0;
