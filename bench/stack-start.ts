@@ -99,7 +99,8 @@ export const stackStart: BenchModule = {
         value: median(styxyUp),
         unit: 'ms',
         baseline: { name: 'concurrently + wait script', value: median(baseUp) },
-        goal: null,
+        // Issue 17's goal: near a bare launcher.
+        goal: { text: '≤ 1.2×', met: median(styxyUp) <= 1.2 * median(baseUp) },
       },
       {
         name: 'styxy up -d: slowest',
