@@ -4,6 +4,7 @@
  * keeps what the machine does not need to know: process records, probe and timer handles.
  */
 import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { CoordinatorClient } from '../client/coordinator-client.js';
 import { sweepListeners } from '../os/port-sweep.js';
@@ -27,6 +28,19 @@ const FORCED_STOP_COMMAND_MS = 2000;
 
 /** What started after this supervisor and listens on a leased port is the stack's (os/port-sweep.ts). */
 const SUPERVISOR_START = processStartTime(process.pid);
+
+/**
+ * Test hook, inert unless STYXY_TEST_STOP_AFTER_SPAWN is set (to `<service>:<file>`): right after
+ * spawning that service, before its report, writes `<service pid> <supervisor pid>` to the file and
+ * stops this process (SIGSTOP), so a test can `kill -9` the supervisor in the window between a
+ * spawn and its report (test/e2e/spawn-window.test.ts).
+ */
+function stopAfterSpawnHook(service: string, pid: number): void {
+  const hook = process.env.STYXY_TEST_STOP_AFTER_SPAWN;
+  if (!hook?.startsWith(`${service}:`)) return;
+  writeFileSync(hook.slice(service.length + 1), `${pid} ${process.pid}\n`);
+  process.kill(process.pid, 'SIGSTOP');
+}
 
 export interface EffectContext {
   readonly stackId: string;
@@ -68,6 +82,8 @@ interface ServiceShell {
   /** For a daemon: settles once this run's daemon is found (its readiness is checked then). */
   daemonWait: Promise<void> | null;
   daemonFound: (() => void) | null;
+  /** Spawned processes still held at their gate until their report is recorded (service-process.ts). */
+  gates: Map<number, () => void>;
 }
 
 export class EffectRunner {
@@ -118,13 +134,21 @@ export class EffectRunner {
         shell.timer = null;
         break;
       }
-      case 'reportProcess':
+      case 'reportProcess': {
+        // Write-ahead: the process runs its command only once the coordinator has recorded it
+        // (or could not be told: a lost connection's reclaim carries the report, a refusal is
+        // logged), so a reap after a `kill -9` at any moment finds it.
+        const gates = this.#shell(effect.service).gates;
+        const release = gates.get(effect.pid);
+        gates.delete(effect.pid);
         coordinator
           .reportProcess({ stackId, service: effect.service, pid: effect.pid, pgid: effect.pid })
-          .catch(coordinatorError);
+          .catch(coordinatorError)
+          .finally(() => release?.());
         this.#shell(effect.service).latestPid = effect.pid;
         this.#registerStop(effect.service, null);
         break;
+      }
       case 'reportExit':
         coordinator.reportExit({ stackId, service: effect.service, pid: effect.pid }).catch(coordinatorError);
         // Only the latest run's exit ends what the coordinator would do (an older run's exit can come late).
@@ -166,6 +190,7 @@ export class EffectRunner {
         readySeen: false,
         daemonWait: null,
         daemonFound: null,
+        gates: new Map(),
         runStartSeq: 1,
         write: null,
         exit: null,
@@ -201,7 +226,8 @@ export class EffectRunner {
         dispatch({ type: 'spawnFailed', service, run, message: result.message, at: now() });
         return;
       }
-      const { record, exit, write } = result.process;
+      const { record, exit, write, release } = result.process;
+      stopAfterSpawnHook(service, record.pid);
       logs.append(service, 'styxy', runSeparator(run, now(), record.pid, spec.ports));
       if (run === 1 && spec.portFlag) {
         logs.append(
@@ -213,7 +239,11 @@ export class EffectRunner {
       shell.records.push(record);
       shell.exit = exit;
       shell.write = write;
+      shell.gates.set(record.pid, release);
       dispatch({ type: 'spawned', service, run, pid: record.pid, at: now() });
+      // The report (the `spawned` effect) releases it; a gate it did not take is released here.
+      shell.gates.get(record.pid)?.();
+      shell.gates.delete(record.pid);
       shell.readySeen = spec.probe.kind === 'none';
       exit.then(async ({ code, signal, note }) => {
         if (shell.write === write) shell.write = null;

@@ -78,5 +78,7 @@ export async function spawnPtyService(spec: LaunchSpec, hooks: SpawnHooks): Prom
   };
   // A daemon under a terminal (`tty` and `daemon` both) is followed as a piped one is.
   const exit = spec.daemon ? launcherExit.then((ended) => followDaemon(spec, record, ended, hooks)) : launcherExit;
-  return { ok: true, process: { record, exit, write } };
+  // Not gated (service-process.ts): forkpty gives the child no descriptor but the terminal, and a
+  // gate reading it would echo. A tty service runs its command at once, as before the gate.
+  return { ok: true, process: { record, exit, write, release: () => {} } };
 }

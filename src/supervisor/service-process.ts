@@ -7,6 +7,14 @@
  * never killed on this process's exit (stopping is Styxy's job, in dependency order), stdout and
  * stderr real pipes (os/output-pipes.ts), not buffered but drained continuously into line
  * splitters, so a service never blocks on a full pipe.
+ *
+ * Write-ahead of the process report (docs/architecture.md, "The supervisor"): outside Windows the
+ * process is spawned gated — `/bin/sh` waiting for one line on fd 3 before it `exec`s the
+ * service's command — and `release()` lets it go once the coordinator has recorded its pid,
+ * group and start time. A supervisor killed (`kill -9`) before that never lets it run: fd 3 reads
+ * end-of-file and the gate exits, having started nothing. Without the gate, a service spawned
+ * but not yet reported that drops STYXY_TAG (Redis overwrites its environment with its process
+ * title) and does not listen yet was found by nothing the coordinator reaps with.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, statSync } from 'node:fs';
@@ -17,6 +25,7 @@ import { closeOutputPipes, createOutputPipes } from '../os/output-pipes.js';
 import { daemonFromPidFile, removeStalePidFile } from '../os/pid-file.js';
 import { childStartTime, isSameProcess } from '../os/process-table.js';
 import type { ProcessRecord } from '../os/stop-target.js';
+import { findProgram } from './find-program.js';
 import type { LaunchSpec } from './launch-spec.js';
 import { LineSplitter } from './line-splitter.js';
 
@@ -39,6 +48,11 @@ export interface ServiceProcess {
   readonly exit: Promise<ServiceExit>;
   /** Writes to its stdin (pipe or terminal); false when it has none or it is closed. */
   readonly write: (data: string) => boolean;
+  /**
+   * Lets the process run its command: until then it is a gate that has started nothing (see
+   * above). Call it once the coordinator has recorded the process, or its report failed.
+   */
+  readonly release: () => void;
 }
 
 export interface SpawnHooks {
@@ -53,24 +67,40 @@ export type SpawnResult =
 
 export type OutputListener = (stream: 'stdout' | 'stderr', line: string) => void;
 
+/** `sh -c GATE styxy-gate FILE ARGS...`: one line `go` on fd 3 runs FILE ARGS; end-of-file runs nothing. */
+const GATE = 'IFS= read -r styxy_gate <&3; exec 3<&-; [ "$styxy_gate" = go ] || exit 125; exec "$@"';
+const GATED = process.platform !== 'win32';
+
 export async function spawnService(spec: LaunchSpec, hooks: SpawnHooks): Promise<SpawnResult> {
   const { onLine } = hooks;
   if (!existsSync(spec.cwd) || !statSync(spec.cwd).isDirectory()) {
     return { ok: false, message: `its folder ${spec.cwd} does not exist` };
   }
   if (spec.daemon) removeStalePidFile(spec.daemon.pidFile);
+  // Behind the gate, a missing program would be the gate's exit 127: said as a spawn would say it.
+  if (GATED && findProgram(spec.file, spec.env.PATH, spec.cwd) === null) {
+    return { ok: false, message: `${spec.file}: command not found` };
+  }
   // stdout and stderr are real pipes where they can be (os/output-pipes.ts: a flooding service
   // writes twice as fast into one as into Node's socketpair), else Node's own.
   const pipes = await createOutputPipes(2);
   let child: ChildProcess;
   try {
-    child = spawn(spec.file, [...spec.args], {
+    const [file, args] = GATED
+      ? ['/bin/sh', ['-c', GATE, 'styxy-gate', spec.file, ...spec.args]]
+      : [spec.file, spec.args];
+    child = spawn(file, [...args], {
       cwd: spec.cwd,
       env: spec.env,
       detached: true,
       // The write end stays open, never ended, for as long as this process lives: a watcher that
       // exits on EOF (`tailwindcss --watch`) stays up, and sees EOF only when the supervisor is gone.
-      stdio: [spec.stdin === 'null' ? 'ignore' : 'pipe', pipes?.[0]?.writeFd ?? 'pipe', pipes?.[1]?.writeFd ?? 'pipe'],
+      stdio: [
+        spec.stdin === 'null' ? 'ignore' : 'pipe',
+        pipes?.[0]?.writeFd ?? 'pipe',
+        pipes?.[1]?.writeFd ?? 'pipe',
+        ...(GATED ? (['pipe'] as const) : []),
+      ],
       windowsHide: true,
     });
   } catch (error) {
@@ -137,7 +167,13 @@ export async function spawnService(spec: LaunchSpec, hooks: SpawnHooks): Promise
     return true;
   };
   const exit = spec.daemon ? launcherExit.then((ended) => followDaemon(spec, record, ended, hooks)) : launcherExit;
-  return { ok: true, process: { record, exit, write } };
+  const gate = (child.stdio[3] as Socket | null | undefined) ?? null;
+  // A gate that died meanwhile (a stop signalled its group) makes the write fail: never a crash.
+  gate?.on('error', () => {});
+  const release = () => {
+    if (gate && !gate.destroyed && !gate.writableEnded) gate.end('go\n');
+  };
+  return { ok: true, process: { record, exit, write, release } };
 }
 
 /** How often a daemon's pid file and process are looked at. */

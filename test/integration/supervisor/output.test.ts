@@ -132,6 +132,7 @@ describe('service output (real processes)', () => {
       } as unknown as LaunchSpec;
       const result = await spawnService(spec, { onLine: (stream, line) => lines.push(`${stream} ${line}`) });
       if (!result.ok) throw new Error(result.message);
+      result.process.release();
       expect(await result.process.exit).toMatchObject({ code: 0 });
       expect(lines.sort()).toEqual(['stderr err', 'stdout out', 'stdout socket']);
     } finally {
@@ -155,7 +156,13 @@ describe('service output (real processes)', () => {
     const first = await spawnService(spec, { onLine: () => {} });
     expect(first).toMatchObject({ ok: false, message: expect.stringContaining('command not found') });
     const before = openFds();
-    for (let i = 0; i < 20; i++) expect((await spawnService(spec, { onLine: () => {} })).ok).toBe(false);
+    // A program that is not there is refused before any pipe is made; arguments the OS cannot
+    // take (a NUL byte) fail the spawn itself, after the pipes were made.
+    const unspawnable = { ...spec, file: '/bin/sh', args: ['-c', 'true', 'a\0b'] } as LaunchSpec;
+    for (let i = 0; i < 20; i++) {
+      expect((await spawnService(spec, { onLine: () => {} })).ok).toBe(false);
+      expect((await spawnService(unspawnable, { onLine: () => {} })).ok).toBe(false);
+    }
     // The sockets over the read ends close asynchronously.
     await waitFor(() => openFds() <= before, { timeout: 5000, message: `open fds back to ${before}` });
   });
