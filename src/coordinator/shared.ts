@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import type { acquireSharedParams } from '../protocol/coordinator-params.js';
 import type { CoordinatorResult, StackRegistration } from '../protocol/coordinator-protocol.js';
 import { StyxyError } from '../protocol/errors.js';
+import { instanceJoinable } from '../protocol/shared-instance.js';
 import { definitionDifference, sharedMismatch } from '../protocol/shared-mismatch.js';
 import type { Context } from './context.js';
 import { ownedStack } from './stacks.js';
@@ -119,7 +120,7 @@ export function acquireShared(
     if (idle?.signalled != null) return { action: 'wait', reason: 'its instance is stopping' };
     table.idle.delete(use.key);
     const service = instance.services.find((candidate) => candidate.name === instance.registration.shared?.service);
-    if (instance.phase !== 'running' || !service || !['ready', 'running'].includes(service.status)) {
+    if (!instanceJoinable(instance.phase, service)) {
       return { action: 'wait', reason: `its instance is ${service?.status ?? instance.phase}` };
     }
     const ports: Record<string, number> = {};

@@ -1,14 +1,15 @@
 /**
  * A shared service's command-line edges, with the built CLI and real processes (a node HTTP
  * server as the shared service): `up --dry-run` shows what `up -d` would do with it — join the
- * running instance (its port, pid and users) or start one on the port the instance had (sticky by
+ * running instance (its port, pid and users), wait for one still starting and then join it (as
+ * `up -d` then does), or start one on the port the instance had (sticky by
  * the shared key, not by the folder and stack name asking); `restart db` from a stack using it
  * is refused without `--yes` (saying so) and with it restarts it in its instance, naming the
  * other stacks it restarts for; `stop` the same (its own services without asking); `start db` of
  * a stopped one needs no `--yes`; the MCP `restart` tool (official SDK client) the same with
  * `shared: true`, the MCP `stop` tool too (`stoppedFor`), and MCP `start` of the stopped one without it.
  */
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -94,6 +95,44 @@ test('up --dry-run of a shared service: the running instance it would join, else
   const upB = await p.cli(['up', '-d', '--json', '--name', 'b'], { timeoutMs: 120_000 });
   expect(upB.code, upB.stderr).toBe(0);
   expect(serviceIn(JSON.parse(upB.stdout) as PsJson, 'db').ports).toEqual(serviceIn(later, 'db').ports);
+});
+
+test('up --dry-run while the instance is still starting: up -d would wait for it, then join it; and up -d does', async () => {
+  // The instance answers 503 on /health while this file exists: it stays starting until removed.
+  let healthFile = '';
+  const p = makeUpProject((home) => {
+    healthFile = join(home.home, 'db-starting');
+    return { services: { ...CONFIG.services, db: { ...CONFIG.services!.db!, env: { HEALTH_FILE: healthFile } } } };
+  });
+  project = p;
+  writeFileSync(healthFile, '');
+  const upA = p.cli(['up', '-d', '--json', '--name', 'a'], { timeoutMs: 120_000 });
+  const instance = async () => (await p.stacks()).find((stack) => stack.shared);
+  await waitFor(async () => (await instance())?.services.some((s) => s.name === 'db' && s.status === 'starting'), {
+    timeout: 60_000,
+    message: 'the instance starting',
+  });
+  const starting = (await instance())!;
+  const dbPid = starting.services.find((s) => s.name === 'db')!.pid;
+
+  const plan = await dryRun(p, 'b');
+  expect(serviceIn(plan, 'db')).toMatchObject({ shared: true, status: 'starting', pid: dbPid });
+  const waits = `its instance (test/shared-db, pid ${starting.pid}) is starting: up -d would wait for it to be ready, then join it`;
+  expect(serviceIn(plan, 'db').detail).toBe(`shared: ${waits}`);
+  const text = await p.cli(['up', '--dry-run', '--name', 'b']);
+  expect(text.stdout).toMatch(new RegExp(`\ndb \\(shared · 1 stack\\)\\s+starting\\s+\\d+\\s+${dbPid}\\s`));
+  expect(text.stdout).toContain(waits);
+
+  // up -d of b waits for that instance (no second one starts), then joins it once it is ready.
+  const upB = p.cli(['up', '-d', '--json', '--name', 'b'], { timeoutMs: 120_000 });
+  await waitFor(async () => (await p.stacks()).some((stack) => stack.name === 'b'), { timeout: 60_000 });
+  expect((await p.stacks()).filter((stack) => stack.shared)).toHaveLength(1);
+  rmSync(healthFile);
+  const [a, b] = await Promise.all([upA, upB]);
+  expect(a.code, a.stderr).toBe(0);
+  expect(b.code, b.stderr).toBe(0);
+  expect(serviceIn(JSON.parse(b.stdout) as PsJson, 'db')).toMatchObject({ shared: true, status: 'ready', pid: dbPid });
+  expect((await p.stacks()).filter((stack) => stack.shared).map((stack) => stack.pid)).toEqual([starting.pid]);
 });
 
 test('restart and stop of a shared service from a stack using it: refused without --yes; with it, in its instance, naming the others; MCP shared: true', async () => {

@@ -7,7 +7,7 @@
  * holder) rather than `check`ing ports here: only it knows the sticky ports. A stack that runs
  * already answers with the ports it has (`"reused": true`): that is what `up -d` would print.
  * A shared service is what `up -d` would do with it: join its running instance (its snapshot,
- * ports and users, as `ps` shows it), or start one, on the port planned as the instance's own
+ * ports and users, as `ps` shows it), wait for one still starting and then join it, or start one, on the port planned as the instance's own
  * `reserve` would choose it (sticky by the shared key, whichever worktree started it before).
  * One that a running stack defines otherwise is the error `up -d` would get (STYXY_SHARED_MISMATCH).
  */
@@ -15,6 +15,7 @@ import { connectCoordinator, runningStacks } from '../../client/coordinator-clie
 import { loadProjectConfig } from '../../config/load.js';
 import { selectByProfiles } from '../../config/select-services.js';
 import type { SharedUse, StackInfo } from '../../protocol/coordinator-protocol.js';
+import { instanceJoinable } from '../../protocol/shared-instance.js';
 import { definitionDifference, sharedMismatch } from '../../protocol/shared-mismatch.js';
 import type { ServiceSnapshot } from '../../protocol/stack.js';
 import { stackId } from '../../protocol/stack-id.js';
@@ -95,14 +96,16 @@ export async function upDryRun(options: DryRunOptions): Promise<DryRunDocument> 
     dependsOn: [...dependsOn],
     ...(shared ? { shared: true, users: [] } : {}),
   });
-  const joined = (use: SharedUse, instance: StackInfo): ServiceSnapshot => ({
-    ...(instance.services.find((snapshot) => snapshot.name === instance.shared!.service) ??
-      service(use.service, [], true)),
-    name: use.service,
-    detail: `shared: would join its instance (${instance.project}/${instance.name}, pid ${instance.pid})`,
-    shared: true,
-    users: usersOf(use.key, all),
-  });
+  const joined = (use: SharedUse, instance: StackInfo): ServiceSnapshot => {
+    const snapshot = instance.services.find((candidate) => candidate.name === instance.shared!.service);
+    return {
+      ...(snapshot ?? service(use.service, [], true)),
+      name: use.service,
+      detail: `shared: ${instanceAction(instance, snapshot)}`,
+      shared: true,
+      users: usersOf(use.key, all),
+    };
+  };
   const services = [
     ...plan.uses.map((use) => {
       const instance = instances.get(use.service);
@@ -114,6 +117,20 @@ export async function upDryRun(options: DryRunOptions): Promise<DryRunDocument> 
   const facts = { id, name: stackName, project: config.name, root: config.root, pid: 0, detached: true };
   const document = psDocument({ ...facts, phase: 'stopped' }, services);
   return { ...document, stack: { ...document.stack, pid: null }, reused: false, changed: [], dryRun: true };
+}
+
+/**
+ * What `up -d` would do with a shared service whose instance is registered, as `acquireShared`
+ * answers it: join one that is up; wait for one that is still starting (or restarting) to be
+ * ready, then join it; wait for one that is stopping to end, then start it again.
+ */
+function instanceAction(instance: StackInfo, snapshot: ServiceSnapshot | undefined): string {
+  const which = `its instance (${instance.project}/${instance.name}, pid ${instance.pid})`;
+  if (instanceJoinable(instance.phase, snapshot)) return `would join ${which}`;
+  if (instance.phase === 'starting' || instance.phase === 'running') {
+    return `${which} is ${snapshot?.status ?? instance.phase}: up -d would wait for it to be ready, then join it`;
+  }
+  return `${which} is stopping: up -d would wait for it to end, then start it again`;
 }
 
 /** `up -d` would be refused: another running stack defines this shared service otherwise. */
