@@ -26,6 +26,9 @@ import { OUTPUT_GRACE_MS, type SpawnHooks, spawnService } from './service-proces
 /** How long a forced stop (a second Ctrl-C, `down --force`) lets a service's stop command run. */
 const FORCED_STOP_COMMAND_MS = 2000;
 
+/** The longest a spawned service waits at its gate for the coordinator to record it (service-process.ts). */
+const REPORT_WAIT_MS = 5000;
+
 /** What started after this supervisor and listens on a leased port is the stack's (os/port-sweep.ts). */
 const SUPERVISOR_START = processStartTime(process.pid);
 
@@ -84,6 +87,8 @@ interface ServiceShell {
   daemonFound: (() => void) | null;
   /** Spawned processes still held at their gate until their report is recorded (service-process.ts). */
   gates: Map<number, () => void>;
+  /** Settles once the latest run is released from its gate: its readiness check starts then. */
+  released: Promise<void> | null;
 }
 
 export class EffectRunner {
@@ -138,13 +143,18 @@ export class EffectRunner {
         // Write-ahead: the process runs its command only once the coordinator has recorded it
         // (or could not be told: a lost connection's reclaim carries the report, a refusal is
         // logged), so a reap after a `kill -9` at any moment finds it.
+        // A coordinator that does not answer (stopped) holds a start up for REPORT_WAIT_MS at most.
         const gates = this.#shell(effect.service).gates;
         const release = gates.get(effect.pid);
         gates.delete(effect.pid);
+        const cap = release ? setTimeout(release, REPORT_WAIT_MS) : null;
         coordinator
           .reportProcess({ stackId, service: effect.service, pid: effect.pid, pgid: effect.pid })
           .catch(coordinatorError)
-          .finally(() => release?.());
+          .finally(() => {
+            if (cap) clearTimeout(cap);
+            release?.();
+          });
         this.#shell(effect.service).latestPid = effect.pid;
         this.#registerStop(effect.service, null);
         break;
@@ -191,6 +201,7 @@ export class EffectRunner {
         daemonWait: null,
         daemonFound: null,
         gates: new Map(),
+        released: null,
         runStartSeq: 1,
         write: null,
         exit: null,
@@ -239,7 +250,14 @@ export class EffectRunner {
       shell.records.push(record);
       shell.exit = exit;
       shell.write = write;
-      shell.gates.set(record.pid, release);
+      // The readiness check starts once the service runs: its first attempt (the HTTP check loads
+      // node:http, ~35 ms) would otherwise hold up the report's answer, and so the service's start.
+      let onReleased = () => {};
+      shell.released = new Promise<void>((resolve) => (onReleased = resolve));
+      shell.gates.set(record.pid, () => {
+        release();
+        onReleased();
+      });
       dispatch({ type: 'spawned', service, run, pid: record.pid, at: now() });
       // The report (the `spawned` effect) releases it; a gate it did not take is released here.
       shell.gates.get(record.pid)?.();
@@ -392,7 +410,9 @@ export class EffectRunner {
     // A daemon's readiness is checked once the daemon is found: until then its port may still be
     // held by the command that starts it, which is about to exit.
     const daemon = shell.daemonWait;
+    const released = shell.released;
     const probing = (async () => {
+      if (released) await released;
       if (daemon) await Promise.race([daemon, once(controller.signal, 'abort')]);
       if (controller.signal.aborted) return null;
       return runProbe(spec.probe, { cwd: spec.cwd, env: spec.env, logs: source }, controller.signal);
