@@ -4,13 +4,20 @@
  * is the whole of one owner's leases and stacks, so it replaces what that owner held; a `forget`
  * entry removes the owner and all it held. A later entry of another owner that takes the same
  * port or stack id wins (it was granted after the first was given up). Owners come back
- * disconnected: live ones resume with their tokens, dead ones are reaped.
+ * disconnected: live ones resume with their tokens, dead ones are reaped. A stop registration
+ * is kept only when admitStop lets it in; the refusals are returned, for the log.
  */
+import { admitStop } from './admit-stop.js';
 import type { JournalEntry, OwnerHead } from './journal.js';
 import { createRegistry, type LeaseRecord, removeLeases } from './registry.js';
-import type { CoordinatorState } from './state.js';
+import { type CoordinatorState, stopKey } from './state.js';
 
-export function applyJournal(state: CoordinatorState, entries: readonly JournalEntry[]): void {
+export function applyJournal(state: CoordinatorState, entries: readonly JournalEntry[]): string[] {
+  const refused: string[] = [];
+  const admit = (stop: Parameters<typeof admitStop>[1]) => {
+    const problem = admitStop(state, stop);
+    if (problem !== null) refused.push(problem);
+  };
   for (const entry of entries) {
     switch (entry.kind) {
       case 'forget':
@@ -24,6 +31,15 @@ export function applyJournal(state: CoordinatorState, entries: readonly JournalE
         for (const token of entry.owner.runTokens) owner.runTokens.add(token);
         for (const stack of entry.stacks) state.stacks.set(stack.registration.id, { ...stack, owner: owner.id });
         grant(state, owner.id, entry.leases);
+        for (const stop of entry.stops ?? []) admit({ ...stop, owner: owner.id });
+        break;
+      }
+      case 'stop':
+        admit({ ...entry.stop, owner: entry.owner });
+        break;
+      case 'unstop': {
+        const key = stopKey(entry.stackId, entry.service);
+        if (state.stops.get(key)?.owner === entry.owner) state.stops.delete(key);
         break;
       }
       case 'grant': {
@@ -51,9 +67,12 @@ export function applyJournal(state: CoordinatorState, entries: readonly JournalE
           state.registry,
           (lease) => lease.owner === entry.owner && lease.stackId === entry.stackId,
         ).registry;
+        for (const [key, stop] of state.stops)
+          if (stop.owner === entry.owner && stop.stackId === entry.stackId) state.stops.delete(key);
         break;
     }
   }
+  return refused;
 }
 
 /** The owner an entry names, added (disconnected) when the state does not know it yet. */
@@ -86,4 +105,5 @@ function grant(state: CoordinatorState, owner: string, records: readonly LeaseRe
 function forgetHoldings(state: CoordinatorState, ownerId: string): void {
   state.registry = removeLeases(state.registry, (lease) => lease.owner === ownerId).registry;
   for (const [id, stack] of state.stacks) if (stack.owner === ownerId) state.stacks.delete(id);
+  for (const [key, stop] of state.stops) if (stop.owner === ownerId) state.stops.delete(key);
 }

@@ -4,6 +4,7 @@
  * the snapshot and replays the journal; each snapshot starts a new journal generation and, once
  * on disk, deletes the generations it covers.
  */
+import { admitStop } from './admit-stop.js';
 import { applyJournal } from './apply-journal.js';
 import { Journal, type JournalEntry, readJournal } from './journal.js';
 import type { Log } from './log.js';
@@ -32,15 +33,31 @@ export function openDurableState(file: string, log: Log): DurableState {
     );
   }
   const state = loaded.kind === 'loaded' ? CoordinatorState.fromPersisted(loaded.state) : new CoordinatorState();
+  let stopsRefused = false;
+  if (loaded.kind === 'loaded' && loaded.state.stops.length > 0) {
+    if (loaded.stopsUntrusted !== null) {
+      log(
+        `refused the ${loaded.state.stops.length} stop registration(s) of ${file}: ${loaded.stopsUntrusted}; none of its stop commands will run`,
+      );
+      stopsRefused = true;
+    } else {
+      for (const stop of loaded.state.stops) {
+        const problem = admitStop(state, stop);
+        if (problem !== null) log(`${file}: ${problem}`);
+        stopsRefused ||= problem !== null;
+      }
+    }
+  }
   // A corrupt snapshot says nothing of what its journal covered: replay every generation left.
   const replay = readJournal(file, loaded.kind === 'loaded' ? loaded.state.journal : 0);
-  applyJournal(state, replay.entries);
+  const refused = [...replay.refused, ...applyJournal(state, replay.entries)];
   if (replay.entries.length > 0)
     log(
       `replayed ${replay.entries.length} journal entr${replay.entries.length === 1 ? 'y' : 'ies'} written after the last state file`,
     );
   for (const torn of replay.torn)
     log(`journal ${torn} ends with an unreadable line (a write cut short); replayed what came before`);
+  for (const problem of refused) log(`journal: ${problem}`);
 
   const journal = new Journal(file, replay.next);
   let covered = journal.generation;
@@ -56,8 +73,9 @@ export function openDurableState(file: string, log: Log): DurableState {
     written: () => journal.dropBefore(covered),
     log,
   });
-  // What was replayed goes into a snapshot at once, and the files it came from go.
-  if (replay.entries.length > 0 || replay.torn.length > 0) persister.flushSync();
+  // What was replayed goes into a snapshot at once, and the files it came from go (so does
+  // whatever was refused: it is in the log, and never read again).
+  if (replay.entries.length > 0 || replay.torn.length > 0 || refused.length > 0 || stopsRefused) persister.flushSync();
   return {
     state,
     journal: (entry) => journal.append(entry),

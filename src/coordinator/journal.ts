@@ -19,15 +19,22 @@
  * Files: `state.json.journal.<generation>`, one line of JSON per entry. The persister starts a
  * new generation as it takes each snapshot and records it in the snapshot (`journal`: the first
  * generation it does not cover); once that snapshot is on disk, older generations are deleted.
- * A torn or unreadable line (a crash mid-write) ends that file's replay.
+ * A torn or unreadable line (a crash mid-write) ends that file's replay; so does a line of JSON
+ * that is no entry (refused, with its reason: nothing of it or after it is applied).
+ *
+ * Stop registrations are journaled too, and a stop command read back is a command the
+ * coordinator will run: it passes the very schema (and caps) a client's registerStop does, it
+ * must belong to an owner holding its stack at that point of the replay (admit-stop.ts), and it
+ * is only taken from a file nobody else can have written (ours, not a link, in the checked home,
+ * and neither writable by others nor hard-linked: `othersMayWrite`). docs/security.md, "Daemons".
  */
 import { closeSync, fstatSync, ftruncateSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { port } from '../protocol/coordinator-params.js';
-import { openOwnFile, readOwnText, writeFully } from '../protocol/private-fs.js';
+import { port, stopRecord } from '../protocol/coordinator-params.js';
+import { openOwnFile, othersMayWrite, readOwnFile, writeFully } from '../protocol/private-fs.js';
 import type { LeaseRecord } from './registry.js';
-import type { persistedOwner, persistedStack } from './state.js';
+import type { persistedOwner, persistedStack, StopEntry } from './state.js';
 import { leaseSchema, ownerSchema, stackSchema } from './state-file.js';
 
 const ownerId = z.string().min(1);
@@ -39,6 +46,8 @@ const entrySchema = z.discriminatedUnion('kind', [
     owner: ownerSchema,
     stacks: z.array(stackSchema),
     leases: z.array(leaseSchema),
+    /** Absent from lines written before stop registrations were journaled. */
+    stops: z.array(stopRecord).default([]),
   }),
   /** Leases granted to the owner (with the `styxy run` token they came with). */
   z.object({
@@ -55,6 +64,10 @@ const entrySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unstack'), owner: ownerId, stackId: z.string() }),
   /** The owner was reaped (or left holding nothing): forget it and all it held. */
   z.object({ kind: z.literal('forget'), owner: ownerId }),
+  /** A stop registration (stops.ts), set or replaced. */
+  z.object({ kind: z.literal('stop'), owner: ownerId, stop: stopRecord }),
+  /** A stop registration cleared (its service stopped). */
+  z.object({ kind: z.literal('unstop'), owner: ownerId, stackId: z.string(), service: z.string() }),
 ]);
 
 /** An owner as a delta names it: enough to know it again on replay (its run tokens travel with grants and stacks). */
@@ -67,6 +80,8 @@ export type JournalEntry =
       readonly owner: ReturnType<typeof persistedOwner>;
       readonly stacks: readonly ReturnType<typeof persistedStack>[];
       readonly leases: readonly LeaseRecord[];
+      /** Absent: none (lines written before stop registrations were journaled). */
+      readonly stops?: readonly StopEntry[];
     }
   | {
       readonly kind: 'grant';
@@ -77,7 +92,9 @@ export type JournalEntry =
   | { readonly kind: 'release'; readonly owner: string; readonly ports: readonly number[] }
   | { readonly kind: 'stack'; readonly owner: OwnerHead; readonly stack: ReturnType<typeof persistedStack> }
   | { readonly kind: 'unstack'; readonly owner: string; readonly stackId: string }
-  | { readonly kind: 'forget'; readonly owner: string };
+  | { readonly kind: 'forget'; readonly owner: string }
+  | { readonly kind: 'stop'; readonly owner: string; readonly stop: StopEntry }
+  | { readonly kind: 'unstop'; readonly owner: string; readonly stackId: string; readonly service: string };
 
 const SUFFIX = '.journal.';
 
@@ -104,6 +121,8 @@ export interface JournalRead {
   readonly entries: JournalEntry[];
   /** Files whose replay stopped early at a line that could not be read. */
   readonly torn: string[];
+  /** What was not replayed, and why (a line of JSON that is no entry; a file's stop registrations). */
+  readonly refused: string[];
   /** The generation after the newest file found (where a new journal starts). */
   readonly next: number;
 }
@@ -112,31 +131,57 @@ export interface JournalRead {
 export function readJournal(base: string, from: number): JournalRead {
   const entries: JournalEntry[] = [];
   const torn: string[] = [];
+  const refused: string[] = [];
   const generations = journalGenerations(base);
   for (const generation of generations.filter((g) => g >= from)) {
     const file = fileOf(base, generation);
-    let text: string;
+    let read: ReturnType<typeof readOwnFile>;
     try {
-      text = readOwnText(file);
-    } catch {
-      continue; // gone, or not a plain file of ours (never replayed)
+      read = readOwnFile(file);
+    } catch (error) {
+      // Gone, or not a plain file of ours: never replayed.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') refused.push(`${file}: ${(error as Error).message}`);
+      continue;
     }
-    for (const line of text.split('\n')) {
+    const untrusted = othersMayWrite(read.stat);
+    let strippedStops = 0;
+    const lines = read.text.split('\n');
+    for (const [index, line] of lines.entries()) {
       if (line === '') continue;
-      let parsed: ReturnType<typeof entrySchema.safeParse>;
+      let json: unknown;
       try {
-        parsed = entrySchema.safeParse(JSON.parse(line));
+        json = JSON.parse(line);
       } catch {
-        parsed = { success: false } as ReturnType<typeof entrySchema.safeParse>;
-      }
-      if (!parsed.success) {
         torn.push(join(dirname(file), basename(file)));
         break;
       }
-      entries.push(parsed.data as JournalEntry);
+      const parsed = entrySchema.safeParse(json);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        refused.push(
+          `${file} line ${index + 1} is no journal entry (${issue?.path.join('.') || '(root)'}: ${issue?.message}): ` +
+            'refused, with every line after it in that file',
+        );
+        break;
+      }
+      let entry = parsed.data as JournalEntry;
+      if (untrusted !== null && entry.kind === 'stop') {
+        strippedStops++;
+        continue;
+      }
+      if (untrusted !== null && entry.kind === 'holdings' && (entry.stops?.length ?? 0) > 0) {
+        strippedStops += entry.stops?.length ?? 0;
+        entry = { ...entry, stops: [] };
+      }
+      entries.push(entry);
+    }
+    if (strippedStops > 0) {
+      refused.push(
+        `${strippedStops} stop registration(s) in ${file}: ${untrusted}; none of its stop commands will run`,
+      );
     }
   }
-  return { entries, torn, next: Math.max(from, (generations.at(-1) ?? -1) + 1) };
+  return { entries, torn, refused, next: Math.max(from, (generations.at(-1) ?? -1) + 1) };
 }
 
 /** The coordinator's open journal: appends to the current generation's file. */

@@ -90,11 +90,11 @@ export function reclaim(core: Context, owner: Owner, params: ReclaimParams): Pro
         // A process the owner may not report (its own pid, one it did not start): skip it.
       }
     }
-    // Stop registrations: replaced by the client's (in memory only, so this is how they come back).
+    // Stop registrations: replaced by the client's (journaled below with the rest).
     dropStops(core, owner);
     for (const registration of params.stops) {
       if (!kept.has(registration.stackId)) continue;
-      await registerStop(core, owner, registration).catch(() => {});
+      await registerStop(core, owner, registration, false).catch(() => {});
     }
     if (lostPorts.length > 0 || lostStacks.length > 0) {
       core.log(
@@ -109,6 +109,7 @@ export function reclaim(core: Context, owner: Owner, params: ReclaimParams): Pro
       owner: persistedOwner(owner),
       stacks: state.stacksOf(owner.id).map(persistedStack),
       leases: state.leasesOf(owner.id),
+      stops: state.stopsOf(owner.id),
     });
     core.persist();
     return { lostPorts, lostStacks };

@@ -1,6 +1,7 @@
 /**
- * `$STYXY_HOME/state.json`: owners, stacks, leases, reported processes and sticky ports, so that
- * a restarted coordinator knows what live supervisors hold and what dead ones left behind.
+ * `$STYXY_HOME/state.json`: owners, stacks, leases, reported processes, stop registrations and
+ * sticky ports, so that a restarted coordinator knows what live supervisors hold and what dead
+ * ones left behind (and how to stop it).
  * Written atomically (temp file, fsync, rename, fsync of the folder): a crash leaves the old
  * file or the new one, never half of one. A file that cannot be read as state is moved aside
  * (`state.json.corrupt-<time>`) and the coordinator starts empty.
@@ -9,9 +10,9 @@ import { closeSync, constants, fsyncSync, openSync, readdirSync, renameSync, unl
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { port, serviceSnapshot, stackRegistration } from '../protocol/coordinator-params.js';
+import { port, serviceSnapshot, stackRegistration, stopRecord } from '../protocol/coordinator-params.js';
 import { isStyxyError } from '../protocol/errors.js';
-import { openOwnFile, readOwnText, writeFully } from '../protocol/private-fs.js';
+import { openOwnFile, othersMayWrite, readOwnFile, writeFully } from '../protocol/private-fs.js';
 
 const FORMAT = 1;
 
@@ -67,13 +68,20 @@ const stateSchema = z.looseObject({
     }),
   ),
   sticky: z.array(z.looseObject({ key: z.string(), port, type: z.string().nullable(), at: z.number() })),
+  /** Stop registrations (coordinator/stops.ts); absent from files written before they were kept. */
+  stops: z.array(stopRecord).default([]),
 });
 
 export type PersistedState = z.infer<typeof stateSchema>;
 
 export type LoadResult =
   | { readonly kind: 'missing' }
-  | { readonly kind: 'loaded'; readonly state: PersistedState }
+  | {
+      readonly kind: 'loaded';
+      readonly state: PersistedState;
+      /** Why its stop registrations may not be ours (see othersMayWrite), or null. */
+      readonly stopsUntrusted: string | null;
+    }
   | { readonly kind: 'corrupt'; readonly reason: string; readonly movedTo: string | null };
 
 /** Why `text` is not a state file, or null when it is one (read-only: for `styxy doctor`). */
@@ -93,8 +101,11 @@ export function stateProblem(text: string): string | null {
 /** Reads the state file; a corrupt one is renamed aside (never deleted: it may help a bug report). */
 export function loadState(file: string, now: Date = new Date()): LoadResult {
   let text: string;
+  let stopsUntrusted: string | null;
   try {
-    text = readOwnText(file);
+    const read = readOwnFile(file);
+    text = read.text;
+    stopsUntrusted = othersMayWrite(read.stat);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
     // A link or a file of someone else's is never read as state (it names pids to kill).
@@ -103,7 +114,7 @@ export function loadState(file: string, now: Date = new Date()): LoadResult {
   }
   const problem = stateProblem(text);
   if (problem !== null) return setAside(file, problem, now);
-  return { kind: 'loaded', state: stateSchema.parse(JSON.parse(text)) };
+  return { kind: 'loaded', state: stateSchema.parse(JSON.parse(text)), stopsUntrusted };
 }
 
 function setAside(file: string, reason: string, now: Date): LoadResult {
@@ -117,7 +128,11 @@ function setAside(file: string, reason: string, now: Date): LoadResult {
 }
 
 export function serializeState(
-  state: Omit<PersistedState, 'format' | 'journal'> & { readonly journal?: number },
+  state: Omit<PersistedState, 'format' | 'journal' | 'stops'> & {
+    readonly journal?: number;
+    /** coordinator/state.ts `StopEntry`s (read back through `stopRecord`). */
+    readonly stops?: readonly unknown[];
+  },
 ): string {
   return `${JSON.stringify({ format: FORMAT, ...state })}\n`;
 }

@@ -1,8 +1,7 @@
 /**
  * Everything the coordinator knows, in one place: owners (one per client process connection
  * history), their stacks, leases (the registry), reported processes, stop registrations
- * and sticky ports; and
- * its persisted form. An owner is identified by the hash of the token it was given at hello;
+ * and sticky ports; and its persisted form. An owner is identified by the hash of the token it was given at hello;
  * only a peer that presents the token resumes it, and nothing else a peer sends (pids, stack
  * ids, request ids) reaches another owner's things.
  */
@@ -53,8 +52,9 @@ export interface ProcessEntry {
 
 /**
  * What to do for one service of a stack if its owner dies (stops.ts): its stop command, and its
- * daemon (verified when registered). Kept in memory only: after a coordinator restart the
- * client sends it again with its reclaim.
+ * daemon (verified when registered). Journaled and kept in state.json like the stack itself, so
+ * that a coordinator restarted after its owner died still runs it (admit-stop.ts says what is
+ * taken back from disk); a live owner sends its own again with its reclaim.
  */
 export interface StopEntry {
   readonly owner: string;
@@ -149,7 +149,7 @@ export class CoordinatorState {
     return [...this.processes.values()].filter((entry) => entry.owner === owner);
   }
 
-  toPersisted(now: number): Omit<PersistedState, 'format' | 'journal'> {
+  toPersisted(now: number): Omit<PersistedState, 'format' | 'journal' | 'stops'> & { readonly stops: StopEntry[] } {
     // Who holds anything, in one pass (isEmpty for each owner walked everything once per owner).
     const holding = new Set<string>();
     for (const lease of this.registry.leases.values()) holding.add(lease.owner);
@@ -162,10 +162,14 @@ export class CoordinatorState {
       leases: [...this.registry.leases.values()],
       processes: [...this.processes.values()],
       sticky: this.sticky.entries().map(([key, entry]) => ({ key, ...entry })),
+      stops: [...this.stops.values()],
     };
   }
 
-  /** Loads a persisted state; every owner starts disconnected (it resumes with its token). */
+  /**
+   * Loads a persisted state; every owner starts disconnected (it resumes with its token). Its
+   * stop registrations are not taken here: they go through admitStop (durable-state.ts).
+   */
   static fromPersisted(state: PersistedState): CoordinatorState {
     const result = new CoordinatorState();
     for (const owner of state.owners) {

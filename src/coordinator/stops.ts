@@ -5,6 +5,11 @@
  * { pidFile }`: a process no descendant of the supervisor, so reportProcess cannot take it), and
  * clears both when the service has stopped. At reaping the stop commands run first, then
  * everything recorded is killed (owners.ts). docs/security.md, "Daemons".
+ *
+ * Write-ahead, as a lease: a registration is journaled before it is kept and answered, and
+ * refused (STYXY_STATE_WRITE_FAILED) when that fails; a clear is a giving back, never refused.
+ * So a coordinator killed after the answer, whose successor starts only after the owner died
+ * too, still runs the owner's stop commands and stops its daemons.
  */
 import type { z } from 'zod';
 import { MAX_STOPS_PER_OWNER, type registerStopParams } from '../protocol/coordinator-params.js';
@@ -12,16 +17,21 @@ import type { Context } from './context.js';
 import { ownedStack, tooMany } from './stacks.js';
 import { type Owner, stopKey } from './state.js';
 
+/** `journal` false: a reclaim, which journals all of the owner's holdings at once. */
 export async function registerStop(
   core: Context,
   owner: Owner,
   params: z.infer<typeof registerStopParams>,
+  journal = true,
 ): Promise<{ stop: boolean; daemon: boolean; problem: string | null }> {
   const stack = ownedStack(core, owner, params.stackId);
   const { stops } = core.state;
   const key = stopKey(params.stackId, params.service);
   if (params.stop === null && params.daemon === null) {
-    stops.delete(key);
+    if (stops.delete(key) && journal) {
+      core.journal({ kind: 'unstop', owner: owner.id, stackId: params.stackId, service: params.service });
+      core.persist();
+    }
     return { stop: false, daemon: false, problem: null };
   }
   if (!stops.has(key) && core.state.stopsOf(owner.id).length >= MAX_STOPS_PER_OWNER) {
@@ -47,7 +57,10 @@ export async function registerStop(
   }
   // The stack may have ended while the daemon was checked.
   if (core.state.stacks.get(params.stackId)?.owner !== owner.id) return { stop: false, daemon: false, problem };
-  stops.set(key, { owner: owner.id, stackId: params.stackId, service: params.service, stop: params.stop, daemon });
+  const entry = { owner: owner.id, stackId: params.stackId, service: params.service, stop: params.stop, daemon };
+  if (journal) core.journal({ kind: 'stop', owner: owner.id, stop: entry }, 'the stop registration');
+  stops.set(key, entry);
+  if (journal) core.persist();
   return { stop: params.stop !== null, daemon: daemon !== null, problem };
 }
 

@@ -237,24 +237,46 @@ export const reportExitParams = z.object({ stackId: stackId.nullable(), service:
  * stop command (as the coordinator's user, with this folder and environment), and stop its daemon
  * (verified: coordinator/verify-pid.ts). Both null: nothing (the service stopped).
  */
+/**
+ * A stop command as the coordinator will run it: from a client (registerStop) and, read back,
+ * from state.json and the journal (coordinator/state-file.ts), with the same caps either way.
+ */
+export const stopCommand = z
+  .object({
+    file: text().min(1),
+    args: z.array(text(32 * 1024)).max(256),
+    cwd: text().min(1),
+    env: z.record(z.string().min(1).max(MAX_NAME_LENGTH), text(32 * 1024)),
+    timeoutMs: z.number().int().min(0).max(MAX_STOP_COMMAND_TIMEOUT_MS),
+  })
+  .refine((stop) => Object.keys(stop.env).length <= 1024, 'must have at most 1024 environment variables')
+  .refine(
+    (stop) => JSON.stringify(stop).length <= MAX_STOP_COMMAND_BYTES,
+    `must be at most ${MAX_STOP_COMMAND_BYTES} bytes as JSON`,
+  );
+
 export const registerStopParams = z.object({
   stackId,
   service: name,
-  stop: z
-    .object({
-      file: text().min(1),
-      args: z.array(text(32 * 1024)).max(256),
-      cwd: text().min(1),
-      env: z.record(z.string().min(1).max(MAX_NAME_LENGTH), text(32 * 1024)),
-      timeoutMs: z.number().int().min(0).max(MAX_STOP_COMMAND_TIMEOUT_MS),
-    })
-    .refine((stop) => Object.keys(stop.env).length <= 1024, 'must have at most 1024 environment variables')
-    .refine(
-      (stop) => JSON.stringify(stop).length <= MAX_STOP_COMMAND_BYTES,
-      `must be at most ${MAX_STOP_COMMAND_BYTES} bytes as JSON`,
-    )
-    .nullable(),
+  stop: stopCommand.nullable(),
   daemon: z.object({ pid, pidFile: text().min(1) }).nullable(),
+});
+
+/**
+ * A stop registration as the coordinator keeps it (coordinator/state.ts `StopEntry`), read back
+ * from state.json and the journal. Its daemon is what coordinator/verify-pid.ts recorded, which
+ * is always a group of its own pid (`pgid` = `pid`): a record saying otherwise was not written
+ * by a coordinator and is refused.
+ */
+export const stopRecord = z.object({
+  owner: z.string().min(1),
+  stackId,
+  service: name,
+  stop: stopCommand.nullable(),
+  daemon: z
+    .object({ pid: pid.min(2), pgid: pid, startTime: z.string().nullable() })
+    .refine((daemon) => daemon.pgid === daemon.pid, 'must be a group of its own pid (pgid = pid)')
+    .nullable(),
 });
 
 export const checkParams = z.object({ port });

@@ -342,12 +342,27 @@ export function writeFully(fd: number, data: string | Buffer): number {
 
 /** The whole text of one of Styxy's own files (see openOwnFile). */
 export function readOwnText(path: string): string {
+  return readOwnFile(path).text;
+}
+
+/** The same, with the file's stat (of the very file read: no path looked up twice). */
+export function readOwnFile(path: string): { readonly text: string; readonly stat: Stats } {
   const fd = openOwnFile(path, 'read');
   try {
-    return readFileSync(fd, 'utf8');
+    return { stat: fstatSync(fd), text: readFileSync(fd, 'utf8') };
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Why someone else than us may have written a file of ours (its mode lets others write, or it
+ * has another name somewhere), or null. For files whose content is run as a command.
+ */
+export function othersMayWrite(stat: Stats): string | null {
+  if ((stat.mode & 0o022) !== 0) return `it can be written by others (mode ${mode(stat)})`;
+  if (stat.nlink > 1) return `it has ${stat.nlink} names (hard links)`;
+  return null;
 }
 
 function fileProblem(path: string, stat: Stats, what: string): FolderProblem {

@@ -1,25 +1,34 @@
 /**
  * Issue 13's acceptance for services that daemonize, with real Redis (`--daemonize yes
  * --pidfile`): after `down`, after Ctrl-C of `up`, and after `kill -9` of the supervisor, no
- * process of it is left and nothing listens on its port; a stop command runs after `kill -9`.
+ * process of it is left and nothing listens on its port; a stop command runs after `kill -9`,
+ * also when the coordinator was killed first and the supervisor died while none ran (stop
+ * registrations are journaled: coordinator/stops.ts).
  * Skipped with a message where redis-server is not installed (fails in CI).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceConfig } from '../../src/config/types.js';
 import { findPortHolder } from '../../src/os/port-holder.js';
 import { type BackgroundHome, makeBackgroundHome } from '../helpers/background.js';
-import { onlyTypes, running } from '../helpers/coordinator.js';
+import { coordinatorLog, coordinatorPid, onlyTypes, running } from '../helpers/coordinator.js';
 import { requirePrograms } from '../helpers/programs.js';
 import { waitFor } from '../helpers/wait.js';
 
 const programs = requirePrograms('daemons.test', ['redis-server', 'redis-cli']);
 
 let bg: BackgroundHome | undefined;
+/** Daemons a test started: nothing of Styxy's finds a daemonized Redis when a test fails halfway. */
+const daemons: number[] = [];
 afterEach(async () => {
   await bg?.cleanup();
   bg = undefined;
+  for (const pid of daemons.splice(0)) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
+  }
 });
 
 /** Redis, daemonized, its pid file in the project folder; `stop` when given. */
@@ -103,3 +112,78 @@ describe.skipIf(programs.missing.length > 0)('a daemonized redis-server', () => 
     expect(readFileSync(join(root, marker), 'utf8').trim()).toBe(`cache ${port}`);
   });
 });
+
+/**
+ * The supervisor dies while no coordinator runs: `kill -9` of the coordinator (the supervisor
+ * stopped first, so that it cannot start another), then `kill -9` of the supervisor, then a
+ * command that starts a coordinator (`daemon start`; `up`, `run` and `check` would too; `ls` and
+ * `ps` start none), which must reap the dead supervisor from what it read back.
+ */
+describe.skipIf(programs.missing.length > 0)(
+  'a daemonized redis-server, its supervisor dead while no coordinator ran',
+  () => {
+    /** Up, the daemon's stop registration recorded, then both killed: the daemon's pid and port. */
+    async function killBoth(root: string): Promise<{ pid: number; port: number }> {
+      const up = await bg!.upDetached(root);
+      const port = up.services[0]!.ports.PORT!;
+      const pid = daemonPid(root);
+      daemons.push(pid);
+      expect(up.services[0]!.pid).toBe(pid);
+      // The registration (with the daemon) reaches the coordinator just after the daemon is found.
+      await waitFor(() => onDisk(bg!.home.home, `"pid":${pid},"pgid":${pid}`), {
+        message: 'the stop registration of the daemon to be on disk',
+      });
+      const coordinator = coordinatorPid(bg!.home)!;
+      process.kill(up.stack.pid, 'SIGSTOP');
+      process.kill(coordinator, 'SIGKILL');
+      await waitFor(() => !running(coordinator), { message: 'the coordinator to be gone' });
+      process.kill(up.stack.pid, 'SIGKILL');
+      await waitFor(() => !running(up.stack.pid), { message: 'the supervisor to be gone' });
+      expect(running(pid)).toBe(true);
+      expect(coordinatorPid(bg!.home)).toBeNull();
+      return { pid, port };
+    }
+
+    it('the next command starts a coordinator that runs its stop command', async () => {
+      bg = makeBackgroundHome({ sizes: onlyTypes({ infrastructure: 2 }) });
+      const marker = 'stopped-by.txt';
+      const root = bg.project('shop', {
+        services: {
+          cache: redis(
+            `echo "$STYXY_SERVICE $PORT" > ${marker} && ${programs.paths['redis-cli']} -p $PORT shutdown nosave`,
+          ),
+        },
+      });
+      const { pid, port } = await killBoth(root);
+      expect((await bg.cli(root, ['daemon', 'start'])).code).toBe(0);
+      await waitFor(() => existsSync(join(root, marker)), { timeout: 15_000, message: 'the stop command to have run' });
+      expect(readFileSync(join(root, marker), 'utf8').trim()).toBe(`cache ${port}`);
+      await gone(pid, port);
+      expect(coordinatorLog(bg.home)).toContain('running 1 stop command(s) first');
+    });
+
+    it('the next command starts a coordinator that stops the daemon it verified, by its record', async () => {
+      bg = makeBackgroundHome({ sizes: onlyTypes({ infrastructure: 2 }) });
+      const root = bg.project('shop', { services: { cache: redis() } });
+      const { pid, port } = await killBoth(root);
+      expect((await bg.cli(root, ['daemon', 'start'])).code).toBe(0);
+      await gone(pid, port);
+      await waitFor(() => coordinatorLog(bg!.home).includes('reaped supervisor pid'), { message: 'the reap logged' });
+      // Not left to the last resort, the sweep of the leased ports (which finds only a listener).
+      expect(coordinatorLog(bg.home)).not.toContain(`still listened on its port ${port}`);
+    });
+  },
+);
+
+/** Whether `text` is in state.json or one of its journal files. */
+function onDisk(home: string, text: string): boolean {
+  return readdirSync(home)
+    .filter((name) => name.startsWith('state.json'))
+    .some((name) => {
+      try {
+        return readFileSync(join(home, name), 'utf8').includes(text);
+      } catch {
+        return false;
+      }
+    });
+}
