@@ -220,6 +220,91 @@ describe('the journal grows with what changed', () => {
   });
 });
 
+describe('stop registrations in the journal', () => {
+  const stop = { file: 'sh', args: ['-c', 'pg_ctl stop'], cwd: '/work/shop', env: { PGDATA: 'x' }, timeoutMs: 5000 };
+
+  it('replay to what the coordinator holds: set, replaced, cleared, ended with their stack or owner', async () => {
+    const entries: JournalEntry[] = [];
+    const fake = fakeCoordinator({ journal: (entry) => entries.push(entry) });
+    const a = await fake.connect();
+    await a.call('registerStack', { registration: registration('shop', a.pid) });
+    await a.call('registerStack', { registration: registration('blog', a.pid) });
+    for (const service of ['db', 'cache'])
+      await a.call('registerStop', { stackId: 'shop', service, stop, daemon: null });
+    await a.call('registerStop', {
+      stackId: 'shop',
+      service: 'db',
+      stop: { ...stop, args: ['-c', 'x'] },
+      daemon: null,
+    });
+    await a.call('registerStop', { stackId: 'shop', service: 'cache', stop: null, daemon: null });
+    await a.call('registerStop', { stackId: 'blog', service: 'web', stop, daemon: null });
+    const stops = (state: CoordinatorState) =>
+      [...state.stops.values()].map((e) => [e.stackId, e.service, e.stop?.args]);
+    const replayed = new CoordinatorState();
+    expect(applyJournal(replayed, entries)).toEqual([]);
+    expect(stops(replayed)).toEqual(stops(fake.state));
+    expect(stops(replayed)).toEqual([
+      ['shop', 'db', ['-c', 'x']],
+      ['blog', 'web', stop.args],
+    ]);
+    // A reclaim's holdings carry them (and replace what the owner had).
+    await a.call('reclaim', {
+      stacks: [{ registration: registration('shop', a.pid) }],
+      leases: [],
+      processes: [],
+      runTokens: [],
+      stops: [{ stackId: 'shop', service: 'db', stop, daemon: null }],
+    });
+    expect(entries.at(-1)).toMatchObject({ kind: 'holdings', stops: [{ stackId: 'shop', service: 'db' }] });
+    const afterReclaim = new CoordinatorState();
+    applyJournal(afterReclaim, entries);
+    expect(stops(afterReclaim)).toEqual([['shop', 'db', stop.args]]);
+    await a.call('unregisterStack', { stackId: 'shop' });
+    const ended = new CoordinatorState();
+    applyJournal(ended, entries);
+    expect(ended.stops.size).toBe(0);
+  });
+
+  it('one that cannot be journaled is refused and not kept; a clear is never refused', async () => {
+    let full = false;
+    const fake = fakeCoordinator({
+      journal: () => {
+        if (full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    });
+    const a = await fake.connect();
+    await a.call('registerStack', { registration: registration('shop', a.pid) });
+    await a.call('registerStop', { stackId: 'shop', service: 'db', stop, daemon: null });
+    full = true;
+    const error = await a
+      .call('registerStop', { stackId: 'shop', service: 'cache', stop, daemon: null })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      code: 'STYXY_STATE_WRITE_FAILED',
+      message: 'cannot record the stop registration: no space left on /fake (free some space)',
+    });
+    expect([...fake.state.stops.values()].map((entry) => entry.service)).toEqual(['db']);
+    await a.call('registerStop', { stackId: 'shop', service: 'db', stop: null, daemon: null });
+    expect(fake.state.stops.size).toBe(0);
+  });
+
+  it('read back, one for an owner that does not hold its stack is refused with its reason', () => {
+    const state = new CoordinatorState();
+    const owner = { id: 'a', pid: 1, startTime: 's', kind: 'supervisor', cwd: '/' };
+    const refused = applyJournal(state, [
+      { kind: 'stop', owner: 'a', stop: { owner: 'a', stackId: 'shop', service: 'db', stop, daemon: null } },
+      { kind: 'holdings', owner: { ...owner, runTokens: [] }, stacks: [], leases: [] },
+      { kind: 'stop', owner: 'a', stop: { owner: 'a', stackId: 'shop', service: 'db', stop, daemon: null } },
+    ]);
+    expect(refused).toEqual([
+      'refused the stop registration of shop/db read back from disk: its owner is unknown; it will not run',
+      'refused the stop registration of shop/db read back from disk: its owner does not hold that stack; it will not run',
+    ]);
+    expect(state.stops.size).toBe(0);
+  });
+});
+
 describe('write-ahead means write-ahead', () => {
   it('a grant that cannot be journaled is refused, clearly, and nothing is granted', async () => {
     let full = true;
