@@ -41,6 +41,13 @@ function redis(stop?: string): ServiceConfig {
   };
 }
 
+/** The file the stop command of `redisStoppedByCommand` writes: `<service> <port>`. */
+const MARKER = 'stopped-by.txt';
+
+/** Redis whose stop command notes who stopped it (MARKER), then shuts it down. */
+const redisStoppedByCommand = () =>
+  redis(`echo "$STYXY_SERVICE $PORT" > ${MARKER} && ${programs.paths['redis-cli']} -p $PORT shutdown nosave`);
+
 /** The daemon's pid, from its pid file (Redis removes it when it shuts down). */
 const daemonPid = (root: string) => Number(readFileSync(join(root, 'redis.pid'), 'utf8'));
 
@@ -94,22 +101,15 @@ describe.skipIf(programs.missing.length > 0)('a daemonized redis-server', () => 
 
   it('after kill -9 of its supervisor: the coordinator runs its stop command', async () => {
     bg = makeBackgroundHome({ sizes: onlyTypes({ infrastructure: 2 }) });
-    const marker = 'stopped-by.txt';
-    const root = bg.project('shop', {
-      services: {
-        cache: redis(
-          `echo "$STYXY_SERVICE $PORT" > ${marker} && ${programs.paths['redis-cli']} -p $PORT shutdown nosave`,
-        ),
-      },
-    });
+    const root = bg.project('shop', { services: { cache: redisStoppedByCommand() } });
     const up = await bg.upDetached(root);
     const port = up.services[0]!.ports.PORT!;
     const pid = daemonPid(root);
     expect(up.services[0]!.pid).toBe(pid);
     process.kill(up.stack.pid, 'SIGKILL');
     await gone(pid, port);
-    await waitFor(() => existsSync(join(root, marker)), { message: 'the stop command to have run' });
-    expect(readFileSync(join(root, marker), 'utf8').trim()).toBe(`cache ${port}`);
+    await waitFor(() => existsSync(join(root, MARKER)), { message: 'the stop command to have run' });
+    expect(readFileSync(join(root, MARKER), 'utf8').trim()).toBe(`cache ${port}`);
   });
 });
 
@@ -146,18 +146,11 @@ describe.skipIf(programs.missing.length > 0)(
 
     it('the next command starts a coordinator that runs its stop command', async () => {
       bg = makeBackgroundHome({ sizes: onlyTypes({ infrastructure: 2 }) });
-      const marker = 'stopped-by.txt';
-      const root = bg.project('shop', {
-        services: {
-          cache: redis(
-            `echo "$STYXY_SERVICE $PORT" > ${marker} && ${programs.paths['redis-cli']} -p $PORT shutdown nosave`,
-          ),
-        },
-      });
+      const root = bg.project('shop', { services: { cache: redisStoppedByCommand() } });
       const { pid, port } = await killBoth(root);
       expect((await bg.cli(root, ['daemon', 'start'])).code).toBe(0);
-      await waitFor(() => existsSync(join(root, marker)), { timeout: 15_000, message: 'the stop command to have run' });
-      expect(readFileSync(join(root, marker), 'utf8').trim()).toBe(`cache ${port}`);
+      await waitFor(() => existsSync(join(root, MARKER)), { timeout: 15_000, message: 'the stop command to have run' });
+      expect(readFileSync(join(root, MARKER), 'utf8').trim()).toBe(`cache ${port}`);
       await gone(pid, port);
       expect(coordinatorLog(bg.home)).toContain('running 1 stop command(s) first');
     });

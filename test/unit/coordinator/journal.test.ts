@@ -57,6 +57,15 @@ const holdings = (id: string, port: number): JournalEntry => ({
   ],
 });
 
+/** A fake coordinator whose journal appends fail (ENOSPC) while `full()` says so. */
+function diskFullWhile(full: () => boolean) {
+  return fakeCoordinator({
+    journal: () => {
+      if (full()) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    },
+  });
+}
+
 /** The parts of a state the journal must restore: who leases which port, who holds which stack. */
 function table(state: CoordinatorState) {
   return {
@@ -268,11 +277,7 @@ describe('stop registrations in the journal', () => {
 
   it('one that cannot be journaled is refused and not kept; a clear is never refused', async () => {
     let full = false;
-    const fake = fakeCoordinator({
-      journal: () => {
-        if (full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-      },
-    });
+    const fake = diskFullWhile(() => full);
     const a = await fake.connect();
     await a.call('registerStack', { registration: registration('shop', a.pid) });
     await a.call('registerStop', { stackId: 'shop', service: 'db', stop, daemon: null });
@@ -308,11 +313,7 @@ describe('stop registrations in the journal', () => {
 describe('write-ahead means write-ahead', () => {
   it('a grant that cannot be journaled is refused, clearly, and nothing is granted', async () => {
     let full = true;
-    const fake = fakeCoordinator({
-      journal: () => {
-        if (full) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
-      },
-    });
+    const fake = diskFullWhile(() => full);
     const a = await fake.connect();
     const error = await a.call('reserve', { requests: [portRequest('web', 'PORT', 'dev')] }).catch((e: unknown) => e);
     expect(error).toMatchObject({
