@@ -20,7 +20,8 @@
 // a tarball as an install script ("npm warn install-scripts"), though it never runs it there; a
 // git install runs `npm install` in its clone (because of prepack), which runs preprepare.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,6 +163,47 @@ async function bundle() {
   }
   // What each bundled file holds, for the import-budget test (test/e2e/stack-commands.test.ts).
   writeFileSync(join(root, 'dist', 'bundle-meta.json'), JSON.stringify(result.metafile));
+  writeFileSync(join(root, 'dist', 'build.json'), JSON.stringify(buildRecord(result.metafile, outputs)));
+}
+
+/**
+ * dist/build.json, in the package: this build's id (a hash of every bundled file) and, for each
+ * long-lived program, every chunk it can load, so that a process that an older install started
+ * keeps what it may still import when an upgrade replaces dist/ (src/os/kept-chunks.ts), and a
+ * newer CLI can tell it runs another build (docs/architecture.md, "Upgrades").
+ */
+function buildRecord(metafile, outputs) {
+  const hash = createHash('sha256');
+  for (const file of [...outputs].sort()) hash.update(`${file}\0`).update(readFileSync(join(root, file)));
+  const closure = (entry, dynamic) => {
+    const seen = new Set();
+    const todo = [entry];
+    while (todo.length > 0) {
+      const file = todo.pop();
+      if (seen.has(file)) continue;
+      seen.add(file);
+      for (const imported of metafile.outputs[file]?.imports ?? []) {
+        if (!imported.external && (dynamic || imported.kind !== 'dynamic-import')) todo.push(imported.path);
+      }
+    }
+    return seen;
+  };
+  const names = (files) => [...files].map((file) => relative(join(root, 'dist'), file).split(sep).join('/')).sort();
+  // `lazy`: the chunks behind an import(), loaded later; `loaded`: its static imports, loaded with
+  // it (a lazy chunk imports them again by name, so they must keep resolving).
+  const reachable = (entry) => {
+    const loaded = closure(entry, false);
+    loaded.delete(entry);
+    const lazy = [...closure(entry, true)].filter((file) => file !== entry && !loaded.has(file));
+    return { loaded: names(loaded), lazy: names(lazy) };
+  };
+  return {
+    id: hash.digest('hex').slice(0, 12),
+    chunks: {
+      'supervisor/background-main.js': reachable('dist/supervisor/background-main.js'),
+      'coordinator/main.js': reachable('dist/coordinator/main.js'),
+    },
+  };
 }
 
 rmSync(join(root, 'dist'), { recursive: true, force: true });

@@ -17,6 +17,7 @@ import '../os/node-guard.js';
 import { lstatSync, readdirSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ignoreInspectorSignal } from '../os/inspector-signal.js';
+import { keepChunks } from '../os/kept-chunks.js';
 import { isStyxyError } from '../protocol/errors.js';
 import { ensureHome, homePaths, styxyHome } from '../protocol/home.js';
 import { ensurePrivateDir, homeProblem } from '../protocol/private-fs.js';
@@ -63,6 +64,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const lock = acquired.lock;
+  // What it loads later (execa, for a reaped stack's stop commands), safe from an upgrade.
+  keepChunks('coordinator/main.js');
   try {
     if (dirname(paths.socket) !== home) ensureSocketFolder(paths.socket);
   } catch (error) {

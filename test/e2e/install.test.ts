@@ -106,6 +106,7 @@ describe('installed from the packed tarball', () => {
         'package/README.md',
         'package/LICENSE',
         'package/dist/cli/bin.js',
+        'package/dist/build.json',
         'package/dist/index.js',
         'package/dist/index.d.ts',
         'package/docs/configuration.md',
