@@ -13,7 +13,7 @@ import type {
   PortCheck,
   StackInfo,
 } from '../protocol/coordinator-protocol.js';
-import { PROTOCOL_VERSION } from '../protocol/version.js';
+import { PROTOCOL_VERSION, STYXY_BUILD } from '../protocol/version.js';
 import type { Context } from './context.js';
 import type { LeaseRecord } from './registry.js';
 
@@ -44,6 +44,7 @@ export function leaseInfo(core: Context, record: LeaseRecord): LeaseInfo {
     since: new Date(record.since).toISOString(),
     stackId: record.stackId,
     root,
+    ...(stack ? { build: stack.registration.build ?? null } : {}),
   };
 }
 
@@ -103,6 +104,7 @@ export function listStacks(
       const { runToken: _secret, ...registration } = stack.registration;
       return {
         ...registration,
+        build: registration.build ?? null,
         since: stack.since,
         phase: stack.phase,
         services: stack.services,
@@ -138,5 +140,6 @@ export function status(core: Context, connections: number): DaemonStatus & { hom
     owners: core.state.owners.size,
     connections,
     home: core.info.home,
+    build: STYXY_BUILD,
   };
 }

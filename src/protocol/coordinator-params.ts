@@ -166,6 +166,8 @@ export const stackRegistration = z.object({
   uses: z.array(sharedUse).max(64).optional(),
   /** Set when this stack is the instance of a shared service: the one it runs. */
   shared: sharedUse.optional(),
+  /** The Styxy build its supervisor runs (version.ts `STYXY_BUILD`; absent: an older one). */
+  build: z.object({ version: text(64), id: text(64).nullable() }).optional(),
 });
 
 const serviceStatus = z.enum(SERVICE_STATUSES);

@@ -48,6 +48,13 @@ const lease = object({
 });
 export type Lease = Infer<typeof lease>;
 
+/**
+ * A process's Styxy build (version.ts `BuildInfo`). A coordinator that records builds answers
+ * `null` for a stack whose supervisor recorded none (an older one); an older coordinator leaves
+ * the field out.
+ */
+const buildShape = object({ version: string, id: nullable(string) });
+
 /** A row of `styxy ls` (the `ls --json` contract: fields may be added, never renamed). */
 const leaseInfoFields = {
   port: number,
@@ -65,6 +72,8 @@ const leaseInfoFields = {
   /** Extras beyond the contract: stack id and project root. */
   stackId: nullable(string),
   root: nullable(string),
+  /** The build of the stack's supervisor (stacks' leases only). */
+  build: optional(nullable(buildShape)),
 } as const;
 const leaseInfo = object(leaseInfoFields);
 export type LeaseInfo = Infer<typeof leaseInfo>;
@@ -96,6 +105,8 @@ const registrationFields = {
   uses: optional(array(sharedUseShape)),
   /** Present when the stack is a shared service's instance. */
   shared: optional(sharedUseShape),
+  /** The Styxy build its supervisor runs (absent: one from before build records). */
+  build: optional(buildShape),
 } as const;
 export type StackRegistration = ObjectOf<typeof registrationFields> & {
   /**
@@ -112,6 +123,8 @@ export type StackRegistration = ObjectOf<typeof registrationFields> & {
  */
 const stackInfo = object({
   ...registrationFields,
+  /** null: its supervisor recorded no build (an older one). */
+  build: optional(nullable(buildShape)),
   /** Epoch ms of registration. */
   since: number,
   phase: stackPhase,
@@ -145,11 +158,13 @@ const daemonStatus = object({
   uptimeMs: nullable(number),
   leases: number,
   stacks: number,
-  /** Extras beyond the contract: the coordinator's protocol version, owners, connections, home. */
+  /** Extras beyond the contract: the coordinator's protocol version, owners, connections, home, build. */
   protocol: optional(nullable(number)),
   owners: optional(number),
   connections: optional(number),
   home: optional(string),
+  /** The coordinator's build (absent: one from before build records). */
+  build: optional(buildShape),
 });
 export type DaemonStatus = Infer<typeof daemonStatus>;
 

@@ -16,6 +16,7 @@ import { newRunToken } from '../os/tag.js';
 import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import type { StackSnapshot } from '../protocol/stack.js';
 import { DEFAULT_STACK_NAME, stackId, stackSlug as stackSlugOf } from '../protocol/stack-id.js';
+import { STYXY_BUILD } from '../protocol/version.js';
 import { applyConfig } from './apply-config.js';
 import { type ControlServer, serveControl } from './control/control-server.js';
 import { EffectRunner } from './effect-runner.js';
@@ -269,6 +270,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         detached: !!options.detached,
         controlSocket: null,
         runToken,
+        build: STYXY_BUILD,
         ...(plan.uses.length > 0 ? { uses: [...plan.uses] } : {}),
         ...(plan.instance ? { shared: plan.instance } : {}),
       });

@@ -173,6 +173,7 @@ describe('low-level commands', () => {
       'folders',
       'files',
       'coordinator',
+      'stack builds',
       'state',
       'config',
       'ephemeral',

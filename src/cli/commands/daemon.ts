@@ -13,7 +13,9 @@ import type { DaemonStatus } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
 import { homePaths } from '../../protocol/home.js';
 import { readLockFile } from '../../protocol/lock-file.js';
+import { compareBuild } from '../../protocol/version.js';
 import { printJson } from '../output.js';
+import { COORDINATOR_REBUILD_FIX, coordinatorBuildNote } from '../stack/build-note.js';
 
 interface Options {
   readonly json?: boolean;
@@ -47,7 +49,10 @@ function describe(status: DaemonStatus): string {
   return (
     `coordinator: running, pid ${status.pid}, styxy ${status.version}, protocol ${status.protocol ?? '?'}${uptime}\n` +
     `socket: ${status.socket}\n` +
-    `leases: ${status.leases}, stacks: ${status.stacks}, connections: ${status.connections ?? '?'}`
+    `leases: ${status.leases}, stacks: ${status.stacks}, connections: ${status.connections ?? '?'}` +
+    (compareBuild(status.build ?? null) === 'same'
+      ? ''
+      : `\nnote: ${coordinatorBuildNote(status)}; ${COORDINATOR_REBUILD_FIX}`)
   );
 }
 

@@ -15,6 +15,7 @@ import {
   checkNode,
   checkProcessTable,
   checkSocketPath,
+  checkStackBuilds,
   checkStateFile,
   checkTmux,
   checkTypes,
@@ -46,6 +47,9 @@ export async function run(options: { readonly json?: boolean }): Promise<number>
     trusted
       ? await checkCoordinator(paths)
       : { name: 'coordinator', status: 'info', detail: 'not checked: its home or socket folder is not safe to use' },
+    trusted
+      ? await checkStackBuilds(paths)
+      : { name: 'stack builds', status: 'info', detail: 'not checked: its home or socket folder is not safe to use' },
     trusted
       ? checkStateFile(paths)
       : { name: 'state', status: 'info', detail: 'not read: the home is not safe to use' },

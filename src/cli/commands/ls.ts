@@ -2,11 +2,13 @@
  * `styxy ls [--json]`: every lease on this machine. Starts no coordinator: with none running,
  * nothing is leased. The folder tells two worktrees of one repository apart (their stacks have
  * the same project and stack name). The leases of a shared service's instance are marked, with
- * the stacks using it (`shared`, `users`).
+ * the stacks using it (`shared`, `users`); those of a stack whose supervisor runs another build
+ * than this command (left running by an upgrade) are marked `*` (`outdated`).
  */
 import { withRunningCoordinator } from '../../client/coordinator-client.js';
 import type { LeaseInfo, StackInfo } from '../../protocol/coordinator-protocol.js';
 import { age, formatTable, printJson } from '../output.js';
+import { buildNote, outdated, REBUILD_FIX } from '../stack/build-note.js';
 import { usersOf } from '../stack/shared-view.js';
 import { shortFolder } from '../stack/short-folder.js';
 
@@ -32,6 +34,7 @@ export async function run(options: { readonly json?: boolean }): Promise<number>
           ...lease,
           folder: lease.root === null ? null : shortFolder(lease.root),
           ...(shared ? { shared: true, users: shared } : {}),
+          ...(outdated(lease.build) ? { outdated: true } : {}),
         };
       }),
     });
@@ -47,7 +50,7 @@ export async function run(options: { readonly json?: boolean }): Promise<number>
     return [
       String(lease.port),
       lease.type ?? '-',
-      lease.stack,
+      outdated(lease.build) ? `${lease.stack}*` : lease.stack,
       lease.project,
       lease.root === null ? '-' : shortFolder(lease.root),
       lease.service,
@@ -59,6 +62,12 @@ export async function run(options: { readonly json?: boolean }): Promise<number>
   });
   const header = ['PORT', 'TYPE', 'STACK', 'PROJECT', 'FOLDER', 'SERVICE', 'NAME', 'PID', 'AGE'];
   process.stdout.write(formatTable(anyShared ? [...header, 'SHARED BY'] : header, rows));
+  // A stack whose supervisor an upgrade left on the build before (cli/stack/build-note.ts).
+  const old = new Map(leases.filter((lease) => outdated(lease.build)).map((lease) => [lease.stackId, lease]));
+  for (const lease of old.values()) {
+    const where = lease.root === null ? '' : ` (${shortFolder(lease.root)})`;
+    process.stdout.write(`* ${lease.project}/${lease.stack}${where} runs ${buildNote(lease.build)}: ${REBUILD_FIX}\n`);
+  }
   // Who the `SHARED BY` counts are: by folder too, as worktrees' stacks share project and name.
   const described = new Set<string>();
   for (const lease of leases) {

@@ -20,7 +20,16 @@ import {
   readOwnText,
 } from '../../protocol/private-fs.js';
 import { loadServiceTypes, type ServiceType } from '../../protocol/service-types.js';
+import { compareBuild } from '../../protocol/version.js';
 import { socketFolderProblem } from '../../transport/socket-path.js';
+import {
+  buildNote,
+  COORDINATOR_REBUILD_FIX,
+  coordinatorBuildNote,
+  outdated,
+  REBUILD_FIX,
+} from '../stack/build-note.js';
+import { shortFolder } from '../stack/short-folder.js';
 
 export interface CheckResult {
   readonly name: string;
@@ -143,10 +152,10 @@ export async function checkCoordinator(paths: HomePaths): Promise<CheckResult> {
     return await withRunningCoordinator(
       async (client) => {
         const status = await client.status();
-        return ok(
-          'coordinator',
-          `running (pid ${status.pid}, styxy ${status.version}, protocol ${status.protocol}), ${status.leases} lease(s), ${status.stacks} stack(s)`,
-        );
+        const running = `running (pid ${status.pid}, styxy ${status.version}, protocol ${status.protocol}), ${status.leases} lease(s), ${status.stacks} stack(s)`;
+        if (compareBuild(status.build ?? null) !== 'same')
+          return problem('coordinator', `${running}; ${coordinatorBuildNote(status)}`, COORDINATOR_REBUILD_FIX);
+        return ok('coordinator', running);
       },
       () => info('coordinator', 'not running (started on demand)'),
       { home: paths.home, timeoutMs: 3000 },
@@ -154,6 +163,29 @@ export async function checkCoordinator(paths: HomePaths): Promise<CheckResult> {
   } catch (error) {
     if (!isStyxyError(error)) return problem('coordinator', String(error), 'see the coordinator log');
     return problem('coordinator', error.message, error.hint ?? `see ${paths.log}`);
+  }
+}
+
+/** Stacks whose supervisor runs another build than this command: an upgrade left them running. */
+export async function checkStackBuilds(paths: HomePaths): Promise<CheckResult> {
+  try {
+    return await withRunningCoordinator(
+      async (client) => {
+        const stacks = await client.listStacks();
+        const old = stacks.filter((stack) => outdated(stack.build));
+        if (stacks.length > 0 && stacks.every((stack) => stack.build === undefined))
+          return info('stack builds', 'not known: the coordinator records no builds (see above)');
+        if (old.length === 0) return ok('stack builds', `${stacks.length} stack(s), all on this build`);
+        const named = old.map(
+          (stack) => `${stack.project}/${stack.name} (${shortFolder(stack.root)}) runs ${buildNote(stack.build)}`,
+        );
+        return problem('stack builds', named.join('; '), REBUILD_FIX);
+      },
+      () => ok('stack builds', 'no stacks running'),
+      { home: paths.home, timeoutMs: 3000 },
+    );
+  } catch (error) {
+    return info('stack builds', `not checked: ${isStyxyError(error) ? error.message : String(error)}`);
   }
 }
 

@@ -5,14 +5,24 @@
  * document once the stack is up.
  */
 import type { ServiceSnapshot, StackPhase, StackSnapshot } from '../../protocol/stack.js';
+import type { BuildInfo } from '../../protocol/version.js';
+import { outdated } from './build-note.js';
 import { shortFolder } from './short-folder.js';
 
 /** Who runs the stack, and its phase: a snapshot's `stack` with its `phase`, or the coordinator's StackInfo. */
 export type StackFacts = StackSnapshot['stack'] & { readonly phase: StackPhase };
 
 export interface PsDocument {
-  /** `folder`: `root` as `ls` and `ps` show it (short-folder.ts). */
-  readonly stack: StackFacts & { readonly folder: string };
+  /**
+   * `folder`: `root` as `ls` and `ps` show it (short-folder.ts). From the coordinator's record:
+   * `build`, what its supervisor runs (null: a build from before build records), and
+   * `outdated`, true when that is not this command's build (cli/stack/build-note.ts).
+   */
+  readonly stack: StackFacts & {
+    readonly folder: string;
+    readonly build?: BuildInfo | null;
+    readonly outdated?: boolean;
+  };
   readonly services: readonly PsService[];
 }
 
@@ -27,7 +37,7 @@ export function snapshotDocument(snapshot: StackSnapshot): PsDocument {
 }
 
 export function psDocument(
-  stack: StackFacts,
+  stack: StackFacts & { readonly build?: BuildInfo | null },
   services: readonly ServiceSnapshot[],
   now: number = Date.now(),
 ): PsDocument {
@@ -41,6 +51,7 @@ export function psDocument(
       folder: shortFolder(stack.root),
       detached: stack.detached,
       phase: stack.phase,
+      ...(stack.build !== undefined ? { build: stack.build, outdated: outdated(stack.build) } : {}),
     },
     services: services.map((service) => ({
       name: service.name,

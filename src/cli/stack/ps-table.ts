@@ -2,6 +2,7 @@
 
 import { sharedMarker } from '../../ui/model/format.js';
 import { age, formatTable } from '../output.js';
+import { buildNote, REBUILD_FIX } from './build-note.js';
 import type { PsDocument } from './ps-document.js';
 import { shortFolder } from './short-folder.js';
 
@@ -14,7 +15,9 @@ export function formatPorts(ports: Readonly<Record<string, number>>): string {
 
 export function formatPs(document: PsDocument, now: number = Date.now()): string {
   const { stack, services } = document;
-  const title = `${stack.project}/${stack.name}  ${stack.phase}  pid ${stack.pid}${stack.detached ? ' (background)' : ''}  ${shortFolder(stack.root)}\n`;
+  const title =
+    `${stack.project}/${stack.name}  ${stack.phase}  pid ${stack.pid}${stack.detached ? ' (background)' : ''}  ${shortFolder(stack.root)}\n` +
+    (stack.outdated ? `note: its supervisor runs ${buildNote(stack.build)}: ${REBUILD_FIX}\n` : '');
   if (services.length === 0) return `${title}(no services reported yet)\n`;
   const notes = services.some((service) => service.detail);
   const header = ['SERVICE', 'STATUS', 'PORTS', 'PID', 'UPTIME', 'RESTARTS', ...(notes ? ['NOTE'] : [])];

@@ -27,6 +27,7 @@ import { ensureHome, stackDir, styxyHome } from '../../protocol/home.js';
 import { ensurePrivateDir } from '../../protocol/private-fs.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { type LaunchResult, spawnBackground } from '../../supervisor/background/spawn-background.js';
+import { buildNote, outdated, REBUILD_FIX } from '../stack/build-note.js';
 import { type PsDocument, psDocument, snapshotDocument } from '../stack/ps-document.js';
 import { connectStack } from '../stack/stack-control.js';
 import { stackNameOption } from '../stack/stack-name.js';
@@ -90,6 +91,8 @@ export async function upDetached(options: UpDetachedOptions): Promise<UpDocument
     const last = attempt >= ATTEMPTS;
     const running = await waitForRunning(id, home, deadline, options.signal, say);
     if (running.kind === 'running') {
+      if (outdated(running.stack.build))
+        say(`styxy: this stack's supervisor runs ${buildNote(running.stack.build)}: ${REBUILD_FIX}`);
       const applied = await applyCurrentConfig(running.stack, deadline, say);
       if (applied.outcome === 'applied') {
         // Restarted services are answered once the coordinator has their new state.
