@@ -121,6 +121,8 @@ export interface CliOptions {
   readonly input?: string;
   /** Kills the CLI (SIGKILL) after this long. @default 30000 */
   readonly timeoutMs?: number;
+  /** The CLI to run (another copy of the package). @default this checkout's dist/cli/bin.js */
+  readonly bin?: string;
 }
 
 /** A running CLI process with its output collected as it comes. */
@@ -135,7 +137,7 @@ export interface CliProcess {
 
 /** Starts the built CLI (`node dist/cli/bin.js …args`) without waiting for it. */
 export function spawnCli(args: readonly string[], options: CliOptions = {}): CliProcess {
-  const child = spawn(process.execPath, [CLI_BIN, ...args], {
+  const child = spawn(process.execPath, [options.bin ?? CLI_BIN, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
     stdio: ['pipe', 'pipe', 'pipe'],
