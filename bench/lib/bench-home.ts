@@ -14,7 +14,8 @@ import { DEFAULT_TYPES } from '../../dist/protocol/service-types.js';
 import { removeOnAbort } from './abort.ts';
 import { killAll, processesWithEnv, until } from './processes.ts';
 
-export const CLI = new URL('../../dist/cli/bin.js', import.meta.url).pathname;
+/** STYXY_BENCH_CLI: another build's bin.js, for an A/B of two builds (as log-throughput.ts). */
+export const CLI = process.env.STYXY_BENCH_CLI ?? new URL('../../dist/cli/bin.js', import.meta.url).pathname;
 const PORTS_PER_TYPE = 10;
 
 export interface Finished {

@@ -37,6 +37,13 @@ export interface ConnectOptions {
   readonly timeoutMs?: number;
   /** The client's working folder: the project shown for leases without a stack. @default process.cwd() */
   readonly cwd?: string;
+  /**
+   * Return once connected, the hello on its way: the first call goes right behind it instead of
+   * waiting a round trip for its answer, and fails with its error (a version mismatch) if it is
+   * refused. `coordinator` and `coordinatorPid` are known once a call has been answered.
+   * @default false
+   */
+  readonly pipelined?: boolean;
 }
 
 export async function connectCoordinator(options: ConnectOptions): Promise<CoordinatorConnection> {
@@ -46,12 +53,21 @@ export async function connectCoordinator(options: ConnectOptions): Promise<Coord
     holdings: () => holdings.toReclaim(),
     onLost: (result) => holdings.forget(result),
   });
+  if (!options.pipelined) {
+    try {
+      await connection.handshake();
+    } catch (error) {
+      connection.close();
+      throw error;
+    }
+  }
   return new CoordinatorConnection(holdings, connection);
 }
 
 /**
  * Runs `use` with a connection to the coordinator if one runs (closed afterwards), else
  * `whenNone`: for commands that must not start a coordinator just to learn that nothing is held.
+ * The connection is pipelined: `use` makes a call before it reads `coordinator`.
  */
 export async function withRunningCoordinator<T>(
   use: (client: CoordinatorClient) => Promise<T>,
@@ -60,7 +76,7 @@ export async function withRunningCoordinator<T>(
 ): Promise<T> {
   let client: CoordinatorConnection;
   try {
-    client = await connectCoordinator({ ...options, kind: 'cli', autoStart: false });
+    client = await connectCoordinator({ ...options, kind: 'cli', autoStart: false, pipelined: true });
   } catch (error) {
     if (isStyxyError(error) && error.details?.reason === 'not-running') return whenNone();
     throw error;
@@ -94,7 +110,7 @@ export class CoordinatorConnection {
     this.#connection = connection;
   }
 
-  /** The coordinator's pid (changes if it restarts and the client reconnects). */
+  /** The coordinator's pid (changes if it restarts and the client reconnects); pipelined: once a call was answered. */
   get coordinatorPid(): number {
     return this.#connection.hello.pid;
   }

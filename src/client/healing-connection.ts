@@ -4,6 +4,11 @@
  * its owner with its token, and sends everything the client holds (`reclaim`) before any other
  * request, so ports, stack and processes carry over. Requests made meanwhile wait for it, up to
  * the client's timeout.
+ *
+ * Requests are not held back for the hello: they go right behind it (rpc-client.ts), so a short
+ * command's first request costs no round trip of its own. A connection that closes before its
+ * hello is answered (a coordinator that died as it accepted) ran none of them: they are sent
+ * again on a new one, dialled (and a coordinator started) as the first was.
  */
 import type {
   CoordinatorMethod,
@@ -18,7 +23,7 @@ import { homePaths, styxyHome } from '../protocol/home.js';
 import { STYXY_VERSION } from '../protocol/version.js';
 import type { RpcClient } from '../transport/rpc-client.js';
 import type { ConnectOptions } from './coordinator-client.js';
-import { connectionClosed, openConnection } from './open-connection.js';
+import { closedBeforeHello, connectionClosed, notAnswering, openConnection } from './open-connection.js';
 
 type Listener = (...args: never[]) => void;
 type Phase = 'connected' | 'reconnecting' | 'closed';
@@ -37,28 +42,78 @@ export class HealingConnection {
   readonly #listeners = new Map<string, Set<Listener>>();
   readonly #waiters = new Set<() => void>();
   #rpc!: RpcClient<CoordinatorProtocol>;
-  #hello!: HelloResult;
+  /** The current connection's hello, on its way or answered. */
+  #greeting!: Promise<HelloResult>;
+  #hello: HelloResult | undefined;
   #phase: Phase = 'connected';
   /** A new connection whose reclaim is not answered yet: close() closes it too. */
   #claiming: RpcClient<CoordinatorProtocol> | null = null;
+  /** The first connection's dialling again (its hello was never answered), shared by the calls that wait for it. */
+  #redialing: Promise<void> | null = null;
+  /** Until when dialling the first connection again is worth it (the caller's timeout from `open`). */
+  readonly #deadline: number;
 
   private constructor(options: HealingOptions) {
     this.#options = options;
+    this.#deadline = Date.now() + (options.timeoutMs ?? 10_000);
   }
 
+  /** Connects (starting a coordinator if needed) and sends the hello; does not wait for its answer. */
   static async open(options: HealingOptions): Promise<HealingConnection> {
     const connection = new HealingConnection(options);
-    const { rpc, hello } = await openConnection({
-      ...openOptions(options, undefined),
-      onClose: () => connection.#lost(rpc),
-    });
-    connection.#rpc = rpc;
-    connection.#hello = hello;
-    if (rpc.closed) connection.#lost(rpc);
+    await connection.#dial();
     return connection;
   }
 
+  async #dial(): Promise<void> {
+    const { rpc, hello } = await openConnection({
+      ...openOptions(this.#options, undefined),
+      deadline: this.#deadline,
+      onClose: () => this.#lost(rpc),
+    });
+    this.#rpc = rpc;
+    this.#greeting = hello.then((result) => {
+      if (this.#rpc === rpc) this.#hello = result;
+      return result;
+    });
+    this.#greeting.catch(() => {});
+    if (rpc.closed) this.#lost(rpc);
+  }
+
+  /** The first connection closed before its hello was answered: dial again, once for every caller. */
+  #redial(rpc: RpcClient<CoordinatorProtocol>): Promise<void> {
+    if (rpc !== this.#rpc) return Promise.resolve();
+    if (this.#phase === 'closed') return Promise.reject(closedClient());
+    if (Date.now() > this.#deadline) {
+      return Promise.reject(notAnswering(openOptions(this.#options, undefined).paths, null));
+    }
+    this.#redialing ??= this.#dial().finally(() => {
+      this.#redialing = null;
+    });
+    return this.#redialing;
+  }
+
+  /**
+   * The coordinator's answer to the hello; rejects with its refusal (a version mismatch) or when
+   * no coordinator answers in time. Known once any call has been answered.
+   */
+  async handshake(): Promise<Readonly<HelloResult>> {
+    for (;;) {
+      const rpc = this.#rpc;
+      try {
+        return await this.#greeting;
+      } catch (error) {
+        if (!closedBeforeHello(rpc, error)) throw error;
+        await this.#redial(rpc);
+      }
+    }
+  }
+
+  /** The hello's answer; only once one came (see `handshake`). */
   get hello(): Readonly<HelloResult> {
+    if (this.#hello === undefined) {
+      throw new StyxyError('STYXY_INTERNAL', 'the coordinator has not answered the hello yet (await handshake())');
+    }
     return this.#hello;
   }
 
@@ -70,7 +125,16 @@ export class HealingConnection {
 
   /** Sends a request, waiting for a reconnection if needed. */
   async call<M extends CoordinatorMethod>(method: M, params: CoordinatorParams<M>): Promise<CoordinatorResult<M>> {
-    return (await this.#ready()).call(method, params);
+    for (;;) {
+      const rpc = await this.#ready();
+      try {
+        return await rpc.call(method, params);
+      } catch (error) {
+        // Never run (its connection closed before the hello was answered): send it again.
+        if (!closedBeforeHello(rpc, error)) throw error;
+        await this.#redial(rpc);
+      }
+    }
   }
 
   /**
@@ -129,8 +193,10 @@ export class HealingConnection {
   async #ready(): Promise<RpcClient<CoordinatorProtocol>> {
     const deadline = Date.now() + (this.#options.timeoutMs ?? 10_000);
     for (;;) {
-      if (this.#phase === 'closed') throw new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', 'the client is closed');
-      if (this.#phase === 'connected' && !this.#rpc.closed) return this.#rpc;
+      if (this.#phase === 'closed') throw closedClient();
+      // Closed and never greeted: no reconnection runs for it; a call on it fails at once, with
+      // the hello's refusal, or as never run (then `call` dials again).
+      if (this.#phase === 'connected' && (!this.#rpc.closed || !this.#rpc.greeted)) return this.#rpc;
       const left = deadline - Date.now();
       if (left <= 0) throw connectionClosed();
       await new Promise<void>((resolve) => {
@@ -144,7 +210,8 @@ export class HealingConnection {
   }
 
   #lost(rpc: RpcClient<CoordinatorProtocol>): void {
-    if (rpc !== this.#rpc || this.#phase !== 'connected') return;
+    // Never greeted: nothing to reclaim; whoever calls next dials again (#redial).
+    if (rpc !== this.#rpc || this.#phase !== 'connected' || !rpc.greeted) return;
     this.#phase = 'reconnecting';
     this.#emit('disconnected');
     void this.#reconnect();
@@ -155,8 +222,8 @@ export class HealingConnection {
     let reportedMismatch = false;
     while (this.#phase === 'reconnecting') {
       try {
-        const { rpc, hello } = await openConnection({
-          ...openOptions(this.#options, this.#hello.token),
+        const { rpc, hello: greeting } = await openConnection({
+          ...openOptions(this.#options, this.#hello?.token),
           onClose: () => this.#lost(rpc),
         });
         if (this.#phase !== 'reconnecting') {
@@ -164,15 +231,19 @@ export class HealingConnection {
           return;
         }
         this.#claiming = rpc;
-        const result = await rpc.call('reclaim', this.#options.holdings()).finally(() => {
-          this.#claiming = null;
-        });
+        // The reclaim goes right behind the hello; a refused hello fails it with the same error.
+        const [hello, result] = await Promise.all([greeting, rpc.call('reclaim', this.#options.holdings())]).finally(
+          () => {
+            this.#claiming = null;
+          },
+        );
         // Closed while the reclaim was answered: a closed connection stays closed.
         if (this.#phase !== 'reconnecting') {
           rpc.close();
           return;
         }
         this.#rpc = rpc;
+        this.#greeting = greeting;
         this.#hello = hello;
         this.#phase = 'connected';
         this.#wake();
@@ -194,6 +265,10 @@ export class HealingConnection {
       }
     }
   }
+}
+
+function closedClient(): StyxyError {
+  return new StyxyError('STYXY_COORDINATOR_UNAVAILABLE', 'the client is closed');
 }
 
 function openOptions(options: ConnectOptions, resume: string | undefined) {

@@ -1,9 +1,10 @@
 /**
  * One connection to the coordinator, starting it when none answers: connect, and on "nothing
  * there" (ENOENT), "nobody listening" (ECONNREFUSED) or a coordinator that died as we connected
- * (ECONNRESET, or the connection closed before the hello was answered) start one and keep
- * trying until the deadline; on "busy" (EAGAIN: its accept queue is full) keep trying too. Anything at the socket path that is not a socket is reported,
- * never touched.
+ * (ECONNRESET) start one and keep trying until the deadline; on "busy" (EAGAIN: its accept queue
+ * is full) keep trying too. Anything at the socket path that is not a socket is reported, never
+ * touched. It returns once connected, the hello on its way (rpc-client.ts): a connection closed
+ * before the hello is answered is the caller's to dial again (healing-connection.ts).
  */
 import { lstatSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -17,9 +18,9 @@ import { isStyxyError, StyxyError } from '../protocol/errors.js';
 import { ensureHome, type HomePaths } from '../protocol/home.js';
 import { assertHomeSafe, unsafeError } from '../protocol/private-fs.js';
 import { PROTOCOL_VERSION } from '../protocol/version.js';
-import { connectRpc, type RpcClient } from '../transport/rpc-client.js';
+import { openRpc, type RpcClient } from '../transport/rpc-client.js';
 import { socketFolderProblem } from '../transport/socket-path.js';
-import { holdPidProof } from './pid-proof.js';
+import { type HeldProof, holdPidProof } from './pid-proof.js';
 import {
   clearSpawnLock,
   coordinatorHoldsLock,
@@ -51,9 +52,17 @@ export function connectionClosed(): StyxyError {
   });
 }
 
-/** The connection closed before the hello was answered: the coordinator died (or stopped) meanwhile. */
-function closedBeforeHello(error: unknown): boolean {
-  return isStyxyError(error) && (error.details as { reason?: unknown } | undefined)?.reason === 'closed';
+/**
+ * The connection closed before the hello was answered: the coordinator died (or stopped)
+ * meanwhile, and nothing sent on it was run. As good as no coordinator: dial again.
+ */
+export function closedBeforeHello(rpc: RpcClient<CoordinatorProtocol>, error: unknown): boolean {
+  return (
+    rpc.closed &&
+    !rpc.greeted &&
+    isStyxyError(error) &&
+    (error.details as { reason?: unknown } | undefined)?.reason === 'closed'
+  );
 }
 
 /** A reply of the wrong shape: the coordinator is of another build than this client (or broken). */
@@ -112,7 +121,7 @@ function stillStarting(spawned: SpawnedCoordinator | null, deadline: number): bo
   return spawned !== null && spawned.ended() === null && Date.now() < deadline + STARTING_GRACE_MS;
 }
 
-function notAnswering(paths: HomePaths, spawned: SpawnedCoordinator | null): StyxyError {
+export function notAnswering(paths: HomePaths, spawned: SpawnedCoordinator | null): StyxyError {
   const last = lastLogLine(paths);
   const ended = spawned?.ended();
   const fate = !spawned
@@ -131,16 +140,16 @@ function notAnswering(paths: HomePaths, spawned: SpawnedCoordinator | null): Sty
 
 export async function openConnection(
   options: OpenOptions,
-): Promise<{ rpc: RpcClient<CoordinatorProtocol>; hello: HelloResult }> {
+): Promise<{ rpc: RpcClient<CoordinatorProtocol>; hello: Promise<HelloResult> }> {
   const { paths } = options;
   assertTrustedPaths(paths);
   let delay = 5;
   let spawned: SpawnedCoordinator | null = null;
   for (;;) {
     // A new one each attempt: the coordinator removes the file it checked.
-    const held = holdPidProof(paths);
+    let held: HeldProof | null = holdPidProof(paths);
     try {
-      const { client, hello } = await connectRpc<CoordinatorProtocol>({
+      const { client, hello } = await openRpc<CoordinatorProtocol>({
         socketPath: paths.socket,
         protocolVersion: PROTOCOL_VERSION,
         hello: held.proof === undefined ? options.hello : { ...options.hello, proof: held.proof },
@@ -150,12 +159,14 @@ export async function openConnection(
         ...(options.onClose ? { onClose: () => options.onClose?.() } : {}),
       });
       if (spawned) clearSpawnLock(paths);
+      // The proof is checked when the hello is read: held until it is answered.
+      const release = held.release;
+      held = null;
+      hello.then(release, release);
       return { rpc: client, hello };
     } catch (error) {
-      // A coordinator that died between accepting and answering is as good as none: try again
-      // (starting one). Any other answer (a version mismatch, a refused hello) is final.
-      if (isStyxyError(error) && !closedBeforeHello(error)) throw error;
-      const code = closedBeforeHello(error) ? 'ECONNREFUSED' : (error as NodeJS.ErrnoException).code;
+      if (isStyxyError(error)) throw error;
+      const code = (error as NodeJS.ErrnoException).code;
       // EAGAIN: a coordinator listens but its accept queue is full (a burst of connections it has
       // not taken yet): busy, not gone. Try again until the deadline; never start another.
       if (code === 'EAGAIN') {
@@ -189,7 +200,7 @@ export async function openConnection(
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 100);
     } finally {
-      held.release();
+      held?.release();
     }
   }
 }

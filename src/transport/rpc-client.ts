@@ -4,6 +4,11 @@
  * methods.ts): `call` is typed by it, and every reply is checked against the method's result
  * shape and every event against its event's shape before anyone sees them, like everything else
  * that arrives on a socket.
+ *
+ * The hello is pipelined (`openRpc`): calls made before its answer are written right behind it,
+ * so a short command's first request costs no round trip of its own. The server runs a
+ * connection's requests in order and none before a hello it accepted; a hello it refuses (or
+ * whose answer does not fit its shape) fails every call made behind it with the same error.
  */
 import { StyxyError } from '../protocol/errors.js';
 import type { EventShapes, MethodMap, ResultShapes } from '../protocol/methods.js';
@@ -41,6 +46,11 @@ export interface RpcClientOptions<P extends HelloMap, E> {
 export interface RpcClient<P extends MethodMap> {
   readonly closed: boolean;
   /**
+   * True once the hello was accepted. A call that failed with `closedError` while this is false
+   * was never run: the server runs nothing before the hello, and answers the hello first.
+   */
+  readonly greeted: boolean;
+  /**
    * Resolves with the result (checked against its shape), or rejects with the StyxyError the
    * server answered (or `malformed`'s, for a reply of the wrong shape).
    */
@@ -55,6 +65,13 @@ interface Pending {
   readonly method: string;
 }
 
+/** A connection whose hello is on its way: `hello` settles with its answer. */
+export interface OpenedRpc<P extends HelloMap> {
+  readonly client: RpcClient<P>;
+  /** The hello's result; rejects with the server's error (a version mismatch) or `closedError`'s. */
+  readonly hello: Promise<P['hello']['result']>;
+}
+
 /**
  * Connects and says hello. Rejects with the socket error when nothing listens (its `code` is
  * ENOENT or ECONNREFUSED), or with the server's StyxyError (a version mismatch).
@@ -62,11 +79,33 @@ interface Pending {
 export async function connectRpc<P extends HelloMap, E = Record<never, never>>(
   options: RpcClientOptions<P, E>,
 ): Promise<{ client: RpcClient<P>; hello: P['hello']['result'] }> {
+  const { client, hello } = await openRpc(options);
+  try {
+    return { client, hello: await hello };
+  } catch (error) {
+    client.close();
+    throw error;
+  }
+}
+
+/**
+ * Connects and sends the hello without waiting for its answer. Rejects with the socket error
+ * when nothing listens (its `code` is ENOENT or ECONNREFUSED); the hello's own failure comes
+ * with `hello` and with every call made behind it.
+ */
+export async function openRpc<P extends HelloMap, E = Record<never, never>>(
+  options: RpcClientOptions<P, E>,
+): Promise<OpenedRpc<P>> {
   const pending = new Map<number, Pending>();
   const timeoutMs = options.requestTimeoutMs ?? 30_000;
-  let nextId = 1;
+  const results = options.results as Readonly<Record<string, ResultShapes<P>[keyof P]>>;
+  const helloId = 1;
+  let nextId = helloId;
   let closed = false;
   let closedByUs = false;
+  let greeted = false;
+  /** Why the hello failed, when the server refused it: what every later call fails with. */
+  let refusal: StyxyError | null = null;
 
   const failAll = (error: Error) => {
     for (const entry of pending.values()) {
@@ -108,8 +147,30 @@ export async function connectRpc<P extends HelloMap, E = Record<never, never>>(
     if (!entry) return;
     pending.delete(id as number);
     if (entry.timer) clearTimeout(entry.timer);
-    if (reply.ok) entry.resolve(reply.result);
-    else entry.reject(StyxyError.fromWire(reply.error));
+    // Checked here, not in `call`: a hello that fails must fail the calls behind it before their
+    // replies (in the same read) are settled.
+    const checked = reply.ok ? check(results[entry.method]!, reply.result) : null;
+    const error = !reply.ok
+      ? StyxyError.fromWire(reply.error)
+      : !checked!.ok
+        ? options.malformed(`"${entry.method}" reply`, checked!.problem)
+        : null;
+    if (id === helloId) {
+      if (error) refuse(error);
+      else greeted = true;
+    }
+    if (error) entry.reject(error);
+    else entry.resolve(checked!.ok ? checked!.value : undefined);
+  }
+
+  /** The hello failed: so does everything sent behind it, and the connection closes. */
+  function refuse(error: StyxyError): void {
+    refusal = error;
+    failAll(error);
+    if (closed) return;
+    closed = true;
+    closedByUs = true;
+    connection.close();
   }
 
   function deliver(data: unknown): void {
@@ -120,9 +181,9 @@ export async function connectRpc<P extends HelloMap, E = Record<never, never>>(
     options.onEvent({ event: frame.event, data: frame.data } as EventOf<E>);
   }
 
-  /** Sends one request; resolves with its result as it came, or rejects with the server's error. */
-  function request(method: string, params: unknown): Promise<unknown> {
-    if (closed) return Promise.reject(options.closedError());
+  /** Sends one request; resolves with its result once it fits its shape, or rejects with the server's error. */
+  function call(method: string, params: unknown): Promise<unknown> {
+    if (closed) return Promise.reject(refusal ?? options.closedError());
     const id = nextId++;
     return new Promise((resolve, reject) => {
       const timer =
@@ -143,24 +204,19 @@ export async function connectRpc<P extends HelloMap, E = Record<never, never>>(
         if (timer) clearTimeout(timer);
         reject(
           closed
-            ? options.closedError()
+            ? (refusal ?? options.closedError())
             : new StyxyError('STYXY_BAD_REQUEST', `the "${method}" request is larger than the largest message allowed`),
         );
       }
     });
   }
 
-  /** A call's result, once it fits its shape. */
-  async function call(method: string, params: unknown): Promise<unknown> {
-    const result = await request(method, params);
-    const checked = check((options.results as Readonly<Record<string, ResultShapes<P>[keyof P]>>)[method]!, result);
-    if (!checked.ok) throw options.malformed(`"${method}" reply`, checked.problem);
-    return checked.value;
-  }
-
   const client: RpcClient<P> = {
     get closed() {
       return closed;
+    },
+    get greeted() {
+      return greeted;
     },
     call: call as RpcClient<P>['call'],
     close() {
@@ -170,11 +226,8 @@ export async function connectRpc<P extends HelloMap, E = Record<never, never>>(
     },
   };
 
-  try {
-    const hello = await call(HELLO, { ...options.hello, protocol: options.protocolVersion });
-    return { client, hello: hello as P['hello']['result'] };
-  } catch (error) {
-    client.close();
-    throw error;
-  }
+  const hello = call(HELLO, { ...options.hello, protocol: options.protocolVersion });
+  // Whoever needs the answer awaits it; the calls behind it fail with the same error anyway.
+  hello.catch(() => {});
+  return { client, hello: hello as Promise<P['hello']['result']> };
 }

@@ -1,7 +1,8 @@
 /**
  * A request/reply server over ipc.ts: validates every frame at the edge, requires a hello with
  * the protocol version first, runs each connection's requests in order, and answers every
- * request, whatever it holds. Nothing a peer sends can throw out of here: a broken frame gets an
+ * request, whatever it holds (but those a peer pipelined behind a hello it refused: that
+ * hello's error answers them all, and the connection closes). Nothing a peer sends can throw out of here: a broken frame gets an
  * error reply and its connection closed; a bad request gets an error reply.
  */
 import type { Socket } from 'node:net';
@@ -296,6 +297,8 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
     connection.queued.add(id);
     connection.tail = connection.tail.then(async () => {
       try {
+        // The conversation ended (a refused hello): what the peer pipelined behind it is not run.
+        if (connection.closeAfterReply) return;
         send(connection, await answer(connection, name, params, id, schemas));
         if (connection.closeAfterReply) endSocket(connection.socket);
       } catch (error) {
@@ -315,7 +318,12 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
   ): Promise<Reply> {
     if (connection.closed) return errorReply(id, badRequest('connection closed'));
     try {
-      if (name === HELLO) return await hello(connection, params, id, schemas);
+      if (name === HELLO) {
+        const reply = await hello(connection, params, id, schemas);
+        // A refused hello ends the conversation (clients pipeline their first requests behind it).
+        if (!reply.ok && connection.session === null) connection.closeAfterReply = true;
+        return reply;
+      }
       const session = connection.session;
       if (session === null) {
         connection.closeAfterReply = true;
@@ -330,6 +338,7 @@ export async function serveRpc<Session>(options: RpcServerOptions<Session>): Pro
       }
       return okReply(id, await entry.handle(parsed.data, session, connection.peer));
     } catch (error) {
+      if (name === HELLO && connection.session === null) connection.closeAfterReply = true;
       if (isStyxyError(error)) return errorReply(id, error);
       log(`bug in "${name}": ${error instanceof Error ? error.stack : String(error)}`);
       return errorReply(id, new StyxyError('STYXY_INTERNAL', `internal error in "${name}": ${String(error)}`));

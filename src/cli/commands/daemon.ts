@@ -35,7 +35,7 @@ async function currentStatus(autoStart: boolean): Promise<DaemonStatus | null> {
       (client) => client.status(),
       () => null,
     );
-  const client = await connectCoordinator({ kind: 'cli' });
+  const client = await connectCoordinator({ kind: 'cli', pipelined: true });
   try {
     return await client.status();
   } finally {
@@ -81,8 +81,8 @@ export async function stop(options: Options): Promise<number> {
   try {
     return await withRunningCoordinator(
       async (client) => {
-        const pid = client.coordinatorPid;
         const { stacks } = await client.status();
+        const pid = client.coordinatorPid;
         await client.shutdown();
         await waitGone(pid);
         const note =

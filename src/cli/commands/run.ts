@@ -34,7 +34,8 @@ export async function run(command: readonly string[], options: RunOptions): Prom
   }
   const service = serviceName(command);
   const requests = parsePortFlags(options.port ?? [], service);
-  const client = await connectCoordinator({ kind: 'run' });
+  // Pipelined: the reserve goes right behind the hello.
+  const client = await connectCoordinator({ kind: 'run', pipelined: true });
   const lost = new Promise<{ lostPorts: readonly LostPort[] }>((resolve) => {
     client.on('reclaimFailed', (error) => {
       const lostPorts = (error as { details?: { lostPorts?: LostPort[] } }).details?.lostPorts ?? [];

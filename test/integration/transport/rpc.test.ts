@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { StyxyError } from '../../../src/protocol/errors.js';
 import { number, object, type Shape, unknown } from '../../../src/protocol/shape.js';
-import { connectRpc } from '../../../src/transport/rpc-client.js';
+import { connectRpc, openRpc } from '../../../src/transport/rpc-client.js';
 import { method, type RpcServer, serveRpc } from '../../../src/transport/rpc-server.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -30,7 +30,11 @@ beforeEach(async () => {
     socketPath,
     protocolVersion: 7,
     mismatch: (peer) => new StyxyError('STYXY_PROTOCOL_MISMATCH', `server speaks 7, peer ${peer}`, { hint: 'restart' }),
-    hello: async (params) => ({ session: String((params as { name?: string }).name ?? 'anon'), result: { hi: true } }),
+    hello: async (params) => {
+      const name = (params as { name?: string }).name;
+      if (name === 'refused') throw new StyxyError('STYXY_NOT_OWNER', 'hello refused: not you');
+      return { session: String(name ?? 'anon'), result: { hi: true } };
+    },
     methods: {
       echo: method(z.looseObject({ value: z.unknown() }), (params, session) => ({ value: params.value, session })),
       add: method(z.looseObject({ a: z.number(), b: z.number() }), (params) => params.a + params.b),
@@ -152,6 +156,55 @@ describe('rpc transport', () => {
       message: 'server speaks 7, peer 6',
       hint: 'restart',
     });
+  });
+
+  it('pipelined: calls made before the hello is answered run behind it, in order', async () => {
+    const { client: c, hello } = await openRpc<Toy>({
+      socketPath,
+      protocolVersion: 7,
+      hello: { name: 'p' },
+      results,
+      malformed,
+      closedError: closed,
+    });
+    expect(c.greeted).toBe(false);
+    const calls = [c.call('slow', { ms: 0 }), c.call('echo', { value: 1 })];
+    expect(await hello).toEqual({ protocol: 7, hi: true });
+    expect(await Promise.all(calls)).toEqual([1, { value: 1, session: 'p' }]);
+    expect(c.greeted).toBe(true);
+    c.close();
+  });
+
+  it('a refused hello fails the calls pipelined behind it with its own error, and runs none of them', async () => {
+    for (const [name, version, error] of [
+      ['a', 6, { code: 'STYXY_PROTOCOL_MISMATCH', message: 'server speaks 7, peer 6', hint: 'restart' }],
+      ['refused', 7, { code: 'STYXY_NOT_OWNER', message: 'hello refused: not you' }],
+    ] as const) {
+      const { client: c, hello } = await openRpc<Toy>({
+        socketPath,
+        protocolVersion: version,
+        hello: { name },
+        results,
+        malformed,
+        closedError: closed,
+      });
+      const behind = c.call('slow', { ms: 0 });
+      await expect(hello).rejects.toMatchObject(error);
+      await expect(behind).rejects.toMatchObject(error);
+      // Later calls too: the connection is closed, and says why.
+      await expect(c.call('add', { a: 1, b: 1 })).rejects.toMatchObject(error);
+      expect(c.closed).toBe(true);
+    }
+    // The server's side, by hand: one reply (the hello's error), then the connection closes.
+    const peer = await raw();
+    peer.socket.write(frame('request', { id: 1, method: 'hello', params: { protocol: 7, name: 'refused' } }));
+    peer.socket.write(frame('request', { id: 2, method: 'slow', params: { ms: 0 } }));
+    await peer.ended;
+    expect(peer.replies).toEqual([{ type: 'reply', data: expect.objectContaining({ id: 1, ok: false }) }]);
+    // None of the pipelined `slow` calls ran: this is the first.
+    const { client: c } = await client();
+    expect(await c.call('slow', { ms: 0 })).toBe(1);
+    c.close();
   });
 
   it('runs one connection in order, even when a slow request comes first', async () => {
