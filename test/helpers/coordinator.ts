@@ -4,7 +4,8 @@
  * integration and e2e projects rebuild it when src/ is newer: test/global-setup.ts).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { connectCoordinator } from '../../src/client/coordinator-client.js';
 import { processInfo } from '../../src/os/process-table.js';
@@ -177,4 +178,19 @@ export function onlyTypes(sizes: Readonly<Record<string, number>>): Partial<Reco
   const result: Partial<Record<string, number>> = {};
   for (const name of TYPE_NAMES) result[name] = sizes[name] ?? 0;
   return result;
+}
+
+/**
+ * A coordinator that dies as it accepts, listening on `socket`: it takes one connection, drops it
+ * before any answer, and is gone (its socket removed).
+ */
+export async function listenDying(socket: string): Promise<void> {
+  const dying = createServer((connection) => {
+    connection.destroy();
+    dying.close();
+    try {
+      unlinkSync(socket);
+    } catch {}
+  });
+  await new Promise<void>((resolve) => dying.listen(socket, resolve));
 }

@@ -4,12 +4,11 @@
  * that reads frames and answers nothing, the request must arrive all the same; against a
  * coordinator that dies as it accepts, the request (never run) is sent again to one started for it.
  */
-import { unlinkSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CoordinatorConnection, connectCoordinator } from '../../../src/client/coordinator-client.js';
 import { ensureHome, homePaths } from '../../../src/protocol/home.js';
-import { onlyTypes, running, stopCoordinator } from '../../helpers/coordinator.js';
+import { listenDying, onlyTypes, running, stopCoordinator } from '../../helpers/coordinator.js';
 import { makeTestHome, type TestHome } from '../../helpers/home.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -59,14 +58,7 @@ describe('the pipelined hello', () => {
   it('a first connection closed before the hello is answered: the request goes to a coordinator started for it', async () => {
     home = makeTestHome({ sizes: onlyTypes({ dev: 2 }) });
     const socket = homePaths(ensureHome(home.home)).socket;
-    const dying = createServer((connection) => {
-      connection.destroy();
-      dying.close();
-      try {
-        unlinkSync(socket);
-      } catch {}
-    });
-    await new Promise<void>((resolve) => dying.listen(socket, resolve));
+    await listenDying(socket);
     client = await connectCoordinator({ home: home.home, kind: 'cli', timeoutMs: 15_000, pipelined: true });
     const status = await client.status();
     expect(status.running).toBe(true);

@@ -8,14 +8,13 @@
  * starts a new one instead of failing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, unlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type CoordinatorConnection, connectCoordinator } from '../../../src/client/coordinator-client.js';
 import { newRunToken } from '../../../src/os/tag.js';
 import { homePaths } from '../../../src/protocol/home.js';
-import { onlyTypes, running, startTestCoordinator, stopCoordinator } from '../../helpers/coordinator.js';
+import { listenDying, onlyTypes, running, startTestCoordinator, stopCoordinator } from '../../helpers/coordinator.js';
 import { makeTestHome, type TestHome } from '../../helpers/home.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -98,15 +97,7 @@ describe('the crash window after a grant', () => {
   it('a first connection closed before the hello is answered starts a coordinator instead of failing', async () => {
     home = makeTestHome({ sizes: onlyTypes({ dev: 2 }) });
     const socket = homePaths(home.home).socket;
-    // A coordinator that dies as it accepts: takes one connection, drops it, and is gone.
-    const dying = createServer((connection) => {
-      connection.destroy();
-      dying.close();
-      try {
-        unlinkSync(socket);
-      } catch {}
-    });
-    await new Promise<void>((resolve) => dying.listen(socket, resolve));
+    await listenDying(socket);
     client = await connectCoordinator({ home: home.home, kind: 'cli', timeoutMs: 15_000 });
     expect(running(client.coordinatorPid)).toBe(true);
     expect((await client.status()).running).toBe(true);
