@@ -34,6 +34,8 @@ import {
  * take longer than the deadline, and giving up on it then helps nobody.
  */
 const STARTING_GRACE_MS = 20_000;
+/** The longest wait between two tries while a coordinator starts (see the loop below). */
+const STARTING_POLL_MS = 10;
 
 export interface OpenOptions {
   readonly paths: HomePaths;
@@ -198,7 +200,10 @@ export async function openConnection(
         throw notAnswering(paths, spawned);
       }
       await new Promise((resolve) => setTimeout(resolve, delay));
-      delay = Math.min(delay * 2, 100);
+      // A coordinator is starting (ours, or another client's): it listens within ~100 ms, and a
+      // connect to a socket not there yet costs microseconds. Polling every 10 ms, not backing
+      // off to 100, keeps a first command from waiting up to ~80 ms after it listens.
+      delay = Math.min(delay * 2, STARTING_POLL_MS);
     } finally {
       held?.release();
     }

@@ -18,12 +18,14 @@
  * STYXY_INTERRUPTED with the signal in `details.signal`.
  */
 import type { ControlClient } from '../../client/control-client.js';
-import { withRunningCoordinator } from '../../client/coordinator-client.js';
+import { connectCoordinator, withRunningCoordinator } from '../../client/coordinator-client.js';
+import { clearSpawnLock, startCoordinator } from '../../client/start-coordinator.js';
 import { locateConfig } from '../../config/locate.js';
+import { processInfo } from '../../os/process-table.js';
 import type { ApplyConfigResult } from '../../protocol/control-protocol.js';
 import type { StackInfo } from '../../protocol/coordinator-protocol.js';
 import { isStyxyError, StyxyError } from '../../protocol/errors.js';
-import { ensureHome, stackDir, styxyHome } from '../../protocol/home.js';
+import { ensureHome, homePaths, stackDir, styxyHome } from '../../protocol/home.js';
 import { ensurePrivateDir } from '../../protocol/private-fs.js';
 import { stackId } from '../../protocol/stack-id.js';
 import { type LaunchResult, spawnBackground } from '../../supervisor/background/spawn-background.js';
@@ -77,6 +79,8 @@ const SAFETY_MARGIN_MS = 60_000;
 const CLEANUP_MS = 15_000;
 /** How often a waiter looks at the coordinator's record of a stack another started. */
 const WAIT_POLL_MS = 50;
+/** How long a coordinator started early for a failed start gets to exit. */
+const IDLE_STOP_MS = 3000;
 
 export async function upDetached(options: UpDetachedOptions): Promise<UpDocument> {
   const stackName = stackNameOption(options.name);
@@ -112,14 +116,27 @@ export async function upDetached(options: UpDetachedOptions): Promise<UpDocument
       continue;
     }
     if (running.kind === 'ended' && last) throw stackEnded(running.stack);
-    const started = await startFresh(options, {
-      home,
-      root,
-      id,
-      stackName,
-      // The first start has the whole timeout (its error names it); a later one what is left.
-      timeoutMs: attempt === 1 ? options.timeoutMs : Math.max(1000, deadline - Date.now()),
-    });
+    // No coordinator runs: start it now, so that its start overlaps the background supervisor's
+    // (which would start it only once its own modules and the config are loaded). If the stack
+    // then fails to start (a typo in a service's name), it is stopped again while it serves
+    // nothing: a failed `up` leaves no coordinator behind.
+    const early = running.kind === 'none' && !running.coordinator ? startCoordinator(homePaths(home)) : null;
+    let started: Fresh;
+    try {
+      started = await startFresh(options, {
+        home,
+        root,
+        id,
+        stackName,
+        // The first start has the whole timeout (its error names it); a later one what is left.
+        timeoutMs: attempt === 1 ? options.timeoutMs : Math.max(1000, deadline - Date.now()),
+      });
+    } catch (error) {
+      if (early) await stopIfIdle(home);
+      throw error;
+    } finally {
+      if (early) clearSpawnLock(homePaths(home));
+    }
     if (started.kind === 'up') return { ...started.document, reused: false, changed: restartedFor };
     // Refused: another caller's supervisor registered the stack first. Wait for it (next round).
     if (last) throw started.error;
@@ -174,8 +191,8 @@ async function stopForRestart(stack: StackInfo, home: string, deadline: number):
 
 type Running =
   | { readonly kind: 'running'; readonly stack: StackInfo }
-  /** No such stack (any more): start one. */
-  | { readonly kind: 'none' }
+  /** No such stack (any more): start one. `coordinator`: whether one runs. */
+  | { readonly kind: 'none'; readonly coordinator: boolean }
   /** It was there, and stopped or failed before it was up. */
   | { readonly kind: 'ended'; readonly stack: StackInfo };
 
@@ -197,7 +214,7 @@ async function waitForRunning(
       for (;;) {
         throwIfAborted(signal);
         const [stack] = await client.listStacks(id);
-        if (!stack) return seen ? { kind: 'ended', stack: seen } : { kind: 'none' };
+        if (!stack) return seen ? { kind: 'ended', stack: seen } : { kind: 'none', coordinator: true };
         if (stack.phase === 'running') return { kind: 'running', stack };
         if (!seen) say(`styxy: ${stack.project}/${stack.name} is ${stack.phase} (pid ${stack.pid}): waiting for it`);
         seen = stack;
@@ -205,7 +222,7 @@ async function waitForRunning(
         await pause(WAIT_POLL_MS, signal);
       }
     },
-    () => ({ kind: 'none' }),
+    () => ({ kind: 'none', coordinator: false }),
     { home },
   );
 }
@@ -278,6 +295,25 @@ async function startFresh(
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Stops the coordinator if it holds no stack and no lease (one started early for a start that failed). */
+async function stopIfIdle(home: string): Promise<void> {
+  try {
+    const client = await connectCoordinator({ kind: 'cli', home, timeoutMs: 5000, pipelined: true });
+    try {
+      const status = await client.status();
+      if (status.stacks !== 0 || status.leases !== 0) return;
+      await client.shutdown();
+      // Gone before `up` exits, as if it had never started (processInfo: a zombie counts as gone).
+      const until = Date.now() + IDLE_STOP_MS;
+      while (status.pid !== null && processInfo(status.pid) !== null && Date.now() < until) await pause(20, undefined);
+    } finally {
+      await client.close();
+    }
+  } catch {
+    // Left running: harmless (any command would have started it).
   }
 }
 
