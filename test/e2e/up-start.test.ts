@@ -2,7 +2,8 @@
  * How `styxy up` starts, or refuses to: a failing service, a second copy of a running stack, a
  * port another program holds, `up web` starting only what web needs, and `--json`.
  */
-import { readdirSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,6 +45,24 @@ describe('styxy up: starting', () => {
       expect(result.stderr.startsWith(message), result.stderr).toBe(true);
     }
     expect(coordinatorPid(project.home)).toBeNull();
+  });
+
+  it('a first up -d starts the coordinator while the stack’s config still loads, not after', async () => {
+    project = makeUpProject(null);
+    // The config blocks its loading on a FIFO until the test opens it for writing.
+    const gate = join(project.root, 'gate');
+    execFileSync('mkfifo', [gate]);
+    writeFileSync(
+      join(project.root, 'styxy.config.mjs'),
+      `import { readFileSync } from 'node:fs';\nreadFileSync(${JSON.stringify(gate)});\n` +
+        "export default { name: 'test', services: { web: { command: 'exec sleep 30', ready: false } } };\n",
+    );
+    const up = project.up(['-d']);
+    await waitFor(() => coordinatorPid(project!.home) !== null, { message: 'a coordinator while the config loads' });
+    spawn('sh', ['-c', `: > '${gate}'`], { stdio: 'ignore' });
+    const result = await up.exited;
+    expect(result.code, result.stderr).toBe(0);
+    expect((await project.cli(['down'])).code).toBe(0);
   });
 
   it('a service failing before it is ready: exit 1, its last lines, its dependents never started, nothing left', async () => {
