@@ -67,8 +67,20 @@ export type SpawnResult =
 
 export type OutputListener = (stream: 'stdout' | 'stderr', line: string) => void;
 
-/** `sh -c GATE styxy-gate FILE ARGS...`: one line `go` on fd 3 runs FILE ARGS; end-of-file runs nothing. */
-const GATE = 'IFS= read -r styxy_gate <&3; exec 3<&-; [ "$styxy_gate" = go ] || exit 125; exec "$@"';
+/**
+ * How a gate runs `PWD FILE ARGS...` once released: with PWD as the service's environment had it
+ * (`gatePwd`: `=value`, or `-` for none), not as `sh` set it at its start (to its folder), then
+ * `exec` of FILE ARGS, so the service sees the environment and argv it would have seen ungated.
+ */
+export const GATE_RUN = 'case $1 in =*) PWD=${1#=}; export PWD;; *) unset PWD;; esac; shift; exec "$@"';
+
+/** The PWD argument of GATE_RUN for `env`. */
+export function gatePwd(env: Readonly<Record<string, string>>): string {
+  return env.PWD === undefined ? '-' : `=${env.PWD}`;
+}
+
+/** `sh -c GATE styxy-gate PWD FILE ARGS...`: one line `go` on fd 3 runs FILE ARGS; end-of-file runs nothing. */
+const GATE = `IFS= read -r styxy_gate <&3; exec 3<&-; [ "$styxy_gate" = go ] || exit 125; ${GATE_RUN}`;
 const GATED = process.platform !== 'win32';
 
 export async function spawnService(spec: LaunchSpec, hooks: SpawnHooks): Promise<SpawnResult> {
@@ -87,7 +99,7 @@ export async function spawnService(spec: LaunchSpec, hooks: SpawnHooks): Promise
   let child: ChildProcess;
   try {
     const [file, args] = GATED
-      ? ['/bin/sh', ['-c', GATE, 'styxy-gate', spec.file, ...spec.args]]
+      ? ['/bin/sh', ['-c', GATE, 'styxy-gate', gatePwd(spec.env), spec.file, ...spec.args]]
       : [spec.file, spec.args];
     child = spawn(file, [...args], {
       cwd: spec.cwd,
