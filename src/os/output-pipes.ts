@@ -55,31 +55,23 @@ export async function createOutputPipes(count: number): Promise<OutputPipe[] | n
 /** `mkfifo` where the system keeps it (not a project's `node_modules/.bin`), else from PATH. */
 const MKFIFO = ['/usr/bin/mkfifo', '/bin/mkfifo'].find((path) => existsSync(path)) ?? 'mkfifo';
 
-/** Makes owner-only FIFOs at `paths` (false, and no more tries, when `mkfifo` fails). */
-async function mkfifo(paths: readonly string[]): Promise<boolean> {
-  const made = await new Promise<boolean>((resolve) => {
-    execFile(MKFIFO, ['-m', '600', ...paths], { timeout: 5000 }, (error) => resolve(!error));
-  });
-  if (!made) unavailable = true;
-  return made;
-}
-
-/** A new owner-only folder in the temp folder (null when none can be made there). */
-function privateFolder(prefix: string): string | null {
+async function makePipes(count: number): Promise<OutputPipe[] | null> {
+  if (unavailable) return null;
+  let dir: string;
   try {
-    return mkdtempSync(join(tmpdir(), prefix));
+    dir = mkdtempSync(join(tmpdir(), 'styxy-out-'));
   } catch {
     return null;
   }
-}
-
-async function makePipes(count: number): Promise<OutputPipe[] | null> {
-  if (unavailable) return null;
-  const dir = privateFolder('styxy-out-');
-  if (dir === null) return null;
   const paths = Array.from({ length: count }, (_, index) => join(dir, String(index)));
   try {
-    if (!(await mkfifo(paths))) return null;
+    const made = await new Promise<boolean>((resolve) => {
+      execFile(MKFIFO, ['-m', '600', ...paths], { timeout: 5000 }, (error) => resolve(!error));
+    });
+    if (!made) {
+      unavailable = true;
+      return null;
+    }
     const pipes: OutputPipe[] = [];
     try {
       for (const path of paths) {
@@ -115,56 +107,5 @@ export function closeOutputPipes(pipes: readonly OutputPipe[]): void {
         // Already closed.
       }
     }
-  }
-}
-
-/**
- * A FIFO for a `tty: true` service's gate (supervisor/pty-process.ts), which has no descriptor to
- * inherit but the terminal and so opens it by its path. Only the write end is open here
- * (non-blocking), with no reader yet: `readerOpen()` says once the gate has opened its end, and
- * then `remove()` unlinks it. Null where no FIFO can be made.
- */
-export interface GateFifo {
-  readonly path: string;
-  readonly writeFd: number;
-  /** Whether something (the gate) has the FIFO open for reading. */
-  readonly readerOpen: () => boolean;
-  /** Unlinks the FIFO and its folder (both ends are open, or will never be). Idempotent. */
-  readonly remove: () => void;
-}
-
-export async function createGateFifo(): Promise<GateFifo | null> {
-  if (unavailable) return null;
-  const dir = privateFolder('styxy-gate-');
-  if (dir === null) return null;
-  const remove = () => rmSync(dir, { recursive: true, force: true });
-  const path = join(dir, 'gate');
-  try {
-    if (!(await mkfifo([path]))) {
-      remove();
-      return null;
-    }
-    // A write end opens (without blocking) only while a reader is open: ours, for that moment.
-    const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-    let writeFd: number;
-    try {
-      if (!fstatSync(readFd).isFIFO()) throw new Error(`${path} is not a FIFO`);
-      writeFd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-    } finally {
-      closeSync(readFd);
-    }
-    const readerOpen = () => {
-      try {
-        // ENXIO while nobody reads it.
-        closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW));
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    return { path, writeFd, readerOpen, remove };
-  } catch {
-    remove();
-    return null;
   }
 }

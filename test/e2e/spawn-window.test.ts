@@ -4,8 +4,7 @@
  * nothing else the coordinator reaps with can find: `env -i` drops STYXY_TAG (as Redis does when
  * it overwrites its environment with its process title) and it listens on no port. The supervisor
  * is stopped in that window by its test hook (STYXY_TEST_STOP_AFTER_SPAWN, effect-runner.ts).
- * Before the gate (service-process.ts) the service ran on after the reap; a `tty: true` one (its
- * gate reads a FIFO, pty-process.ts) did until it was gated too.
+ * Before the gate (service-process.ts) the service ran on after the reap.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -73,15 +72,4 @@ test('a shared instance whose supervisor is killed before it reported its servic
   const p = makeUpProject(config, { sizes: onlyTypes({ infrastructure: 2 }) });
   project = p;
   await killInWindow(p, 'cache', ['-d']);
-});
-
-test('a tty: true service spawned but not yet reported is not left running after kill -9', async () => {
-  // A terminal's hangup would end a plain `sleep`; a server that takes SIGHUP for a reload (Postgres,
-  // nginx) outlives it, so this one ignores it.
-  const config: StyxyConfig = {
-    services: { cache: { ...HIDDEN, command: `trap '' HUP; exec ${HIDDEN.command}`, tty: true } },
-  };
-  const p = makeUpProject(config, { sizes: onlyTypes({ infrastructure: 2 }) });
-  project = p;
-  await killInWindow(p, 'cache', ['--no-tui']);
 });

@@ -6,7 +6,6 @@ import type { LaunchSpec } from '../../../src/supervisor/launch-spec.js';
 import { parseLogFileLine } from '../../../src/supervisor/log-file.js';
 import { spawnService } from '../../../src/supervisor/service-process.js';
 import { createPlainReporter } from '../../../src/ui/plain-reporter.js';
-import { shSpec, withoutTmpFolder } from '../../helpers/spawn.js';
 import { createHarness, fixture, NODE, type StackHarness } from '../../helpers/stack.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -117,16 +116,29 @@ describe('service output (real processes)', () => {
 
   it("falls back to Node's pipes when no pipe can be made, and loses no output", async () => {
     harness = await createHarness();
+    const tmp = process.env.TMPDIR;
     // No folder for the FIFOs: createOutputPipes gives up, spawnService uses stdio 'pipe'.
-    await withoutTmpFolder(harness.root, async () => {
+    process.env.TMPDIR = join(harness.root, 'no-such-folder');
+    try {
       const lines: string[] = [];
-      const spec = shSpec(harness.root, '[ -S /dev/stdout ] && echo socket; echo out; echo err >&2');
+      const spec = {
+        service: 'fallback',
+        file: '/bin/sh',
+        args: ['-c', '[ -S /dev/stdout ] && echo socket; echo out; echo err >&2'],
+        cwd: harness.root,
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        stdin: 'null',
+        daemon: null,
+      } as unknown as LaunchSpec;
       const result = await spawnService(spec, { onLine: (stream, line) => lines.push(`${stream} ${line}`) });
       if (!result.ok) throw new Error(result.message);
       result.process.release();
       expect(await result.process.exit).toMatchObject({ code: 0 });
       expect(lines.sort()).toEqual(['stderr err', 'stdout out', 'stdout socket']);
-    });
+    } finally {
+      if (tmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = tmp;
+    }
   });
 
   it('closes both ends of the pipes of a command that cannot start', async () => {
