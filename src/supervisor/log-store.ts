@@ -14,6 +14,8 @@ export class LogStore {
   readonly #onLine: (line: LogLine) => void;
   readonly #ringSize: number;
   #seq = 0;
+  /** The time of the lines appended in this synchronous burst (-1: none yet). */
+  #burstTime = -1;
 
   constructor(
     services: readonly string[],
@@ -36,11 +38,26 @@ export class LogStore {
   }
 
   /** Adds a line (at `time`, default now) with the next seq. */
-  append(service: string, stream: LogLine['stream'], text: string, time: number = this.#now()): LogLine {
+  append(service: string, stream: LogLine['stream'], text: string, time: number = this.#clock()): LogLine {
     const line: LogLine = { seq: ++this.#seq, service, stream, text, time };
     this.#rings.get(service)?.push(line);
     this.#onLine(line);
     return line;
+  }
+
+  /**
+   * Now, read once a synchronous burst: the lines of one read of a pipe (up to 64 KB, about a
+   * thousand lines under a flood) arrived together, and reading the clock for each of them was a
+   * tenth of the store's cost a line.
+   */
+  #clock(): number {
+    if (this.#burstTime < 0) {
+      this.#burstTime = this.#now();
+      queueMicrotask(() => {
+        this.#burstTime = -1;
+      });
+    }
+    return this.#burstTime;
   }
 
   /** The newest `limit` lines of one service, or of all services interleaved by seq. */

@@ -27,7 +27,8 @@ export class StackOutput {
       now: options.now,
       onLine: (line) => {
         this.#files?.get(line.service)?.write(line);
-        for (const follower of this.#followers.get(line.service) ?? []) follower(line);
+        const followers = this.#followers.get(line.service);
+        if (followers !== undefined) for (const follower of followers) follower(line);
         this.emit({ type: 'log', line });
       },
     });
