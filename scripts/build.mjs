@@ -202,6 +202,7 @@ function buildRecord(metafile, outputs) {
     chunks: {
       'supervisor/background-main.js': reachable('dist/supervisor/background-main.js'),
       'coordinator/main.js': reachable('dist/coordinator/main.js'),
+      'cli/bin.js': reachable('dist/cli/bin.js'),
     },
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Keeps a long-lived program (a background supervisor, the coordinator) able to load the chunks
+ * Keeps a long-lived program (a background supervisor, the coordinator, a foreground `up`) able to load the chunks
  * of the build it started from after an upgrade replaced them (docs/architecture.md,
  * "Upgrades"). It loads parts of itself only when they are needed — the control socket's schemas
  * with its first request, execa with the first stop command, chokidar with the first watch — and
@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { packageFile, RUNNING_SOURCES } from '../protocol/package-root.js';
 
 /** The program's path under dist/ as build.json names it: `supervisor/background-main.js`. */
-export type KeptProgram = 'supervisor/background-main.js' | 'coordinator/main.js';
+export type KeptProgram = 'supervisor/background-main.js' | 'coordinator/main.js' | 'cli/bin.js';
 
 /** Reads the program's chunks and registers the hooks; returns how many bytes it keeps (0: off). */
 export function keepChunks(program: KeptProgram): number {
