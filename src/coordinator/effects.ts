@@ -6,7 +6,7 @@ import { ownProcessGuard } from '../os/kill-guard.js';
 import { findPortHolder } from '../os/port-holder.js';
 import { sweepListeners } from '../os/port-sweep.js';
 import { isAlive, isDying, processInfo, processStartTime } from '../os/process-table.js';
-import { runStopCommand } from '../os/stop-command.js';
+import { describeStopCommandResult, runStopCommand } from '../os/stop-command.js';
 import { stopTarget } from '../os/stop-target.js';
 import { createPortProbe } from './bind-probe.js';
 import type { CoordinatorEffects, KillTarget } from './context.js';
@@ -15,8 +15,11 @@ import { daemonProblem, helloPidProblem, impossibleOwner, reportedPidProblem } f
 /** Grace between SIGTERM and SIGKILL when reaping a dead owner's processes. */
 export const REAP_GRACE_MS = 1000;
 
-/** `helloDir`: the real path of `$STYXY_HOME/hello` (where clients put their pid proofs). */
-export function liveEffects(helloDir: string): CoordinatorEffects {
+/**
+ * `helloDir`: the real path of `$STYXY_HOME/hello` (where clients put their pid proofs); `log`:
+ * the coordinator's log, told of a reaped stack's stop command that did not run or exit 0.
+ */
+export function liveEffects(helloDir: string, log: (line: string) => void = () => {}): CoordinatorEffects {
   return {
     probe: createPortProbe(),
     // Where the OS will not tell start times (no /proc, no `ps`), a live pid still counts as
@@ -29,7 +32,18 @@ export function liveEffects(helloDir: string): CoordinatorEffects {
     verifyDaemon: daemonProblem,
     kill: async (targets: readonly KillTarget[]) => {
       // Stop commands first (`pg_ctl stop` shuts its server down cleanly), all at once.
-      await Promise.all(targets.flatMap((target) => target.stops.map((stop) => runStopCommand(stop))));
+      await Promise.all(
+        targets.flatMap((target) =>
+          target.stops.map(async (stop) => {
+            const result = await runStopCommand(stop);
+            if (result.kind !== 'exited' || result.code !== 0) {
+              log(
+                `reaping: stop command ${[stop.file, ...stop.args].join(' ')} ${describeStopCommandResult(result, stop.timeoutMs)}`,
+              );
+            }
+          }),
+        ),
+      );
       const guard = ownProcessGuard();
       await Promise.all(
         targets.map((target) =>

@@ -106,7 +106,7 @@ async function main(): Promise<number> {
   let stopping = false;
   const coordinator = createCoordinator({
     state,
-    effects: liveEffects(helloDir),
+    effects: liveEffects(helloDir, log),
     types: createTypesSource(paths.config),
     ephemeral: ephemeralRange(),
     info: { pid: process.pid, version: STYXY_VERSION, startedAt, socket: paths.socket, home, configFile: paths.config },

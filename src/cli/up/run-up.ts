@@ -22,6 +22,9 @@ import { chooseRenderer, preloadRenderer, rendererKind } from './choose-renderer
 import { tellCoordinatorEvents } from './coordinator-notices.js';
 import { upHeader } from './up-header.js';
 
+/** The start of the styxy line a stop command that could not run leaves (supervisor/effect-runner.ts). */
+const STOP_FAILED = 'stop command could not run';
+
 export interface ForegroundOptions {
   readonly config?: readonly string[];
   readonly name?: string;
@@ -87,6 +90,17 @@ export async function runForeground(names: readonly string[], options: Foregroun
       stderr: process.stderr,
     });
     renderer.notice(upHeader(config, stackName, services, off));
+    // A stop command that could not run (`execa did not load`) is said in the service's log, and
+    // the live UI is gone by then (q): said again on the shell's screen once the UI has left.
+    const failedStops: string[] = [];
+    const stopWatchingStops =
+      rendererKind({ ...options, stdout: process.stdout }) === 'tui'
+        ? supervisor.subscribe((event) => {
+            if (event.type === 'log' && event.line.stream === 'styxy' && event.line.text.startsWith(STOP_FAILED)) {
+              failedStops.push(`styxy: ${event.line.service}: ${event.line.text}\n`);
+            }
+          })
+        : () => {};
     // This process supervises the stack: no debugger port for anyone (os/inspector-signal.ts).
     ignoreInspectorSignal((line) => renderer.notice(line));
     const stopTelling = tellCoordinatorEvents(client, (text, tone) => renderer.notice(text, tone));
@@ -108,11 +122,13 @@ export async function runForeground(names: readonly string[], options: Foregroun
       await renderer.flush();
       // The UI leaves the screen first, so that the failure is printed on the shell's screen.
       renderer.close();
+      for (const line of failedStops) process.stderr.write(line);
       if (outcome.kind === 'failed') renderError(outcome.error);
       return exitCodeOf(outcome);
     } finally {
       stopHandling();
       stopTelling();
+      stopWatchingStops();
       renderer.close();
       view?.close();
     }
