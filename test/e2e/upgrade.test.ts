@@ -25,13 +25,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type CliResult, onlyTypes, runCli, stopCoordinator } from '../helpers/coordinator.js';
 import { makeTestHome, type TestHome } from '../helpers/home.js';
 import { fixture, NODE } from '../helpers/stack.js';
+import { exitStatus, REPORTING_SHELL, Tmux } from '../helpers/tmux.js';
 import { processesOfHome } from '../helpers/up.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 let home: TestHome | undefined;
 let packages: string | undefined;
+let tmux: Tmux | undefined;
 afterEach(async () => {
+  tmux?.kill();
+  tmux = undefined;
   if (home) {
     for (const pid of processesOfHome(home.home)) {
       try {
@@ -163,6 +167,51 @@ describe('upgrade under a running background stack', () => {
       'utf8',
     );
     expect(supervisorOut).not.toMatch(/ERR_MODULE_NOT_FOUND|Cannot find module/);
+  }, 120_000);
+});
+
+describe('upgrade under a running foreground up', () => {
+  it('q after the upgrade still runs the stop command (from the old build) and leaves nothing', async () => {
+    home = makeTestHome({ sizes: onlyTypes({ api: 2 }) });
+    const testHome = home;
+    packages = mkdtempSync(join(tmpdir(), 'styxy-upgrade-'));
+    const root = copyPackage(packages);
+    const project = join(testHome.home, 'app');
+    const marker = join(testHome.home, 'stop-command-ran');
+    mkdirSync(project);
+    writeFileSync(
+      join(project, '.styxyrc.json'),
+      JSON.stringify({
+        name: 'app',
+        services: {
+          web: {
+            command: [NODE, fixture('http-server.mjs')],
+            ports: { PORT: 'api' },
+            stop: { command: `echo stopping-a > ${JSON.stringify(marker)}` },
+          },
+        },
+      }),
+    );
+    tmux = new Tmux();
+    tmux.start([...REPORTING_SHELL, NODE, join(root, 'dist', 'cli', 'bin.js'), 'up'], {
+      cwd: project,
+      env: { STYXY_HOME: testHome.home },
+    });
+    await tmux.waitForScreen((s) => /web\s+● ready/.test(s), 30_000);
+
+    upgrade(root);
+    tmux.send('q');
+    expect(await exitStatus(tmux, 30_000)).toBe(0);
+    // (Without the kept chunks the shell's screen says `web: stop command could not run: execa did not load`.)
+    expect(tmux.capture()).not.toMatch(/could not run/);
+    expect(existsSync(marker) ? readFileSync(marker, 'utf8') : '(not run)').toBe('stopping-a\n');
+    // The pane's shell (`sleep`, with STYXY_HOME in its environment) goes with the terminal.
+    tmux.kill();
+    tmux = undefined;
+    expect(processesOfHome(testHome.home)).toEqual([]);
+    const after = await runPackageCli(root, ['ls', '--json'], { env: testHome.env, cwd: project, timeoutMs: 30_000 });
+    expect(after.code, after.stderr).toBe(0);
+    expect((JSON.parse(after.stdout) as { leases: unknown[] }).leases).toEqual([]);
   }, 120_000);
 });
 
