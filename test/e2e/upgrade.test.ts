@@ -50,6 +50,22 @@ afterEach(async () => {
   packages = undefined;
 });
 
+/** A project `app` in the home: one HTTP service `web` on a leased `api` port, with `stop` as its stop command. */
+function webProject(testHome: TestHome, stop: string | readonly string[]): string {
+  const project = join(testHome.home, 'app');
+  mkdirSync(project);
+  writeFileSync(
+    join(project, '.styxyrc.json'),
+    JSON.stringify({
+      name: 'app',
+      services: {
+        web: { command: [NODE, fixture('http-server.mjs')], ports: { PORT: 'api' }, stop: { command: stop } },
+      },
+    }),
+  );
+  return project;
+}
+
 /** A copy of this checkout's package (dist/ and package.json; node_modules linked). */
 function copyPackage(into: string): string {
   const root = join(into, 'styxy');
@@ -95,22 +111,12 @@ describe('upgrade under a running background stack', () => {
     const cli = (args: readonly string[], timeoutMs = 60_000): Promise<CliResult> =>
       runPackageCli(root, args, { env: testHome.env, cwd: project, timeoutMs });
 
-    const project = join(testHome.home, 'app');
     const marker = join(testHome.home, 'stop-command-ran');
-    mkdirSync(project);
-    writeFileSync(
-      join(project, '.styxyrc.json'),
-      JSON.stringify({
-        name: 'app',
-        services: {
-          web: {
-            command: [NODE, fixture('http-server.mjs')],
-            ports: { PORT: 'api' },
-            stop: { command: [NODE, '-e', `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran')`] },
-          },
-        },
-      }),
-    );
+    const project = webProject(testHome, [
+      NODE,
+      '-e',
+      `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran')`,
+    ]);
 
     const up = await cli(['up', '-d', '--json']);
     expect(up.code, up.stderr).toBe(0);
@@ -176,22 +182,8 @@ describe('upgrade under a running foreground up', () => {
     const testHome = home;
     packages = mkdtempSync(join(tmpdir(), 'styxy-upgrade-'));
     const root = copyPackage(packages);
-    const project = join(testHome.home, 'app');
     const marker = join(testHome.home, 'stop-command-ran');
-    mkdirSync(project);
-    writeFileSync(
-      join(project, '.styxyrc.json'),
-      JSON.stringify({
-        name: 'app',
-        services: {
-          web: {
-            command: [NODE, fixture('http-server.mjs')],
-            ports: { PORT: 'api' },
-            stop: { command: `echo stopping-a > ${JSON.stringify(marker)}` },
-          },
-        },
-      }),
-    );
+    const project = webProject(testHome, `echo stopping-a > ${JSON.stringify(marker)}`);
     tmux = new Tmux();
     tmux.start([...REPORTING_SHELL, NODE, join(root, 'dist', 'cli', 'bin.js'), 'up'], {
       cwd: project,
